@@ -1,0 +1,250 @@
+"""The normalized post record: the one shape every connector, webhook and import yields.
+
+Connectors turn a platform's own payload into :class:`Post`; the Frappe layer stores
+a Post as a Mention and its :class:`Author` as a Social Profile. ``Post.from_dict``
+validates untrusted input (webhook / JSONL / CSV) and raises
+:class:`~social_crm.engine.errors.InvalidRecord` with the offending field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .errors import InvalidRecord
+from .handles import normalize_handle, normalize_platform
+from .text import html_to_text, truncate
+
+MAX_TEXT_CHARS = 10_000  # stored text longer than this is cut (and flagged)
+MAX_RAW_TEXT_CHARS = 200_000  # raw text/HTML longer than this is rejected outright
+MAX_ID_CHARS = 140
+MAX_URL_CHARS = 1_000
+MAX_NAME_CHARS = 140
+MAX_BIO_CHARS = 2_000
+MAX_RECORD_BYTES = 1_000_000  # one serialized record
+
+
+@dataclass
+class Author:
+	external_id: str
+	handle: str = ""
+	display_name: str = ""
+	profile_url: str = ""
+	avatar_url: str = ""
+	bio: str = ""
+	followers: int = 0
+	verified: bool = False
+	website: str = ""
+	email: str = ""
+
+
+@dataclass
+class Post:
+	platform: str
+	external_id: str
+	author: Author
+	text: str
+	posted_at: datetime  # timezone-aware, UTC
+	url: str = ""
+	title: str = ""
+	language_hint: str = ""
+	in_reply_to: str = ""
+	likes: int = 0
+	reposts: int = 0
+	replies: int = 0
+	source: str = ""
+	truncated: bool = False
+	raw: dict | None = field(default=None, repr=False)
+
+	@property
+	def posted_at_naive_utc(self) -> datetime:
+		"""UTC datetime without tzinfo, as Frappe stores Datetime fields."""
+		return self.posted_at.astimezone(timezone.utc).replace(tzinfo=None)
+
+	def to_dict(self, include_raw: bool = False) -> dict[str, Any]:
+		data = asdict(self)
+		data["posted_at"] = self.posted_at.astimezone(timezone.utc).isoformat()
+		if not include_raw:
+			data.pop("raw", None)
+		return data
+
+	@classmethod
+	def from_dict(cls, data: Any, default_platform: str | None = None) -> Post:
+		"""Build a validated Post from an untrusted mapping (webhook, import)."""
+		if not isinstance(data, dict):
+			raise InvalidRecord("record must be a JSON object")
+		try:
+			size = len(json.dumps(data, default=str))
+		except (TypeError, ValueError):
+			raise InvalidRecord("record is not serializable")
+		if size > MAX_RECORD_BYTES:
+			raise InvalidRecord(f"record is larger than {MAX_RECORD_BYTES} bytes")
+
+		platform = normalize_platform(data.get("platform") or default_platform)
+		if not platform:
+			raise InvalidRecord(
+				f"unknown or missing platform: {str(data.get('platform') or '')[:40]!r}", "platform"
+			)
+		external_id = clean_id(data.get("external_id") or data.get("id"), "external_id")
+
+		author_data = data.get("author")
+		if isinstance(author_data, str):
+			author_data = {"handle": author_data}
+		if not isinstance(author_data, dict):
+			author_data = {
+				"external_id": data.get("author_id"),
+				"handle": data.get("author_handle"),
+				"display_name": data.get("author_name"),
+				"profile_url": data.get("author_url"),
+			}
+		author = build_author(platform, author_data, instance=data.get("instance"))
+
+		raw_text = data.get("text")
+		if raw_text is None:
+			raw_text = data.get("html") or data.get("content") or ""
+		if not isinstance(raw_text, str):
+			raise InvalidRecord("text must be a string", "text")
+		text, truncated = clean_text(raw_text)
+		title = html_to_text(str(data.get("title") or ""))[:MAX_NAME_CHARS * 2]
+		if not text and not title:
+			raise InvalidRecord("text is empty", "text")
+
+		return cls(
+			platform=platform,
+			external_id=external_id,
+			author=author,
+			text=text,
+			title=title,
+			posted_at=parse_datetime(data.get("posted_at") or data.get("created_at"), "posted_at"),
+			url=clean_url(data.get("url"), "url"),
+			language_hint=clean_language(data.get("language") or data.get("language_hint")),
+			in_reply_to=clean_id(data.get("in_reply_to"), "in_reply_to", required=False),
+			likes=clean_count(data.get("likes"), "likes"),
+			reposts=clean_count(data.get("reposts"), "reposts"),
+			replies=clean_count(data.get("replies"), "replies"),
+			source=str(data.get("source") or "")[:MAX_NAME_CHARS],
+			truncated=truncated,
+			raw=data.get("raw") if isinstance(data.get("raw"), dict) else None,
+		)
+
+
+def build_author(platform: str, data: dict, instance: str | None = None) -> Author:
+	"""Validate and normalize an author mapping; external id falls back to the handle."""
+	handle = normalize_handle(platform, _str(data.get("handle")), instance=instance)
+	external_id = clean_id(data.get("external_id") or data.get("id") or handle, "author.external_id")
+	return Author(
+		external_id=external_id,
+		handle=handle[:MAX_NAME_CHARS],
+		display_name=html_to_text(_str(data.get("display_name") or data.get("name")))[:MAX_NAME_CHARS],
+		profile_url=clean_url(data.get("profile_url") or data.get("url"), "author.profile_url"),
+		avatar_url=clean_url(data.get("avatar_url"), "author.avatar_url"),
+		bio=truncate(html_to_text(_str(data.get("bio"))), MAX_BIO_CHARS)[0],
+		followers=clean_count(data.get("followers"), "author.followers"),
+		verified=bool(data.get("verified")),
+		website=clean_url(data.get("website"), "author.website"),
+		email=_str(data.get("email")).strip().lower()[:MAX_NAME_CHARS],
+	)
+
+
+def clean_text(raw: str) -> tuple[str, bool]:
+	if len(raw) > MAX_RAW_TEXT_CHARS:
+		raise InvalidRecord(f"text is longer than {MAX_RAW_TEXT_CHARS} characters", "text")
+	return truncate(html_to_text(raw), MAX_TEXT_CHARS)
+
+
+def clean_id(value: Any, fieldname: str, required: bool = True) -> str:
+	if value is None or (isinstance(value, str) and not value.strip()):
+		if required:
+			raise InvalidRecord(f"{fieldname} is missing", fieldname)
+		return ""
+	if isinstance(value, bool) or not isinstance(value, str | int):
+		raise InvalidRecord(f"{fieldname} must be a string or integer", fieldname)
+	value = str(value).strip()
+	if len(value) > MAX_ID_CHARS:
+		raise InvalidRecord(f"{fieldname} is longer than {MAX_ID_CHARS} characters", fieldname)
+	if any(ch < " " for ch in value):
+		raise InvalidRecord(f"{fieldname} contains control characters", fieldname)
+	return value
+
+
+def clean_url(value: Any, fieldname: str) -> str:
+	if not value:
+		return ""
+	value = _str(value).strip()
+	if len(value) > MAX_URL_CHARS:
+		raise InvalidRecord(f"{fieldname} is longer than {MAX_URL_CHARS} characters", fieldname)
+	if not value.lower().startswith(("http://", "https://")):
+		raise InvalidRecord(f"{fieldname} must be an http(s) URL", fieldname)
+	if any(ch in value for ch in " <>\"'\n\r\t"):
+		raise InvalidRecord(f"{fieldname} contains characters not allowed in a URL", fieldname)
+	return value
+
+
+def clean_count(value: Any, fieldname: str) -> int:
+	if value in (None, ""):
+		return 0
+	try:
+		number = int(value)
+	except (TypeError, ValueError):
+		raise InvalidRecord(f"{fieldname} must be a whole number", fieldname)
+	if number < 0:
+		raise InvalidRecord(f"{fieldname} must not be negative", fieldname)
+	return min(number, 2**62)
+
+
+def clean_language(value: Any) -> str:
+	if not value or not isinstance(value, str):
+		return ""
+	value = value.strip().lower().replace("_", "-").split("-")[0]
+	return value if value.isalpha() and 2 <= len(value) <= 3 else ""
+
+
+def parse_datetime(value: Any, fieldname: str = "posted_at") -> datetime:
+	"""Parse an ISO 8601 string, a unix timestamp or a datetime into an aware UTC datetime.
+
+	Naive values are taken as UTC.
+	"""
+	if value in (None, ""):
+		raise InvalidRecord(f"{fieldname} is missing", fieldname)
+	if isinstance(value, datetime):
+		dt = value
+	elif isinstance(value, int | float) and not isinstance(value, bool):
+		try:
+			dt = datetime.fromtimestamp(float(value), tz=timezone.utc)
+		except (OverflowError, OSError, ValueError):
+			raise InvalidRecord(f"{fieldname} is not a valid timestamp", fieldname)
+	elif isinstance(value, str):
+		text = value.strip()
+		if text.endswith(("Z", "z")):
+			text = text[:-1] + "+00:00"
+		try:
+			dt = datetime.fromisoformat(text)
+		except ValueError:
+			dt = _parse_rfc2822(value)
+			if dt is None:
+				raise InvalidRecord(f"{fieldname} is not an ISO 8601 date-time: {value[:40]!r}", fieldname)
+	else:
+		raise InvalidRecord(f"{fieldname} must be a date-time string or timestamp", fieldname)
+	if dt.tzinfo is None:
+		dt = dt.replace(tzinfo=timezone.utc)
+	dt = dt.astimezone(timezone.utc)
+	if dt.year < 1990 or dt.year > 2200:
+		raise InvalidRecord(f"{fieldname} is out of range", fieldname)
+	return dt
+
+
+def _parse_rfc2822(value: str) -> datetime | None:
+	from email.utils import parsedate_to_datetime
+
+	try:
+		return parsedate_to_datetime(value)
+	except (TypeError, ValueError, IndexError):
+		return None
+
+
+def _str(value: Any) -> str:
+	if value is None:
+		return ""
+	return value if isinstance(value, str) else str(value)
