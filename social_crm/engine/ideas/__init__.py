@@ -1,0 +1,1 @@
+"""Idea platform rules: similar-idea suggestions, ranking, vote merging, validation."""

@@ -1,0 +1,378 @@
+"""Scoring a social profile against candidate parties, and deciding what to do with the best one.
+
+How signals combine
+-------------------
+Each signal carries a weight in 0..1, read as "how sure this signal alone makes us".
+Signals combine by **noisy-OR**: ``score = 1 - prod(1 - weight)``. It treats each
+signal as independent evidence that is wrong with probability ``1 - weight``, so
+
+- a strong signal alone decides (email 0.95, handle 0.92 -> auto-link at 0.9);
+- medium and weak signals add up, but never to certainty, and the order in which
+  they are found does not matter;
+- a new signal can only raise the score (no capped-sum cliffs, no tuning of a cap).
+
+Weights are chosen so that the combinations behave as follows (``T`` = auto-link 0.9,
+``R`` = review 0.6); the tests pin each row:
+
+==========================================  ================  ==========
+signals                                     score             outcome
+==========================================  ================  ==========
+email equal                                 0.95              link
+handle equal (same platform)                0.92              link
+Mastodon/Bluesky user part only             0.60              review
+Customer website domain                     0.80              review
+Customer domain + customer name             0.91              link
+Contact / Lead domain (a colleague?)        0.40 / 0.50       none
+exact person name alone                     0.55              none
+name + company named in bio                 0.80              review
+name + domain only from a bio link          0.81              review
+name + own website/email domain (Contact)   0.93              link
+name + company in bio + domain              0.95              link
+==========================================  ================  ==========
+
+Penalties multiply the combined score: the party records another handle on the same
+platform (``OTHER_HANDLE_FACTOR``), or strong signals point at different, unrelated
+parties (``CONFLICT_FACTOR``, applied in :func:`rank`). Both push an otherwise certain
+match down into review, where a human decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .facts import (
+	DOMAIN_SOURCE_FACTORS,
+	PartyFacts,
+	ProfileFacts,
+	handle_keys,
+	party_domains,
+	profile_domains,
+	profile_emails,
+)
+from .names import mentions_company, name_parts, name_similarity, tokens
+
+# -- signal weights ---------------------------------------------------------------------
+EMAIL_WEIGHT = 0.95  # an address is personal; equality is near proof, even on free-mail
+HANDLE_WEIGHT = 0.92  # a handle recorded on the party; slightly below email: handles get renamed
+HANDLE_USER_PART_WEIGHT = 0.6  # "anna" recorded without server vs "anna@chaos.social": another server may have its own anna
+# A shared organization domain says "belongs to that organization": for a Customer that is
+# the party itself; for a person (Contact, Lead) it may be any colleague.
+DOMAIN_WEIGHTS = {"Customer": 0.8, "Lead": 0.5, "Contact": 0.4}
+NAME_WEIGHT = 0.55  # an exact name alone stays below review: namesakes are common
+NAME_MIN_SIMILARITY = 0.85  # token_sort_ratio below this is a different name
+NAME_SUBSET_SIMILARITY = 0.95  # "Anna Maria Schmidt" vs "Anna Schmidt": all party tokens present
+# Person name AND company evidence (domain or company named) together: "that Anna at that company".
+# Full weight with the company's domain; a company merely named in the bio counts MENTION_EVIDENCE_FACTOR
+# of it, since anyone can write "ACME" in a bio but a domain comes from the person's own site or mail.
+NAME_AT_COMPANY_WEIGHT = 0.75
+MENTION_EVIDENCE_FACTOR = 0.5
+COMPANY_MENTION_WEIGHT = 0.3  # the person's company named in bio/display name (only with a name match)
+CUSTOMER_MENTION_WEIGHT = 0.25  # the Customer named in the bio of a profile that is not the Customer itself
+
+# -- penalties and decision ---------------------------------------------------------------
+OTHER_HANDLE_FACTOR = 0.8  # the party has a different handle on this platform and no email matches
+CONFLICT_FACTOR = 0.7  # strong signals (handle, email) point at different, unrelated parties
+STRONG_SIGNALS = frozenset({"handle", "email"})
+AMBIGUITY_MARGIN = 0.1  # unrelated runner-up this close to the best -> review, never auto-link
+AUTO_LINK_THRESHOLD = 0.9
+REVIEW_THRESHOLD = 0.6
+
+PARTY_TYPE_ORDER = {"Contact": 0, "Lead": 1, "Customer": 2}  # tie-break: the most specific party first
+SCORE_DIGITS = 4
+
+
+@dataclass
+class Reason:
+	"""One signal: its name, the weight it contributed (negative for a penalty) and a readable detail."""
+
+	signal: str
+	weight: float
+	detail: str
+
+
+@dataclass
+class Candidate:
+	"""A scored party. ``customer`` is the Customer a Contact (or converted Lead) belongs to."""
+
+	party_type: str
+	party: str
+	score: float
+	reasons: list[Reason] = field(default_factory=list)
+	customer: str = ""
+
+	@property
+	def key(self) -> tuple[str, str]:
+		return (self.party_type, self.party)
+
+	def signals(self) -> list[str]:
+		return [reason.signal for reason in self.reasons]
+
+	def to_dict(self) -> dict:
+		return asdict(self)
+
+
+@dataclass
+class Decision:
+	"""What to do with a profile: ``action`` is "link", "review" or "none"."""
+
+	action: str
+	best: Candidate | None
+	candidates: list[Candidate] = field(default_factory=list)
+	ambiguous: bool = False
+	note: str = ""
+
+	@property
+	def customer(self) -> str:
+		"""The Customer behind the best candidate (itself when it is a Customer), or ""."""
+		if not self.best:
+			return ""
+		return self.best.party if self.best.party_type == "Customer" else self.best.customer
+
+	def to_dict(self) -> dict:
+		return {
+			"action": self.action,
+			"best": self.best.to_dict() if self.best else None,
+			"candidates": [candidate.to_dict() for candidate in self.candidates],
+			"ambiguous": self.ambiguous,
+			"note": self.note,
+			"customer": self.customer,
+		}
+
+
+@dataclass
+class _ProfileView:
+	"""What scoring needs from a profile, computed once per profile."""
+
+	profile: ProfileFacts
+	handle_keys: dict[tuple[str, str], bool]  # key -> is the full handle
+	emails: set[str]
+	domains: dict[str, str]
+	company_text: str
+
+
+def _view(profile: ProfileFacts) -> _ProfileView:
+	keys = handle_keys(profile.platform, profile.handle)
+	return _ProfileView(
+		profile=profile,
+		handle_keys={key: index == 0 for index, key in enumerate(keys)},
+		emails=set(profile_emails(profile)),
+		domains=profile_domains(profile),
+		company_text=f"{profile.display_name}\n{profile.bio}",
+	)
+
+
+def noisy_or(weights: list[float]) -> float:
+	"""Combine independent evidence: ``1 - prod(1 - w)`` over weights in 0..1."""
+	remaining = 1.0
+	for weight in weights:
+		remaining *= 1.0 - min(max(weight, 0.0), 1.0)
+	return 1.0 - remaining
+
+
+def name_strength(similarity: float) -> float:
+	"""Map a similarity to 0..1: 0 below NAME_MIN_SIMILARITY, 1 for equal names, linear between."""
+	if similarity < NAME_MIN_SIMILARITY:
+		return 0.0
+	return min(1.0, (similarity - NAME_MIN_SIMILARITY) / (1.0 - NAME_MIN_SIMILARITY))
+
+
+def _party_names(party: PartyFacts) -> list[str]:
+	names = party.person_names()
+	if not names and party.company_name:
+		names = [party.company_name]
+	return names
+
+
+def _subset_similarity(profile_name: str, party_names: list[str]) -> float:
+	"""NAME_SUBSET_SIMILARITY when every token (2+) of a party name is in the profile name (middle names)."""
+	profile_tokens = set()
+	for part in name_parts(profile_name):
+		profile_tokens |= set(tokens(part)) | set(tokens(part, german=True))
+	for name in party_names:
+		for german in (False, True):
+			wanted = {token for token in tokens(name, german=german) if len(token) > 1}
+			if len(wanted) >= 2 and wanted <= profile_tokens:
+				return NAME_SUBSET_SIMILARITY
+	return 0.0
+
+
+def _score(view: _ProfileView, party: PartyFacts) -> Candidate:
+	profile = view.profile
+	reasons: list[Reason] = []
+
+	# Handle recorded on the party (same platform, normalized).
+	handle_matched = False
+	other_handles = []
+	for platform, handle in party.handles:
+		if platform != profile.platform:
+			continue
+		full = view.handle_keys.get((platform, handle))
+		if full is True:
+			reasons.append(Reason("handle", HANDLE_WEIGHT, f"{platform} handle {handle} is on the {party.party_type}"))
+			handle_matched = True
+		elif full is False and "@" not in handle and "." not in handle.strip("."):
+			# The party recorded only the user part; the profile's server may not be theirs.
+			reasons.append(
+				Reason("handle_user", HANDLE_USER_PART_WEIGHT, f"{platform} user {handle} without server matches")
+			)
+			handle_matched = True
+		else:
+			other_handles.append(handle)
+
+	emails = sorted(view.emails & set(party.emails))
+	if emails:
+		reasons.append(Reason("email", EMAIL_WEIGHT, f"email {emails[0]} is on the {party.party_type}"))
+
+	domain_weight, domain_detail = 0.0, ""
+	domain_factor = 0.0
+	for domain in party_domains(party):
+		source = view.domains.get(domain)
+		if source is None:
+			continue
+		factor = DOMAIN_SOURCE_FACTORS[source]
+		weight = DOMAIN_WEIGHTS[party.party_type] * factor
+		if weight > domain_weight:
+			domain_weight, domain_factor = weight, factor
+			domain_detail = f"domain {domain} (profile {source}) is the {party.party_type}'s"
+	if domain_weight:
+		reasons.append(Reason("domain", round(domain_weight, SCORE_DIGITS), domain_detail))
+
+	party_names = _party_names(party)
+	similarity = name_similarity(profile.display_name, party_names) if party_names else 0.0
+	similarity = max(similarity, _subset_similarity(profile.display_name, party_names)) if party_names else 0.0
+	strength = name_strength(similarity)
+	if strength:
+		reasons.append(
+			Reason(
+				"name",
+				round(NAME_WEIGHT * strength, SCORE_DIGITS),
+				f"name {profile.display_name!r} ~ {party_names[0]!r} ({similarity:.2f})",
+			)
+		)
+
+	if party.party_type == "Customer":
+		company = party.display_name or party.company_name
+		if not strength and mentions_company(profile.bio, company):
+			reasons.append(Reason("company", CUSTOMER_MENTION_WEIGHT, f"bio names {company!r}"))
+	elif strength:
+		mentioned = bool(party.company_name) and mentions_company(view.company_text, party.company_name)
+		if mentioned:
+			reasons.append(
+				Reason(
+					"company",
+					round(COMPANY_MENTION_WEIGHT * strength, SCORE_DIGITS),
+					f"profile names the company {party.company_name!r}",
+				)
+			)
+		company_evidence = max(domain_factor, MENTION_EVIDENCE_FACTOR if mentioned else 0.0)
+		if company_evidence:
+			reasons.append(
+				Reason(
+					"name_at_company",
+					round(NAME_AT_COMPANY_WEIGHT * strength * company_evidence, SCORE_DIGITS),
+					"the name matches a person of the matching company",
+				)
+			)
+
+	score = noisy_or([reason.weight for reason in reasons])
+	if other_handles and not handle_matched and not emails and score > 0:
+		reduced = score * OTHER_HANDLE_FACTOR
+		reasons.append(
+			Reason(
+				"other_handle",
+				round(reduced - score, SCORE_DIGITS),
+				f"the {party.party_type} has another {profile.platform} handle: {other_handles[0]}",
+			)
+		)
+		score = reduced
+
+	customer = party.customer if party.party_type in ("Contact", "Lead") else ""
+	return Candidate(party.party_type, party.name, round(score, SCORE_DIGITS), reasons, customer)
+
+
+def score(profile: ProfileFacts, party: PartyFacts) -> Candidate:
+	"""Score one candidate party for a profile, with the reasons behind the score."""
+	return _score(_view(profile), party)
+
+
+def related(a: Candidate, b: Candidate) -> bool:
+	"""True when two candidates are the same party or one belongs to the other (Contact -> Customer).
+
+	A Lead converted into a Customer (``customer`` set) is the same as that Customer and
+	its Contacts. Two Contacts of one Customer are different people: not related.
+	"""
+	if a.key == b.key:
+		return True
+	for x, y in ((a, b), (b, a)):
+		if x.customer and y.party_type == "Customer" and y.party == x.customer:
+			return True
+		if x.party_type == "Lead" and x.customer and y.customer == x.customer:
+			return True
+	return False
+
+
+def _apply_conflicts(candidates: list[Candidate]) -> None:
+	holders = [c for c in candidates if STRONG_SIGNALS & set(c.signals())]
+	for candidate in holders:
+		rivals = [other for other in holders if not related(candidate, other)]
+		if not rivals:
+			continue
+		rival = min(rivals, key=lambda c: (PARTY_TYPE_ORDER[c.party_type], c.party))
+		rival_signal = next(s for s in rival.signals() if s in STRONG_SIGNALS)
+		reduced = round(candidate.score * CONFLICT_FACTOR, SCORE_DIGITS)
+		candidate.reasons.append(
+			Reason(
+				"conflict",
+				round(reduced - candidate.score, SCORE_DIGITS),
+				f"{rival_signal} points to {rival.party_type} {rival.party}",
+			)
+		)
+		candidate.score = reduced
+
+
+def _sort_key(candidate: Candidate):
+	return (-candidate.score, PARTY_TYPE_ORDER[candidate.party_type], candidate.party)
+
+
+def rank(
+	profile: ProfileFacts,
+	parties: list[PartyFacts],
+	auto_link: float = AUTO_LINK_THRESHOLD,
+	review: float = REVIEW_THRESHOLD,
+) -> Decision:
+	"""Score all candidate parties and decide: "link" (score >= auto_link, unambiguous), "review" or "none".
+
+	Ambiguity: when an unrelated runner-up (another person, another company) scores within
+	AMBIGUITY_MARGIN of the best, the profile goes to review instead of being linked.
+	A Contact and its own Customer are not rivals.
+	"""
+	if not 0.0 <= review <= auto_link <= 1.0:
+		raise ValueError("thresholds must satisfy 0 <= review <= auto_link <= 1")
+	view = _view(profile)
+	seen: dict[tuple[str, str], Candidate] = {}
+	for party in parties:
+		if party.key not in seen:
+			seen[party.key] = _score(view, party)
+	candidates = [candidate for candidate in seen.values() if candidate.score > 0]
+	_apply_conflicts(candidates)
+	candidates.sort(key=_sort_key)
+	if not candidates:
+		return Decision("none", None, [], note="no candidate has any matching signal")
+
+	best = candidates[0]
+	runner_up = next((c for c in candidates[1:] if not related(best, c)), None)
+	ambiguous = runner_up is not None and best.score - runner_up.score < AMBIGUITY_MARGIN
+	note = ""
+	if ambiguous:
+		note = (
+			f"{runner_up.party_type} {runner_up.party} ({runner_up.score:.2f}) is as likely as "
+			f"{best.party_type} {best.party} ({best.score:.2f})"
+		)
+
+	if best.score >= auto_link and not ambiguous:
+		action = "link"
+	elif best.score >= review or (ambiguous and best.score >= auto_link):
+		action = "review"
+	else:
+		action = "none"
+	return Decision(action, best, candidates, ambiguous, note)

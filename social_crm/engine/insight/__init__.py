@@ -1,0 +1,1 @@
+"""Insight over stored mentions: swing and spike alerts."""

@@ -1,0 +1,349 @@
+"""Anonymization: redact a person from text and say which fields of a record to clear.
+
+Anonymizing keeps a record for aggregate statistics (platform, day and hour, language,
+sentiment, matched rules, engagement counts) and removes who it was about:
+
+- identity fields (author link, handle and name copies, party links, URLs, raw
+  payload) are cleared;
+- the external id is replaced by ``anon:`` + a keyed hash, so the row stays unique
+  per platform, the same post polled again is recognised by its suppression key, and
+  retention runs can tell anonymized rows apart;
+- free text is passed through :func:`redact`;
+- the post time is cut to the hour (enough for hourly charts and alerts).
+
+The functions return ``{fieldname: new value}`` for the fields present in the record;
+the Frappe layer applies them (``frappe.db.set_value`` or ``doc.update``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..errors import InvalidRecord
+from ..text import EMAIL_RE
+from .retention import ANONYMIZED_ID_PREFIX
+from .suppression import post_key, profile_key
+
+NAME = "[name]"
+HANDLE = "[handle]"
+EMAIL = "[email]"
+URL = "[url]"
+
+# Name parts that are not names on their own ("Ludwig van Beethoven" keeps "van").
+_PARTICLES = {"von", "van", "der", "den", "del", "della", "les", "las", "los", "und", "and", "zu", "zur", "ter"}
+_MIN_NAME_PART = 3
+_EXTRA_FOLD = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+_TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
+
+_URL_ANY = re.compile(r"(?:https?://|(?<![\w.@/-])www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?"
+
+
+@dataclass
+class Person:
+	"""What identifies one person in text: names, handles, emails and URLs."""
+
+	names: list[str] = field(default_factory=list)
+	handles: list[str] = field(default_factory=list)
+	emails: list[str] = field(default_factory=list)
+	urls: list[str] = field(default_factory=list)
+
+	@classmethod
+	def from_profile(cls, profile: Mapping) -> Person:
+		"""The person behind a Social Profile (or a Post author) mapping."""
+		return cls(
+			names=_present(profile.get("display_name"), profile.get("author_name")),
+			handles=_present(profile.get("handle"), profile.get("author_handle")),
+			emails=_present(profile.get("email")),
+			urls=_present(profile.get("profile_url"), profile.get("website"), profile.get("avatar_url")),
+		)
+
+	def merged(self, other: Person) -> Person:
+		"""Both people's identifiers (e.g. the profile plus names copied onto a mention)."""
+		return Person(
+			_unique(self.names + other.names),
+			_unique(self.handles + other.handles),
+			_unique(self.emails + other.emails),
+			_unique(self.urls + other.urls),
+		)
+
+
+def redact(
+	text: str | None,
+	names: Iterable[str] = (),
+	handles: Iterable[str] = (),
+	emails: Iterable[str] = (),
+	urls: Iterable[str] = (),
+	name_parts: bool = True,
+) -> str:
+	"""Replace a person's traces in ``text`` with "[name]", "[handle]", "[email]", "[url]".
+
+	- URLs: every http(s) or www. URL, and the given URLs also when written without a scheme;
+	- handles: the given handles with or without "@" ("alice", "@alice", "u/alice"); a
+	  federated "alice@mastodon.social" also as "@alice" (how it is shown on its instance);
+	- emails: every email address;
+	- names: the given names as whole words, ignoring case and accents ("Jürgen Müller"
+	  also matches "JURGEN MULLER" and "Juergen Mueller"); with ``name_parts`` each part of
+	  three or more letters is redacted on its own too ("Müller said...").
+	"""
+	if not text:
+		return ""
+	text = str(text)
+	text = _redact_given_urls(text, urls)
+	text = _URL_ANY.sub(_url_placeholder, text)
+	for pattern in _handle_patterns(handles):
+		text = pattern.sub(HANDLE, text)
+	for email in _present(*emails):
+		text = re.sub(re.escape(email), EMAIL, text, flags=re.IGNORECASE)
+	text = EMAIL_RE.sub(EMAIL, text)
+	return _redact_names(text, names, name_parts)
+
+
+def _url_placeholder(match: re.Match) -> str:
+	url = match.group(0)
+	stripped = url.rstrip(_URL_TRAILING)
+	return URL + url[len(stripped) :]
+
+
+def _redact_given_urls(text: str, urls: Iterable[str]) -> str:
+	for url in _present(*urls):
+		bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.IGNORECASE).rstrip("/")
+		if len(bare) < 4:
+			continue
+		pattern = r"(?<![\w.@/-])(?:https?://)?(?:www\.)?" + re.escape(bare) + r"[^\s<>\"'()\[\]]*"
+		text = re.sub(pattern, lambda m: _url_placeholder(m), text, flags=re.IGNORECASE)
+	return text
+
+
+def _handle_patterns(handles: Iterable[str]) -> list[re.Pattern]:
+	forms: set[str] = set()
+	local_forms: set[str] = set()
+	for handle in _present(*handles):
+		value = re.sub(r"^(?:/?u/)", "", handle.strip().lstrip("@"), flags=re.IGNORECASE)
+		if not value:
+			continue
+		forms.add(value)
+		if "@" in value:
+			local = value.split("@", 1)[0]
+			if local:
+				local_forms.add(local)
+	patterns = []
+	after = r"(?![\w@-]|\.\w)"
+	before = r"(?<![\w.@/-])"
+	for value in sorted(forms, key=len, reverse=True):
+		patterns.append(re.compile(before + r"(?:@|/?u/)?" + re.escape(value) + after, re.IGNORECASE))
+	for local in sorted(local_forms, key=len, reverse=True):
+		# Only with "@": the bare local part of a federated handle is too often a plain word.
+		patterns.append(re.compile(before + "@" + re.escape(local) + after, re.IGNORECASE))
+	return patterns
+
+
+def fold(text: str) -> str:
+	"""Lower-case, accent-free form of ``text`` used for comparing names (may change length)."""
+	return _fold_with_map(text)[0]
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+	"""Fold ``text`` and return, for each folded character, the index of its source character."""
+	out: list[str] = []
+	index: list[int] = []
+	for i, ch in enumerate(text):
+		lower = ch.lower()
+		folded = _EXTRA_FOLD.get(lower)
+		if folded is None:
+			decomposed = unicodedata.normalize("NFKD", ch)
+			folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+		out.append(folded)
+		index.extend([i] * len(folded))
+	return "".join(out), index
+
+
+def _name_variants(names: Iterable[str], name_parts: bool) -> list[list[str]]:
+	variants: dict[tuple[str, ...], None] = {}
+	for name in _present(*names):
+		spellings = {name.lower()}
+		spellings.add("".join(_TRANSLITERATE.get(ch, ch) for ch in name.lower()))
+		for spelling in spellings:
+			tokens = re.findall(r"\w+", fold(spelling))
+			if not tokens:
+				continue
+			variants[tuple(tokens)] = None
+			if name_parts and len(tokens) > 1:
+				for token in tokens:
+					if len(token) >= _MIN_NAME_PART and token not in _PARTICLES and not token.isdigit():
+						variants[(token,)] = None
+	return sorted((list(v) for v in variants), key=lambda v: -sum(map(len, v)))
+
+
+def _redact_names(text: str, names: Iterable[str], name_parts: bool) -> str:
+	variants = _name_variants(names, name_parts)
+	if not variants:
+		return text
+	folded, index = _fold_with_map(text)
+	spans: list[tuple[int, int]] = []
+	for tokens in variants:
+		pattern = r"(?<!\w)" + r"[\s.'’-]+".join(re.escape(t) for t in tokens) + r"(?!\w)"
+		for match in re.finditer(pattern, folded):
+			start, end = index[match.start()], index[match.end() - 1] + 1
+			if not _inside_placeholder(text, start, end):
+				spans.append((start, end))
+	if not spans:
+		return text
+	merged: list[list[int]] = []
+	for start, end in sorted(spans):
+		if merged and start <= merged[-1][1]:
+			merged[-1][1] = max(merged[-1][1], end)
+		else:
+			merged.append([start, end])
+	parts = []
+	last = 0
+	for start, end in merged:
+		parts.append(text[last:start])
+		parts.append(NAME)
+		last = end
+	parts.append(text[last:])
+	return "".join(parts)
+
+
+def _inside_placeholder(text: str, start: int, end: int) -> bool:
+	return start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]"
+
+
+# --- records --------------------------------------------------------------------------------------
+
+MENTION_CLEAR = (
+	"author",
+	"author_handle",
+	"author_name",
+	"party_type",
+	"party",
+	"customer",
+	"url",
+	"in_reply_to",
+	"raw_payload",
+)
+MENTION_REDACT = ("text", "title")
+
+PROFILE_CLEAR = (
+	"handle",
+	"display_name",
+	"profile_url",
+	"website",
+	"email",
+	"avatar_url",
+	"bio",
+	"party_type",
+	"party",
+	"party_name",
+	"customer",
+	"link_method",
+	"link_confidence",
+	"linked_on",
+	"linked_by",
+	"previous_party_type",
+	"previous_party",
+)
+
+IDEA_CLEAR = ("submitted_by_profile", "website_user", "party_type", "party", "customer")
+IDEA_REDACT = ("title", "description", "status_reason")
+
+
+def anonymize_mention_fields(record: Mapping, person: Person | Mapping | None = None, secret: str = "") -> dict:
+	"""Field updates that anonymize a Mention (see the module doc).
+
+	``person`` is the author (a :class:`Person` or the Social Profile as a mapping); the
+	author name and handle copied onto the mention are redacted as well.
+	"""
+	who = _as_person(person).merged(
+		Person(
+			names=_present(record.get("author_name")),
+			handles=_present(record.get("author_handle")),
+			urls=_present(record.get("url")),
+		)
+	)
+	updates: dict[str, Any] = {name: None for name in MENTION_CLEAR if name in record}
+	for name in MENTION_REDACT:
+		if name in record:
+			updates[name] = redact(record.get(name), who.names, who.handles, who.emails, who.urls)
+	if "external_id" in record:
+		updates["external_id"] = _anonymous_id(record, secret, post_key)
+	if isinstance(record.get("posted_at"), datetime):
+		updates["posted_at"] = record["posted_at"].replace(minute=0, second=0, microsecond=0)
+	return updates
+
+
+def anonymize_profile_fields(record: Mapping, secret: str = "") -> dict:
+	"""Field updates that anonymize a Social Profile: identity cleared, never auto-linked again."""
+	updates: dict[str, Any] = {name: None for name in PROFILE_CLEAR if name in record}
+	if "link_confidence" in updates:
+		updates["link_confidence"] = 0
+	if "external_id" in record:
+		updates["external_id"] = _anonymous_id(record, secret, profile_key)
+	if "do_not_auto_link" in record:
+		updates["do_not_auto_link"] = 1
+	for name in ("first_seen", "last_seen"):
+		if isinstance(record.get(name), datetime):
+			updates[name] = record[name].replace(hour=0, minute=0, second=0, microsecond=0)
+	return updates
+
+
+def anonymize_idea_fields(record: Mapping, person: Person | Mapping | None = None) -> dict:
+	"""Field updates that anonymize an Idea: submitter links cleared, its texts redacted."""
+	who = _as_person(person)
+	updates: dict[str, Any] = {name: None for name in IDEA_CLEAR if name in record}
+	for name in IDEA_REDACT:
+		if name in record:
+			updates[name] = redact(record.get(name), who.names, who.handles, who.emails, who.urls)
+	return updates
+
+
+def anonymize_fields(doctype: str, record: Mapping, person: Person | Mapping | None = None, secret: str = "") -> dict:
+	"""Dispatch to the anonymizer of ``doctype`` (Mention, Social Profile or Idea)."""
+	if doctype == "Mention":
+		return anonymize_mention_fields(record, person, secret)
+	if doctype == "Social Profile":
+		return anonymize_profile_fields(record, secret)
+	if doctype == "Idea":
+		return anonymize_idea_fields(record, person)
+	raise InvalidRecord(f"{doctype} records cannot be anonymized, only deleted", "doctype")
+
+
+def is_anonymized(record: Mapping) -> bool:
+	"""True for a Mention or Social Profile that was already anonymized."""
+	return str(record.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)
+
+
+def _anonymous_id(record: Mapping, secret: str, keyer) -> str:
+	external_id = str(record.get("external_id") or "")
+	if external_id.startswith(ANONYMIZED_ID_PREFIX):
+		return external_id
+	try:
+		digest = keyer(record.get("platform") or "", external_id, secret)
+	except InvalidRecord:
+		seed = f"{record.get('name') or ''}\x1f{external_id}\x1f{secret}"
+		digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()
+	return ANONYMIZED_ID_PREFIX + digest
+
+
+def _as_person(person: Person | Mapping | None) -> Person:
+	if person is None:
+		return Person()
+	if isinstance(person, Person):
+		return person
+	if isinstance(person, Mapping):
+		return Person.from_profile(person)
+	raise InvalidRecord("person must be a Person or a profile mapping", "person")
+
+
+def _present(*values: Any) -> list[str]:
+	return _unique(str(v).strip() for v in values if v and str(v).strip())
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+	return list(dict.fromkeys(values))

@@ -1,0 +1,111 @@
+# Copyright (c) 2026, Social CRM Developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
+from social_crm.engine.text import html_to_text
+
+SENTIMENTS = ("Positive", "Neutral", "Negative")
+
+
+class Mention(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_identity()
+		self.sanitize_content()
+		self.validate_unique()
+		self.validate_analysis()
+		self.copy_party_from_author()
+		self.set_status()
+
+	def validate_identity(self):
+		if not self.platform:
+			frappe.throw(_("Platform is required"), frappe.MandatoryError)
+		try:
+			self.external_id = clean_id(self.external_id, "external_id")
+			self.in_reply_to = clean_id(self.in_reply_to, "in_reply_to", required=False)
+		except InvalidRecord as e:
+			label = _("In Reply To") if e.field == "in_reply_to" else _("External ID")
+			frappe.throw(
+				_("{0} is required and must be at most 140 characters without control characters").format(label),
+				frappe.MandatoryError,
+			)
+		try:
+			self.url = clean_url(self.url, "url")
+		except InvalidRecord:
+			frappe.throw(_("URL must be an http(s) URL"))
+		for fieldname in ("likes", "reposts", "replies"):
+			if (self.get(fieldname) or 0) < 0:
+				frappe.throw(_("{0} cannot be negative").format(_(self.meta.get_label(fieldname))))
+
+	def sanitize_content(self):
+		"""Store only plain text: HTML from platforms is never rendered raw."""
+		raw = self.text or ""
+		if len(raw) > MAX_RAW_TEXT_CHARS:
+			frappe.throw(
+				_("Text is too long ({0} characters); at most {1} are accepted").format(len(raw), MAX_TEXT_CHARS),
+				title=_("Text Too Long"),
+			)
+		self.text = html_to_text(raw)
+		if len(self.text) > MAX_TEXT_CHARS:
+			frappe.throw(
+				_("Text is too long ({0} characters); at most {1} are accepted").format(
+					len(self.text), MAX_TEXT_CHARS
+				),
+				title=_("Text Too Long"),
+			)
+		self.title = html_to_text(self.title)[:280]
+		if not self.text and not self.title:
+			frappe.throw(_("A mention needs a text or a title"), frappe.MandatoryError)
+
+	def validate_unique(self):
+		duplicate = frappe.db.get_value(
+			"Mention",
+			{"platform": self.platform, "external_id": self.external_id, "name": ("!=", self.name)},
+		)
+		if duplicate:
+			frappe.throw(
+				_("Mention {0} on {1} is already stored as {2}").format(self.external_id, self.platform, duplicate),
+				frappe.DuplicateEntryError,
+				title=_("Duplicate Mention"),
+			)
+
+	def validate_analysis(self):
+		if self.sentiment and self.sentiment not in SENTIMENTS:
+			frappe.throw(_("Sentiment must be one of {0}").format(", ".join(_(s) for s in SENTIMENTS)))
+		if self.sentiment_score is not None and not -1 <= flt(self.sentiment_score) <= 1:
+			frappe.throw(_("Sentiment Score must be between -1 and 1"))
+		if self.language:
+			self.language = clean_language(self.language) or ("unknown" if self.language == "unknown" else "")
+		if self.matched_rules and not self.rule_kind:
+			self.rule_kind = self.matched_rules[0].kind
+
+	def copy_party_from_author(self):
+		"""The party is denormalized from the author for fast per-party queries."""
+		if self.author:
+			party_type, party, customer = frappe.db.get_value(
+				"Social Profile", self.author, ["party_type", "party", "customer"]
+			) or (None, None, None)
+			self.party_type, self.party, self.customer = party_type, party, customer
+		else:
+			self.party_type = self.party = self.customer = None
+
+	def set_status(self):
+		if self.status == "New" and self.party:
+			self.status = "Linked"
+		elif self.status == "Linked" and not self.party:
+			self.status = "New"
+
+
+def on_doctype_update():
+	frappe.db.add_unique("Mention", ["platform", "external_id"], constraint_name="unique_platform_external_id")
+	frappe.db.add_index("Mention", ["party_type", "party", "posted_at"])
+	frappe.db.add_index("Mention", ["customer", "posted_at"])
+	frappe.db.add_index("Mention", ["status", "posted_at"])

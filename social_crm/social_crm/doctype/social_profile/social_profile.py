@@ -1,0 +1,126 @@
+# Copyright (c) 2026, Social CRM Developers and contributors
+# For license information, please see license.txt
+
+import math
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.handles import normalize_handle
+from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
+from social_crm.engine.text import html_to_text, truncate
+from social_crm.party import get_customer_of, get_party_title, set_party_on_mentions, validate_party
+
+
+class SocialProfile(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_identity()
+		self.clean_profile_fields()
+		self.validate_unique()
+		self.validate_party_link()
+		self.influence_score = compute_influence(self.followers, self.verified)
+		now = now_datetime()
+		self.first_seen = self.first_seen or now
+		self.last_seen = self.last_seen or now
+
+	def validate_identity(self):
+		if not self.platform:
+			frappe.throw(_("Platform is required"), frappe.MandatoryError)
+		try:
+			self.external_id = clean_id(self.external_id, "external_id")
+		except InvalidRecord:
+			frappe.throw(
+				_("External ID is required and must be at most 140 characters without control characters"),
+				frappe.MandatoryError,
+			)
+		instance = None
+		if self.platform == "Mastodon" and self.profile_url:
+			instance = self.profile_url
+		self.handle = normalize_handle(self.platform, self.handle, instance=instance)
+
+	def clean_profile_fields(self):
+		self.display_name = html_to_text(self.display_name)[:MAX_NAME_CHARS]
+		self.bio = truncate(html_to_text(self.bio), MAX_BIO_CHARS)[0]
+		for fieldname in ("profile_url", "website", "avatar_url"):
+			try:
+				self.set(fieldname, clean_url(self.get(fieldname), fieldname))
+			except InvalidRecord as e:
+				frappe.throw(_("{0}: {1}").format(_(self.meta.get_label(fieldname)), _("must be an http(s) URL")))
+		if self.email:
+			self.email = self.email.strip().lower()
+		if (self.followers or 0) < 0:
+			frappe.throw(_("Followers cannot be negative"))
+
+	def validate_unique(self):
+		duplicate = frappe.db.get_value(
+			"Social Profile",
+			{"platform": self.platform, "external_id": self.external_id, "name": ("!=", self.name)},
+		)
+		if duplicate:
+			frappe.throw(
+				_("A Social Profile for {0} with External ID {1} already exists: {2}").format(
+					self.platform, self.external_id, duplicate
+				),
+				frappe.DuplicateEntryError,
+				title=_("Duplicate Social Profile"),
+			)
+
+	def validate_party_link(self):
+		if not self.party:
+			self.party_type = self.party_type if self.party_type in ("Customer", "Lead", "Contact") else None
+		validate_party(self.party_type, self.party)
+		self.party_name = get_party_title(self.party_type, self.party)
+		self.customer = get_customer_of(self.party_type, self.party)
+
+		if not self.has_party_changed():
+			return
+		if self.party:
+			# A job says how it linked (flags.link_method); anything else is a person's decision.
+			self.link_method = self.flags.link_method or "Manual"
+			self.link_confidence = self.flags.link_confidence if self.flags.link_method else 100
+			self.linked_on = now_datetime()
+			self.linked_by = frappe.session.user
+		else:
+			self.link_method = self.flags.link_method or ("Manual" if not self.is_new() else None)
+			self.link_confidence = 0
+			self.linked_on = now_datetime() if not self.is_new() else None
+			self.linked_by = frappe.session.user if not self.is_new() else None
+
+	def has_party_changed(self) -> bool:
+		before = self.get_doc_before_save()
+		if not before:
+			return bool(self.party)
+		return (before.party_type, before.party, before.customer) != (self.party_type, self.party, self.customer)
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and (before.party_type, before.party, before.customer) == (
+			self.party_type,
+			self.party,
+			self.customer,
+		):
+			return
+		if before or self.party:
+			set_party_on_mentions(self.name, self.party_type, self.party, self.customer)
+
+	@staticmethod
+	def default_list_data():
+		return {"columns": ["display_name", "platform", "handle", "party_name"]}
+
+
+def compute_influence(followers: int | None, verified: bool | int | None) -> float:
+	"""0..100: log-scaled followers (1M followers = 90) plus 10 for a verified account."""
+	followers = max(int(followers or 0), 0)
+	score = min(90.0, 15.0 * math.log10(1 + followers))
+	return round(score + (10.0 if verified else 0.0), 2)
+
+
+def on_doctype_update():
+	frappe.db.add_unique("Social Profile", ["platform", "external_id"], constraint_name="unique_platform_external_id")
+	frappe.db.add_index("Social Profile", ["party_type", "party"])
