@@ -5,16 +5,18 @@ from social_crm.tests.utils import make_customer, make_mention, make_profile, ma
 
 
 class TestPermissions(SocialCRMTestCase):
-	def setUp(self):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()  # rolls everything back after the class
 		frappe.set_user("Administrator")
-		self.customer_a = make_customer("_Test Social Perm A")
-		self.customer_b = make_customer("_Test Social Perm B")
-		profile_a = make_profile("perm-a", party_type="Customer", party=self.customer_a.name)
-		profile_b = make_profile("perm-b", party_type="Customer", party=self.customer_b.name)
-		self.unlinked = make_profile("perm-unlinked")
-		self.mention_a = make_mention("perm-m-a", author=profile_a.name)
-		self.mention_b = make_mention("perm-m-b", author=profile_b.name)
-		self.mention_unlinked = make_mention("perm-m-u", author=self.unlinked.name)
+		cls.customer_a = make_customer("_Test Social Perm A")
+		cls.customer_b = make_customer("_Test Social Perm B")
+		profile_a = make_profile("perm-a", party_type="Customer", party=cls.customer_a.name)
+		profile_b = make_profile("perm-b", party_type="Customer", party=cls.customer_b.name)
+		cls.unlinked = make_profile("perm-unlinked")
+		cls.mention_a = make_mention("perm-m-a", author=profile_a.name)
+		cls.mention_b = make_mention("perm-m-b", author=profile_b.name)
+		cls.mention_unlinked = make_mention("perm-m-u", author=cls.unlinked.name)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")

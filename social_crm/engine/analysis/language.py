@@ -69,9 +69,19 @@ def _get_factory():
 	return _factory
 
 
+_known: frozenset[str] | None = None
+
+
+def _known_codes() -> frozenset[str]:
+	global _known
+	if _known is None:
+		_known = frozenset(_normalize_detected(code) for code in _get_factory().get_lang_list())
+	return _known
+
+
 def supported_languages() -> list[str]:
 	"""The codes langdetect can answer (normalized: ``zh-cn``/``zh-tw`` become ``zh``)."""
-	return sorted({_normalize_detected(code) for code in _get_factory().get_lang_list()})
+	return sorted(_known_codes())
 
 
 def normalize_language_code(value: str | None) -> str:
@@ -110,8 +120,8 @@ def detect_language(
 ) -> LanguageResult:
 	"""Detect the language of one post.
 
-	- ``hint`` (the platform's own language tag, e.g. Mastodon's) wins when it is a valid
-	  code and, if ``allowed`` is given, one of the allowed languages;
+	- ``hint`` (the platform's own language tag, e.g. Mastodon's) wins when it is a code
+	  langdetect knows (or, if ``allowed`` is given, one of the allowed languages);
 	- otherwise langdetect runs on the cleaned text, restricted to ``allowed`` when given
 	  (codes langdetect does not know are ignored; none known means no restriction);
 	- "unknown" when fewer than ``min_letters`` letters remain or the best probability is
@@ -119,7 +129,7 @@ def detect_language(
 	"""
 	allowed_set = {code for code in (normalize_language_code(a) for a in (allowed or ())) if code}
 	hint_code = normalize_language_code(hint)
-	if hint_code and (not allowed_set or hint_code in allowed_set):
+	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
 		return LanguageResult(hint_code, 1.0, METHOD_HINT)
 
 	cleaned = clean_for_detection(text or "")

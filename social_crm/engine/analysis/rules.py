@@ -78,7 +78,7 @@ def _combining_table() -> dict[int, None]:
 
 
 def fold(text: str) -> str:
-	"""Case- and accent-insensitive form: "Café" -> "cafe", "Straße" -> "strasse", ’ -> '."""
+	"""Case- and accent-insensitive form: "Café" -> "cafe", "Straße" -> "strasse", curly apostrophe -> '."""
 	if text.isascii():
 		return text.lower()
 	text = unicodedata.normalize("NFKD", text).translate(_combining_table())
@@ -142,7 +142,8 @@ def _validate_term(term, fieldname: str) -> str:
 		tag = term[1:]
 		if not tag or not re.fullmatch(r"\w+", tag):
 			raise InvalidRecord(
-				f"{fieldname}: hashtag {term!r} must be '#' followed by one word (letters, digits, _)", fieldname
+				f"{fieldname}: hashtag {term!r} must be '#' followed by one word (letters, digits, _)",
+				fieldname,
 			)
 	elif kind == "account":
 		handle = term[1:]
@@ -326,7 +327,12 @@ class RuleMatcher:
 		post: _PostView | None = None
 		matches: list[RuleMatch] = []
 		for compiled in self._rules:
-			if compiled.languages and language and language != "unknown" and language not in compiled.languages:
+			if (
+				compiled.languages
+				and language
+				and language != "unknown"
+				and language not in compiled.languages
+			):
 				continue
 			if compiled.sources and source_key and source_key not in compiled.sources:
 				continue

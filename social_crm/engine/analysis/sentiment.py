@@ -273,7 +273,28 @@ def german_lexicon() -> dict[str, tuple[float, bool]]:
 	return lexicon
 
 
-_ADJ_ENDINGS = ("sten", "ster", "stes", "stem", "ste", "eren", "erer", "eres", "erem", "ere", "en", "er", "es", "em", "e")
+_ADJ_ENDINGS = (
+	"esten",
+	"ester",
+	"estes",
+	"estem",
+	"este",
+	"sten",
+	"ster",
+	"stes",
+	"stem",
+	"ste",
+	"eren",
+	"erer",
+	"eres",
+	"erem",
+	"ere",
+	"en",
+	"er",
+	"es",
+	"em",
+	"e",
+)
 
 
 def _german_lookup(word: str, lexicon: dict[str, tuple[float, bool]]) -> tuple[float, bool] | None:
@@ -288,7 +309,14 @@ def _german_lookup(word: str, lexicon: dict[str, tuple[float, bool]]) -> tuple[f
 			hit = lexicon.get(word[: -len(ending)])
 			if hit is not None:
 				return hit
-	for ending, infinitive in (("e", "en"), ("t", "en"), ("st", "en"), ("et", "en"), ("te", "en"), ("ten", "en")):
+	for ending, infinitive in (
+		("e", "en"),
+		("t", "en"),
+		("st", "en"),
+		("et", "en"),
+		("te", "en"),
+		("ten", "en"),
+	):
 		if word.endswith(ending):
 			hit = lexicon.get(word[: -len(ending)] + infinitive)
 			if hit is not None and hit[1]:
@@ -423,7 +451,13 @@ class DefaultAnalyzer(SentimentAnalyzer):
 
 # --------------------------------------------------------------------------- flair
 
-FLAIR_MODEL_NAMES = ("sentiment", "en-sentiment", "sentiment-fast", "de-offensive-language", "communicative-functions")
+FLAIR_MODEL_NAMES = (
+	"sentiment",
+	"en-sentiment",
+	"sentiment-fast",
+	"de-offensive-language",
+	"communicative-functions",
+)
 ENGLISH_FLAIR_MODELS = frozenset({"sentiment", "en-sentiment", "sentiment-fast"})
 DEFAULT_FLAIR_MODEL = "sentiment"
 DEFAULT_NEUTRAL_BELOW = 0.75  # flair's sentiment models have no neutral class: low confidence is neutral
@@ -520,7 +554,9 @@ def clear_model_cache() -> None:
 		_models.clear()
 
 
-def map_flair_label(value: str, confidence: float, neutral_below: float = DEFAULT_NEUTRAL_BELOW) -> SentimentResult:
+def map_flair_label(
+	value: str, confidence: float, neutral_below: float = DEFAULT_NEUTRAL_BELOW
+) -> SentimentResult:
 	"""Map flair's POSITIVE/NEGATIVE (+ confidence) to our label and signed score.
 
 	Confidence below ``neutral_below`` is Neutral (flair has no neutral class); the score
@@ -600,7 +636,9 @@ class FlairAnalyzer(SentimentAnalyzer):
 				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below)
 		if other_index:
 			if self.fallback is not None:
-				fallback_results = self.fallback.analyze([texts[i] for i in other_index], [langs[i] for i in other_index])
+				fallback_results = self.fallback.analyze(
+					[texts[i] for i in other_index], [langs[i] for i in other_index]
+				)
 				for i, result in zip(other_index, fallback_results, strict=True):
 					results[i] = result
 			else:

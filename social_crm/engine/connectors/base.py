@@ -108,7 +108,9 @@ class HttpResponse:
 		try:
 			return json.loads(self.content)
 		except ValueError:
-			raise ConnectorError(f"{safe_url(self.url)} did not return JSON", self.status_code, self.text[:300])
+			raise ConnectorError(
+				f"{safe_url(self.url)} did not return JSON", self.status_code, self.text[:300]
+			)
 
 	@property
 	def links(self) -> dict[str, str]:
@@ -187,8 +189,14 @@ class HttpClient:
 		while True:
 			self._wait_for_rate_window(where)
 			try:
-				response = self._send(method, url, params=params, headers=headers, json=json, data=data, auth=auth)
-			except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+				response = self._send(
+					method, url, params=params, headers=headers, json=json, data=data, auth=auth
+				)
+			except (
+				requests.Timeout,
+				requests.ConnectionError,
+				requests.exceptions.ChunkedEncodingError,
+			) as exc:
 				attempt += 1
 				if attempt > self.max_retries:
 					raise TransientError(f"{where} failed after {attempt} attempts: {type(exc).__name__}")
@@ -213,7 +221,9 @@ class HttpClient:
 				attempt += 1
 				if attempt > self.max_retries:
 					raise TransientError(
-						f"{where} returned HTTP {status} after {attempt} attempts", status, response.text[:300]
+						f"{where} returned HTTP {status} after {attempt} attempts",
+						status,
+						response.text[:300],
 					)
 				wait = self._retry_after(response)
 				if wait is None or wait > self.max_wait:
@@ -261,7 +271,9 @@ class HttpClient:
 		return None
 
 	def _note_rate_headers(self, response: HttpResponse) -> None:
-		remaining = response.headers.get("x-ratelimit-remaining") or response.headers.get("ratelimit-remaining")
+		remaining = response.headers.get("x-ratelimit-remaining") or response.headers.get(
+			"ratelimit-remaining"
+		)
 		if remaining is None:
 			return
 		try:
@@ -405,7 +417,9 @@ class StreamConnector(Connector):
 		"""Names of the listings this source reads (e.g. one per query term / hashtag)."""
 		raise NotImplementedError
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		"""Request one page of ``stream``, newest first.
 
 		``upper``: only items at or below it are wanted (the walk already has the rest);
@@ -426,7 +440,9 @@ class StreamConnector(Connector):
 		state = load_cursor(cursor)
 		names = self.streams()
 		if not names:
-			raise ConnectorError(f"{self.platform} source has nothing to listen for (no query terms or targets)")
+			raise ConnectorError(
+				f"{self.platform} source has nothing to listen for (no query terms or targets)"
+			)
 		streams = {name: state["streams"][name] for name in names if name in state["streams"]}
 		seen: set[str] = set()
 		for name in names:
@@ -459,7 +475,9 @@ class StreamConnector(Connector):
 					try:
 						key, iid = self.item_key(item), self.item_id(item)
 					except Exception as exc:
-						rejected.append(RejectedItem(item, f"no usable id or date: {type(exc).__name__}: {exc}"[:300]))
+						rejected.append(
+							RejectedItem(item, f"no usable id or date: {type(exc).__name__}: {exc}"[:300])
+						)
 						continue
 					if since is not None and (key < since.key or (key == since.key and iid in since.ids)):
 						reached_bottom = reached_bottom or key < since.key

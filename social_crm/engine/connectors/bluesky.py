@@ -37,7 +37,10 @@ class BlueskyConnector(StreamConnector):
 		try:
 			session = self.http.post(
 				f"{self.base_url}/xrpc/com.atproto.server.createSession",
-				json={"identifier": self.config.credential("username"), "password": self.config.credential("app_password")},
+				json={
+					"identifier": self.config.credential("username"),
+					"password": self.config.credential("app_password"),
+				},
 			).json()
 		except AuthError as exc:
 			raise AuthError(
@@ -64,7 +67,9 @@ class BlueskyConnector(StreamConnector):
 		url = f"{self.base_url}/xrpc/app.bsky.feed.searchPosts"
 		for attempt in range(2):
 			try:
-				return self.http.get(url, params=params, headers={"Authorization": f"Bearer {self._access_jwt}"}).json()
+				return self.http.get(
+					url, params=params, headers={"Authorization": f"Bearer {self._access_jwt}"}
+				).json()
 			except ConnectorError as exc:
 				# Access JWTs live for minutes; an expired one is renewed once by a new session.
 				expired = exc.status == 401 or (exc.status == 400 and "ExpiredToken" in (exc.body or ""))
@@ -73,7 +78,9 @@ class BlueskyConnector(StreamConnector):
 				self.login()
 		raise AssertionError("unreachable")
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		limit = max(1, min(MAX_LIMIT, self.config.page_size))
 		params: dict[str, Any] = {"q": stream, "sort": "latest", "limit": limit}
 		if lower:

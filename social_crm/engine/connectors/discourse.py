@@ -47,7 +47,9 @@ class DiscourseConnector(StreamConnector):
 		tags = [f"search:#{t.strip().lstrip('#')}" for t in self.config.hashtags if t.strip().lstrip("#")]
 		return terms + tags or [LATEST]
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		if stream == LATEST:
 			params = {"before": str(upper.key)} if upper else None
 			posts = self._get("/posts.json", params).get("latest_posts")

@@ -40,7 +40,9 @@ class HackerNewsConnector(StreamConnector):
 	def streams(self) -> list[str]:
 		return [t.strip() for t in self.config.query_terms if t.strip()]
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		filters = []
 		if lower:
 			filters.append(f"created_at_i>={int(lower.key)}")
@@ -75,12 +77,18 @@ class HackerNewsConnector(StreamConnector):
 		tags = item.get("_tags") if isinstance(item.get("_tags"), list) else []
 		is_comment = "comment" in tags or item.get("comment_text") is not None
 		text = item.get("comment_text") if is_comment else (item.get("story_text") or item.get("url") or "")
-		title = item.get("title") or ("" if not is_comment else f"Re: {item.get('story_title') or ''}".strip())
+		title = item.get("title") or (
+			"" if not is_comment else f"Re: {item.get('story_title') or ''}".strip()
+		)
 		return self.build_post(
 			item,
 			external_id=object_id,
 			url=ITEM_URL.format(object_id),
-			author={"external_id": author, "handle": author, "profile_url": USER_URL.format(author) if author else ""},
+			author={
+				"external_id": author,
+				"handle": author,
+				"profile_url": USER_URL.format(author) if author else "",
+			},
 			title=title if title != "Re:" else "",
 			text=text or "",
 			posted_at=item.get("created_at_i") or item.get("created_at"),

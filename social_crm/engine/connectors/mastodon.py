@@ -50,7 +50,9 @@ class MastodonConnector(StreamConnector):
 		terms = [f"search:{t.strip()}" for t in self.config.query_terms if t.strip()]
 		return tags + terms
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		kind, value = stream.split(":", 1)
 		limit = max(1, min(MAX_LIMIT, self.config.page_size))
 		params: dict[str, Any] = {"limit": limit}
@@ -106,7 +108,9 @@ class MastodonConnector(StreamConnector):
 		account = status.get("account")
 		if not isinstance(account, dict):
 			raise InvalidRecord("status has no account", "author")
-		handle = normalize_handle(self.platform, account.get("acct") or account.get("username"), self.instance)
+		handle = normalize_handle(
+			self.platform, account.get("acct") or account.get("username"), self.instance
+		)
 		if not handle:
 			raise InvalidRecord("account has no acct", "author.handle")
 		return self.build_post(
@@ -133,4 +137,3 @@ class MastodonConnector(StreamConnector):
 			reposts=status.get("reblogs_count"),
 			replies=status.get("replies_count"),
 		)
-

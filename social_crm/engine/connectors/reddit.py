@@ -40,9 +40,13 @@ class RedditConnector(StreamConnector):
 				data={"grant_type": "client_credentials"},
 			).json()
 		except AuthError as exc:
-			raise AuthError("Reddit refused the client id / secret (a 'script' or 'web' app is needed)", exc.status)
+			raise AuthError(
+				"Reddit refused the client id / secret (a 'script' or 'web' app is needed)", exc.status
+			)
 		if not isinstance(data, dict) or not data.get("access_token"):
-			raise AuthError(f"Reddit did not issue a token: {str(data.get('error') if isinstance(data, dict) else '')}")
+			raise AuthError(
+				f"Reddit did not issue a token: {data.get('error') if isinstance(data, dict) else ''}"
+			)
 		self._token = data["access_token"]
 		return data
 
@@ -58,14 +62,18 @@ class RedditConnector(StreamConnector):
 			self.authenticate()
 		for attempt in range(2):
 			try:
-				return self.http.get(url, params=params, headers={"Authorization": f"bearer {self._token}"}).json()
+				return self.http.get(
+					url, params=params, headers={"Authorization": f"bearer {self._token}"}
+				).json()
 			except AuthError:
 				if attempt:
 					raise
 				self.authenticate()  # tokens expire after a day; renew once
 		raise AssertionError("unreachable")
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		subreddit = str(self.config.options.get("subreddit") or "").strip().removeprefix("r/").strip("/")
 		path = f"/r/{quote(subreddit)}/search" if subreddit else "/search"
 		params: dict[str, Any] = {
@@ -100,7 +108,13 @@ class RedditConnector(StreamConnector):
 		author = str(data.get("author") or "")
 		if not author or author == "[deleted]":
 			raise InvalidRecord("post author is deleted or missing", "author")
-		text = data.get("selftext_html") or data.get("selftext") or data.get("body_html") or data.get("body") or ""
+		text = (
+			data.get("selftext_html")
+			or data.get("selftext")
+			or data.get("body_html")
+			or data.get("body")
+			or ""
+		)
 		if not text and data.get("url") and not data.get("is_self"):
 			text = data["url"]  # a link post: the link is what was shared
 		permalink = str(data.get("permalink") or "")

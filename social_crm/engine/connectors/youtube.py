@@ -55,7 +55,9 @@ class YouTubeConnector(StreamConnector):
 		result = self._list(streams[0], token=None, limit=1)
 		return f"YouTube Data API reachable ({len(result.items)} comment thread(s) on the first target)"
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		return self._list(stream, token, max(1, min(MAX_LIMIT, self.config.page_size)))
 
 	def _list(self, stream: str, token: str | None, limit: int) -> ListResult:
@@ -101,7 +103,9 @@ class YouTubeConnector(StreamConnector):
 		if "API_KEY_INVALID" in reasons or "keyInvalid" in reasons or "API key not valid" in message:
 			return AuthError("YouTube rejected the API key", exc.status, exc.body)
 		if isinstance(exc, AuthError) and reasons & {"commentsDisabled", "forbidden"}:
-			return ConnectorError(f"YouTube refused the comments: {message or ', '.join(sorted(reasons))}", exc.status)
+			return ConnectorError(
+				f"YouTube refused the comments: {message or ', '.join(sorted(reasons))}", exc.status
+			)
 		return exc
 
 	def item_key(self, item: Any) -> str:

@@ -71,6 +71,9 @@ LEGAL_FORMS = frozenset(
 	}
 )
 
+# Words company accounts add to their name: "ACME Official", "ACME Support", "ACME HQ".
+ACCOUNT_WORDS = frozenset({"official", "team", "hq", "news", "support", "help", "careers", "jobs", "offiziell"})
+
 # Display names often carry extras: "Anna Schmidt | ACME", "Anna (she/her)", "Anna 🚀 @ ACME".
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 _PART_SEPARATORS = re.compile(r"\s*(?:[|·•/,–—]|\s-\s|\s@\s|\sat\s|\sbei\s)\s*", re.IGNORECASE)
@@ -97,11 +100,11 @@ def tokens(text: str | None, german: bool = False) -> list[str]:
 
 
 def _core_tokens(words: list[str]) -> list[str]:
-	"""Drop leading titles, trailing legal forms and single-letter initials (keep something)."""
+	"""Drop leading titles, trailing legal forms / account words and initials (keep something)."""
 	core = list(words)
 	while len(core) > 1 and core[0] in HONORIFICS:
 		core.pop(0)
-	while len(core) > 1 and core[-1] in LEGAL_FORMS:
+	while len(core) > 1 and (core[-1] in LEGAL_FORMS or core[-1] in ACCOUNT_WORDS):
 		core.pop()
 	without_initials = [word for word in core if len(word) > 1]
 	return without_initials or core

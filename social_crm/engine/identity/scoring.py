@@ -196,7 +196,7 @@ def _subset_similarity(profile_name: str, party_names: list[str]) -> float:
 	return 0.0
 
 
-def _score(view: _ProfileView, party: PartyFacts) -> Candidate:
+def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = None) -> Candidate:
 	profile = view.profile
 	reasons: list[Reason] = []
 
@@ -225,7 +225,11 @@ def _score(view: _ProfileView, party: PartyFacts) -> Candidate:
 
 	domain_weight, domain_detail = 0.0, ""
 	domain_factor = 0.0
-	for domain in party_domains(party):
+	# A Contact also belongs to its Customer's domains (the Customer's website, its addresses).
+	owned = [(domain, f"the {party.party_type}'s") for domain in party_domains(party)]
+	if customer is not None:
+		owned += [(domain, f"its Customer {customer.name}'s") for domain in party_domains(customer)]
+	for domain, owner in owned:
 		source = view.domains.get(domain)
 		if source is None:
 			continue
@@ -233,7 +237,7 @@ def _score(view: _ProfileView, party: PartyFacts) -> Candidate:
 		weight = DOMAIN_WEIGHTS[party.party_type] * factor
 		if weight > domain_weight:
 			domain_weight, domain_factor = weight, factor
-			domain_detail = f"domain {domain} (profile {source}) is the {party.party_type}'s"
+			domain_detail = f"domain {domain} (profile {source}) is {owner}"
 	if domain_weight:
 		reasons.append(Reason("domain", round(domain_weight, SCORE_DIGITS), domain_detail))
 
@@ -290,9 +294,13 @@ def _score(view: _ProfileView, party: PartyFacts) -> Candidate:
 	return Candidate(party.party_type, party.name, round(score, SCORE_DIGITS), reasons, customer)
 
 
-def score(profile: ProfileFacts, party: PartyFacts) -> Candidate:
-	"""Score one candidate party for a profile, with the reasons behind the score."""
-	return _score(_view(profile), party)
+def score(profile: ProfileFacts, party: PartyFacts, customer: PartyFacts | None = None) -> Candidate:
+	"""Score one candidate party for a profile, with the reasons behind the score.
+
+	``customer``: for a Contact, its Customer's facts; the Customer's domains then count
+	for the Contact too (the Frappe layer may instead pass the Customer's website on the Contact).
+	"""
+	return _score(_view(profile), party, customer)
 
 
 def related(a: Candidate, b: Candidate) -> bool:
@@ -342,6 +350,8 @@ def rank(
 ) -> Decision:
 	"""Score all candidate parties and decide: "link" (score >= auto_link, unambiguous), "review" or "none".
 
+	Pass a Contact's Customer among ``parties`` and its domains count for the Contact too.
+
 	Ambiguity: when an unrelated runner-up (another person, another company) scores within
 	AMBIGUITY_MARGIN of the best, the profile goes to review instead of being linked.
 	A Contact and its own Customer are not rivals.
@@ -349,10 +359,12 @@ def rank(
 	if not 0.0 <= review <= auto_link <= 1.0:
 		raise ValueError("thresholds must satisfy 0 <= review <= auto_link <= 1")
 	view = _view(profile)
+	customers = {party.name: party for party in parties if party.party_type == "Customer"}
 	seen: dict[tuple[str, str], Candidate] = {}
 	for party in parties:
 		if party.key not in seen:
-			seen[party.key] = _score(view, party)
+			customer = customers.get(party.customer) if party.party_type == "Contact" else None
+			seen[party.key] = _score(view, party, customer)
 	candidates = [candidate for candidate in seen.values() if candidate.score > 0]
 	_apply_conflicts(candidates)
 	candidates.sort(key=_sort_key)

@@ -26,7 +26,6 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InvalidRecord
-from ..text import EMAIL_RE
 from .retention import ANONYMIZED_ID_PREFIX
 from .suppression import post_key, profile_key
 
@@ -43,6 +42,8 @@ _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
 
 _URL_ANY = re.compile(r"(?:https?://|(?<![\w.@/-])www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?"
+# Like text.EMAIL_RE, but "@user@instance" is somebody's federated handle, not an email.
+_EMAIL_ANY = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
@@ -87,13 +88,14 @@ def redact(
 	- URLs: every http(s) or www. URL, and the given URLs also when written without a scheme;
 	- handles: the given handles with or without "@" ("alice", "@alice", "u/alice"); a
 	  federated "alice@mastodon.social" also as "@alice" (how it is shown on its instance);
-	- emails: every email address;
+	- emails: every email address (an "@user@instance" handle of someone else is left alone);
 	- names: the given names as whole words, ignoring case and accents ("Jürgen Müller"
 	  also matches "JURGEN MULLER" and "Juergen Mueller"); with ``name_parts`` each part of
 	  three or more letters is redacted on its own too ("Müller said...").
 	"""
 	if not text:
 		return ""
+	names, handles, emails, urls = (_as_strings(v) for v in (names, handles, emails, urls))
 	text = str(text)
 	text = _redact_given_urls(text, urls)
 	text = _URL_ANY.sub(_url_placeholder, text)
@@ -101,7 +103,7 @@ def redact(
 		text = pattern.sub(HANDLE, text)
 	for email in _present(*emails):
 		text = re.sub(re.escape(email), EMAIL, text, flags=re.IGNORECASE)
-	text = EMAIL_RE.sub(EMAIL, text)
+	text = _EMAIL_ANY.sub(EMAIL, text)
 	return _redact_names(text, names, name_parts)
 
 
@@ -339,6 +341,15 @@ def _as_person(person: Person | Mapping | None) -> Person:
 	if isinstance(person, Mapping):
 		return Person.from_profile(person)
 	raise InvalidRecord("person must be a Person or a profile mapping", "person")
+
+
+def _as_strings(values: Iterable[str] | str | None) -> list[str]:
+	# A lone string is one value, not a sequence of one-letter names.
+	if values is None:
+		return []
+	if isinstance(values, str):
+		return [values]
+	return list(values)
 
 
 def _present(*values: Any) -> list[str]:

@@ -16,6 +16,28 @@ CLOSED_STATUSES = ("Implemented", "Declined", "Duplicate")
 
 class Idea(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer: DF.Link | None
+		description: DF.Text | None
+		duplicate_of: DF.Link | None
+		is_public: DF.Check
+		item: DF.Link | None
+		party: DF.DynamicLink | None
+		party_type: DF.Link | None
+		source_mention: DF.Link | None
+		status: DF.Literal["Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate"]
+		status_reason: DF.SmallText | None
+		submitted_by_profile: DF.Link | None
+		title: DF.Data
+		vote_count: DF.Int
+		website_user: DF.Link | None
+		weighted_votes: DF.Float
 	# end: auto-generated types
 
 	def validate(self):

@@ -35,16 +35,19 @@ class TestIdea(SocialCRMTestCase):
 		idea.status = "Declined"
 		with self.assertRaises(frappe.ValidationError):
 			idea.save()
-		idea.status_reason = "Not feasible"
+		idea.reload()
+		idea.status, idea.status_reason = "Declined", "Not feasible"
 		idea.save()
 		other = make_idea("Other")
 		other.status, other.status_reason = "Duplicate", "Same as before"
 		with self.assertRaises(frappe.ValidationError):
 			other.save()
-		other.duplicate_of = other.name
+		other.reload()
+		other.status, other.status_reason, other.duplicate_of = "Duplicate", "Same as before", other.name
 		with self.assertRaises(frappe.ValidationError):
 			other.save()
-		other.duplicate_of = idea.name
+		other.reload()
+		other.status, other.status_reason, other.duplicate_of = "Duplicate", "Same as before", idea.name
 		other.save()
 
 	def test_votes_are_counted_and_unique(self):

@@ -13,6 +13,20 @@ MAX_WEIGHT = 100.0
 
 class IdeaVote(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		idea: DF.Link
+		party: DF.DynamicLink | None
+		party_type: DF.Link | None
+		voter: DF.Data | None
+		voter_profile: DF.Link | None
+		voter_user: DF.Link | None
+		weight: DF.Float
 	# end: auto-generated types
 
 	def validate(self):

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
+import unicodedata
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -11,6 +13,24 @@ MAX_TERM_CHARS = 100
 
 class ListeningRule(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from social_crm.social_crm.doctype.listening_rule_source.listening_rule_source import ListeningRuleSource
+
+		campaign: DF.Link | None
+		competitor: DF.Link | None
+		enabled: DF.Check
+		exclusions: DF.SmallText | None
+		item: DF.Link | None
+		kind: DF.Literal["Brand", "Product", "Competitor", "Person", "Campaign"]
+		languages: DF.Data | None
+		rule_name: DF.Data
+		sources: DF.TableMultiSelect[ListeningRuleSource]
+		terms: DF.SmallText
 	# end: auto-generated types
 
 	def validate(self):
@@ -39,7 +59,14 @@ def split_terms(value: str | None) -> list[str]:
 	seen, out = set(), []
 	for raw in (value or "").replace(",", "\n").split("\n"):
 		term = " ".join(raw.split())
-		if term and term.lower() not in seen:
-			seen.add(term.lower())
+		key = fold(term)
+		if term and key not in seen:
+			seen.add(key)
 			out.append(term)
 	return out
+
+
+def fold(term: str) -> str:
+	"""Case- and accent-insensitive key: "Café" and "cafe" are the same term."""
+	decomposed = unicodedata.normalize("NFKD", term.casefold())
+	return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -15,6 +15,39 @@ SENTIMENTS = ("Positive", "Neutral", "Negative")
 
 class Mention(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from social_crm.social_crm.doctype.mention_rule_match.mention_rule_match import MentionRuleMatch
+
+		assigned_to: DF.Link | None
+		author: DF.Link | None
+		author_handle: DF.Data | None
+		author_name: DF.Data | None
+		customer: DF.Link | None
+		enriched_on: DF.Datetime | None
+		external_id: DF.Data
+		in_reply_to: DF.Data | None
+		language: DF.Data | None
+		likes: DF.Int
+		matched_rules: DF.Table[MentionRuleMatch]
+		party: DF.DynamicLink | None
+		party_type: DF.Link | None
+		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		posted_at: DF.Datetime
+		replies: DF.Int
+		reposts: DF.Int
+		rule_kind: DF.Literal["", "Brand", "Product", "Competitor", "Person", "Campaign"]
+		sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
+		sentiment_score: DF.Float
+		source: DF.Link | None
+		status: DF.Literal["New", "Linked", "Needs Review", "Converted", "Responded", "Ignored"]
+		text: DF.Text | None
+		title: DF.Data | None
+		url: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):

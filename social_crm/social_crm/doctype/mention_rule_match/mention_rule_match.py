@@ -6,6 +6,19 @@ from frappe.model.document import Document
 
 class MentionRuleMatch(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		kind: DF.Literal["Brand", "Product", "Competitor", "Person", "Campaign"]
+		listening_rule: DF.Link
+		matched_terms: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
 	# end: auto-generated types
 
 	pass

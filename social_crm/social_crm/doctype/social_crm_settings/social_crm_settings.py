@@ -9,6 +9,29 @@ from frappe.utils import flt
 
 class SocialCRMSettings(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		allow_guest_idea_view: DF.Check
+		auto_link_threshold: DF.Percent
+		default_lawful_basis: DF.Literal["Legitimate Interest", "Consent"]
+		enable_auto_linking: DF.Check
+		error_log_retention_days: DF.Int
+		flair_model: DF.Data | None
+		ingest_secret: DF.Password | None
+		language_min_confidence: DF.Float
+		languages: DF.Data | None
+		linked_mention_retention_days: DF.Int
+		max_text_length: DF.Int
+		review_threshold: DF.Percent
+		sentiment_analyzer: DF.Literal["Default", "Flair"]
+		timeline_limit: DF.Int
+		unlinked_mention_retention_days: DF.Int
+		weight_votes_by_customer_value: DF.Check
 	# end: auto-generated types
 
 	def validate(self):

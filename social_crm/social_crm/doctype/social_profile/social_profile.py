@@ -17,6 +17,40 @@ from social_crm.party import get_customer_of, get_party_title, set_party_on_ment
 
 class SocialProfile(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		avatar_url: DF.Data | None
+		bio: DF.SmallText | None
+		consent_state: DF.SmallText | None
+		customer: DF.Link | None
+		display_name: DF.Data | None
+		do_not_auto_link: DF.Check
+		email: DF.Data | None
+		external_id: DF.Data
+		first_seen: DF.Datetime | None
+		followers: DF.Int
+		handle: DF.Data | None
+		influence_score: DF.Float
+		last_seen: DF.Datetime | None
+		link_confidence: DF.Percent
+		link_method: DF.Literal["", "Manual", "Handle", "Email", "Domain", "Name", "Lead Conversion", "Merge"]
+		linked_by: DF.Link | None
+		linked_on: DF.Datetime | None
+		mention_count: DF.Int
+		party: DF.DynamicLink | None
+		party_name: DF.Data | None
+		party_type: DF.Link | None
+		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		previous_party: DF.DynamicLink | None
+		previous_party_type: DF.Link | None
+		profile_url: DF.Data | None
+		verified: DF.Check
+		website: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):

@@ -47,7 +47,7 @@ class TestSocialProfile(SocialCRMTestCase):
 
 	def test_unknown_party_type_is_refused(self):
 		with self.assertRaises(frappe.ValidationError) as ctx:
-			make_profile("pt-1", party_type="Supplier", party="Anything")
+			make_profile("pt-1", party_type="User", party="Administrator")
 		self.assertIn("Party Type", str(ctx.exception))
 		with self.assertRaises(frappe.LinkValidationError):
 			make_profile("pt-2", party_type="Customer", party="No Such Customer 123")

@@ -13,6 +13,29 @@ PLATFORMS_NEEDING_URL = ("Mastodon", "Discourse", "RSS")
 
 class SocialSource(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		api_key: DF.Password | None
+		app_password: DF.Password | None
+		base_url: DF.Data | None
+		client_id: DF.Data | None
+		consecutive_failures: DF.Int
+		cursor: DF.SmallText | None
+		enabled: DF.Check
+		health: DF.Literal["", "Healthy", "Degraded", "Failing"]
+		last_error: DF.SmallText | None
+		last_polled: DF.Datetime | None
+		last_success: DF.Datetime | None
+		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"]
+		poll_frequency: DF.Int
+		query: DF.SmallText | None
+		source_name: DF.Data
+		username: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):

@@ -1,0 +1,110 @@
+"""Throughput of enrichment on one core: language detection, default sentiment, rule matching.
+
+Texts are generated here from templates (English and German, short like posts), so the
+benchmark needs no data set. Run: ``python benchmarks/bench_enrichment.py [--count N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from social_crm.engine.analysis.language import detect_language, detect_languages  # noqa: E402
+from social_crm.engine.analysis.rules import Rule, compile_rules  # noqa: E402
+from social_crm.engine.analysis.sentiment import get_analyzer  # noqa: E402
+
+EN_SUBJECTS = ["The new coffee", "Their support team", "This app", "The delivery", "Our order", "The store"]
+EN_PREDICATES = [
+	"is really great and I love it",
+	"was terrible and nobody answered my emails",
+	"arrived on Tuesday morning as planned",
+	"keeps crashing since the last update",
+	"is fine but a bit expensive for what you get",
+	"made my whole week, thank you so much",
+]
+DE_SUBJECTS = ["Der neue Kaffee", "Das Support-Team", "Diese App", "Die Lieferung", "Unsere Bestellung", "Der Laden"]
+DE_PREDICATES = [
+	"ist wirklich super und ich liebe ihn",
+	"war furchtbar und niemand hat geantwortet",
+	"kam am Dienstag wie geplant an",
+	"stürzt seit dem letzten Update ständig ab",
+	"ist gut, aber ein bisschen zu teuer",
+	"hat mir die ganze Woche gerettet, vielen Dank",
+]
+EXTRAS = ["", " #coffee", " @novacafe", " https://example.com/p/123", " 😀", " :(", "!!"]
+
+
+def generate(count: int, seed: int = 7) -> list[tuple[str, str]]:
+	"""(text, language) pairs, half English, half German."""
+	rng = random.Random(seed)
+	out = []
+	for i in range(count):
+		if i % 2:
+			text = f"{rng.choice(DE_SUBJECTS)} {rng.choice(DE_PREDICATES)}{rng.choice(EXTRAS)}"
+			out.append((text, "de"))
+		else:
+			text = f"{rng.choice(EN_SUBJECTS)} {rng.choice(EN_PREDICATES)}{rng.choice(EXTRAS)}"
+			out.append((text, "en"))
+	return out
+
+
+def rate(label: str, count: int, func) -> float:
+	started = time.perf_counter()
+	func()
+	elapsed = time.perf_counter() - started
+	per_second = count / elapsed
+	print(f"{label:<52} {per_second:>10,.0f} texts/s   ({count} in {elapsed:.2f} s)")
+	return per_second
+
+
+def main(argv=None) -> None:
+	parser = argparse.ArgumentParser(description=__doc__)
+	parser.add_argument("--count", type=int, default=4000)
+	args = parser.parse_args(argv)
+	data = generate(args.count)
+	texts = [t for t, _ in data]
+	languages = [lang for _, lang in data]
+	analyzer = get_analyzer("default")
+
+	# warm up: profiles, lexicons, emoji table
+	detect_language("warming up the language profiles now")
+	analyzer.analyze(["gut", "good"], ["de", "en"])
+
+	print(f"python {sys.version.split()[0]}, one process (one core), {args.count} generated posts (EN/DE)")
+	rate("language: detect_languages (langdetect, seed 0)", len(texts), lambda: detect_languages(texts))
+	rate(
+		"language: detect_languages allowed=[en, de]",
+		len(texts),
+		lambda: detect_languages(texts, allowed=["en", "de"]),
+	)
+	rate("language: platform hint present", len(texts), lambda: detect_languages(texts, hints=languages))
+	rate("sentiment: default, English (VADER)", len(texts) // 2, lambda: analyzer.analyze(texts[::2], languages[::2]))
+	rate(
+		"sentiment: default, German (lexicon)", len(texts) // 2, lambda: analyzer.analyze(texts[1::2], languages[1::2])
+	)
+
+	def both():
+		detected = detect_languages(texts)
+		analyzer.analyze(texts, [r.code for r in detected])
+
+	rate("language + sentiment (no hint)", len(texts), both)
+
+	rules = [
+		Rule(f"rule{i}", "Brand", [f"brand{i}", f"Prodüct {i} Max", f"#tag{i}", f"@acct{i}"], exclusions=[f"spam{i}"])
+		for i in range(50)
+	] + [Rule("coffee", "Product", ["coffee", "Kaffee", "#coffee"])]
+	matcher = compile_rules(rules)
+	rate(
+		"rules: 51 compiled rules (204 terms) per post",
+		len(texts),
+		lambda: [matcher.match(t, language=lang, source="Mastodon", author_handle="someone") for t, lang in data],
+	)
+
+
+if __name__ == "__main__":
+	main()

@@ -1,0 +1,174 @@
+"""Idea ranking, vote merging and validation of submitted ideas.
+
+Customer-value weighting. A vote by a customer counts::
+
+    weight = min(cap, 1 + log10(1 + revenue / unit))
+
+where ``revenue`` is what the customer was billed in the last 12 months (submitted
+Sales Invoices, company currency) and ``unit`` a revenue step (default 1,000). Votes of
+prospects, portal users without a customer and customers with no revenue count 1, so
+the weighted ranking never counts anyone as less than a plain vote. The logarithm
+keeps revenue's long tail in check: each tenfold of revenue adds one vote's worth, so
+one large account cannot outvote a crowd of small ones. The cap (default 3, reached at
+99 units, e.g. 99,000) bounds any single voter at three votes. Credit notes that make
+revenue negative count as no revenue.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidRecord
+from ..text import html_to_text, normalize_whitespace
+
+DEFAULT_UNIT = 1_000.0
+DEFAULT_CAP = 3.0
+
+MIN_TITLE_CHARS = 5
+MAX_TITLE_CHARS = 140
+MAX_DESCRIPTION_CHARS = 5_000
+MAX_RAW_CHARS = 50_000  # raw input (HTML included) beyond this is rejected before parsing
+
+IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
+VOTING_STATUSES = ("Open", "Under Review", "Planned", "In Progress")
+
+
+@dataclass(frozen=True)
+class RankedIdea:
+	"""One idea's place: competition rank (equal scores share a rank), votes, weighted votes."""
+
+	idea: Hashable
+	rank: int
+	votes: int
+	weighted: float
+
+
+def customer_weight(revenue: float | None, unit: float = DEFAULT_UNIT, cap: float = DEFAULT_CAP) -> float:
+	"""Vote weight for a customer billed ``revenue`` in the last 12 months (see the module doc)."""
+	if unit <= 0:
+		raise InvalidRecord("revenue unit must be positive", "unit")
+	if cap < 1:
+		raise InvalidRecord("weight cap must be at least 1", "cap")
+	revenue = max(0.0, float(revenue or 0.0))
+	return min(cap, 1.0 + math.log10(1.0 + revenue / unit))
+
+
+def rank_ideas(
+	votes: Iterable[tuple[Hashable, str] | tuple[Hashable, str, str | None]],
+	revenue_by_customer: Mapping[str, float] | None = None,
+	weighted: bool = False,
+	ideas: Iterable[Hashable] = (),
+	unit: float = DEFAULT_UNIT,
+	cap: float = DEFAULT_CAP,
+) -> list[RankedIdea]:
+	"""Rank ideas by votes, or by customer-value weighted votes when ``weighted``.
+
+	``votes`` are ``(idea, voter)`` or ``(idea, voter, customer)`` rows; a voter counts
+	once per idea however often they appear. ``ideas`` lists ideas to include even
+	with no votes. Ties are broken by the other measure, then by idea id.
+	"""
+	revenue_by_customer = revenue_by_customer or {}
+	seen: set[tuple[Hashable, str]] = set()
+	counts: dict[Hashable, int] = {idea: 0 for idea in ideas}
+	weights: dict[Hashable, float] = {idea: 0.0 for idea in counts}
+	for row in votes:
+		idea, voter = row[0], _voter_key(row[1])
+		customer = row[2] if len(row) > 2 else None
+		if not voter or (idea, voter) in seen:
+			continue
+		seen.add((idea, voter))
+		counts[idea] = counts.get(idea, 0) + 1
+		weight = customer_weight(revenue_by_customer.get(customer), unit, cap) if customer else 1.0
+		weights[idea] = weights.get(idea, 0.0) + weight
+
+	def score(idea):
+		return (round(weights[idea], 6), counts[idea]) if weighted else (counts[idea], round(weights[idea], 6))
+
+	order = sorted(counts, key=lambda idea: (tuple(-s for s in score(idea)), str(idea)))
+	ranked = []
+	for position, idea in enumerate(order, start=1):
+		rank = position
+		if ranked and score(ranked[-1].idea) == score(idea):
+			rank = ranked[-1].rank
+		ranked.append(RankedIdea(idea, rank, counts[idea], round(weights[idea], 3)))
+	return ranked
+
+
+def merge_votes(target_votes: Iterable[Any], duplicate_votes: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+	"""Split the duplicate idea's votes into (moved, skipped_as_duplicate_voter).
+
+	A vote moves to the target unless its voter already voted there (or appears twice
+	among the duplicate's votes): every voter is counted once. Votes are voter ids or
+	rows with a ``voter`` key/attribute; voter ids compare case-insensitively (emails).
+	"""
+	voters = {_voter_key(_voter_of(vote)) for vote in target_votes}
+	moved, skipped = [], []
+	for vote in duplicate_votes:
+		voter = _voter_key(_voter_of(vote))
+		if not voter or voter in voters:
+			skipped.append(vote)
+		else:
+			voters.add(voter)
+			moved.append(vote)
+	return moved, skipped
+
+
+def _voter_of(vote: Any) -> Any:
+	if isinstance(vote, str):
+		return vote
+	if isinstance(vote, Mapping):
+		return vote.get("voter")
+	if isinstance(vote, tuple | list):
+		return vote[0] if vote else None
+	return getattr(vote, "voter", None)
+
+
+def _voter_key(voter: Any) -> str:
+	return str(voter or "").strip().casefold()
+
+
+def validate_idea(title: Any, description: Any = "") -> tuple[str, str]:
+	"""Return (title, description) as safe plain text, or raise InvalidRecord naming the field.
+
+	HTML is reduced to text (script and style content dropped). The title must have
+	5 to 140 characters and contain a letter or digit; the description is optional and
+	at most 5,000 characters. Input is rejected, not cut, so nobody loses text unseen.
+	"""
+	if title is not None and not isinstance(title, str):
+		raise InvalidRecord("title must be text", "title")
+	if description is not None and not isinstance(description, str):
+		raise InvalidRecord("description must be text", "description")
+	for name, value in (("title", title or ""), ("description", description or "")):
+		if len(value) > MAX_RAW_CHARS:
+			raise InvalidRecord(f"{name} is far too long (over {MAX_RAW_CHARS} characters)", name)
+
+	clean_title = normalize_whitespace(html_to_text(title).replace("\n", " "))
+	if not clean_title:
+		raise InvalidRecord("title is empty", "title")
+	if len(clean_title) < MIN_TITLE_CHARS:
+		raise InvalidRecord(f"title is too short (at least {MIN_TITLE_CHARS} characters)", "title")
+	if len(clean_title) > MAX_TITLE_CHARS:
+		raise InvalidRecord(
+			f"title is too long ({len(clean_title)} characters, at most {MAX_TITLE_CHARS})", "title"
+		)
+	if not any(ch.isalnum() for ch in clean_title):
+		raise InvalidRecord("title must contain letters or digits", "title")
+
+	clean_description = html_to_text(description)
+	if len(clean_description) > MAX_DESCRIPTION_CHARS:
+		raise InvalidRecord(
+			f"description is too long ({len(clean_description)} characters, at most {MAX_DESCRIPTION_CHARS})",
+			"description",
+		)
+	return clean_title, clean_description
+
+
+def ensure_can_vote(status: str) -> None:
+	"""Raise InvalidRecord when an idea in ``status`` no longer takes votes."""
+	if status not in IDEA_STATUSES:
+		raise InvalidRecord(f"unknown idea status {str(status)[:40]!r}", "status")
+	if status not in VOTING_STATUSES:
+		raise InvalidRecord(f"voting is closed: this idea is {status.lower()}", "status")

@@ -1,0 +1,160 @@
+"""flair backend: load errors without flair or network, and a tiny model trained here, loaded by path."""
+
+import sys
+import time
+from unittest import mock
+
+import pytest
+
+from social_crm.engine.analysis import sentiment
+from social_crm.engine.analysis.sentiment import (
+	LABELS,
+	AnalyzerUnavailable,
+	FlairAnalyzer,
+	get_analyzer,
+	load_flair_model,
+	map_flair_label,
+)
+
+POSITIVE_TRAIN = [
+	"great product love it",
+	"wonderful service very happy",
+	"love the coffee great taste",
+	"happy customer great support",
+	"excellent quality love it",
+	"very happy wonderful experience",
+]
+NEGATIVE_TRAIN = [
+	"terrible product hate it",
+	"awful service very angry",
+	"hate the coffee awful taste",
+	"angry customer terrible support",
+	"broken quality hate it",
+	"very angry awful experience",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+	sentiment.clear_model_cache()
+	yield
+	sentiment.clear_model_cache()
+
+
+def test_map_flair_label_bands_low_confidence_to_neutral():
+	assert map_flair_label("POSITIVE", 0.99) == sentiment.SentimentResult("Positive", 0.99, "flair")
+	assert map_flair_label("NEGATIVE", 0.9).label == "Negative"
+	assert map_flair_label("NEGATIVE", 0.9).score == -0.9
+	low = map_flair_label("POSITIVE", 0.6, neutral_below=0.75)
+	assert low.label == "Neutral" and low.score == 0.6
+	assert map_flair_label("SOMETHING", 0.99).label == "Neutral"
+
+
+def test_unknown_bare_name_fails_fast_without_importing_flair(tmp_path, monkeypatch):
+	monkeypatch.setenv("FLAIR_CACHE_ROOT", str(tmp_path))
+	started = time.monotonic()
+	with mock.patch.dict(sys.modules, {"flair": None, "flair.models": None}):
+		with pytest.raises(AnalyzerUnavailable, match="neither a local file"):
+			load_flair_model("no-such-model-name")
+	assert time.monotonic() - started < 1.0
+
+
+def test_missing_flair_is_reported_clearly(monkeypatch, tmp_path):
+	monkeypatch.setenv("FLAIR_CACHE_ROOT", str(tmp_path))
+	with mock.patch.dict(sys.modules, {"flair": None, "flair.models": None}):
+		with pytest.raises(AnalyzerUnavailable, match="flair is not installed"):
+			load_flair_model("sentiment")
+
+
+def test_named_model_offline_raises_analyzer_unavailable(monkeypatch, tmp_path):
+	"""flair's load raises ConnectionError offline; we turn it into AnalyzerUnavailable (no network used)."""
+	pytest.importorskip("flair", reason="flair is optional and not installed here")
+	from flair.models import TextClassifier
+
+	monkeypatch.setenv("FLAIR_CACHE_ROOT", str(tmp_path))
+	for error in (ConnectionError("offline"), OSError("no route"), ValueError("Could not find any model")):
+		with mock.patch.object(TextClassifier, "load", side_effect=error) as load:
+			started = time.monotonic()
+			with pytest.raises(AnalyzerUnavailable, match="could not load flair model 'sentiment'"):
+				get_analyzer("flair", "sentiment")
+			assert time.monotonic() - started < 2.0
+			load.assert_called_once_with("sentiment")
+	assert (tmp_path / "social_crm_download.lock").exists()  # the download ran under the file lock
+
+
+def test_missing_local_path_is_unavailable(tmp_path):
+	with pytest.raises(AnalyzerUnavailable):
+		load_flair_model(str(tmp_path / "missing" / "model.pt"))
+
+
+def _train_tiny_model(base_path):
+	import flair
+	from flair.data import Corpus, Sentence
+
+	try:
+		from flair.datasets import FlairDatapointDataset as SentenceDataset
+	except ImportError:  # flair < 0.11
+		from flair.datasets import SentenceDataset
+	from flair.embeddings import DocumentRNNEmbeddings, OneHotEmbeddings
+	from flair.models import TextClassifier
+	from flair.trainers import ModelTrainer
+
+	flair.set_seed(1)
+	flair.device = "cpu"
+
+	def sentences():
+		out = []
+		for text in POSITIVE_TRAIN:
+			out.append(Sentence(text).add_label("sentiment", "POSITIVE"))
+		for text in NEGATIVE_TRAIN:
+			out.append(Sentence(text).add_label("sentiment", "NEGATIVE"))
+		return out
+
+	corpus = Corpus(
+		train=SentenceDataset(sentences()),
+		dev=SentenceDataset(sentences()),
+		test=SentenceDataset(sentences()),
+		sample_missing_splits=False,
+	)
+	embeddings = OneHotEmbeddings.from_corpus(corpus, embedding_length=16, min_freq=1)
+	document_embeddings = DocumentRNNEmbeddings([embeddings], hidden_size=16, rnn_type="GRU")
+	classifier = TextClassifier(
+		document_embeddings,
+		label_type="sentiment",
+		label_dictionary=corpus.make_label_dictionary("sentiment", add_unk=False),
+	)
+	trainer = ModelTrainer(classifier, corpus)
+	trainer.train(
+		str(base_path),
+		learning_rate=0.1,
+		mini_batch_size=4,
+		max_epochs=30,
+		save_final_model=True,
+		create_file_logs=False,
+		create_loss_file=False,
+	)
+	model_path = base_path / "final-model.pt"
+	assert model_path.is_file()
+	return model_path
+
+
+def test_tiny_trained_model_through_real_loading_code(tmp_path):
+	pytest.importorskip("flair", reason="flair is optional (pip install torch==<cpu wheel> flair)")
+	model_path = _train_tiny_model(tmp_path / "model")
+
+	analyzer = get_analyzer("flair", str(model_path), neutral_below=0.5, mini_batch_size=4)
+	assert isinstance(analyzer, FlairAnalyzer)
+	texts = POSITIVE_TRAIN + NEGATIVE_TRAIN + ["", "   "]
+	results = analyzer.analyze(texts, ["en"] * len(texts))
+	assert len(results) == len(texts)
+	assert all(r.label in LABELS for r in results)
+	assert all(-1.0 <= r.score <= 1.0 for r in results)
+	assert [r.label for r in results[: len(POSITIVE_TRAIN)]] == ["Positive"] * len(POSITIVE_TRAIN)
+	assert [r.label for r in results[len(POSITIVE_TRAIN) : -2]] == ["Negative"] * len(NEGATIVE_TRAIN)
+	assert results[-1].label == "Neutral" and results[-1].score == 0.0
+
+	# Loaded once per process: a second analyzer reuses the same model object.
+	again = get_analyzer("flair", str(model_path))
+	assert again.classifier is analyzer.classifier
+	# Same answers on a second run (no randomness at prediction time).
+	assert analyzer.analyze(texts, None) == results

@@ -1,0 +1,156 @@
+"""Default offline sentiment: English (VADER), German (lexicon + negation/intensifiers), fallbacks."""
+
+import pytest
+
+from social_crm.engine.analysis.sentiment import (
+	LABELS,
+	AnalyzerUnavailable,
+	DefaultAnalyzer,
+	SentimentResult,
+	german_lexicon,
+	german_polarity,
+	get_analyzer,
+	label_for,
+)
+
+ENGLISH = [
+	("I love this coffee, the staff are wonderful!", "Positive"),
+	("Best customer support I have ever had. Thank you!", "Positive"),
+	("This is the worst service ever, I am so disappointed.", "Negative"),
+	("The app keeps crashing. Terrible, broken and useless.", "Negative"),
+	("The store opens at 9 am on Mondays.", "Neutral"),
+	("Our new catalogue is published on the website.", "Neutral"),
+]
+GERMAN = [
+	("Das Produkt ist super, ich bin total begeistert!", "Positive"),
+	("Ich liebe diesen Kaffee ❤️", "Positive"),
+	("Vielen Dank für die schnelle und freundliche Hilfe!", "Positive"),
+	("Der Service war wirklich schlecht und viel zu teuer.", "Negative"),
+	("Ich bin sehr enttäuscht, die Lieferung kam kaputt an.", "Negative"),
+	("Totaler Mist, nie wieder.", "Negative"),
+	("Der Zug fährt um 8 Uhr ab.", "Neutral"),
+	("Heute ist Dienstag.", "Neutral"),
+]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+	return get_analyzer("default")
+
+
+@pytest.mark.parametrize("text, label", ENGLISH)
+def test_english(analyzer, text, label):
+	result = analyzer.analyze([text], ["en"])[0]
+	assert result.label == label, result
+	assert result.method == "vader-en"
+
+
+@pytest.mark.parametrize("text, label", GERMAN)
+def test_german(analyzer, text, label):
+	result = analyzer.analyze([text], ["de"])[0]
+	assert result.label == label, result
+	assert result.method == "lexicon-de"
+
+
+def test_scores_are_polarities_in_range(analyzer):
+	texts = [t for t, _ in ENGLISH + GERMAN]
+	langs = ["en"] * len(ENGLISH) + ["de"] * len(GERMAN)
+	results = analyzer.analyze(texts, langs)
+	assert len(results) == len(texts)
+	for result in results:
+		assert result.label in LABELS
+		assert -1.0 <= result.score <= 1.0
+		assert result.label == label_for(result.score)
+
+
+def test_german_negation_before_and_after():
+	assert german_polarity("Das Essen ist gut.") > 0
+	assert german_polarity("Das Essen ist nicht gut.") < 0
+	assert german_polarity("Das ist nicht schlecht.") > 0
+	assert german_polarity("Kein Problem!") > 0
+	# verb-second: the negation comes after the verb
+	assert german_polarity("Das gefällt mir.") > 0
+	assert german_polarity("Das gefällt mir nicht.") < 0
+	assert german_polarity("Ich empfehle das Produkt nicht.") < 0
+	# "nicht nur ... sondern auch" is not a negation
+	assert german_polarity("nicht nur gut, sondern auch günstig") > 0
+
+
+def test_german_intensifiers_and_dampeners():
+	plain = german_polarity("Der Kaffee ist gut.")
+	assert german_polarity("Der Kaffee ist sehr gut.") > plain
+	assert german_polarity("Der Kaffee ist extrem gut.") > plain
+	assert 0 < german_polarity("Der Kaffee ist etwas gut.") < plain
+	assert german_polarity("Der Kaffee ist sehr schlecht.") < german_polarity("Der Kaffee ist schlecht.")
+	# "echt" is +1 in the word list but here only an intensifier
+	assert german_polarity("echt") == 0
+	assert german_polarity("Der Kaffee ist gut!!!") > plain
+
+
+def test_german_inflected_forms_and_contrast():
+	assert german_polarity("Ein schönes Wochenende und schöne Grüße") > 0
+	assert german_polarity("Die schlechteste Pizza der Stadt") < 0
+	assert german_polarity("Ich hasse Montage.") < 0
+	assert german_polarity("Das Essen war gut, aber der Kellner war unfreundlich.") < 0
+	assert german_polarity("Der Kellner war unfreundlich, aber das Essen war hervorragend.") > 0
+
+
+def test_german_emoji_and_emoticons():
+	assert german_polarity("Neuer Laden in der Stadt 😍") > 0
+	assert german_polarity("Neuer Laden in der Stadt :(") < 0
+
+
+def test_german_lexicon_is_read_from_the_installed_package():
+	lexicon = german_lexicon()
+	assert len(lexicon) > 7_000
+	assert lexicon["gut"][0] > 0 and lexicon["schlecht"][0] < 0
+	assert "echt" not in lexicon and "nicht" not in lexicon
+
+
+def test_fallbacks(analyzer):
+	texts = ["C'est magnifique :)", "今天天气很好", "Great stuff", "", "   "]
+	results = analyzer.analyze(texts, ["fr", "zh", "unknown", "en", "de"])
+	assert results[0].method == "vader-fallback" and results[0].label == "Positive"
+	assert results[1] == SentimentResult("Neutral", 0.0, "unsupported")
+	assert results[2].method == "vader-fallback" and results[2].label == "Positive"
+	assert results[3].label == "Neutral" and results[3].score == 0.0
+	assert results[4].label == "Neutral"
+
+
+def test_languages_optional_and_length_checked(analyzer):
+	assert analyzer.analyze(["I love it"], None)[0].label == "Positive"
+	with pytest.raises(ValueError):
+		analyzer.analyze(["a", "b"], ["en"])
+	assert analyzer.analyze([], []) == []
+
+
+def test_deterministic(analyzer):
+	texts = [t for t, _ in GERMAN]
+	assert analyzer.analyze(texts, ["de"] * len(texts)) == analyzer.analyze(texts, ["de"] * len(texts))
+
+
+def test_threshold_and_labels():
+	assert label_for(0.05) == "Positive"
+	assert label_for(-0.05) == "Negative"
+	assert label_for(0.049) == "Neutral"
+	strict = DefaultAnalyzer(threshold=0.99)
+	assert strict.analyze_one("I like it", "en").label == "Neutral"
+
+
+def test_factory_rejects_unknown_backend():
+	assert isinstance(get_analyzer(), DefaultAnalyzer)
+	with pytest.raises(AnalyzerUnavailable, match="unknown sentiment analyzer"):
+		get_analyzer("bert")
+
+
+def test_importing_sentiment_does_not_import_flair():
+	import subprocess
+	import sys
+
+	code = (
+		"import sys, social_crm.engine.analysis.sentiment as s\n"
+		"s.get_analyzer('default').analyze(['gut'], ['de'])\n"
+		"print(any(m == 'flair' or m.startswith('flair.') or m == 'torch' for m in sys.modules))"
+	)
+	out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+	assert out.strip() == "False"
