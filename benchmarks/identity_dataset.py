@@ -125,11 +125,40 @@ COMPANY_HEADS = [
 	"Nova",
 	"Atlas",
 ]
-COMPANY_TAILS = ["wave", "werk", "feld", "tech", "haus", "logic", "stone", "bridge", "line", "works", "labs", "soft"]
+COMPANY_TAILS = [
+	"wave",
+	"werk",
+	"feld",
+	"tech",
+	"haus",
+	"logic",
+	"stone",
+	"bridge",
+	"line",
+	"works",
+	"labs",
+	"soft",
+]
 LEGAL_FORMS = ["GmbH", "AG", "Ltd", "Inc.", "SAS", "BV", "GmbH & Co. KG", ""]
 TLDS = [".de", ".com", ".co.uk", ".fr", ".nl", ".io", ".at", ".ch"]
-FREE_MAIL = ["gmail.com", "outlook.com", "hotmail.de", "yahoo.co.uk", "gmx.de", "web.de", "icloud.com", "proton.me"]
-MASTODON_INSTANCES = ["mastodon.social", "chaos.social", "fosstodon.org", "hachyderm.io", "mas.to", "troet.cafe"]
+FREE_MAIL = [
+	"gmail.com",
+	"outlook.com",
+	"hotmail.de",
+	"yahoo.co.uk",
+	"gmx.de",
+	"web.de",
+	"icloud.com",
+	"proton.me",
+]
+MASTODON_INSTANCES = [
+	"mastodon.social",
+	"chaos.social",
+	"fosstodon.org",
+	"hachyderm.io",
+	"mas.to",
+	"troet.cafe",
+]
 PLATFORM_SITES = [
 	"https://linktr.ee/{h}",
 	"https://github.com/{h}",
@@ -280,8 +309,14 @@ class _Builder:
 			customer_name = f"{base} {legal}".strip()
 			domain = base.lower() + self.rng.choice(TLDS)
 			if self.rng.random() < 0.15:
-				domain = f"{COMPANY_HEADS[0].lower()}-{domain}" if self.rng.random() < 0.3 else f"{base.lower()}-group.com"
-			website = self.rng.choice([f"https://www.{domain}", f"https://{domain}/", f"http://{domain}/en/home"])
+				domain = (
+					f"{COMPANY_HEADS[0].lower()}-{domain}"
+					if self.rng.random() < 0.3
+					else f"{base.lower()}-group.com"
+				)
+			website = self.rng.choice(
+				[f"https://www.{domain}", f"https://{domain}/", f"http://{domain}/en/home"]
+			)
 			customer = PartyFacts(
 				"Customer",
 				customer_name,
@@ -298,8 +333,14 @@ class _Builder:
 		for _ in range(n_leads):
 			person = self.person()
 			org = self.rng.random() < 0.5
-			domain = f"{slug(person.last)}-{self.rng.choice(COMPANY_TAILS)}{self.rng.choice(TLDS)}" if org else ""
-			email = f"{slug(person.first)}@{domain}" if org and self.rng.random() < 0.7 else self.free_mail(person)
+			domain = (
+				f"{slug(person.last)}-{self.rng.choice(COMPANY_TAILS)}{self.rng.choice(TLDS)}" if org else ""
+			)
+			email = (
+				f"{slug(person.first)}@{domain}"
+				if org and self.rng.random() < 0.7
+				else self.free_mail(person)
+			)
 			handles = []
 			if self.rng.random() < 0.3:
 				platform, recorded, _, _ = self.handle_pair(person)
@@ -318,10 +359,14 @@ class _Builder:
 			self.parties.append(lead)
 			self.leads.append((lead, person, domain))
 
-	def add_contact(self, company: Company, person: Person, handles=None, email_style: str | None = None) -> PartyFacts:
+	def add_contact(
+		self, company: Company, person: Person, handles=None, email_style: str | None = None
+	) -> PartyFacts:
 		style = email_style or self.rng.choice(["company", "company", "company", "company", "free"])
 		if style == "company":
-			local = self.rng.choice([f"{slug(person.first)}.{slug(person.last)}", f"{slug(person.first)[0]}{slug(person.last)}"])
+			local = self.rng.choice(
+				[f"{slug(person.first)}.{slug(person.last)}", f"{slug(person.first)[0]}{slug(person.last)}"]
+			)
 			email = f"{local}{self.unique_token()[:2] if self.rng.random() < 0.2 else ''}@{company.domain}"
 		else:
 			email = self.free_mail(person)
@@ -349,7 +394,11 @@ class _Builder:
 		return contact
 
 	def person_parties(self) -> list[tuple[PartyFacts, Person, Company | None]]:
-		rows = [(c, p, company) for company in self.companies for c, p in zip(company.contacts, company.people)]
+		rows = [
+			(c, p, company)
+			for company in self.companies
+			for c, p in zip(company.contacts, company.people, strict=True)
+		]
 		rows += [(lead, person, None) for lead, person, _ in self.leads]
 		return rows
 
@@ -363,7 +412,9 @@ class _Builder:
 			local, _, instance = handle.partition("@")
 			if not instance:
 				return None
-			return platform, self.rng.choice([f"@{local}@{instance}", f"{local.upper()}@{instance}", f"https://{instance}/@{local}"])
+			return platform, self.rng.choice(
+				[f"@{local}@{instance}", f"{local.upper()}@{instance}", f"https://{instance}/@{local}"]
+			)
 		if platform == "Bluesky":
 			return platform, self.rng.choice([handle, "@" + handle.upper()])
 		if platform == "Reddit":
@@ -377,48 +428,69 @@ class _Builder:
 
 		contacts = [row for row in people if row[2] is not None]
 
-		# 2. Mastodon user part recorded without server.
-		for party, person, company in self.claim(people, 20):
+		# 1. Mastodon user part recorded without server.
+		for party, person, _company in self.claim(people, 20):
 			local = self.fresh_handle(person)
 			party.handles = [("Mastodon", local)]
 			party.__post_init__()
 			self.add(
 				"handle_user_part",
-				ProfileFacts("Mastodon", handle=f"{local}@{rng.choice(MASTODON_INSTANCES)}", display_name=self.name_variant(person)),
+				ProfileFacts(
+					"Mastodon",
+					handle=f"{local}@{rng.choice(MASTODON_INSTANCES)}",
+					display_name=self.name_variant(person),
+				),
 				party.key,
 			)
 
-		# 18. The party records another handle on the same platform; name and domain match.
+		# 2. The party records another handle on the same platform; name and domain match.
 		for party, person, company in self.claim(contacts, 20):
 			if self.same_name_count(company, person) > 1:
 				continue
 			platform, recorded, _, _ = self.handle_pair(person)
 			party.handles = [(platform, recorded)]
 			party.__post_init__()
-			profile = ProfileFacts(platform, handle=self.fresh_handle(person) + (".bsky.social" if platform == "Bluesky" else ""), display_name=person.full, website=f"https://{company.domain}")
+			profile = ProfileFacts(
+				platform,
+				handle=self.fresh_handle(person) + (".bsky.social" if platform == "Bluesky" else ""),
+				display_name=person.full,
+				website=f"https://{company.domain}",
+			)
 			if platform == "Mastodon":
 				profile.handle = f"{profile.handle}@{rng.choice(MASTODON_INSTANCES)}"
 			self.add("other_handle", profile, party.key)
 
-		# 19. A company's own Mastodon server: handle recorded on the contact.
+		# 3. A company's own Mastodon server: handle recorded on the contact.
 		for party, person, company in self.claim(contacts, 20):
 			local = self.fresh_handle(person)
 			party.handles = [("Mastodon", f"@{local}@social.{company.domain}")]
 			party.__post_init__()
-			profile = ProfileFacts("Mastodon", handle=f"https://social.{company.domain}/@{local.title()}", display_name=self.name_variant(person, company.base))
+			profile = ProfileFacts(
+				"Mastodon",
+				handle=f"https://social.{company.domain}/@{local.title()}",
+				display_name=self.name_variant(person, company.base),
+			)
 			self.add("company_instance_handle", profile, party.key)
 
-		# 1. Handle recorded on the party, written differently (case, @, URL, u/).
+		# 4. Handle recorded on the party, written differently (case, @, URL, u/).
 		for party, person, _company in rng.sample(with_handles, min(90, len(with_handles))):
 			raw = self.raw_handle_of(party, person)
 			if raw is None:
 				continue
 			platform, handle = raw
-			display = self.name_variant(person) if rng.random() < 0.6 else rng.choice(["", "🌻", slug(person.first)])
-			self.add("handle", ProfileFacts(platform, handle=handle, display_name=display, bio=rng.choice(FILLER_BIOS)), party.key)
+			display = (
+				self.name_variant(person)
+				if rng.random() < 0.6
+				else rng.choice(["", "🌻", slug(person.first)])
+			)
+			self.add(
+				"handle",
+				ProfileFacts(platform, handle=handle, display_name=display, bio=rng.choice(FILLER_BIOS)),
+				party.key,
+			)
 
-		# 3./4. Email in the profile's email field or written in the bio (also obfuscated, free-mail too).
-		for party, person, company in rng.sample(people, 110):
+		# 5. Email in the profile's email field or written in the bio (also obfuscated, free-mail too).
+		for party, person, _company in rng.sample(people, 110):
 			email = party.emails[0]
 			mode = rng.randrange(4)
 			profile = ProfileFacts(
@@ -435,19 +507,37 @@ class _Builder:
 			)
 			self.add("email", profile, party.key)
 
-		# 5. Company accounts: the company's name and website.
+		# 6. Company accounts: the company's name and website.
 		for company in rng.sample(self.companies, 45):
 			if not company.customer.website:
 				continue
-			display = rng.choice([company.base, company.customer.display_name, company.base.upper(), f"{company.base} Official"])
-			website = rng.choice([f"https://www.{company.domain}", f"https://blog.{company.domain}/", f"https://{company.domain}"])
+			display = rng.choice(
+				[
+					company.base,
+					company.customer.display_name,
+					company.base.upper(),
+					f"{company.base} Official",
+				]
+			)
+			website = rng.choice(
+				[
+					f"https://www.{company.domain}",
+					f"https://blog.{company.domain}/",
+					f"https://{company.domain}",
+				]
+			)
 			self.add(
 				"company_account",
-				ProfileFacts(rng.choice(["Mastodon", "Bluesky", "YouTube", "RSS"]), handle=slug(company.base) + self.unique_token()[:3], display_name=display, website=website),
+				ProfileFacts(
+					rng.choice(["Mastodon", "Bluesky", "YouTube", "RSS"]),
+					handle=slug(company.base) + self.unique_token()[:3],
+					display_name=display,
+					website=website,
+				),
 				company.customer.key,
 			)
 
-		# 6. A contact with their company's domain (website or another address) and an accent-variant name.
+		# 7. A contact with their company's domain (website or another address) and an accent-variant name.
 		for party, person, company in rng.sample(contacts, 90):
 			if self.same_name_count(company, person) > 1:
 				continue
@@ -457,24 +547,52 @@ class _Builder:
 				handle=self.fresh_handle(person),
 				display_name=self.name_variant(person, company.base),
 				website=f"https://www.{company.domain}/team/{slug(person.first)}" if source == 0 else "",
-				email=f"{slug(person.last)}.{self.unique_token()[:3]}@{company.domain}" if source == 1 else "",
-				bio=f"Sales at {company.base} — https://{company.domain}" if source == 2 else rng.choice(FILLER_BIOS),
+				email=f"{slug(person.last)}.{self.unique_token()[:3]}@{company.domain}"
+				if source == 1
+				else "",
+				bio=f"Sales at {company.base} — https://{company.domain}"
+				if source == 2
+				else rng.choice(FILLER_BIOS),
 			)
 			self.add("name_domain", profile, party.key)
 
-		# 7. Name and the company named in the bio, no domain: review.
+		# 8. Name and the company named in the bio, no domain: review.
 		for party, person, company in rng.sample(contacts, 50):
 			if self.same_name_count(company, person) > 1:
 				continue
-			bio = rng.choice([f"Engineer at {company.base}", f"Head of Marketing @{company.base}", f"{company.customer.display_name} | Berlin"])
-			self.add("name_company", ProfileFacts("Mastodon", handle=f"{self.fresh_handle(person)}@mastodon.social", display_name=self.name_variant(person), bio=bio), party.key)
+			bio = rng.choice(
+				[
+					f"Engineer at {company.base}",
+					f"Head of Marketing @{company.base}",
+					f"{company.customer.display_name} | Berlin",
+				]
+			)
+			self.add(
+				"name_company",
+				ProfileFacts(
+					"Mastodon",
+					handle=f"{self.fresh_handle(person)}@mastodon.social",
+					display_name=self.name_variant(person),
+					bio=bio,
+				),
+				party.key,
+			)
 
-		# 8. The real person, but only the name.
+		# 9. The real person, but only the name.
 		for party, person, _company in rng.sample(people, 40):
-			self.add("name_only", ProfileFacts("X", handle=self.fresh_handle(person), display_name=self.name_variant(person), bio=rng.choice(FILLER_BIOS)), party.key)
+			self.add(
+				"name_only",
+				ProfileFacts(
+					"X",
+					handle=self.fresh_handle(person),
+					display_name=self.name_variant(person),
+					bio=rng.choice(FILLER_BIOS),
+				),
+				party.key,
+			)
 
-		# 9. Namesakes: another person with the same name; free-mail address, platform links.
-		for party, person, _company in rng.sample(people, 70):
+		# 10. Namesakes: another person with the same name; free-mail address, platform links.
+		for _party, person, _company in rng.sample(people, 70):
 			handle = self.fresh_handle(person)
 			self.add(
 				"namesake",
@@ -489,7 +607,7 @@ class _Builder:
 				None,
 			)
 
-		# 10. Same name at two customers: the profile works at the second one.
+		# 11. Same name at two customers: the profile works at the second one.
 		for _ in range(40):
 			first, second = rng.sample(self.companies, 2)
 			person = self.person()
@@ -507,18 +625,23 @@ class _Builder:
 				target.key,
 			)
 
-		# 11. Two contacts with the same name at one customer: must go to review.
+		# 12. Two contacts with the same name at one customer: must go to review.
 		for company in rng.sample(self.companies, 25):
 			person = self.person()
 			first = self.add_contact(company, person, handles=[], email_style="company")
 			self.add_contact(company, person, handles=[], email_style="company")
 			self.add(
 				"same_name_same_customer",
-				ProfileFacts("Bluesky", handle=f"{self.fresh_handle(person)}.bsky.social", display_name=person.full, website=f"https://{company.domain}"),
+				ProfileFacts(
+					"Bluesky",
+					handle=f"{self.fresh_handle(person)}.bsky.social",
+					display_name=person.full,
+					website=f"https://{company.domain}",
+				),
 				first.key,
 			)
 
-		# 12. A colleague not in the CRM: company domain only -> the Customer (review at most).
+		# 13. A colleague not in the CRM: company domain only -> the Customer (review at most).
 		for company in rng.sample(self.companies, 40):
 			person = self.person()
 			while any(name_key(p.full) == name_key(person.full) for p in company.people):
@@ -534,8 +657,10 @@ class _Builder:
 				company.customer.key,
 			)
 
-		# 13. Free-mail and platform domains only (parties have free-mail addresses too).
-		free_mail_parties = [row for row in people if row[0].emails and row[0].emails[0].split("@")[1] in FREE_MAIL]
+		# 14. Free-mail and platform domains only (parties have free-mail addresses too).
+		free_mail_parties = [
+			row for row in people if row[0].emails and row[0].emails[0].split("@")[1] in FREE_MAIL
+		]
 		for _ in range(50):
 			person = self.person()
 			other = rng.choice(free_mail_parties)[0] if free_mail_parties else None
@@ -554,8 +679,8 @@ class _Builder:
 				None,
 			)
 
-		# 14. Near-miss names: one letter off, a different person.
-		for party, person, company in rng.sample(people, 50):
+		# 15. Near-miss names: one letter off, a different person.
+		for _party, person, company in rng.sample(people, 50):
 			near = self.near_miss(person)
 			if name_key(near.full) == name_key(person.full):
 				continue
@@ -563,39 +688,74 @@ class _Builder:
 				# A colleague with a similar name: the Customer is right, the Contact is not.
 				if any(name_key(p.full) == name_key(near.full) for p in company.people):
 					continue
-				profile = ProfileFacts("X", handle=self.fresh_handle(near), display_name=near.full, website=f"https://{company.domain}")
+				profile = ProfileFacts(
+					"X",
+					handle=self.fresh_handle(near),
+					display_name=near.full,
+					website=f"https://{company.domain}",
+				)
 				self.add("near_miss_colleague", profile, company.customer.key)
 			else:
-				profile = ProfileFacts("X", handle=self.fresh_handle(near), display_name=near.full, email=self.free_mail(near))
+				profile = ProfileFacts(
+					"X", handle=self.fresh_handle(near), display_name=near.full, email=self.free_mail(near)
+				)
 				self.add("near_miss", profile, None)
 
-		# A namesake at the same company who is not in the CRM (the Contact is somebody else).
+		# 16. A namesake at the same company who is not in the CRM (the Contact is somebody else).
 		# Nothing tells them apart: the linker gets these wrong, and the set says so. Kept
 		# rare (5), as in life: two people of one full name at one company, only one recorded.
-		for party, person, company in rng.sample(contacts, 5):
+		for _party, person, company in rng.sample(contacts, 5):
 			if self.same_name_count(company, person) > 1:
 				continue
-			profile = ProfileFacts("X", handle=self.fresh_handle(person), display_name=person.full, website=f"https://{company.domain}")
+			profile = ProfileFacts(
+				"X",
+				handle=self.fresh_handle(person),
+				display_name=person.full,
+				website=f"https://{company.domain}",
+			)
 			self.add("namesake_same_company", profile, company.customer.key)
 
-		# 15. No signals at all.
+		# 17. No signals at all.
 		for _ in range(60):
 			handle = self.fresh_handle()
-			self.add("no_signals", ProfileFacts(rng.choice(["Reddit", "Hacker News", "X"]), handle=handle, display_name=rng.choice(["", "🦊", "xX_gamer_Xx", "N."]), bio=rng.choice(FILLER_BIOS)), None)
+			self.add(
+				"no_signals",
+				ProfileFacts(
+					rng.choice(["Reddit", "Hacker News", "X"]),
+					handle=handle,
+					display_name=rng.choice(["", "🦊", "xX_gamer_Xx", "N."]),
+					bio=rng.choice(FILLER_BIOS),
+				),
+				None,
+			)
 
-		# 16. Conflicting signals: handle of one party, email of another.
+		# 18. Conflicting signals: handle of one party, email of another.
 		pairs = [row for row in with_handles if self.raw_handle_of(row[0], row[1])]
 		for party, person, _company in rng.sample(pairs, min(25, len(pairs))):
 			other = rng.choice(people)[0]
 			if other.key == party.key or not other.emails:
 				continue
 			platform, handle = self.raw_handle_of(party, person)
-			self.add("conflict", ProfileFacts(platform, handle=handle, display_name=self.name_variant(person), bio=f"mail: {other.emails[0]}"), party.key)
+			self.add(
+				"conflict",
+				ProfileFacts(
+					platform,
+					handle=handle,
+					display_name=self.name_variant(person),
+					bio=f"mail: {other.emails[0]}",
+				),
+				party.key,
+			)
 
-		# 17. Leads with an organization: name plus the lead's website domain.
+		# 19. Leads with an organization: name plus the lead's website domain.
 		org_leads = [row for row in self.leads if row[2]]
 		for lead, person, domain in rng.sample(org_leads, min(40, len(org_leads))):
-			profile = ProfileFacts("Bluesky", handle=f"{self.fresh_handle(person)}.bsky.social", display_name=self.name_variant(person), website=f"https://www.{domain}")
+			profile = ProfileFacts(
+				"Bluesky",
+				handle=f"{self.fresh_handle(person)}.bsky.social",
+				display_name=self.name_variant(person),
+				website=f"https://www.{domain}",
+			)
 			self.add("lead_domain", profile, lead.key)
 
 	def claim(self, rows, count: int):
@@ -638,7 +798,11 @@ def filler_parties(count: int, seed: int = 7) -> list[PartyFacts]:
 		kind = ("Contact", "Lead", "Customer")[index % 3]
 		name = f"FILL-{index:06d}"
 		if kind == "Customer":
-			parties.append(PartyFacts(kind, name, display_name=f"{last} Filler {index}", website=f"https://filler{index}-co.de"))
+			parties.append(
+				PartyFacts(
+					kind, name, display_name=f"{last} Filler {index}", website=f"https://filler{index}-co.de"
+				)
+			)
 		else:
 			parties.append(
 				PartyFacts(

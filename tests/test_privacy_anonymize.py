@@ -94,7 +94,9 @@ def test_anonymize_mention_fields():
 		"sentiment": "Positive",
 		"language": "en",
 	}
-	updates = anonymize_mention_fields(record, {"display_name": "Alice Wonder", "handle": "alice@mastodon.social"}, "s3cret")
+	updates = anonymize_mention_fields(
+		record, {"display_name": "Alice Wonder", "handle": "alice@mastodon.social"}, "s3cret"
+	)
 	assert updates == {
 		"author": None,
 		"author_handle": None,
@@ -116,7 +118,13 @@ def test_anonymize_mention_fields():
 
 
 def test_anonymize_mention_uses_names_copied_on_the_record_without_person():
-	record = {"platform": "X", "external_id": "1", "author_name": "Bo Peep", "author_handle": "bopeep", "text": "Bo Peep here, @bopeep"}
+	record = {
+		"platform": "X",
+		"external_id": "1",
+		"author_name": "Bo Peep",
+		"author_handle": "bopeep",
+		"text": "Bo Peep here, @bopeep",
+	}
 	assert anonymize_mention_fields(record)["text"] == "[name] here, [handle]"
 
 
@@ -151,7 +159,12 @@ def test_anonymize_profile_fields():
 
 
 def test_anonymize_idea_and_dispatch():
-	record = {"title": "Kat wants oat milk", "description": "Kat Meyer (kat@example.com) asks", "website_user": "kat@example.com", "party": "C1"}
+	record = {
+		"title": "Kat wants oat milk",
+		"description": "Kat Meyer (kat@example.com) asks",
+		"website_user": "kat@example.com",
+		"party": "C1",
+	}
 	person = Person(names=["Kat Meyer"], emails=["kat@example.com"])
 	assert anonymize_idea_fields(record, person) == {
 		"website_user": None,

@@ -117,7 +117,14 @@ def test_contract_cannot_be_the_default_for_public_posts():
 
 def test_mappings_and_naive_datetimes_are_accepted():
 	state = derive_state(
-		[{"purpose": "linking", "basis": "legitimate interest", "status": "objected", "at": "2024-05-01T10:00:00"}],
+		[
+			{
+				"purpose": "linking",
+				"basis": "legitimate interest",
+				"status": "objected",
+				"at": "2024-05-01T10:00:00",
+			}
+		],
 		datetime(2024, 6, 1, 12, 0),
 	)
 	assert not state.allows("Linking")
@@ -164,7 +171,12 @@ def test_invalid_entries_are_rejected_with_the_field(changes, field):
 
 
 def test_future_dates_beyond_tolerance_are_rejected_on_input():
-	ok = {"purpose": "Linking", "basis": "Legitimate Interest", "status": "Objected", "at": NOW + timedelta(minutes=4)}
+	ok = {
+		"purpose": "Linking",
+		"basis": "Legitimate Interest",
+		"status": "Objected",
+		"at": NOW + timedelta(minutes=4),
+	}
 	assert validate_entry(ok, NOW).at == NOW + timedelta(minutes=4)
 	with pytest.raises(InvalidRecord, match="future"):
 		validate_entry({**ok, "at": NOW + timedelta(minutes=6)}, NOW)

@@ -72,7 +72,11 @@ def test_platform_and_status_conditions():
 	one = policy(conditions={"platform": "twitter", "age_field": "creation"}, action="Delete")
 	assert to_filters(one, NOW) == [("creation", "<", "2024-04-01 12:00:00"), ("platform", "=", "X")]
 	many = policy(
-		conditions={"platform": ["mastodon", "Bluesky", "Mastodon"], "status": "ignored, New", "age_field": "posted_at"},
+		conditions={
+			"platform": ["mastodon", "Bluesky", "Mastodon"],
+			"status": "ignored, New",
+			"age_field": "posted_at",
+		},
 		action="Delete",
 	)
 	assert to_filters(many, NOW)[1:] == [
@@ -103,7 +107,9 @@ def test_policy_with_no_conditions_needs_applies_to_all():
 	with pytest.raises(InvalidRecord, match="no conditions") as err:
 		validate_policy(bare)
 	assert err.value.field == "conditions"
-	assert validate_policy(policy(conditions={"age_field": "posted_at"}, action="Delete", applies_to_all=True))
+	assert validate_policy(
+		policy(conditions={"age_field": "posted_at"}, action="Delete", applies_to_all=True)
+	)
 
 
 def test_applies_to_all_with_conditions_is_contradictory():
@@ -140,10 +146,17 @@ def test_negative_days_message_is_clear():
 		({"conditions": {"linked": "maybe", "age_field": "posted_at"}}, "linked"),
 		({"conditions": "linked"}, "conditions"),
 		(
-			{"target": "Ingest Error", "action": "Delete", "conditions": {"linked": True, "age_field": "creation"}},
+			{
+				"target": "Ingest Error",
+				"action": "Delete",
+				"conditions": {"linked": True, "age_field": "creation"},
+			},
 			"linked",
 		),
-		({"target": "Idea", "action": "Delete", "conditions": {"platform": "X", "age_field": "creation"}}, "platform"),
+		(
+			{"target": "Idea", "action": "Delete", "conditions": {"platform": "X", "age_field": "creation"}},
+			"platform",
+		),
 		(
 			{"target": "Social Profile", "conditions": {"status": "New", "age_field": "last_seen"}},
 			"status",
@@ -157,8 +170,18 @@ def test_invalid_policies(changes, field):
 
 
 def test_normalization_of_names_and_case():
-	p = validate_policy(policy(target="social profile", action="anonymize", conditions={"linked": "Unlinked", "age_field": "last_seen"}))
-	assert (p.target, p.action, p.conditions) == ("Social Profile", "Anonymize", {"age_field": "last_seen", "linked": False})
+	p = validate_policy(
+		policy(
+			target="social profile",
+			action="anonymize",
+			conditions={"linked": "Unlinked", "age_field": "last_seen"},
+		)
+	)
+	assert (p.target, p.action, p.conditions) == (
+		"Social Profile",
+		"Anonymize",
+		{"age_field": "last_seen", "linked": False},
+	)
 
 
 def test_policy_from_a_flat_doc_mapping():

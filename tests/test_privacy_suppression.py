@@ -39,7 +39,14 @@ def test_handle_keys_are_normalized():
 
 @pytest.mark.parametrize(
 	"platform, external_id, kind",
-	[("Myspace", "1", "profile"), ("X", "", "profile"), ("X", "  ", "post"), ("X", True, "post"), ("X", 1.5, "post"), ("X", "1", "user")],
+	[
+		("Myspace", "1", "profile"),
+		("X", "", "profile"),
+		("X", "  ", "post"),
+		("X", True, "post"),
+		("X", 1.5, "post"),
+		("X", "1", "user"),
+	],
 )
 def test_bad_input(platform, external_id, kind):
 	with pytest.raises(InvalidRecord):

@@ -1,13 +1,13 @@
 """Bluesky: ``app.bsky.feed.searchPosts`` (sort=latest) after ``com.atproto.server.createSession``.
 
 Search needs a session: the handle and an app password (never the account password)
-are exchanged for an access JWT. Paging is keyset-style on the post's sort time:
-``until`` (exclusive) just above the oldest post already seen and ``since``
-(inclusive) at the stored cursor, so a resumed walk never depends on an old ``cursor``.
+are exchanged for an access JWT. Pages of one walk follow the API ``cursor``; ``since``
+(inclusive, on the post's sort time) bounds the walk at the stored cursor.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -81,20 +81,35 @@ class BlueskyConnector(StreamConnector):
 	def list_items(
 		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
 	) -> ListResult:
-		limit = max(1, min(MAX_LIMIT, self.config.page_size))
-		params: dict[str, Any] = {"q": stream, "sort": "latest", "limit": limit}
+		# The token keeps the walk's "until" bound together with the API cursor, so every page
+		# of one walk runs the same query.
+		state = _load_token(token)
+		if state is None:
+			until = None
+			if upper:
+				# "until" is exclusive: one millisecond past the oldest post seen, so posts
+				# sharing its time are listed again; the walk drops the ones already saved.
+				until = (parse_datetime(upper.key, "until") + timedelta(milliseconds=1)).strftime(KEY_FORMAT)
+			state = {"until": until, "cursor": None}
+		params: dict[str, Any] = {
+			"q": stream,
+			"sort": "latest",
+			"limit": max(1, min(MAX_LIMIT, self.config.page_size)),
+		}
 		if lower:
 			params["since"] = lower.key
-		if upper:
-			# "until" is exclusive: step one millisecond past the oldest post seen so posts
-			# sharing its time are listed again; the walk drops the ones already saved.
-			until = parse_datetime(upper.key, "until") + timedelta(milliseconds=1)
-			params["until"] = until.strftime(KEY_FORMAT)
+		if state["until"]:
+			params["until"] = state["until"]
+		if state["cursor"]:
+			params["cursor"] = state["cursor"]
 		data = self._search(params)
 		posts = data.get("posts") if isinstance(data, dict) else None
 		if not isinstance(posts, list):
 			raise ConnectorError("Bluesky searchPosts did not return posts")
-		return ListResult(posts, "more" if posts and data.get("cursor") else None)
+		cursor = data.get("cursor")
+		if not posts or not isinstance(cursor, str) or not cursor:
+			return ListResult(posts, None)
+		return ListResult(posts, json.dumps({"until": state["until"], "cursor": cursor}))
 
 	def item_key(self, item: Any) -> str:
 		record = item.get("record") or {}
@@ -142,3 +157,15 @@ class BlueskyConnector(StreamConnector):
 			reposts=item.get("repostCount"),
 			replies=item.get("replyCount"),
 		)
+
+
+def _load_token(token: str | None) -> dict | None:
+	if not token:
+		return None
+	try:
+		state = json.loads(token)
+	except ValueError:
+		return None
+	if not isinstance(state, dict):
+		return None
+	return {"until": state.get("until") or None, "cursor": state.get("cursor") or None}

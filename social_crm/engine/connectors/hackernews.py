@@ -1,12 +1,13 @@
 """Hacker News through the Algolia HN Search API (``search_by_date``, stories and comments).
 
-Paging is keyset-style on ``created_at_i``: every request asks for page 0 with
-``numericFilters=created_at_i>=<cursor>,created_at_i<=<oldest seen>``, which stays correct
-while new items arrive (page numbers would shift).
+A walk pages with ``page`` inside one query whose bounds are fixed when the walk starts:
+``numericFilters=created_at_i>=<cursor>`` and, when a stored walk resumes or Algolia's
+1000-hit limit is reached, ``created_at_i<=<oldest item seen>``.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..errors import InvalidRecord
@@ -17,6 +18,7 @@ DEFAULT_BASE_URL = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 USER_URL = "https://news.ycombinator.com/user?id={}"
 MAX_LIMIT = 1000
+MAX_HITS = 1000  # Algolia's paginationLimitedTo for HN search
 
 
 class HackerNewsConnector(StreamConnector):
@@ -43,23 +45,28 @@ class HackerNewsConnector(StreamConnector):
 	def list_items(
 		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
 	) -> ListResult:
+		# The token fixes the upper bound for one walk and counts pages within it, so many
+		# items in the same second never stall the walk; new items only shift pages (re-read).
+		state = _load_token(token) or {"until": int(upper.key) if upper else None, "page": 0}
 		filters = []
 		if lower:
 			filters.append(f"created_at_i>={int(lower.key)}")
-		if upper:
-			filters.append(f"created_at_i<={int(upper.key)}")
-		params: dict[str, Any] = {
-			"query": stream,
-			"tags": "(story,comment)",
-			"hitsPerPage": max(1, min(MAX_LIMIT, self.config.page_size)),
-			"page": 0,
-		}
+		if state["until"] is not None:
+			filters.append(f"created_at_i<={state['until']}")
+		per_page = max(1, min(MAX_LIMIT, self.config.page_size))
+		params: dict[str, Any] = {"query": stream, "tags": "(story,comment)", "hitsPerPage": per_page}
+		params["page"] = state["page"]
 		if filters:
 			params["numericFilters"] = ",".join(filters)
 		data = self._search(params)
 		hits = data["hits"]
-		more = hits and int(data.get("nbPages") or 0) > int(data.get("page") or 0) + 1
-		return ListResult(hits, "more" if more else None)
+		if not hits or int(data.get("nbPages") or 0) <= state["page"] + 1:
+			return ListResult(hits, None)
+		if (state["page"] + 2) * per_page > MAX_HITS:
+			# Algolia serves at most 1000 hits per query: start a new query below this page.
+			oldest = min(int(h["created_at_i"]) for h in hits if isinstance(h, dict) and "created_at_i" in h)
+			return ListResult(hits, json.dumps({"until": oldest, "page": 0}))
+		return ListResult(hits, json.dumps({"until": state["until"], "page": state["page"] + 1}))
 
 	def item_key(self, item: Any) -> int:
 		return int(item["created_at_i"])
@@ -96,3 +103,16 @@ class HackerNewsConnector(StreamConnector):
 			likes=item.get("points"),
 			replies=item.get("num_comments"),
 		)
+
+
+def _load_token(token: str | None) -> dict | None:
+	if not token:
+		return None
+	try:
+		state = json.loads(token)
+	except ValueError:
+		return None
+	if not isinstance(state, dict) or not isinstance(state.get("page"), int):
+		return None
+	until = state.get("until")
+	return {"until": until if isinstance(until, int) else None, "page": max(0, state["page"])}

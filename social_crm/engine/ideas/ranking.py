@@ -85,7 +85,9 @@ def rank_ideas(
 		weights[idea] = weights.get(idea, 0.0) + weight
 
 	def score(idea):
-		return (round(weights[idea], 6), counts[idea]) if weighted else (counts[idea], round(weights[idea], 6))
+		return (
+			(round(weights[idea], 6), counts[idea]) if weighted else (counts[idea], round(weights[idea], 6))
+		)
 
 	order = sorted(counts, key=lambda idea: (tuple(-s for s in score(idea)), str(idea)))
 	ranked = []

@@ -143,7 +143,9 @@ class SimilarityIndex:
 
 	def _weigh(self, counts: Counter) -> dict[str, float]:
 		vector = {
-			gram: (1 + math.log(tf)) * self._idf.get(gram, self._unseen_idf) for gram, tf in counts.items() if tf > 0
+			gram: (1 + math.log(tf)) * self._idf.get(gram, self._unseen_idf)
+			for gram, tf in counts.items()
+			if tf > 0
 		}
 		norm = math.sqrt(sum(w * w for w in vector.values()))
 		return {gram: w / norm for gram, w in vector.items()} if norm else {}
@@ -163,7 +165,8 @@ class SimilarityIndex:
 		query = self._weigh(_features(title, description))
 		if not query and not query_title:
 			return []
-		query_words = set(words(title)) | set(words((description or "")[:MAX_DESCRIPTION_CHARS]))
+		title_words = set(words(title))
+		query_words = title_words | set(words((description or "")[:MAX_DESCRIPTION_CHARS]))
 		skip = set(exclude)
 		results = []
 		for idea_id, (doc_title, _, doc_words) in self._docs.items():
@@ -175,7 +178,9 @@ class SimilarityIndex:
 			ratio = fuzz.token_set_ratio(query_title, doc_title) if query_title and doc_title else 0.0
 			score = COSINE_WEIGHT * cosine + TITLE_WEIGHT * _title_part(ratio)
 			if score >= min_score:
-				results.append((idea_id, round(score, 3), _reason(cosine, ratio, query_words & doc_words)))
+				results.append(
+					(idea_id, round(score, 3), _reason(cosine, ratio, query_words & doc_words, title_words))
+				)
 		results.sort(key=lambda r: (-r[1], str(r[0])))
 		return results[: max(0, limit)]
 
@@ -185,11 +190,13 @@ def _title_part(ratio: float) -> float:
 	return max(0.0, ratio - RATIO_CHANCE) / (100 - RATIO_CHANCE)
 
 
-def _reason(cosine: float, ratio: float, shared: set[str]) -> str:
+def _reason(cosine: float, ratio: float, shared: set[str], title_words: set[str]) -> str:
 	parts = []
 	if ratio >= 70:
 		parts.append(f"similar title ({ratio:.0f}%)")
 	parts.append(f"text {cosine:.0%} alike")
 	if shared:
-		parts.append("shared words: " + ", ".join(sorted(shared, key=lambda w: (-len(w), w))[:4]))
+		parts.append(
+			"shared words: " + ", ".join(sorted(shared, key=lambda w: (w not in title_words, -len(w), w))[:4])
+		)
 	return "; ".join(parts)

@@ -9,6 +9,7 @@ they never count as evidence and never become lookup keys.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 # Two-level public suffixes seen in our markets. Not the full Public Suffix List on purpose:
@@ -296,6 +297,7 @@ def host_of(value: str | None) -> str:
 	return host
 
 
+@lru_cache(maxsize=65_536)
 def registrable_domain(value: str | None) -> str:
 	"""The domain an organization registers, for a URL, email or host.
 

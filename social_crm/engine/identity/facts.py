@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InvalidRecord
 from ..handles import normalize_handle, normalize_platform
-from ..text import EMAIL_RE, extract_emails, extract_urls
+from ..text import EMAIL_RE, extract_urls
 from .domains import organization_domain
 from .names import name_key, name_parts
 
@@ -150,8 +150,17 @@ def profile_emails(profile: ProfileFacts) -> list[str]:
 	"""The profile's email plus addresses written in its bio (also "anna [at] acme [dot] de")."""
 	bio = profile.bio or ""
 	deobfuscated = _OBFUSCATED_DOT.sub(".", _OBFUSCATED_AT.sub("@", bio))
-	found = {profile.email} | set(extract_emails(bio)) | set(extract_emails(deobfuscated))
+	found = {profile.email} | _emails_in(bio) | _emails_in(deobfuscated)
 	return sorted(email for email in (clean_email(e) for e in found) if email)
+
+
+def _emails_in(text: str) -> set[str]:
+	"""Email addresses in free text, but not Mastodon handles (``@anna@chaos.social``)."""
+	return {
+		match.group(0).rstrip(".")
+		for match in EMAIL_RE.finditer(text)
+		if match.start() == 0 or text[match.start() - 1] != "@"
+	}
 
 
 def profile_domains(profile: ProfileFacts) -> dict[str, str]:

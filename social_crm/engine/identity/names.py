@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -72,7 +73,9 @@ LEGAL_FORMS = frozenset(
 )
 
 # Words company accounts add to their name: "ACME Official", "ACME Support", "ACME HQ".
-ACCOUNT_WORDS = frozenset({"official", "team", "hq", "news", "support", "help", "careers", "jobs", "offiziell"})
+ACCOUNT_WORDS = frozenset(
+	{"official", "team", "hq", "news", "support", "help", "careers", "jobs", "offiziell"}
+)
 
 # Display names often carry extras: "Anna Schmidt | ACME", "Anna (she/her)", "Anna 🚀 @ ACME".
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
@@ -82,6 +85,10 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 MIN_COMPANY_CHARS = 3  # a company core shorter than this ("AB") is too vague to look for in a bio
 
 
+CACHE_SIZE = 65_536  # names repeat across jobs in one worker; folding them again is the main cost
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def fold(text: str | None, german: bool = False) -> str:
 	"""Lower-case and strip accents; ``german=True`` spells umlauts as ae/oe/ue first."""
 	if not text:
@@ -123,24 +130,38 @@ def name_key(name: str | None) -> str:
 
 def name_parts(display_name: str | None) -> list[str]:
 	"""The display name and its separated parts ("Anna Schmidt | ACME" -> whole, "Anna Schmidt", "ACME")."""
+	return list(_name_parts(display_name or ""))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _name_parts(display_name: str) -> tuple[str, ...]:
 	if not display_name:
-		return []
+		return ()
 	cleaned = _BRACKETED.sub(" ", display_name).strip()
 	parts = [cleaned]
 	for part in _PART_SEPARATORS.split(cleaned):
 		part = part.strip()
 		if part and part not in parts:
 			parts.append(part)
-	return [part for part in parts if _TOKEN.search(fold(part))]
+	return tuple(part for part in parts if _TOKEN.search(fold(part)))
 
 
-def _comparable_forms(name: str) -> set[str]:
+@lru_cache(maxsize=CACHE_SIZE)
+def _comparable_forms(name: str) -> frozenset[str]:
 	forms = set()
 	for german in (False, True):
 		core = _core_tokens(tokens(name, german=german))
 		if core:
 			forms.add(" ".join(core))
-	return forms
+	return frozenset(forms)
+
+
+def profile_name_forms(display_name: str | None) -> list[str]:
+	"""Folded forms of a display name and its parts, as :func:`name_similarity` compares them."""
+	forms: set[str] = set()
+	for part in name_parts(display_name):
+		forms |= _comparable_forms(part)
+	return sorted(forms)
 
 
 def name_similarity(profile_name: str | None, party_names: list[str] | tuple[str, ...]) -> float:
@@ -149,15 +170,17 @@ def name_similarity(profile_name: str | None, party_names: list[str] | tuple[str
 	Names are accent-folded and compared both with umlauts dropped (Müller -> muller) and
 	spelled out (Müller -> mueller), so either spelling on either side matches.
 	"""
-	profile_forms: set[str] = set()
-	for part in name_parts(profile_name):
-		profile_forms |= _comparable_forms(part)
+	return forms_similarity(profile_name_forms(profile_name), party_names)
+
+
+def forms_similarity(profile_forms: list[str], party_names: list[str] | tuple[str, ...]) -> float:
+	""":func:`name_similarity` with the profile side already folded by :func:`profile_name_forms`."""
 	party_forms: set[str] = set()
 	for name in party_names:
 		if name:
 			party_forms |= _comparable_forms(name)
 	best = 0.0
-	for left in sorted(profile_forms):
+	for left in profile_forms:
 		for right in sorted(party_forms):
 			best = max(best, fuzz.token_sort_ratio(left, right, processor=None))
 			if best >= 100:

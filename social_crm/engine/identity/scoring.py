@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..text import EMAIL_RE, URL_RE
 from .facts import (
 	DOMAIN_SOURCE_FACTORS,
 	PartyFacts,
@@ -49,12 +50,14 @@ from .facts import (
 	profile_domains,
 	profile_emails,
 )
-from .names import mentions_company, name_parts, name_similarity, tokens
+from .names import forms_similarity, mentions_company, name_parts, profile_name_forms, tokens
 
 # -- signal weights ---------------------------------------------------------------------
 EMAIL_WEIGHT = 0.95  # an address is personal; equality is near proof, even on free-mail
 HANDLE_WEIGHT = 0.92  # a handle recorded on the party; slightly below email: handles get renamed
-HANDLE_USER_PART_WEIGHT = 0.6  # "anna" recorded without server vs "anna@chaos.social": another server may have its own anna
+HANDLE_USER_PART_WEIGHT = (
+	0.6  # "anna" recorded without server vs "anna@chaos.social": another server may have its own anna
+)
 # A shared organization domain says "belongs to that organization": for a Customer that is
 # the party itself; for a person (Contact, Lead) it may be any colleague.
 DOMAIN_WEIGHTS = {"Customer": 0.8, "Lead": 0.5, "Contact": 0.4}
@@ -148,6 +151,8 @@ class _ProfileView:
 	emails: set[str]
 	domains: dict[str, str]
 	company_text: str
+	name_forms: list[str]
+	name_tokens: set[str]
 
 
 def _view(profile: ProfileFacts) -> _ProfileView:
@@ -157,7 +162,15 @@ def _view(profile: ProfileFacts) -> _ProfileView:
 		handle_keys={key: index == 0 for index, key in enumerate(keys)},
 		emails=set(profile_emails(profile)),
 		domains=profile_domains(profile),
-		company_text=f"{profile.display_name}\n{profile.bio}",
+		# Links and addresses already count as domains; their words ("acme-tools.de") are no mention.
+		company_text=EMAIL_RE.sub(" ", URL_RE.sub(" ", f"{profile.display_name}\n{profile.bio}")),
+		name_forms=profile_name_forms(profile.display_name),
+		name_tokens={
+			token
+			for part in name_parts(profile.display_name)
+			for german in (False, True)
+			for token in tokens(part, german=german)
+		},
 	)
 
 
@@ -183,11 +196,8 @@ def _party_names(party: PartyFacts) -> list[str]:
 	return names
 
 
-def _subset_similarity(profile_name: str, party_names: list[str]) -> float:
+def _subset_similarity(profile_tokens: set[str], party_names: list[str]) -> float:
 	"""NAME_SUBSET_SIMILARITY when every token (2+) of a party name is in the profile name (middle names)."""
-	profile_tokens = set()
-	for part in name_parts(profile_name):
-		profile_tokens |= set(tokens(part)) | set(tokens(part, german=True))
 	for name in party_names:
 		for german in (False, True):
 			wanted = {token for token in tokens(name, german=german) if len(token) > 1}
@@ -208,12 +218,16 @@ def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = 
 			continue
 		full = view.handle_keys.get((platform, handle))
 		if full is True:
-			reasons.append(Reason("handle", HANDLE_WEIGHT, f"{platform} handle {handle} is on the {party.party_type}"))
+			reasons.append(
+				Reason("handle", HANDLE_WEIGHT, f"{platform} handle {handle} is on the {party.party_type}")
+			)
 			handle_matched = True
 		elif full is False and "@" not in handle and "." not in handle.strip("."):
 			# The party recorded only the user part; the profile's server may not be theirs.
 			reasons.append(
-				Reason("handle_user", HANDLE_USER_PART_WEIGHT, f"{platform} user {handle} without server matches")
+				Reason(
+					"handle_user", HANDLE_USER_PART_WEIGHT, f"{platform} user {handle} without server matches"
+				)
 			)
 			handle_matched = True
 		else:
@@ -242,8 +256,11 @@ def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = 
 		reasons.append(Reason("domain", round(domain_weight, SCORE_DIGITS), domain_detail))
 
 	party_names = _party_names(party)
-	similarity = name_similarity(profile.display_name, party_names) if party_names else 0.0
-	similarity = max(similarity, _subset_similarity(profile.display_name, party_names)) if party_names else 0.0
+	similarity = 0.0
+	if party_names and view.name_forms:
+		similarity = forms_similarity(view.name_forms, party_names)
+		if similarity < NAME_SUBSET_SIMILARITY:
+			similarity = max(similarity, _subset_similarity(view.name_tokens, party_names))
 	strength = name_strength(similarity)
 	if strength:
 		reasons.append(
@@ -256,7 +273,7 @@ def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = 
 
 	if party.party_type == "Customer":
 		company = party.display_name or party.company_name
-		if not strength and mentions_company(profile.bio, company):
+		if not strength and mentions_company(view.company_text, company):
 			reasons.append(Reason("company", CUSTOMER_MENTION_WEIGHT, f"bio names {company!r}"))
 	elif strength:
 		mentioned = bool(party.company_name) and mentions_company(view.company_text, party.company_name)

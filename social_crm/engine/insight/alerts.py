@@ -92,10 +92,12 @@ class AlertConfig:
 
 	@property
 	def bucket_size(self) -> timedelta:
+		"""Length of one bucket."""
 		return BUCKETS[self.bucket]
 
 	@property
 	def cooldown(self) -> timedelta:
+		"""Largest gap between alerting buckets of one episode."""
 		return self.bucket_size * self.cooldown_buckets
 
 	def validate(self) -> AlertConfig:
@@ -171,7 +173,9 @@ def volume_score(count: float, baseline: Sequence[float]) -> tuple[float, float]
 	return float(center), (count - center) / scale
 
 
-def swing_score(negative: int, total: int, baseline_negative: int, baseline_total: int) -> tuple[float, float, float]:
+def swing_score(
+	negative: int, total: int, baseline_negative: int, baseline_total: int
+) -> tuple[float, float, float]:
 	"""Return (share, baseline share, two-proportion z) of the negative share."""
 	if total <= 0 or baseline_total <= 0:
 		return 0.0, 0.0, 0.0
@@ -261,7 +265,11 @@ def detect(
 
 		base_total = sum(counts)
 		base_negative = sum(row[2] for row in window)
-		if total >= config.min_total and negative >= config.min_negative and base_total >= config.min_baseline_total:
+		if (
+			total >= config.min_total
+			and negative >= config.min_negative
+			and base_total >= config.min_baseline_total
+		):
 			share, base_share, z = swing_score(negative, total, base_negative, base_total)
 			if z >= config.swing_z and share - base_share >= config.min_share_lift:
 				flags[SENTIMENT_SWING].append((moment, share, base_share, z))

@@ -35,7 +35,22 @@ EMAIL = "[email]"
 URL = "[url]"
 
 # Name parts that are not names on their own ("Ludwig van Beethoven" keeps "van").
-_PARTICLES = {"von", "van", "der", "den", "del", "della", "les", "las", "los", "und", "and", "zu", "zur", "ter"}
+_PARTICLES = {
+	"von",
+	"van",
+	"der",
+	"den",
+	"del",
+	"della",
+	"les",
+	"las",
+	"los",
+	"und",
+	"and",
+	"zu",
+	"zur",
+	"ter",
+}
 _MIN_NAME_PART = 3
 _EXTRA_FOLD = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
 _TRANSLITERATE = {"ä": "ae", "ö": "oe", "ü": "ue"}
@@ -256,7 +271,9 @@ IDEA_CLEAR = ("submitted_by_profile", "website_user", "party_type", "party", "cu
 IDEA_REDACT = ("title", "description", "status_reason")
 
 
-def anonymize_mention_fields(record: Mapping, person: Person | Mapping | None = None, secret: str = "") -> dict:
+def anonymize_mention_fields(
+	record: Mapping, person: Person | Mapping | None = None, secret: str = ""
+) -> dict:
 	"""Field updates that anonymize a Mention (see the module doc).
 
 	``person`` is the author (a :class:`Person` or the Social Profile as a mapping); the
@@ -305,7 +322,9 @@ def anonymize_idea_fields(record: Mapping, person: Person | Mapping | None = Non
 	return updates
 
 
-def anonymize_fields(doctype: str, record: Mapping, person: Person | Mapping | None = None, secret: str = "") -> dict:
+def anonymize_fields(
+	doctype: str, record: Mapping, person: Person | Mapping | None = None, secret: str = ""
+) -> dict:
 	"""Dispatch to the anonymizer of ``doctype`` (Mention, Social Profile or Idea)."""
 	if doctype == "Mention":
 		return anonymize_mention_fields(record, person, secret)

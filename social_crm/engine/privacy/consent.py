@@ -248,9 +248,13 @@ def derive_state(
 		default = default_basis if purpose in DEFAULT_PURPOSES else None
 		entry = latest.get(purpose)
 		if entry is None:
-			states[purpose] = PurposeState(purpose, bool(default), default, None, "default" if default else "none")
+			states[purpose] = PurposeState(
+				purpose, bool(default), default, None, "default" if default else "none"
+			)
 		elif entry.status == GRANTED and entry.expires is not None and entry.expires <= now:
-			states[purpose] = PurposeState(purpose, bool(default), default, None, "expired", since=entry.expires)
+			states[purpose] = PurposeState(
+				purpose, bool(default), default, None, "expired", since=entry.expires
+			)
 		else:
 			allowed = entry.status == GRANTED
 			states[purpose] = PurposeState(
@@ -270,7 +274,9 @@ def _default_basis(value: str | None) -> str | None:
 		return None
 	basis = normalize_basis(value)
 	if basis == CONTRACT:
-		raise InvalidRecord("a contract cannot be the default basis for public posts", "default_basis_for_public")
+		raise InvalidRecord(
+			"a contract cannot be the default basis for public posts", "default_basis_for_public"
+		)
 	# Consent cannot be presumed: without a grant there is nothing to rely on.
 	return None if basis == CONSENT else basis
 
@@ -286,18 +292,3 @@ def withdraw(purpose: str, at: datetime, source: str = "", evidence: str = "") -
 	return validate_entry(
 		ConsentEntry(normalize_purpose(purpose), CONSENT, WITHDRAWN, at, source=source, evidence=evidence)
 	)
-
-
-__all__ = [
-	"BASES",
-	"PURPOSES",
-	"STATUSES",
-	"ConsentEntry",
-	"ConsentState",
-	"PurposeState",
-	"derive_state",
-	"normalize_basis",
-	"normalize_purpose",
-	"validate_entry",
-	"withdraw",
-]

@@ -204,7 +204,9 @@ def _match(value: Any, choices, fieldname: str, label: str) -> str:
 	for choice in choices:
 		if choice.lower() == key:
 			return choice
-	raise InvalidRecord(f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}", fieldname)
+	raise InvalidRecord(
+		f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}", fieldname
+	)
 
 
 def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict[str, Any]:
@@ -345,7 +347,9 @@ def describe(policy: RetentionPolicy) -> str:
 	if "status" in conditions:
 		parts.append("status " + "/".join(conditions["status"]))
 	scope = f" ({', '.join(parts)})" if parts else " (all)"
-	return f"{policy.action} {policy.target}{scope} after {policy.keep_days} days of {conditions['age_field']}"
+	return (
+		f"{policy.action} {policy.target}{scope} after {policy.keep_days} days of {conditions['age_field']}"
+	)
 
 
 def default_policies() -> list[RetentionPolicy]:

@@ -139,6 +139,7 @@ class Mention(Document):
 
 def on_doctype_update():
 	frappe.db.add_unique("Mention", ["platform", "external_id"], constraint_name="unique_platform_external_id")
-	frappe.db.add_index("Mention", ["party_type", "party", "posted_at"])
-	frappe.db.add_index("Mention", ["customer", "posted_at"])
+	# (party, posted_at) serves the timeline; sentiment last makes them covering for the summary
+	frappe.db.add_index("Mention", ["party_type", "party", "posted_at", "sentiment"])
+	frappe.db.add_index("Mention", ["customer", "posted_at", "sentiment"])
 	frappe.db.add_index("Mention", ["status", "posted_at"])
