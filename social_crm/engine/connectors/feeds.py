@@ -26,7 +26,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_SEEN_IDS = 1000
+MAX_SEEN_IDS = 300  # feeds rarely list more; keeps the cursor well inside a Small Text field
 
 
 class FeedConnector(Connector):

@@ -23,6 +23,7 @@ class Mention(Document):
 		from frappe.types import DF
 		from social_crm.social_crm.doctype.mention_rule_match.mention_rule_match import MentionRuleMatch
 
+		anonymized: DF.Check
 		assigned_to: DF.Link | None
 		author: DF.Link | None
 		author_handle: DF.Data | None
@@ -30,16 +31,19 @@ class Mention(Document):
 		customer: DF.Link | None
 		enriched_on: DF.Datetime | None
 		external_id: DF.Data
+		first_response_at: DF.Datetime | None
 		in_reply_to: DF.Data | None
 		language: DF.Data | None
 		likes: DF.Int
 		matched_rules: DF.Table[MentionRuleMatch]
 		party: DF.DynamicLink | None
 		party_type: DF.Link | None
-		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
 		posted_at: DF.Datetime
+		raw_payload: DF.JSON | None
 		replies: DF.Int
 		reposts: DF.Int
+		response_minutes: DF.Float
 		rule_kind: DF.Literal["", "Brand", "Product", "Competitor", "Person", "Campaign"]
 		sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
 		sentiment_score: DF.Float

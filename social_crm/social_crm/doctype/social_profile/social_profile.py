@@ -24,6 +24,7 @@ class SocialProfile(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		anonymized: DF.Check
 		avatar_url: DF.Data | None
 		bio: DF.SmallText | None
 		consent_state: DF.SmallText | None
@@ -36,16 +37,19 @@ class SocialProfile(Document):
 		followers: DF.Int
 		handle: DF.Data | None
 		influence_score: DF.Float
+		last_matched_on: DF.Datetime | None
 		last_seen: DF.Datetime | None
 		link_confidence: DF.Percent
 		link_method: DF.Literal["", "Manual", "Handle", "Email", "Domain", "Name", "Lead Conversion", "Merge"]
 		linked_by: DF.Link | None
 		linked_on: DF.Datetime | None
+		match_candidates: DF.JSON | None
+		match_status: DF.Literal["", "Needs Review", "Rejected", "No Match"]
 		mention_count: DF.Int
 		party: DF.DynamicLink | None
 		party_name: DF.Data | None
 		party_type: DF.Link | None
-		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
 		previous_party: DF.DynamicLink | None
 		previous_party_type: DF.Link | None
 		profile_url: DF.Data | None

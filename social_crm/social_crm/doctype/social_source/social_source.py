@@ -31,7 +31,7 @@ class SocialSource(Document):
 		last_error: DF.SmallText | None
 		last_polled: DF.Datetime | None
 		last_success: DF.Datetime | None
-		platform: DF.Literal["Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"]
+		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"]
 		poll_frequency: DF.Int
 		query: DF.SmallText | None
 		source_name: DF.Data
