@@ -50,6 +50,10 @@ doc_events = {
 	"Customer": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
 	"Lead": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
 	"Contact": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
+	"ToDo": {
+		"on_update": "social_crm.engagement.assignment.sync_mention_assignee",
+		"on_trash": "social_crm.engagement.assignment.sync_mention_assignee",
+	},
 }
 
 # Permissions
@@ -89,3 +93,10 @@ before_tests = "social_crm.install.before_tests"
 
 # Automatically update python controller files with type annotations for this app.
 export_python_type_annotations = True
+
+# Scheduled Tasks
+# ---------------
+
+scheduler_events = {
+	"hourly_long": ["social_crm.insight.alerts.run_alerts"],
+}

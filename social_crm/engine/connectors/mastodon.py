@@ -8,6 +8,7 @@ are local to the instance, so they are only used for paging; a Post's id is the 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -137,3 +138,45 @@ class MastodonConnector(StreamConnector):
 			reposts=status.get("reblogs_count"),
 			replies=status.get("replies_count"),
 		)
+
+	def reply(self, target, text: str):
+		"""Post ``text`` as a public reply to ``target`` (``POST /api/v1/statuses``).
+
+		``target.raw["id"]`` is the status id on this source's instance when the source
+		fetched it; otherwise the status URI is resolved through search first. The
+		author's handle is prepended so they are notified.
+		"""
+		from .replies import SentReply, validate_reply_text
+
+		text = validate_reply_text(self.platform, text)
+		self.require("token")
+		status_id = self._local_status_id(target)
+		handle = (target.author_handle or "").lstrip("@")
+		if handle and f"@{handle}".lower() not in text.lower():
+			text = validate_reply_text(self.platform, f"@{handle} {text}")
+		idempotency = hashlib.sha256(f"{status_id}\n{text}".encode()).hexdigest()
+		status = self.http.post(
+			f"{self.base_url}/api/v1/statuses",
+			data={"status": text, "in_reply_to_id": status_id, "visibility": "public"},
+			headers={**self._headers(), "Idempotency-Key": idempotency},
+		).json()
+		if not isinstance(status, dict) or not status.get("id"):
+			raise ConnectorError("Mastodon did not return the new status")
+		return SentReply(
+			external_id=str(status.get("uri") or status["id"]), url=str(status.get("url") or ""), raw=status
+		)
+
+	def _local_status_id(self, target) -> str:
+		raw = target.raw if isinstance(target.raw, dict) else {}
+		status = raw.get("reblog") if isinstance(raw.get("reblog"), dict) else raw
+		if status.get("id") and (status.get("uri") or "") == target.external_id:
+			return str(status["id"])
+		data = self.http.get(
+			f"{self.base_url}/api/v2/search",
+			params={"q": target.external_id, "type": "statuses", "resolve": "true", "limit": 1},
+			headers=self._headers(),
+		).json()
+		statuses = data.get("statuses") if isinstance(data, dict) else None
+		if not statuses or not isinstance(statuses[0], dict) or not statuses[0].get("id"):
+			raise ConnectorError(f"Mastodon could not find the status {target.external_id} to reply to")
+		return str(statuses[0]["id"])

@@ -1,0 +1,216 @@
+"""Who is who on the ideas portal, what they may see, and the listing query."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint
+
+from social_crm.engine.ideas.ranking import IDEA_STATUSES, VOTING_STATUSES
+from social_crm.party import get_customer_of
+from social_crm.permissions import is_unrestricted
+
+PAGE_LENGTH = 20
+MAX_QUERY_CHARS = 100
+SORTS = ("top", "new")
+SETTINGS = "Social CRM Settings"
+
+
+def get_setting(fieldname: str) -> int:
+	return cint(frappe.db.get_single_value(SETTINGS, fieldname))
+
+
+def weighting_enabled() -> bool:
+	return bool(get_setting("weight_votes_by_customer_value"))
+
+
+def get_portal_party(user: str | None = None) -> frappe._dict:
+	"""The Contact and Customer behind a website user (empty values when there are none).
+
+	A user belongs to a Customer through a Contact whose ``user`` (or email) is theirs
+	and that links to the Customer, or through the Customer's Portal Users table.
+	"""
+	user = user or frappe.session.user
+	party = frappe._dict(user=user, contact=None, customer=None)
+	if not user or user == "Guest":
+		return party
+	party.contact = frappe.db.get_value("Contact", {"user": user}, "name") or frappe.db.get_value(
+		"Contact Email", {"email_id": user, "parenttype": "Contact"}, "parent"
+	)
+	if party.contact:
+		party.customer = get_customer_of("Contact", party.contact)
+	if not party.customer:
+		party.customer = frappe.db.get_value("Portal User", {"user": user, "parenttype": "Customer"}, "parent")
+	return party
+
+
+def can_read(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user != "Guest" or bool(get_setting("allow_guest_idea_view"))
+
+
+def ensure_can_read() -> None:
+	if not can_read():
+		frappe.throw(_("Please log in to see ideas"), frappe.PermissionError)
+
+
+def ensure_participant() -> frappe._dict:
+	"""The portal party of the session user, or a clear error when they may not submit or vote."""
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Please log in to submit or vote for ideas"), frappe.PermissionError)
+	party = get_portal_party()
+	if not party.customer and not is_unrestricted():
+		frappe.throw(
+			_("Only customers can submit and vote for ideas. Your account is not linked to a customer yet."),
+			frappe.PermissionError,
+		)
+	return party
+
+
+def visible_condition(idea, user: str):
+	"""Public ideas, plus a logged-in user's own ideas."""
+	condition = idea.is_public == 1
+	if user != "Guest":
+		condition = condition | (idea.website_user == user)
+	return condition
+
+
+def get_visible_idea(name: str) -> dict:
+	"""One idea the session user may read on the portal, or DoesNotExistError (no leak of hidden ones)."""
+	ensure_can_read()
+	idea = frappe.db.get_value(
+		"Idea",
+		name,
+		[
+			"name",
+			"title",
+			"description",
+			"status",
+			"status_reason",
+			"duplicate_of",
+			"item",
+			"vote_count",
+			"weighted_votes",
+			"is_public",
+			"website_user",
+			"creation",
+		],
+		as_dict=True,
+	)
+	user = frappe.session.user
+	if not idea or not (idea.is_public or (user != "Guest" and idea.website_user == user)):
+		frappe.throw(_("Idea {0} not found").format(name), frappe.DoesNotExistError)
+	decorate([idea], user)
+	return idea
+
+
+def list_ideas(
+	query: str | None = None,
+	status: str | None = None,
+	item: str | None = None,
+	sort: str | None = None,
+	page: int = 1,
+	page_length: int = PAGE_LENGTH,
+) -> dict:
+	"""One page of ideas the session user may see, newest or best first."""
+	ensure_can_read()
+	user = frappe.session.user
+	page = max(1, cint(page))
+	page_length = min(max(1, cint(page_length)), 100)
+	query = (query or "").strip()[:MAX_QUERY_CHARS]
+	sort = sort if sort in SORTS else "top"
+
+	idea = frappe.qb.DocType("Idea")
+	condition = visible_condition(idea, user)
+	if status == "open":
+		condition &= idea.status.isin(VOTING_STATUSES)
+	elif status in IDEA_STATUSES:
+		condition &= idea.status == status
+	else:
+		condition &= idea.status != "Duplicate"
+	if item:
+		condition &= idea.item == item
+	if query:
+		pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+		condition &= idea.title.like(pattern) | idea.description.like(pattern)
+
+	q = (
+		frappe.qb.from_(idea)
+		.select(
+			idea.name,
+			idea.title,
+			idea.description,
+			idea.status,
+			idea.status_reason,
+			idea.duplicate_of,
+			idea.item,
+			idea.vote_count,
+			idea.weighted_votes,
+			idea.website_user,
+			idea.creation,
+		)
+		.where(condition)
+	)
+	if sort == "new":
+		q = q.orderby(idea.creation, order=frappe.qb.desc)
+	elif weighting_enabled():
+		q = q.orderby(idea.weighted_votes, order=frappe.qb.desc).orderby(idea.vote_count, order=frappe.qb.desc)
+	else:
+		q = q.orderby(idea.vote_count, order=frappe.qb.desc).orderby(idea.weighted_votes, order=frappe.qb.desc)
+	q = q.orderby(idea.creation, order=frappe.qb.desc)
+	rows = q.limit(page_length + 1).offset((page - 1) * page_length).run(as_dict=True)
+	has_next = len(rows) > page_length
+	rows = rows[:page_length]
+	decorate(rows, user)
+	return {
+		"ideas": rows,
+		"page": page,
+		"has_next": has_next,
+		"has_previous": page > 1,
+		"sort": sort,
+		"weighted": weighting_enabled(),
+	}
+
+
+def decorate(rows: list[dict], user: str) -> None:
+	"""Add item names, whether the user voted, and whether the idea still takes votes."""
+	items = {row.item for row in rows if row.get("item")}
+	item_names = (
+		dict(frappe.get_all("Item", filters={"name": ("in", list(items))}, fields=["name", "item_name"], as_list=True))
+		if items
+		else {}
+	)
+	voted = set()
+	if user != "Guest" and rows:
+		voted = set(
+			frappe.get_all(
+				"Idea Vote",
+				filters={"idea": ("in", [row.name for row in rows]), "voter": f"user:{user}"},
+				pluck="idea",
+			)
+		)
+	for row in rows:
+		row.item_name = item_names.get(row.item) or row.item
+		row.voted = row.name in voted
+		row.open = row.status in VOTING_STATUSES
+		row.mine = user != "Guest" and row.get("website_user") == user
+		row.pop("website_user", None)
+
+
+def get_filter_items() -> list[dict]:
+	"""Items that public ideas are about (for the filter)."""
+	items = frappe.get_all("Idea", filters={"item": ("is", "set"), "is_public": 1}, distinct=True, pluck="item")
+	if not items:
+		return []
+	return frappe.get_all(
+		"Item", filters={"name": ("in", items)}, fields=["name", "item_name"], order_by="item_name asc"
+	)
+
+
+def get_submit_items(limit: int = 200) -> list[dict]:
+	"""Items a customer may attach an idea to: enabled sales items."""
+	return frappe.get_all(
+		"Item",
+		filters={"disabled": 0, "is_sales_item": 1},
+		fields=["name", "item_name"],
+		order_by="item_name asc",
+		limit=limit,
+	)

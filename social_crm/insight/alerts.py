@@ -1,0 +1,173 @@
+"""Hourly volume-spike and sentiment-swing alerts per Listening Rule.
+
+The decisions come from :mod:`social_crm.engine.insight.alerts`; this module reads the
+hourly series from the database, stores one Social Alert per new episode and tells the
+Social CRM Managers (bell + email). See docs/insight.md for the method.
+"""
+
+from datetime import datetime
+
+import frappe
+from frappe import _
+from frappe.utils import format_datetime, get_datetime, now_datetime
+from frappe.utils.user import get_users_with_role
+
+from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
+
+MANAGER_ROLE = "Social CRM Manager"
+
+
+def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -> list[str]:
+	"""Detect new episodes for every enabled rule; return the names of the Social Alerts created.
+
+	Scheduled hourly. Idempotent: an episode already stored (unique episode_key) is skipped.
+	"""
+	config = config or AlertConfig()
+	now = get_datetime(now) if now else now_datetime()
+	start, end = query_range(now, config)
+	series = rule_series(start, end)
+	rules = frappe.get_all(
+		"Listening Rule", filters={"enabled": 1, "name": ("in", list(series))}, fields=["name", "creation"]
+	) if series else []
+
+	created = []
+	for rule in rules:
+		rows = series[rule.name]
+		data_start = min(get_datetime(rule.creation), rows[0][0])
+		try:
+			alerts = detect(rows, now, config, rule=rule.name, start=data_start)
+		except Exception:
+			frappe.log_error(
+				title=_("Social CRM: alert detection failed"),
+				reference_doctype="Listening Rule",
+				reference_name=rule.name,
+			)
+			continue
+		for alert in alerts:
+			if not alert.should_notify:
+				continue
+			name = store_alert(alert)
+			if name:
+				created.append(name)
+	return created
+
+
+def rule_series(start: datetime, end: datetime) -> dict[str, list[tuple[datetime, int, int]]]:
+	"""Hourly (bucket, total, negative) per listening rule for mentions posted in [start, end).
+
+	One grouped query over the posted_at range (index on Mention.posted_at, the child rows
+	joined by their parent index); empty hours are absent and count as zero in the engine.
+	"""
+	rows = frappe.db.sql(
+		"""
+		select rm.listening_rule,
+			date_format(m.posted_at, '%%Y-%%m-%%d %%H:00:00') as bucket,
+			count(*) as total,
+			sum(m.sentiment = 'Negative') as negative
+		from `tabMention` m
+		join `tabMention Rule Match` rm
+			on rm.parent = m.name and rm.parenttype = 'Mention' and rm.parentfield = 'matched_rules'
+		where m.posted_at >= %(start)s and m.posted_at < %(end)s and rm.listening_rule is not null
+		group by rm.listening_rule, bucket
+		order by rm.listening_rule, bucket
+		""",
+		{"start": start, "end": end},
+	)
+	series: dict[str, list[tuple[datetime, int, int]]] = {}
+	for rule, bucket, total, negative in rows:
+		series.setdefault(rule, []).append((get_datetime(bucket), int(total), int(negative or 0)))
+	return series
+
+
+def store_alert(alert: Alert) -> str | None:
+	"""Insert the Social Alert of a new episode and notify; None when the episode is known."""
+	if frappe.db.exists("Social Alert", {"episode_key": alert.episode_key}):
+		return None
+	mentions_from, mentions_to = alert.mentions_range()
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Alert",
+			"listening_rule": alert.rule,
+			"kind": alert.kind,
+			"bucket": alert.bucket,
+			"peak_bucket": alert.peak_bucket,
+			"last_bucket": alert.last_bucket,
+			"buckets": alert.buckets,
+			"value": alert.value,
+			"baseline": alert.baseline,
+			"z": alert.z,
+			"episode_key": alert.episode_key,
+			"mentions_from": mentions_from,
+			"mentions_to": mentions_to,
+		}
+	)
+	doc.mention_count = count_mentions(doc)
+	try:
+		doc.insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		return None  # another worker stored the same episode first
+	notify_managers(doc)
+	return doc.name
+
+
+def count_mentions(doc) -> int:
+	conditions = ["m.posted_at >= %(start)s", "m.posted_at < %(end)s", "rm.listening_rule = %(rule)s"]
+	if doc.kind == SENTIMENT_SWING:
+		conditions.append("m.sentiment = 'Negative'")
+	return frappe.db.sql(
+		f"""
+		select count(distinct m.name) from `tabMention` m
+		join `tabMention Rule Match` rm on rm.parent = m.name and rm.parenttype = 'Mention'
+		where {" and ".join(conditions)}
+		""",
+		{"start": doc.mentions_from, "end": doc.mentions_to, "rule": doc.listening_rule},
+	)[0][0]
+
+
+def describe(doc) -> str:
+	if doc.kind == SENTIMENT_SWING:
+		return _("Negative share {0}% against {1}% in the trailing week (z = {2})").format(
+			round(doc.value * 100), round(doc.baseline * 100), doc.z
+		)
+	return _("{0} mentions in one hour against a median of {1} in the trailing week (z = {2})").format(
+		int(doc.value), doc.baseline, doc.z
+	)
+
+
+def notify_managers(doc) -> list[str]:
+	"""Bell notification and a queued email to every enabled Social CRM Manager."""
+	users = [u for u in get_users_with_role(MANAGER_ROLE) if u not in ("Administrator", "Guest")]
+	if not users:
+		return []
+	subject = _("{0} on {1} since {2}").format(_(doc.kind), doc.listening_rule, format_datetime(doc.bucket))
+	detail = describe(doc)
+	mentions_url = doc.mentions_url()
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"subject": subject,
+				"email_content": detail,
+				"document_type": "Social Alert",
+				"document_name": doc.name,
+			}
+		).insert(ignore_permissions=True)
+	emails = [e for e in frappe.get_all("User", {"name": ("in", users), "enabled": 1}, pluck="email") if e]
+	if emails:
+		frappe.sendmail(
+			recipients=emails,
+			subject=subject,
+			message="<p>{0}</p><p>{1}</p><p><a href='{2}'>{3}</a> · <a href='{4}'>{5}</a></p>".format(
+				frappe.utils.escape_html(subject),
+				frappe.utils.escape_html(detail),
+				frappe.utils.get_url_to_form("Social Alert", doc.name),
+				_("Open Alert"),
+				mentions_url,
+				_("View Mentions"),
+			),
+			reference_doctype="Social Alert",
+			reference_name=doc.name,
+		)
+	return users
