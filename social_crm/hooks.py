@@ -1,7 +1,9 @@
 app_name = "social_crm"
 app_title = "Social CRM"
 app_publisher = "Social CRM Developers"
-app_description = "Social listening and social CRM for ERPNext: mentions, profiles, ideas, linking, consent and retention"
+app_description = (
+	"Social listening and social CRM for ERPNext: mentions, profiles, ideas, linking, consent and retention"
+)
 app_email = "developers@social-crm.invalid"
 app_license = "mit"
 
@@ -24,9 +26,11 @@ add_to_apps_screen = [
 # ------------------
 
 doctype_js = {
-	"Customer": "public/js/party_social.js",
-	"Lead": "public/js/party_social.js",
-	"Contact": "public/js/party_social.js",
+	"Customer": ["public/js/party_social.js", "public/js/party_privacy.js"],
+	"Lead": ["public/js/party_social.js", "public/js/party_privacy.js"],
+	"Contact": ["public/js/party_social.js", "public/js/party_privacy.js"],
+	"Mention": "public/js/mention_idea.js",
+	"Social Profile": "public/js/party_privacy.js",
 }
 
 # Fixtures: only the records this app owns, filtered by name
@@ -47,9 +51,42 @@ after_migrate = "social_crm.install.after_migrate"
 # ---------------
 
 doc_events = {
-	"Customer": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
-	"Lead": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
-	"Contact": {"on_trash": "social_crm.overrides.party.unlink_social_data"},
+	"Customer": {
+		"on_update": "social_crm.linking.events.party_on_update",
+		"before_rename": "social_crm.linking.events.party_before_rename",
+		"after_rename": "social_crm.linking.events.party_after_rename",
+		"on_trash": [
+			"social_crm.overrides.party.unlink_social_data",
+			"social_crm.linking.events.party_on_trash",
+		],
+	},
+	"Lead": {
+		"on_update": "social_crm.linking.events.party_on_update",
+		"before_rename": "social_crm.linking.events.party_before_rename",
+		"after_rename": "social_crm.linking.events.party_after_rename",
+		"on_trash": [
+			"social_crm.overrides.party.unlink_social_data",
+			"social_crm.linking.events.party_on_trash",
+		],
+	},
+	"Contact": {
+		"on_update": "social_crm.linking.events.party_on_update",
+		"before_rename": "social_crm.linking.events.party_before_rename",
+		"after_rename": "social_crm.linking.events.party_after_rename",
+		"on_trash": [
+			"social_crm.overrides.party.unlink_social_data",
+			"social_crm.linking.events.party_on_trash",
+		],
+	},
+	"Social Profile": {
+		"on_update": "social_crm.linking.events.profile_on_update",
+		"on_trash": "social_crm.linking.events.profile_on_trash",
+	},
+	"Idea": {
+		"after_insert": "social_crm.ideas.events.on_idea_change",
+		"on_update": "social_crm.ideas.events.on_idea_update",
+		"on_trash": "social_crm.ideas.events.on_idea_change",
+	},
 	"ToDo": {
 		"on_update": "social_crm.engagement.assignment.sync_mention_assignee",
 		"on_trash": "social_crm.engagement.assignment.sync_mention_assignee",
@@ -75,9 +112,18 @@ has_permission = {
 # -------------------------------
 
 additional_timeline_content = {
-	"Customer": ["social_crm.overrides.party.get_mention_timeline"],
-	"Lead": ["social_crm.overrides.party.get_mention_timeline"],
-	"Contact": ["social_crm.overrides.party.get_mention_timeline"],
+	"Customer": [
+		"social_crm.overrides.party.get_mention_timeline",
+		"social_crm.ideas.timeline.get_idea_timeline",
+	],
+	"Lead": [
+		"social_crm.overrides.party.get_mention_timeline",
+		"social_crm.ideas.timeline.get_idea_timeline",
+	],
+	"Contact": [
+		"social_crm.overrides.party.get_mention_timeline",
+		"social_crm.ideas.timeline.get_idea_timeline",
+	],
 }
 
 override_doctype_dashboards = {
@@ -98,5 +144,38 @@ export_python_type_annotations = True
 # ---------------
 
 scheduler_events = {
+	# every minute; each source's own poll frequency is checked inside (listening)
+	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
 	"hourly_long": ["social_crm.insight.alerts.run_alerts"],
+	"daily": ["social_crm.privacy.jobs.refresh_expired_consents"],
+	"daily_long": ["social_crm.privacy.jobs.apply_retention_policies"],
+}
+
+# Data protection
+# ---------------
+
+# Frappe's Personal Data Download / Deletion Requests cover social data keyed by email.
+user_data_fields = [
+	{
+		"doctype": "Social Profile",
+		"filter_by": "email",
+		"redact_fields": ["display_name", "handle", "profile_url", "website", "avatar_url", "bio"],
+	},
+	{"doctype": "Idea", "filter_by": "website_user"},
+	{"doctype": "Idea Vote", "filter_by": "voter_user"},
+]
+
+# Ideas portal
+# ------------
+
+website_route_rules = [{"from_route": "/ideas/<name>", "to_route": "ideas/idea"}]
+
+portal_menu_items = [{"title": "Ideas", "route": "/ideas"}]
+
+# Listening: the ingest error log expires like Frappe's own logs (Log Settings)
+default_log_clearing_doctypes = {"Social Ingest Error": 30}
+
+# Keep Mention.assigned_to in step when an assignment is removed from the sidebar
+override_whitelisted_methods = {
+	"frappe.desk.form.assign_to.remove": "social_crm.engagement.assignment.remove_assignment",
 }

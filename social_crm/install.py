@@ -50,6 +50,8 @@ def after_install():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	create_lead_source()
 	set_settings_defaults()
+	create_privacy_defaults()
+	ensure_match_keys()
 
 
 def after_migrate():
@@ -57,6 +59,8 @@ def after_migrate():
 	create_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	create_lead_source()
+	create_privacy_defaults()
+	ensure_match_keys()
 
 
 def before_uninstall():
@@ -84,6 +88,21 @@ def set_settings_defaults():
 			settings.set(df.fieldname, df.default)
 	settings.flags.ignore_permissions = True
 	settings.save()
+
+
+def create_privacy_defaults():
+	"""The suppression secret and the default retention policies (created in code, not fixtures)."""
+	from social_crm.privacy.suppression import ensure_secret
+
+	ensure_secret()
+	create_default_retention_policies()
+
+
+def create_default_retention_policies() -> list[str]:
+	"""Create the engine's default retention policies that are missing; edited ones are kept."""
+	from social_crm.privacy.retention import create_default_policies
+
+	return create_default_policies()
 
 
 def delete_custom_fields(custom_fields: dict[str, list[dict]]):
@@ -126,3 +145,10 @@ def before_tests():
 	enable_all_roles_and_domains()
 	after_migrate()
 	frappe.db.commit()  # nosemgrep: tests need the completed setup visible to every test transaction
+
+
+def ensure_match_keys():
+	"""Build the linking lookup keys of existing parties once (in a background job on big sites)."""
+	from social_crm.linking.keys import ensure_keys
+
+	ensure_keys()

@@ -15,7 +15,9 @@ def validate_party(party_type: str | None, party: str | None) -> None:
 		return
 	if party_type not in PARTY_TYPES:
 		frappe.throw(
-			_("Party Type must be one of {0}, not {1}").format(", ".join(_(p) for p in PARTY_TYPES), party_type),
+			_("Party Type must be one of {0}, not {1}").format(
+				", ".join(_(p) for p in PARTY_TYPES), party_type
+			),
 			title=_("Invalid Party Type"),
 		)
 	if not party:
@@ -47,8 +49,12 @@ def get_customer_of(party_type: str | None, party: str | None) -> str | None:
 	return None
 
 
-def set_party_on_mentions(profile: str, party_type: str | None, party: str | None, customer: str | None) -> int:
+def set_party_on_mentions(
+	profile: str, party_type: str | None, party: str | None, customer: str | None, on_batch=None
+) -> int:
 	"""Copy a profile's party onto all its mentions, in batches. Returns how many rows changed.
+
+	``on_batch`` is called after each batch (a job passes a commit to keep transactions short).
 
 	Mentions that were New become Linked when a party is set; Linked ones go back to
 	New when it is cleared. Other statuses (worked by people) are kept.
@@ -84,3 +90,5 @@ def set_party_on_mentions(profile: str, party_type: str | None, party: str | Non
 			.run()
 		)
 		changed += len(names)
+		if on_batch:
+			on_batch()

@@ -38,8 +38,12 @@ def social_data_query_conditions(user: str | None = None, doctype: str | None = 
 		if not frappe.has_permission(party_type, "read", user=user):
 			continue
 		match = DatabaseQuery(party_type, user=user).build_match_conditions(as_condition=True)
-		readable = f"select `tab{party_type}`.name from `tab{party_type}`" + (f" where {match}" if match else "")
-		parts.append(f"({table}.party_type = {frappe.db.escape(party_type)} and {table}.party in ({readable}))")
+		readable = f"select `tab{party_type}`.name from `tab{party_type}`" + (
+			f" where {match}" if match else ""
+		)
+		parts.append(
+			f"({table}.party_type = {frappe.db.escape(party_type)} and {table}.party in ({readable}))"
+		)
 	return "(" + " or ".join(parts) + ")" if parts else "1=0"
 
 

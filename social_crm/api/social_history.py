@@ -16,7 +16,9 @@ TREND_WEEKS = 12
 def get_social_summary(party_type: str, party: str) -> dict:
 	"""Counts per sentiment label, a weekly trend, and profile/idea counts for one party."""
 	if party_type not in PARTY_TYPES:
-		frappe.throw(_("Party Type must be one of {0}").format(", ".join(PARTY_TYPES)), frappe.ValidationError)
+		frappe.throw(
+			_("Party Type must be one of {0}").format(", ".join(PARTY_TYPES)), frappe.ValidationError
+		)
 	if not frappe.db.exists(party_type, party):
 		frappe.throw(_("{0} {1} does not exist").format(_(party_type), party), frappe.DoesNotExistError)
 	frappe.has_permission(party_type, "read", doc=party, throw=True)
@@ -33,7 +35,10 @@ def get_social_summary(party_type: str, party: str) -> dict:
 	counts = {label: 0 for label in SENTIMENTS}
 	unanalyzed = 0
 	for sentiment, count in (
-		frappe.qb.from_(mention).select(mention.sentiment, Count("*")).where(condition).groupby(mention.sentiment)
+		frappe.qb.from_(mention)
+		.select(mention.sentiment, Count("*"))
+		.where(condition)
+		.groupby(mention.sentiment)
 	).run():
 		if sentiment in counts:
 			counts[sentiment] = count
@@ -60,7 +65,9 @@ def get_social_summary(party_type: str, party: str) -> dict:
 		if i is not None and sentiment in series:
 			series[sentiment][i] = count
 
-	profile_filters = {"customer": party} if party_type == "Customer" else {"party_type": party_type, "party": party}
+	profile_filters = (
+		{"customer": party} if party_type == "Customer" else {"party_type": party_type, "party": party}
+	)
 	return {
 		"total": sum(counts.values()) + unanalyzed,
 		"counts": counts,

@@ -39,7 +39,13 @@ def normalize_platform(platform: str | None) -> str | None:
 	for name in PLATFORMS:
 		if name.lower() == key:
 			return name
-	aliases = {"hn": "Hacker News", "hackernews": "Hacker News", "twitter": "X", "bsky": "Bluesky", "atom": "RSS"}
+	aliases = {
+		"hn": "Hacker News",
+		"hackernews": "Hacker News",
+		"twitter": "X",
+		"bsky": "Bluesky",
+		"atom": "RSS",
+	}
 	return aliases.get(key.replace(" ", ""))
 
 

@@ -107,7 +107,7 @@ class Post:
 		if not isinstance(raw_text, str):
 			raise InvalidRecord("text must be a string", "text")
 		text, truncated = clean_text(raw_text)
-		title = html_to_text(str(data.get("title") or ""))[:MAX_NAME_CHARS * 2]
+		title = html_to_text(str(data.get("title") or ""))[: MAX_NAME_CHARS * 2]
 		if not text and not title:
 			raise InvalidRecord("text is empty", "text")
 

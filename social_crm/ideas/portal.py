@@ -1,7 +1,11 @@
 """Who is who on the ideas portal, what they may see, and the listing query."""
 
+import json
+from urllib.parse import urlencode
+
 import frappe
 from frappe import _
+from frappe.sessions import get_csrf_token
 from frappe.utils import cint
 
 from social_crm.engine.ideas.ranking import IDEA_STATUSES, VOTING_STATUSES
@@ -38,7 +42,9 @@ def get_portal_party(user: str | None = None) -> frappe._dict:
 	if party.contact:
 		party.customer = get_customer_of("Contact", party.contact)
 	if not party.customer:
-		party.customer = frappe.db.get_value("Portal User", {"user": user, "parenttype": "Customer"}, "parent")
+		party.customer = frappe.db.get_value(
+			"Portal User", {"user": user, "parenttype": "Customer"}, "parent"
+		)
 	return party
 
 
@@ -152,9 +158,13 @@ def list_ideas(
 	if sort == "new":
 		q = q.orderby(idea.creation, order=frappe.qb.desc)
 	elif weighting_enabled():
-		q = q.orderby(idea.weighted_votes, order=frappe.qb.desc).orderby(idea.vote_count, order=frappe.qb.desc)
+		q = q.orderby(idea.weighted_votes, order=frappe.qb.desc).orderby(
+			idea.vote_count, order=frappe.qb.desc
+		)
 	else:
-		q = q.orderby(idea.vote_count, order=frappe.qb.desc).orderby(idea.weighted_votes, order=frappe.qb.desc)
+		q = q.orderby(idea.vote_count, order=frappe.qb.desc).orderby(
+			idea.weighted_votes, order=frappe.qb.desc
+		)
 	q = q.orderby(idea.creation, order=frappe.qb.desc)
 	rows = q.limit(page_length + 1).offset((page - 1) * page_length).run(as_dict=True)
 	has_next = len(rows) > page_length
@@ -174,7 +184,11 @@ def decorate(rows: list[dict], user: str) -> None:
 	"""Add item names, whether the user voted, and whether the idea still takes votes."""
 	items = {row.item for row in rows if row.get("item")}
 	item_names = (
-		dict(frappe.get_all("Item", filters={"name": ("in", list(items))}, fields=["name", "item_name"], as_list=True))
+		dict(
+			frappe.get_all(
+				"Item", filters={"name": ("in", list(items))}, fields=["name", "item_name"], as_list=True
+			)
+		)
 		if items
 		else {}
 	)
@@ -197,7 +211,9 @@ def decorate(rows: list[dict], user: str) -> None:
 
 def get_filter_items() -> list[dict]:
 	"""Items that public ideas are about (for the filter)."""
-	items = frappe.get_all("Idea", filters={"item": ("is", "set"), "is_public": 1}, distinct=True, pluck="item")
+	items = frappe.get_all(
+		"Idea", filters={"item": ("is", "set"), "is_public": 1}, distinct=True, pluck="item"
+	)
 	if not items:
 		return []
 	return frappe.get_all(
@@ -213,4 +229,35 @@ def get_submit_items(limit: int = 200) -> list[dict]:
 		fields=["name", "item_name"],
 		order_by="item_name asc",
 		limit=limit,
+	)
+
+
+def redirect_to_login(path: str):
+	frappe.local.flags.redirect_location = "/login?" + urlencode({"redirect-to": path})
+	raise frappe.Redirect
+
+
+def set_page_context(context):
+	"""Who the visitor is, and the translated strings the page script needs."""
+	user = frappe.session.user
+	party = get_portal_party(user)
+	context.is_guest = user == "Guest"
+	if not context.is_guest and getattr(frappe.local, "session_obj", None):
+		# a session gets its CSRF token lazily; without one Frappe would not check POSTs from this page
+		get_csrf_token()
+	context.can_participate = not context.is_guest and bool(party.customer or is_unrestricted(user))
+	context.i18n_json = json.dumps(
+		{
+			"vote": _("Vote"),
+			"voted": _("Voted · Undo"),
+			"votes": _("votes"),
+			"closed": _("Voting closed"),
+			"error": _("Something went wrong. Please try again."),
+			"rate_limited": _("Too many requests. Please wait a little and try again."),
+			"similar_title": _("Similar ideas already exist. Vote for one of them instead?"),
+			"submit_anyway": _("My idea is different: submit it"),
+			"submitted": _("Thank you! Your idea was submitted."),
+			"voted_ok": _("Your vote was counted."),
+			"unvoted_ok": _("Your vote was withdrawn."),
+		}
 	)

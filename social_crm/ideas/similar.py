@@ -48,7 +48,11 @@ def suggest(title: str, description: str = "", limit: int = DEFAULT_LIMIT, exclu
 		row.name: row
 		for row in frappe.get_all(
 			"Idea",
-			filters={"name": ("in", [m[0] for m in matches]), "is_public": 1, "status": ("in", VOTING_STATUSES)},
+			filters={
+				"name": ("in", [m[0] for m in matches]),
+				"is_public": 1,
+				"status": ("in", VOTING_STATUSES),
+			},
 			fields=["name", "title", "status", "vote_count", "weighted_votes"],
 		)
 	}

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime, now_datetime
+from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_form, now_datetime
 from frappe.utils.user import get_users_with_role
 
 from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
@@ -26,9 +26,15 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	now = get_datetime(now) if now else now_datetime()
 	start, end = query_range(now, config)
 	series = rule_series(start, end)
-	rules = frappe.get_all(
-		"Listening Rule", filters={"enabled": 1, "name": ("in", list(series))}, fields=["name", "creation"]
-	) if series else []
+	rules = (
+		frappe.get_all(
+			"Listening Rule",
+			filters={"enabled": 1, "name": ("in", list(series))},
+			fields=["name", "creation"],
+		)
+		if series
+		else []
+	)
 
 	created = []
 	for rule in rules:
@@ -156,18 +162,30 @@ def notify_managers(doc) -> list[str]:
 		).insert(ignore_permissions=True)
 	emails = [e for e in frappe.get_all("User", {"name": ("in", users), "enabled": 1}, pluck="email") if e]
 	if emails:
+		send_email(doc, emails, subject, detail, mentions_url)
+	return users
+
+
+def send_email(doc, emails: list[str], subject: str, detail: str, mentions_url: str) -> bool:
+	"""Queue the alert email; without an outgoing Email Account the bell must still work."""
+	try:
 		frappe.sendmail(
 			recipients=emails,
 			subject=subject,
-			message="<p>{0}</p><p>{1}</p><p><a href='{2}'>{3}</a> · <a href='{4}'>{5}</a></p>".format(
-				frappe.utils.escape_html(subject),
-				frappe.utils.escape_html(detail),
-				frappe.utils.get_url_to_form("Social Alert", doc.name),
-				_("Open Alert"),
-				mentions_url,
-				_("View Mentions"),
+			message=(
+				f"<p>{escape_html(subject)}</p><p>{escape_html(detail)}</p>"
+				f"<p><a href='{get_url_to_form('Social Alert', doc.name)}'>{_('Open Alert')}</a> · "
+				f"<a href='{escape_html(mentions_url)}'>{_('View Mentions')}</a></p>"
 			),
 			reference_doctype="Social Alert",
 			reference_name=doc.name,
 		)
-	return users
+	except frappe.OutgoingEmailError:
+		frappe.clear_last_message()
+		frappe.log_error(
+			title=_("Social CRM: alert email not sent (no outgoing Email Account)"),
+			reference_doctype="Social Alert",
+			reference_name=doc.name,
+		)
+		return False
+	return True

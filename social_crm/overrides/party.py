@@ -47,9 +47,13 @@ def get_mention_timeline(doctype: str, docname: str) -> list[dict]:
 def timeline_entry(mention) -> dict:
 	author = escape_html(mention.author_name or mention.author_handle or _("Unknown author"))
 	author_link = (
-		f'<a href="/app/social-profile/{escape_html(mention.author)}">{author}</a>' if mention.author else author
+		f'<a href="/app/social-profile/{escape_html(mention.author)}">{author}</a>'
+		if mention.author
+		else author
 	)
-	snippet = escape_html(truncate(mention.text or mention.title or "", SNIPPET_CHARS)[0]).replace("\n", "<br>")
+	snippet = escape_html(truncate(mention.text or mention.title or "", SNIPPET_CHARS)[0]).replace(
+		"\n", "<br>"
+	)
 	badge = ""
 	if mention.sentiment:
 		color = SENTIMENT_COLORS.get(mention.sentiment, "gray")

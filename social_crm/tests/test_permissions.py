@@ -54,7 +54,12 @@ class TestPermissions(SocialCRMTestCase):
 	def test_sales_user_reads_only_social_data_of_readable_parties(self):
 		user = make_user("salesrep@example.com", ["Sales User"])
 		frappe.get_doc(
-			{"doctype": "User Permission", "user": user.name, "allow": "Customer", "for_value": self.customer_a.name}
+			{
+				"doctype": "User Permission",
+				"user": user.name,
+				"allow": "Customer",
+				"for_value": self.customer_a.name,
+			}
 		).insert(ignore_permissions=True)
 		frappe.set_user(user.name)
 
@@ -69,5 +74,11 @@ class TestPermissions(SocialCRMTestCase):
 		self.assertFalse(frappe.has_permission("Mention", "write", doc=self.mention_a.name))
 		with self.assertRaises(frappe.PermissionError):
 			frappe.get_doc(
-				{"doctype": "Mention", "platform": "Reddit", "external_id": "s1", "text": "x", "posted_at": "2026-01-01"}
+				{
+					"doctype": "Mention",
+					"platform": "Reddit",
+					"external_id": "s1",
+					"text": "x",
+					"posted_at": "2026-01-01",
+				}
 			).insert()

@@ -5,7 +5,14 @@ from social_crm.api.social_history import get_social_summary
 from social_crm.install import get_custom_fields
 from social_crm.overrides.party import get_mention_timeline
 from social_crm.tests import SocialCRMTestCase
-from social_crm.tests.utils import make_contact, make_customer, make_lead, make_mention, make_profile, make_user
+from social_crm.tests.utils import (
+	make_contact,
+	make_customer,
+	make_lead,
+	make_mention,
+	make_profile,
+	make_user,
+)
 
 
 class TestSocialHistory(SocialCRMTestCase):
@@ -15,7 +22,7 @@ class TestSocialHistory(SocialCRMTestCase):
 		frappe.set_user("Administrator")
 		cls.customer = make_customer("_Test Social History")
 		cls.profile = make_profile(
-			"hist-1", display_name="Hanna &amp; \"Hist\"", party_type="Customer", party=cls.customer.name
+			"hist-1", display_name='Hanna &amp; "Hist"', party_type="Customer", party=cls.customer.name
 		)
 		for i, sentiment in enumerate(["Positive", "Positive", "Negative", "Neutral", None]):
 			make_mention(

@@ -8,7 +8,7 @@ are exchanged for an access JWT. Pages of one walk follow the API ``cursor``; ``
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import InvalidRecord
@@ -157,6 +157,62 @@ class BlueskyConnector(StreamConnector):
 			reposts=item.get("repostCount"),
 			replies=item.get("replyCount"),
 		)
+
+	def reply(self, target, text: str):
+		"""Post ``text`` as a reply to ``target`` (``com.atproto.repo.createRecord``).
+
+		A reply needs strong refs (uri + cid) to its parent and to the thread's root; they
+		come from the stored payload or, when missing, from ``app.bsky.feed.getPosts``.
+		"""
+		from .replies import SentReply, validate_reply_text
+
+		text = validate_reply_text(self.platform, text)
+		session = self.login()
+		parent = self._post_view(target)
+		parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
+		record = parent.get("record") if isinstance(parent.get("record"), dict) else {}
+		thread = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+		root = thread.get("root") if isinstance(thread.get("root"), dict) else {}
+		root_ref = (
+			{"uri": root["uri"], "cid": root["cid"]} if root.get("uri") and root.get("cid") else parent_ref
+		)
+		created = self.http.post(
+			f"{self.base_url}/xrpc/com.atproto.repo.createRecord",
+			json={
+				"repo": session.get("did"),
+				"collection": "app.bsky.feed.post",
+				"record": {
+					"$type": "app.bsky.feed.post",
+					"text": text,
+					"createdAt": datetime.now(timezone.utc).strftime(KEY_FORMAT),
+					"reply": {"root": root_ref, "parent": parent_ref},
+				},
+			},
+			headers={"Authorization": f"Bearer {self._access_jwt}"},
+		).json()
+		uri = created.get("uri") if isinstance(created, dict) else None
+		if not uri:
+			raise ConnectorError("Bluesky did not return the new post")
+		handle = session.get("handle") or session.get("did")
+		return SentReply(
+			external_id=uri,
+			url=f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}",
+			raw=created,
+		)
+
+	def _post_view(self, target) -> dict:
+		raw = target.raw if isinstance(target.raw, dict) else {}
+		if raw.get("uri") == target.external_id and raw.get("cid"):
+			return raw
+		data = self.http.get(
+			f"{self.base_url}/xrpc/app.bsky.feed.getPosts",
+			params={"uris": target.external_id},
+			headers={"Authorization": f"Bearer {self._access_jwt}"},
+		).json()
+		posts = data.get("posts") if isinstance(data, dict) else None
+		if not posts or not isinstance(posts[0], dict) or not posts[0].get("cid"):
+			raise ConnectorError(f"Bluesky could not find the post {target.external_id} to reply to")
+		return posts[0]
 
 
 def _load_token(token: str | None) -> dict | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,8 +117,8 @@ def redact(
 	text = _URL_ANY.sub(_url_placeholder, text)
 	for pattern in _handle_patterns(handles):
 		text = pattern.sub(HANDLE, text)
-	for email in _present(*emails):
-		text = re.sub(re.escape(email), EMAIL, text, flags=re.IGNORECASE)
+	for pattern in _email_patterns(tuple(_present(*emails))):
+		text = pattern.sub(EMAIL, text)
 	text = _EMAIL_ANY.sub(EMAIL, text)
 	return _redact_names(text, names, name_parts)
 
@@ -129,19 +130,42 @@ def _url_placeholder(match: re.Match) -> str:
 
 
 def _redact_given_urls(text: str, urls: Iterable[str]) -> str:
+	lowered = text.lower()
 	for url in _present(*urls):
 		bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.IGNORECASE).rstrip("/")
-		if len(bare) < 4:
+		# most given URLs (the post's own) are not in its text: skip compiling a pattern for them
+		if len(bare) < 4 or bare.lower() not in lowered:
 			continue
-		pattern = r"(?<![\w.@/-])(?:https?://)?(?:www\.)?" + re.escape(bare) + r"[^\s<>\"'()\[\]]*"
-		text = re.sub(pattern, lambda m: _url_placeholder(m), text, flags=re.IGNORECASE)
+		text = _url_pattern(bare).sub(_url_placeholder, text)
+		lowered = text.lower()
 	return text
 
 
+# Compiled patterns are cached per person: a retention run redacts many rows of the same
+# authors, and re's own cache (512 entries) is too small for thousands of authors.
+_PATTERN_CACHE = 4096
+
+
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _url_pattern(bare: str) -> re.Pattern:
+	pattern = r"(?<![\w.@/-])(?:https?://)?(?:www\.)?" + re.escape(bare) + r"[^\s<>\"'()\[\]]*"
+	return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _email_patterns(emails: tuple[str, ...]) -> list[re.Pattern]:
+	return [re.compile(re.escape(email), re.IGNORECASE) for email in emails]
+
+
 def _handle_patterns(handles: Iterable[str]) -> list[re.Pattern]:
+	return _compiled_handle_patterns(tuple(_present(*handles)))
+
+
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _compiled_handle_patterns(handles: tuple[str, ...]) -> list[re.Pattern]:
 	forms: set[str] = set()
 	local_forms: set[str] = set()
-	for handle in _present(*handles):
+	for handle in handles:
 		value = re.sub(r"^(?:/?u/)", "", handle.strip().lstrip("@"), flags=re.IGNORECASE)
 		if not value:
 			continue
@@ -198,15 +222,22 @@ def _name_variants(names: Iterable[str], name_parts: bool) -> list[list[str]]:
 	return sorted((list(v) for v in variants), key=lambda v: -sum(map(len, v)))
 
 
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _name_patterns(names: tuple[str, ...], name_parts: bool) -> list[re.Pattern]:
+	return [
+		re.compile(r"(?<!\w)" + r"[\s.'’-]+".join(re.escape(t) for t in tokens) + r"(?!\w)")
+		for tokens in _name_variants(names, name_parts)
+	]
+
+
 def _redact_names(text: str, names: Iterable[str], name_parts: bool) -> str:
-	variants = _name_variants(names, name_parts)
-	if not variants:
+	patterns = _name_patterns(tuple(_present(*names)), name_parts)
+	if not patterns:
 		return text
 	folded, index = _fold_with_map(text)
 	spans: list[tuple[int, int]] = []
-	for tokens in variants:
-		pattern = r"(?<!\w)" + r"[\s.'’-]+".join(re.escape(t) for t in tokens) + r"(?!\w)"
-		for match in re.finditer(pattern, folded):
+	for pattern in patterns:
+		for match in pattern.finditer(folded):
 			start, end = index[match.start()], index[match.end() - 1] + 1
 			if not _inside_placeholder(text, start, end):
 				spans.append((start, end))

@@ -31,7 +31,9 @@ class Idea(Document):
 		party: DF.DynamicLink | None
 		party_type: DF.Link | None
 		source_mention: DF.Link | None
-		status: DF.Literal["Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate"]
+		status: DF.Literal[
+			"Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate"
+		]
 		status_reason: DF.SmallText | None
 		submitted_by_profile: DF.Link | None
 		title: DF.Data

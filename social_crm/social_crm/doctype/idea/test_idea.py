@@ -22,7 +22,9 @@ class TestIdea(SocialCRMTestCase):
 	def test_title_required_and_sanitized(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_idea(title="<script>x</script>")
-		idea = make_idea(title="<b>Vanilla</b>", description="<p>Please <i>add</i> it</p><script>bad()</script>")
+		idea = make_idea(
+			title="<b>Vanilla</b>", description="<p>Please <i>add</i> it</p><script>bad()</script>"
+		)
 		self.assertEqual(idea.title, "Vanilla")
 		self.assertEqual(idea.description, "Please add it")
 		with self.assertRaises(frappe.ValidationError):
@@ -65,7 +67,9 @@ class TestIdea(SocialCRMTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			vote(idea.name)  # no voter
 		# a vote by a profile carries its party
-		self.assertEqual(frappe.db.get_value("Idea Vote", {"voter_profile": profile.name}, "party"), customer.name)
+		self.assertEqual(
+			frappe.db.get_value("Idea Vote", {"voter_profile": profile.name}, "party"), customer.name
+		)
 		frappe.delete_doc("Idea Vote", frappe.db.get_value("Idea Vote", {"voter_user": user.name}))
 		idea.reload()
 		self.assertEqual(idea.vote_count, 1)
@@ -73,7 +77,9 @@ class TestIdea(SocialCRMTestCase):
 	def test_database_enforces_one_vote_per_voter(self):
 		idea = make_idea()
 		vote(idea.name, voter_user="Administrator")
-		clone = frappe.get_doc({"doctype": "Idea Vote", "idea": idea.name, "voter": "user:Administrator", "weight": 1})
+		clone = frappe.get_doc(
+			{"doctype": "Idea Vote", "idea": idea.name, "voter": "user:Administrator", "weight": 1}
+		)
 		clone.name = "idea-vote-clone"
 		with self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError)):
 			clone.db_insert()

@@ -20,6 +20,7 @@ class IdeaVote(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		customer: DF.Link | None
 		idea: DF.Link
 		party: DF.DynamicLink | None
 		party_type: DF.Link | None
@@ -35,9 +36,12 @@ class IdeaVote(Document):
 				"Social Profile", self.voter_profile, ["party_type", "party"]
 			) or (None, None)
 		validate_party(self.party_type, self.party)
+		self.customer = get_customer_of(self.party_type, self.party)
 		self.voter = self.get_voter_key()
 		if not self.voter:
-			frappe.throw(_("A vote needs a voter: a user, a social profile or a party"), frappe.MandatoryError)
+			frappe.throw(
+				_("A vote needs a voter: a user, a social profile or a party"), frappe.MandatoryError
+			)
 		self.weight = 1 if self.weight is None else flt(self.weight, 3)
 		if not 0 <= self.weight <= MAX_WEIGHT:
 			frappe.throw(_("Weight must be between 0 and {0}").format(MAX_WEIGHT))
@@ -48,7 +52,9 @@ class IdeaVote(Document):
 			"Idea Vote", {"idea": self.idea, "voter": self.voter, "name": ("!=", self.name)}
 		)
 		if duplicate:
-			frappe.throw(_("{0} has already voted for this idea").format(self.voter), frappe.DuplicateEntryError)
+			frappe.throw(
+				_("{0} has already voted for this idea").format(self.voter), frappe.DuplicateEntryError
+			)
 
 	def get_voter_key(self) -> str:
 		"""One key per person: the website user, else the social profile, else the party."""

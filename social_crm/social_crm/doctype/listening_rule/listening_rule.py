@@ -19,7 +19,9 @@ class ListeningRule(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from social_crm.social_crm.doctype.listening_rule_source.listening_rule_source import ListeningRuleSource
+		from social_crm.social_crm.doctype.listening_rule_source.listening_rule_source import (
+			ListeningRuleSource,
+		)
 
 		campaign: DF.Link | None
 		competitor: DF.Link | None

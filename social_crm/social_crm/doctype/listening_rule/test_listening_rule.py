@@ -25,7 +25,9 @@ class TestListeningRule(SocialCRMTestCase):
 
 	def test_rule_needs_terms(self):
 		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc({"doctype": "Listening Rule", "rule_name": "_Empty", "kind": "Brand", "terms": " \n "}).insert()
+			frappe.get_doc(
+				{"doctype": "Listening Rule", "rule_name": "_Empty", "kind": "Brand", "terms": " \n "}
+			).insert()
 		with self.assertRaises(frappe.ValidationError):
 			frappe.get_doc(
 				{"doctype": "Listening Rule", "rule_name": "_Long", "kind": "Brand", "terms": "x" * 101}

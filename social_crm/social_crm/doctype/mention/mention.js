@@ -12,3 +12,74 @@ frappe.ui.form.on("Mention", {
 		}
 	},
 });
+
+// Working a mention: respond, ignore, reply (social_crm.api.engagement)
+frappe.ui.form.on("Mention", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.perm[0] || !frm.perm[0].write) return;
+		const run = (method, args, message) =>
+			frappe
+				.call({ method: `social_crm.api.engagement.${method}`, args, freeze: true })
+				.then(() => {
+					frappe.show_alert({ message, indicator: "green" });
+					frm.reload_doc();
+				});
+		if (frm.doc.status !== "Responded") {
+			frm.add_custom_button(__("Mark Responded"), () =>
+				run("mark_responded", { mention: frm.doc.name }, __("Marked as Responded"))
+			);
+		}
+		if (frm.doc.status !== "Ignored") {
+			frm.add_custom_button(__("Ignore"), () =>
+				run("mark_ignored", { mention: frm.doc.name }, __("Marked as Ignored"))
+			);
+		}
+		if (["Mastodon", "Bluesky"].includes(frm.doc.platform) && frm.doc.source && !frm.doc.anonymized) {
+			frm.add_custom_button(__("Reply"), () => {
+				const limit = frm.doc.platform === "Bluesky" ? 300 : 500;
+				const dialog = new frappe.ui.Dialog({
+					title: __("Reply on {0}", [frm.doc.platform]),
+					fields: [
+						{
+							fieldname: "text",
+							fieldtype: "Small Text",
+							label: __("Reply"),
+							reqd: 1,
+							description: __("At most {0} characters; posted publicly with the source's account", [limit]),
+						},
+					],
+					primary_action_label: __("Send"),
+					primary_action({ text }) {
+						run("reply", { mention: frm.doc.name, text }, __("Reply sent")).then(() => dialog.hide());
+					},
+				});
+				dialog.show();
+			});
+		}
+	},
+});
+
+// Create Lead from the author (social_crm.api.linking)
+frappe.ui.form.on("Mention", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.doc.author || frm.doc.anonymized || !frappe.model.can_create("Lead")) return;
+		frm.add_custom_button(__("Create Lead"), () =>
+			frappe
+				.call({
+					method: "social_crm.api.linking.create_lead",
+					args: { mention: frm.doc.name },
+					freeze: true,
+					freeze_message: __("Creating Lead..."),
+				})
+				.then(({ message }) => {
+					frappe.show_alert({
+						message: message.created
+							? __("Lead {0} created", [message.name])
+							: __("Already linked to {0} {1}", [__(message.doctype), message.name]),
+						indicator: message.created ? "green" : "blue",
+					});
+					frappe.set_route("Form", message.doctype, message.name);
+				})
+		);
+	},
+});

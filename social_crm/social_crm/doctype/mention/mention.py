@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from social_crm.engagement.response import record_first_response
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
 from social_crm.engine.text import html_to_text
@@ -21,6 +22,7 @@ class Mention(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from social_crm.social_crm.doctype.mention_reply.mention_reply import MentionReply
 		from social_crm.social_crm.doctype.mention_rule_match.mention_rule_match import MentionRuleMatch
 
 		anonymized: DF.Check
@@ -38,13 +40,29 @@ class Mention(Document):
 		matched_rules: DF.Table[MentionRuleMatch]
 		party: DF.DynamicLink | None
 		party_type: DF.Link | None
-		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		platform: DF.Literal[
+			"",
+			"Mastodon",
+			"Bluesky",
+			"Reddit",
+			"Hacker News",
+			"Discourse",
+			"RSS",
+			"YouTube",
+			"X",
+			"Facebook",
+			"Instagram",
+			"LinkedIn",
+			"Webhook",
+			"Other",
+		]
 		posted_at: DF.Datetime
 		raw_payload: DF.JSON | None
 		replies: DF.Int
 		reposts: DF.Int
 		response_minutes: DF.Float
 		rule_kind: DF.Literal["", "Brand", "Product", "Competitor", "Person", "Campaign"]
+		sent_replies: DF.Table[MentionReply]
 		sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
 		sentiment_score: DF.Float
 		source: DF.Link | None
@@ -61,6 +79,7 @@ class Mention(Document):
 		self.validate_analysis()
 		self.copy_party_from_author()
 		self.set_status()
+		record_first_response(self)
 
 	def validate_identity(self):
 		if not self.platform:
@@ -71,7 +90,9 @@ class Mention(Document):
 		except InvalidRecord as e:
 			label = _("In Reply To") if e.field == "in_reply_to" else _("External ID")
 			frappe.throw(
-				_("{0} is required and must be at most 140 characters without control characters").format(label),
+				_("{0} is required and must be at most 140 characters without control characters").format(
+					label
+				),
 				frappe.MandatoryError,
 			)
 		try:
@@ -87,7 +108,9 @@ class Mention(Document):
 		raw = self.text or ""
 		if len(raw) > MAX_RAW_TEXT_CHARS:
 			frappe.throw(
-				_("Text is too long ({0} characters); at most {1} are accepted").format(len(raw), MAX_TEXT_CHARS),
+				_("Text is too long ({0} characters); at most {1} are accepted").format(
+					len(raw), MAX_TEXT_CHARS
+				),
 				title=_("Text Too Long"),
 			)
 		self.text = html_to_text(raw)
@@ -109,7 +132,9 @@ class Mention(Document):
 		)
 		if duplicate:
 			frappe.throw(
-				_("Mention {0} on {1} is already stored as {2}").format(self.external_id, self.platform, duplicate),
+				_("Mention {0} on {1} is already stored as {2}").format(
+					self.external_id, self.platform, duplicate
+				),
 				frappe.DuplicateEntryError,
 				title=_("Duplicate Mention"),
 			)
@@ -142,8 +167,12 @@ class Mention(Document):
 
 
 def on_doctype_update():
-	frappe.db.add_unique("Mention", ["platform", "external_id"], constraint_name="unique_platform_external_id")
+	frappe.db.add_unique(
+		"Mention", ["platform", "external_id"], constraint_name="unique_platform_external_id"
+	)
 	# (party, posted_at) serves the timeline; sentiment last makes them covering for the summary
 	frappe.db.add_index("Mention", ["party_type", "party", "posted_at", "sentiment"])
 	frappe.db.add_index("Mention", ["customer", "posted_at", "sentiment"])
 	frappe.db.add_index("Mention", ["status", "posted_at"])
+	# hourly alert series and dashboard counts: range scan on posted_at, covering sentiment
+	frappe.db.add_index("Mention", ["posted_at", "sentiment"])

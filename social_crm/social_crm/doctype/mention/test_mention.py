@@ -29,9 +29,13 @@ class TestMention(SocialCRMTestCase):
 
 	def test_missing_fields(self):
 		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc({"doctype": "Mention", "external_id": "m-x", "text": "x", "posted_at": "2026-01-01"}).insert()
+			frappe.get_doc(
+				{"doctype": "Mention", "external_id": "m-x", "text": "x", "posted_at": "2026-01-01"}
+			).insert()
 		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc({"doctype": "Mention", "platform": "Reddit", "text": "x", "posted_at": "2026-01-01"}).insert()
+			frappe.get_doc(
+				{"doctype": "Mention", "platform": "Reddit", "text": "x", "posted_at": "2026-01-01"}
+			).insert()
 		with self.assertRaises(frappe.MandatoryError):
 			make_mention("m-empty", text="<script>only script</script>")
 

@@ -14,6 +14,27 @@ from social_crm.engine.insight.alerts import SENTIMENT_SWING
 
 class SocialAlert(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		baseline: DF.Float
+		bucket: DF.Datetime
+		buckets: DF.Int
+		episode_key: DF.Data
+		kind: DF.Literal["Volume Spike", "Sentiment Swing"]
+		last_bucket: DF.Datetime | None
+		listening_rule: DF.Link
+		mention_count: DF.Int
+		mentions_from: DF.Datetime | None
+		mentions_to: DF.Datetime | None
+		peak_bucket: DF.Datetime | None
+		status: DF.Literal["Open", "Acknowledged"]
+		value: DF.Float
+		z: DF.Float
 	# end: auto-generated types
 
 	def validate(self):

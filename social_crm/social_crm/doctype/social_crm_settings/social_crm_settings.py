@@ -23,12 +23,16 @@ class SocialCRMSettings(Document):
 		error_log_retention_days: DF.Int
 		flair_model: DF.Data | None
 		ingest_secret: DF.Password | None
+		keep_raw_payloads: DF.Check
 		language_min_confidence: DF.Float
 		languages: DF.Data | None
 		linked_mention_retention_days: DF.Int
 		max_text_length: DF.Int
+		on_listening_withdrawal: DF.Literal["Anonymize", "Delete"]
+		retention_batch_size: DF.Int
 		review_threshold: DF.Percent
 		sentiment_analyzer: DF.Literal["Default", "Flair"]
+		suppression_secret: DF.Password | None
 		timeline_limit: DF.Int
 		unlinked_mention_retention_days: DF.Int
 		weight_votes_by_customer_value: DF.Check

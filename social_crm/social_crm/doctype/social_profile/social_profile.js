@@ -28,3 +28,89 @@ frappe.ui.form.on("Social Profile", {
 		frm.set_value("party", "");
 	},
 });
+
+// Linking: review queue (candidates with score and reasons), Create Lead, Match Again (social_crm.api.linking)
+frappe.ui.form.on("Social Profile", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const can_write = frm.perm[0] && frm.perm[0].write;
+		if (frappe.model.can_create("Lead") && !frm.doc.anonymized) {
+			frm.add_custom_button(__("Create Lead"), () => social_crm_linking.create_lead({ profile: frm.doc.name }, frm));
+		}
+		if (can_write && !frm.doc.party && !frm.doc.do_not_auto_link) {
+			frm.add_custom_button(__("Match Again"), () =>
+				frappe
+					.call({ method: "social_crm.api.linking.match_again", args: { profile: frm.doc.name }, freeze: true })
+					.then(() => frm.reload_doc())
+			);
+		}
+		if (frm.doc.match_status === "Needs Review") {
+			frm.page.set_indicator(__("Needs Review"), "orange");
+		}
+		if (!frm.doc.party && frm.doc.match_candidates) {
+			social_crm_linking.show_candidates(frm, can_write);
+		}
+	},
+});
+
+window.social_crm_linking = {
+	create_lead(args, frm) {
+		return frappe
+			.call({ method: "social_crm.api.linking.create_lead", args, freeze: true, freeze_message: __("Creating Lead...") })
+			.then(({ message }) => {
+				frappe.show_alert({
+					message: message.created
+						? __("Lead {0} created", [message.name])
+						: __("Already linked to {0} {1}", [__(message.doctype), message.name]),
+					indicator: message.created ? "green" : "blue",
+				});
+				frappe.set_route("Form", message.doctype, message.name);
+			});
+	},
+
+	show_candidates(frm, can_write) {
+		frappe
+			.call({ method: "social_crm.api.linking.get_candidates", args: { profile: frm.doc.name } })
+			.then(({ message }) => {
+				if (!message || !message.candidates.length) return;
+				const esc = frappe.utils.escape_html;
+				const rows = message.candidates
+					.map((c, i) => {
+						const reasons = c.reasons
+							.map((r) => `<li>${esc(r.detail || r.signal)} <span class="text-muted">(${esc(String(r.weight))})</span></li>`)
+							.join("");
+						const link = c.readable
+							? `<a href="/app/${esc(frappe.router.slug(c.party_type))}/${encodeURIComponent(c.party)}">${esc(c.title)}</a>`
+							: esc(c.title);
+						const actions = can_write
+							? `<button class="btn btn-xs btn-primary" data-action="accept" data-index="${i}">${esc(__("Accept"))}</button>
+							   <button class="btn btn-xs btn-default" data-action="reject" data-index="${i}">${esc(__("Reject"))}</button>`
+							: "";
+						return `<tr>
+							<td>${esc(__(c.party_type))}: ${link}</td>
+							<td><b>${esc(String(Math.round(c.score * 100)))}%</b></td>
+							<td><ul class="mb-0 pl-3">${reasons}</ul></td>
+							<td class="text-nowrap">${actions}</td>
+						</tr>`;
+					})
+					.join("");
+				const note = message.note ? `<p class="text-muted small">${esc(message.note)}</p>` : "";
+				const html = $(`<div>${note}<table class="table table-sm table-bordered mb-0">
+					<thead><tr><th>${esc(__("Party"))}</th><th>${esc(__("Score"))}</th><th>${esc(__("Reasons"))}</th><th></th></tr></thead>
+					<tbody>${rows}</tbody></table></div>`);
+				html.on("click", "button[data-action]", (e) => {
+					const c = message.candidates[$(e.currentTarget).attr("data-index")];
+					const accept = $(e.currentTarget).attr("data-action") === "accept";
+					frappe
+						.call({
+							method: `social_crm.api.linking.${accept ? "accept_candidate" : "reject_candidate"}`,
+							args: { profile: frm.doc.name, party_type: c.party_type, party: c.party },
+							freeze: true,
+						})
+						.then(() => frm.reload_doc());
+				});
+				frm.dashboard.add_section(html, __("Match Candidates"));
+				frm.dashboard.show();
+			});
+	},
+};

@@ -12,7 +12,8 @@ from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_handle
 from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
 from social_crm.engine.text import html_to_text, truncate
-from social_crm.party import get_customer_of, get_party_title, set_party_on_mentions, validate_party
+from social_crm.linking.jobs import move_mentions
+from social_crm.party import get_customer_of, get_party_title, validate_party
 
 
 class SocialProfile(Document):
@@ -49,7 +50,22 @@ class SocialProfile(Document):
 		party: DF.DynamicLink | None
 		party_name: DF.Data | None
 		party_type: DF.Link | None
-		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "X", "Facebook", "Instagram", "LinkedIn", "Webhook", "Other"]
+		platform: DF.Literal[
+			"",
+			"Mastodon",
+			"Bluesky",
+			"Reddit",
+			"Hacker News",
+			"Discourse",
+			"RSS",
+			"YouTube",
+			"X",
+			"Facebook",
+			"Instagram",
+			"LinkedIn",
+			"Webhook",
+			"Other",
+		]
 		previous_party: DF.DynamicLink | None
 		previous_party_type: DF.Link | None
 		profile_url: DF.Data | None
@@ -89,7 +105,9 @@ class SocialProfile(Document):
 			try:
 				self.set(fieldname, clean_url(self.get(fieldname), fieldname))
 			except InvalidRecord as e:
-				frappe.throw(_("{0}: {1}").format(_(self.meta.get_label(fieldname)), _("must be an http(s) URL")))
+				frappe.throw(
+					_("{0}: {1}").format(_(self.meta.get_label(fieldname)), _("must be an http(s) URL"))
+				)
 		if self.email:
 			self.email = self.email.strip().lower()
 		if (self.followers or 0) < 0:
@@ -134,7 +152,11 @@ class SocialProfile(Document):
 		before = self.get_doc_before_save()
 		if not before:
 			return bool(self.party)
-		return (before.party_type, before.party, before.customer) != (self.party_type, self.party, self.customer)
+		return (before.party_type, before.party, before.customer) != (
+			self.party_type,
+			self.party,
+			self.customer,
+		)
 
 	def on_update(self):
 		before = self.get_doc_before_save()
@@ -145,7 +167,8 @@ class SocialProfile(Document):
 		):
 			return
 		if before or self.party:
-			set_party_on_mentions(self.name, self.party_type, self.party, self.customer)
+			# inline for small histories, in a background job above INLINE_MENTION_LIMIT mentions
+			move_mentions(self.name, self.party_type, self.party, self.customer)
 
 	@staticmethod
 	def default_list_data():
@@ -160,5 +183,7 @@ def compute_influence(followers: int | None, verified: bool | int | None) -> flo
 
 
 def on_doctype_update():
-	frappe.db.add_unique("Social Profile", ["platform", "external_id"], constraint_name="unique_platform_external_id")
+	frappe.db.add_unique(
+		"Social Profile", ["platform", "external_id"], constraint_name="unique_platform_external_id"
+	)
 	frappe.db.add_index("Social Profile", ["party_type", "party"])

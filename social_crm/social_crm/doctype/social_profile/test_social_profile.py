@@ -42,7 +42,9 @@ class TestSocialProfile(SocialCRMTestCase):
 		clone.flags.ignore_validate = True
 		with self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError)):
 			clone.db_insert()
-		indexes = frappe.db.sql("show index from `tabSocial Profile` where Key_name='unique_platform_external_id'")
+		indexes = frappe.db.sql(
+			"show index from `tabSocial Profile` where Key_name='unique_platform_external_id'"
+		)
 		self.assertEqual(len(indexes), 2)
 
 	def test_unknown_party_type_is_refused(self):
@@ -64,10 +66,14 @@ class TestSocialProfile(SocialCRMTestCase):
 		self.assertEqual(profile.link_confidence, 100)
 		self.assertEqual(profile.party_name, customer.customer_name)
 		self.assertEqual(profile.customer, customer.name)
-		rows = frappe.get_all("Mention", {"author": profile.name}, ["party_type", "party", "customer", "status"])
+		rows = frappe.get_all(
+			"Mention", {"author": profile.name}, ["party_type", "party", "customer", "status"]
+		)
 		self.assertEqual(len(rows), 3)
 		for row in rows:
-			self.assertEqual((row.party_type, row.party, row.customer), ("Customer", customer.name, customer.name))
+			self.assertEqual(
+				(row.party_type, row.party, row.customer), ("Customer", customer.name, customer.name)
+			)
 			self.assertEqual(row.status, "Linked")
 
 		profile.party_type, profile.party = None, None
@@ -81,7 +87,9 @@ class TestSocialProfile(SocialCRMTestCase):
 		profile = make_profile("rollup-1", party_type="Contact", party=contact.name)
 		self.assertEqual(profile.customer, customer.name)
 		mention = make_mention("rollup-1-m1", author=profile.name)
-		self.assertEqual((mention.party_type, mention.party, mention.customer), ("Contact", contact.name, customer.name))
+		self.assertEqual(
+			(mention.party_type, mention.party, mention.customer), ("Contact", contact.name, customer.name)
+		)
 
 	def test_lead_link(self):
 		lead = make_lead("Lena", "Social")
@@ -100,7 +108,9 @@ class TestSocialProfile(SocialCRMTestCase):
 	def test_bad_urls_and_html_are_handled(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_profile("url-1", profile_url="javascript:alert(1)")
-		profile = make_profile("html-1", display_name="<b>Bob</b><script>x()</script>", bio="<p>Hi &amp; bye</p>")
+		profile = make_profile(
+			"html-1", display_name="<b>Bob</b><script>x()</script>", bio="<p>Hi &amp; bye</p>"
+		)
 		self.assertEqual(profile.display_name, "Bob")
 		self.assertEqual(profile.bio, "Hi & bye")
 

@@ -5,8 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from social_crm.engine.connectors import ConnectorError, get_connector
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
+from social_crm.listening.sources import REQUIRED_CREDENTIALS, health_for, parse_options, source_config
 
 PLATFORMS_NEEDING_URL = ("Mastodon", "Discourse", "RSS")
 
@@ -29,9 +31,14 @@ class SocialSource(Document):
 		enabled: DF.Check
 		health: DF.Literal["", "Healthy", "Degraded", "Failing"]
 		last_error: DF.SmallText | None
+		last_poll_summary: DF.SmallText | None
 		last_polled: DF.Datetime | None
 		last_success: DF.Datetime | None
-		platform: DF.Literal["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"]
+		next_poll_after: DF.Datetime | None
+		options: DF.JSON | None
+		platform: DF.Literal[
+			"", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"
+		]
 		poll_frequency: DF.Int
 		query: DF.SmallText | None
 		source_name: DF.Data
@@ -47,3 +54,65 @@ class SocialSource(Document):
 			frappe.throw(_("{0} sources need a Base URL").format(self.platform), frappe.MandatoryError)
 		if (self.poll_frequency or 0) < 1 and self.platform != "Webhook":
 			frappe.throw(_("Poll Every (Minutes) must be at least 1"))
+		self.validate_options()
+		self.validate_credentials()
+		self.health = health_for(self.consecutive_failures)
+
+	def validate_options(self):
+		try:
+			options = parse_options(self.get("options"))
+			for key in ("page_size", "max_pages"):
+				if key in options and not (isinstance(options[key], int) and 1 <= options[key] <= 100):
+					raise ValueError(key)
+		except (ValueError, TypeError):
+			frappe.throw(
+				_("Options must be a JSON object; page_size and max_pages whole numbers from 1 to 100")
+			)
+
+	def validate_credentials(self):
+		"""Cheap check on save: the credentials the platform needs are filled in (Test Connection checks them)."""
+		if not self.enabled:
+			return
+		missing = []
+		for fieldname in REQUIRED_CREDENTIALS.get(self.platform, ()):
+			value = self.get(fieldname)
+			if not value and self.meta.get_field(fieldname).fieldtype == "Password" and not self.is_new():
+				value = self.get_password(fieldname, raise_exception=False)
+			if not value:
+				missing.append(_(self.meta.get_label(fieldname)))
+		if missing:
+			frappe.throw(
+				_("{0} sources need these credentials: {1}").format(self.platform, ", ".join(missing)),
+				frappe.MandatoryError,
+			)
+
+	@frappe.whitelist()
+	def test_connection(self) -> str:
+		"""Reach the platform with the saved credentials; answers a short message or throws."""
+		require_manager()
+		if self.platform == "Webhook":
+			return _(
+				"Webhook sources receive posts through /api/method/social_crm.api.ingest; nothing to test."
+			)
+		try:
+			message = get_connector(source_config(self)).test_connection()
+		except ConnectorError as exc:
+			frappe.throw(_("Connection failed: {0}").format(str(exc)), title=_("Test Connection"))
+		return message
+
+	@frappe.whitelist()
+	def poll_now(self) -> str:
+		"""Queue a poll of this source at once (deduplicated with the scheduled one)."""
+		require_manager()
+		if self.platform == "Webhook":
+			frappe.throw(_("Webhook sources are not polled"))
+		from social_crm.listening.jobs import enqueue_poll_now
+
+		enqueue_poll_now(self.name)
+		return _("Poll queued")
+
+
+def require_manager():
+	"""Only Social CRM Managers (and Administrator) may use a source's credentials interactively."""
+	if "Social CRM Manager" not in frappe.get_roles() and frappe.session.user != "Administrator":
+		frappe.throw(_("Only a Social CRM Manager can do this"), frappe.PermissionError)

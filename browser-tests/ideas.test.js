@@ -1,0 +1,139 @@
+// Ideas portal "as a person would": log in as a customer's portal user, submit an idea,
+// see the similar-idea suggestion, vote, see the count change, and get a second vote refused.
+//
+// Run through ./ideas.run.sh SITE PORT (seeds data and serves the site). Screenshots: artifacts/ideas-*.png
+"use strict";
+
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+
+const SITE = process.env.SITE || "ideas.localhost";
+const PORT = process.env.PORT || "8015";
+const BASE = `http://${SITE}:${PORT}`;
+const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, "..", "artifacts");
+const USER = process.env.IDEAS_USER || "ideas.portal@example.com";
+const PASSWORD = process.env.IDEAS_PASSWORD || "Ideas-Portal-2026!";
+const SEED_TITLE = "Oat milk version of the vanilla ice cream";
+const NEW_TITLE = "Vanilla ice cream made with oat milk and less sugar";
+
+const step = (text) => console.log(`- ${text}`);
+
+async function shot(page, name) {
+	const file = path.join(ARTIFACTS, `ideas-${name}.png`);
+	await page.screenshot({ path: file, fullPage: true });
+	step(`screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+async function voteCount(box) {
+	return Number((await box.locator(".idea-vote-number").innerText()).trim());
+}
+
+async function main() {
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ideas-chromium-"));
+	// a persistent context is Playwright's way to pass a --user-data-dir of our own
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		viewport: { width: 1200, height: 900 },
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		headless: true,
+		args: [
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-quic",
+			"--no-first-run",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			// the site name resolves to the local server, as a DNS entry would in production
+			`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
+		],
+	});
+	const errors = [];
+	try {
+		const page = context.pages()[0] || (await context.newPage());
+		page.on("pageerror", (error) => errors.push(String(error)));
+
+		step("log in as a customer's portal user");
+		await page.goto(`${BASE}/login`);
+		await page.fill("#login_email", USER);
+		await page.fill("#login_password", PASSWORD);
+		await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click(".btn-login")]);
+
+		step("open the ideas portal");
+		await page.goto(`${BASE}/ideas`);
+		await page.waitForSelector("#idea-form");
+		const seedCard = page.locator("article.idea-card", { hasText: SEED_TITLE });
+		await seedCard.waitFor();
+		await shot(page, "1-portal");
+
+		step("type an idea: a similar existing idea is suggested while typing");
+		await page.locator("#idea-title").pressSequentially(NEW_TITLE, { delay: 15 });
+		const suggestion = page.locator("#idea-similar li", { hasText: SEED_TITLE });
+		await suggestion.waitFor({ timeout: 10000 });
+		assert.ok(await page.locator("#idea-similar").isVisible(), "similar ideas box is shown");
+		await page.fill("#idea-description", "Like the oat milk idea, but with half the sugar for kids.");
+		await shot(page, "2-similar-suggested");
+
+		step("submit: the similar idea is shown again, then submit anyway");
+		await page.click("#idea-submit");
+		await page.locator("#idea-submit-anyway").waitFor({ state: "visible" });
+		await Promise.all([page.waitForURL(/\/ideas\/IDEA-/), page.click("#idea-submit-anyway")]);
+		assert.equal((await page.locator("h1.idea-title").innerText()).trim(), NEW_TITLE);
+		const newIdea = new URL(page.url()).pathname.split("/").pop();
+		step(`submitted as ${newIdea}`);
+		await shot(page, "3-submitted");
+
+		step("vote for the existing idea and see the count change");
+		await page.goto(`${BASE}/ideas`);
+		const box = page.locator("article.idea-card", { hasText: SEED_TITLE }).locator(".idea-vote");
+		const before = await voteCount(box);
+		// a second tab still shows the Vote button, as a stale page would
+		const stale = await context.newPage();
+		stale.on("pageerror", (error) => errors.push(String(error)));
+		await stale.goto(`${BASE}/ideas`);
+		await box.locator(".idea-vote-button").click();
+		await box.locator(".idea-vote-message.ok").waitFor();
+		assert.equal(await voteCount(box), before + 1, "the vote is counted");
+		assert.equal(await box.locator(".idea-vote-button").getAttribute("data-voted"), "1");
+		await shot(page, "4-voted");
+
+		step("a second vote by the same user is refused");
+		const staleBox = stale.locator("article.idea-card", { hasText: SEED_TITLE }).locator(".idea-vote");
+		assert.equal(await staleBox.locator(".idea-vote-button").getAttribute("data-voted"), "0");
+		await staleBox.locator(".idea-vote-button").click();
+		const refusal = staleBox.locator(".idea-vote-message.error");
+		await refusal.waitFor();
+		assert.match(await refusal.innerText(), /already voted/i);
+		await shot(stale, "5-second-vote-refused");
+		await page.reload();
+		assert.equal(await voteCount(box), before + 1, "still one vote after the refused second vote");
+
+		step("undo the vote and vote again");
+		await box.locator(".idea-vote-button").click();
+		await box.locator(".idea-vote-message.ok").waitFor();
+		assert.equal(await voteCount(box), before);
+		await box.locator(".idea-vote-button").click();
+		await box.locator(".idea-vote-button[data-voted='1']").waitFor();
+		assert.equal(await voteCount(box), before + 1);
+
+		step("search finds the submitted idea");
+		await page.goto(`${BASE}/ideas?q=${encodeURIComponent("less sugar")}`);
+		await page.locator("article.idea-card", { hasText: NEW_TITLE }).waitFor();
+		await shot(page, "6-search");
+
+		assert.deepEqual(errors, [], "no script errors on the pages");
+		console.log("ideas browser test: OK");
+	} finally {
+		await context.close();
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

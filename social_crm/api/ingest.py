@@ -1,0 +1,292 @@
+"""Webhook and file import: normalized records in, one answer per record out.
+
+``POST /api/method/social_crm.api.ingest`` takes one record (JSON object), a list of
+records (JSON array, or ``{"records": [...]}``) or JSON Lines, in the normalized shape of
+``social_crm.engine.records.Post.from_dict``. Callers authenticate with a Frappe API key
+of a user with a Social CRM role, or without a session by signing the raw body:
+``X-Social-CRM-Signature: sha256=<hex HMAC-SHA256 of the body with the Ingest Secret>``.
+
+Answer: ``{"summary": {status: count}, "results": [{"index", "status", "reason", ...}]}`` with
+status accepted / updated / duplicate / dropped / suppressed / rejected / failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+
+import frappe
+from frappe import _
+from frappe.rate_limiter import rate_limit
+from frappe.utils import cint
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.handles import normalize_platform
+from social_crm.engine.records import Post
+from social_crm.listening.pipeline import REJECTED, Ingestor, RecordResult, log_ingest_error
+
+SIGNATURE_HEADER = "X-Social-CRM-Signature"
+MAX_BODY_BYTES = 5 * 1024 * 1024
+MAX_RECORDS = 1_000  # per webhook request
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_IMPORT_RECORDS = 200_000
+INLINE_IMPORT_RECORDS = 500  # bigger imports run as a background job
+PIPELINE_CHUNK = 500
+INGEST_ROLES = {"Social CRM Manager", "Social CRM User", "System Manager"}
+
+
+class _Unparsable:
+	"""A line of the input that is not JSON; answered as rejected with this reason."""
+
+	def __init__(self, reason: str, raw: str = ""):
+		self.reason = reason
+		self.raw = raw
+
+
+def _rate_limit() -> int:
+	return cint(frappe.conf.get("social_crm_ingest_rate_limit")) or 300
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=lambda: _rate_limit(), seconds=60)
+def ingest() -> dict:
+	"""Webhook entry point; ``?source=<Social Source>`` and ``?platform=<name>`` are optional."""
+	request = frappe.request
+	if request.content_length and request.content_length > MAX_BODY_BYTES:
+		_fail(_("Request body is larger than {0} bytes").format(MAX_BODY_BYTES), 413)
+	body = request.get_data(cache=True) or b""
+	if len(body) > MAX_BODY_BYTES:
+		_fail(_("Request body is larger than {0} bytes").format(MAX_BODY_BYTES), 413)
+	_authenticate(body)
+
+	source, platform = _source_and_platform(request.args.get("source"), request.args.get("platform"))
+	try:
+		text = body.decode("utf-8")
+	except UnicodeDecodeError:
+		_fail(_("The body must be UTF-8"), 400)
+	records = parse_json_records(text)
+	if not records:
+		_fail(_("No records in the request body"), 400)
+	if len(records) > MAX_RECORDS:
+		_fail(_("At most {0} records per request; use the import for more").format(MAX_RECORDS), 413)
+	return ingest_records(records, source=source, platform=platform, origin="Webhook")
+
+
+class BadRequest(frappe.ValidationError):
+	http_status_code = 400
+
+
+class PayloadTooLarge(frappe.ValidationError):
+	http_status_code = 413
+
+
+def _fail(message: str, status: int):
+	exc = {
+		400: BadRequest,
+		401: frappe.AuthenticationError,
+		403: frappe.PermissionError,
+		413: PayloadTooLarge,
+	}.get(status, BadRequest)
+	frappe.throw(message, exc)
+
+
+def _authenticate(body: bytes) -> None:
+	"""HMAC signature (guest) or a logged-in / API-key user with a Social CRM role."""
+	signature = frappe.get_request_header(SIGNATURE_HEADER)
+	if signature:
+		secret = frappe.get_single("Social CRM Settings").get_password("ingest_secret", raise_exception=False)
+		if not secret:
+			_fail(_("Signed ingest is disabled: no Ingest Secret is set in Social CRM Settings"), 403)
+		if not verify_signature(body, signature, secret):
+			_fail(_("Invalid signature"), 401)
+		frappe.set_user("Administrator")  # a verified sender; records are stored by the pipeline
+		return
+	if frappe.session.user == "Guest":
+		_fail(_("Authenticate with an API key or sign the body ({0} header)").format(SIGNATURE_HEADER), 401)
+	if not INGEST_ROLES & set(frappe.get_roles()):
+		_fail(_("Only Social CRM users may ingest posts"), 403)
+
+
+def sign(body: bytes, secret: str) -> str:
+	"""The signature header value for a body: ``sha256=<hex>``."""
+	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(body: bytes, header: str, secret: str) -> bool:
+	"""Constant-time comparison of ``sha256=<hex>`` (the prefix may be omitted)."""
+	value = (header or "").strip()
+	if value.lower().startswith("sha256="):
+		value = value[7:]
+	expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+	return hmac.compare_digest(expected, value.lower())
+
+
+def _source_and_platform(source: str | None, platform: str | None) -> tuple[str | None, str | None]:
+	if source:
+		source_platform = frappe.db.get_value("Social Source", source, "platform")
+		if not source_platform:
+			_fail(_("Social Source {0} does not exist").format(source), 400)
+		if not platform and source_platform != "Webhook":
+			platform = source_platform
+	if platform and not normalize_platform(platform):
+		_fail(_("Unknown platform {0}").format(platform[:40]), 400)
+	return source or None, platform or None
+
+
+# ---------------------------------------------------------------------- parsing
+
+
+def parse_json_records(text: str) -> list:
+	"""A JSON object, a JSON array, ``{"records": [...]}`` or JSON Lines -> list of items."""
+	stripped = text.strip()
+	if not stripped:
+		return []
+	try:
+		data = json.loads(stripped)
+	except ValueError:
+		data = None
+		is_json = False
+	else:
+		is_json = True
+	if is_json:
+		if isinstance(data, dict) and isinstance(data.get("records"), list):
+			return data["records"]
+		if isinstance(data, list):
+			return data
+		return [data]
+	records = []
+	for number, line in enumerate(stripped.splitlines(), start=1):
+		if not line.strip():
+			continue
+		try:
+			records.append(json.loads(line))
+		except ValueError as exc:
+			records.append(_Unparsable(f"line {number} is not valid JSON: {exc.msg}", line[:2000]))
+	return records
+
+
+def parse_csv_records(text: str) -> list:
+	"""CSV with a header row of normalized field names (author_* columns for the author)."""
+	reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+	records = []
+	for row in reader:
+		records.append({k.strip(): v for k, v in row.items() if k and v not in (None, "")})
+	return records
+
+
+# ---------------------------------------------------------------------- shared
+
+
+def ingest_records(
+	records: list, source: str | None = None, platform: str | None = None, origin: str = "Webhook"
+) -> dict:
+	"""Validate records, run the valid ones through the pipeline, answer one result per record."""
+	results: list[RecordResult | None] = [None] * len(records)
+	posts: list[tuple[int, Post]] = []
+	for i, record in enumerate(records):
+		if isinstance(record, _Unparsable):
+			results[i] = RecordResult(REJECTED, reason=record.reason)
+			log_ingest_error(record.raw, record.reason, source=source, origin=origin, with_traceback=False)
+			continue
+		try:
+			posts.append((i, Post.from_dict(record, default_platform=platform)))
+		except InvalidRecord as exc:
+			reason = str(exc)
+			results[i] = RecordResult(
+				REJECTED,
+				platform=str(record.get("platform") or platform or "")[:40]
+				if isinstance(record, dict)
+				else "",
+				external_id=str(record.get("external_id") or record.get("id") or "")[:140]
+				if isinstance(record, dict)
+				else "",
+				reason=reason,
+			)
+			log_ingest_error(record, reason, source=source, origin=origin, with_traceback=False)
+	ingestor = Ingestor(source=source, origin=origin)
+	for start in range(0, len(posts), PIPELINE_CHUNK):
+		chunk = posts[start : start + PIPELINE_CHUNK]
+		for (i, _post), result in zip(chunk, ingestor.ingest([p for _i, p in chunk]), strict=True):
+			results[i] = result
+	summary: dict[str, int] = {}
+	answer = []
+	for i, result in enumerate(results):
+		summary[result.status] = summary.get(result.status, 0) + 1
+		answer.append({"index": i, **result.as_dict()})
+	return {"summary": summary, "results": answer}
+
+
+# ---------------------------------------------------------------------- file import
+
+
+@frappe.whitelist(methods=["POST"])
+def import_file(file_url: str, source: str | None = None, platform: str | None = None) -> dict:
+	"""Import an uploaded JSONL or CSV file of normalized records.
+
+	Small files are processed at once and answered per record; bigger ones run as a job
+	whose summary arrives as a realtime message (and as a comment on the source).
+	"""
+	if not INGEST_ROLES & set(frappe.get_roles()) and frappe.session.user != "Administrator":
+		frappe.throw(_("Only Social CRM users may import posts"), frappe.PermissionError)
+	source, platform = _source_and_platform(source, platform)
+	file_doc = frappe.get_doc("File", {"file_url": file_url})
+	file_doc.check_permission("read")
+	if (file_doc.file_size or 0) > MAX_IMPORT_BYTES:
+		frappe.throw(_("The file is larger than {0} MB").format(MAX_IMPORT_BYTES // (1024 * 1024)))
+	records = read_import_file(file_doc)
+	if not records:
+		frappe.throw(_("The file holds no records"))
+	if len(records) <= INLINE_IMPORT_RECORDS:
+		return ingest_records(records, source=source, platform=platform, origin="Import")
+	frappe.enqueue(
+		"social_crm.api.ingest.import_file_job",
+		queue="long",
+		timeout=3 * 3600,
+		job_id=f"social_crm:import:{file_doc.name}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		file_name=file_doc.name,
+		source=source,
+		platform=platform,
+		user=frappe.session.user,
+	)
+	return {"queued": True, "records": len(records)}
+
+
+def read_import_file(file_doc) -> list:
+	content = file_doc.get_content()
+	if isinstance(content, bytes):
+		content = content.decode("utf-8-sig", errors="replace")
+	name = (file_doc.file_name or file_doc.file_url or "").lower()
+	if name.endswith(".csv"):
+		records = parse_csv_records(content)
+	else:
+		records = parse_json_records(content)
+	if len(records) > MAX_IMPORT_RECORDS:
+		frappe.throw(_("At most {0} records per file").format(MAX_IMPORT_RECORDS))
+	return records
+
+
+def import_file_job(file_name: str, source: str | None, platform: str | None, user: str) -> dict:
+	"""Background import; commits per chunk so a failure keeps what was stored."""
+	records = read_import_file(frappe.get_doc("File", file_name))
+	summary: dict[str, int] = {}
+	for start in range(0, len(records), 5_000):
+		answer = ingest_records(
+			records[start : start + 5_000], source=source, platform=platform, origin="Import"
+		)
+		for status, count in answer["summary"].items():
+			summary[status] = summary.get(status, 0) + count
+		frappe.db.commit()  # nosemgrep: long import job, keep each stored chunk
+	message = ", ".join(f"{count} {status}" for status, count in sorted(summary.items()))
+	if source:
+		frappe.get_doc("Social Source", source).add_comment(
+			"Info", _("Import of {0}: {1}").format(file_name, message)
+		)
+	frappe.publish_realtime(
+		"social_crm_import_done", {"file": file_name, "summary": summary}, user=user, after_commit=True
+	)
+	return summary

@@ -1,0 +1,76 @@
+"""Data-protection endpoints: consent overview, export and erasure of one subject's social data."""
+
+import json
+
+import frappe
+from frappe import _
+
+from social_crm.privacy.audit import ensure_privacy_officer
+
+
+@frappe.whitelist()
+def get_consent_overview(doctype: str, name: str) -> dict:
+	"""Consent state of a Social Profile, or of a party and each of its profiles (for the form)."""
+	from social_crm.privacy.consent import state_for_party, state_for_profile
+	from social_crm.privacy.subject import validate_subject
+
+	validate_subject(doctype, name)
+	frappe.has_permission(doctype, "read", doc=name, throw=True)
+	if doctype == "Social Profile":
+		state = state_for_profile(name)
+		return {"summary": state.summary(), "blocked": state.blocked(), "profiles": []}
+	party_entries = frappe.get_all(
+		"Social Consent Entry",
+		filters={"party_type": doctype, "party": name, "social_profile": ("is", "not set")},
+		pluck="name",
+	)
+	profiles = frappe.get_all(
+		"Social Profile",
+		filters={"party_type": doctype, "party": name},
+		fields=["name", "platform", "handle", "consent_state"],
+		order_by="name",
+		limit=50,
+	)
+	state = state_for_party(doctype, name)
+	blocked = set(state.blocked())
+	for profile in profiles:
+		profile["blocked"] = state_for_profile(profile.name).blocked()
+		blocked.update(profile["blocked"])
+	return {
+		"summary": state.summary() if party_entries else "",
+		"blocked": sorted(blocked),
+		"profiles": profiles,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def export_social_data(doctype: str, name: str, download: int = 1):
+	"""JSON of all profiles, mentions, ideas, votes and consent entries of the subject."""
+	from social_crm.privacy.subject import export
+
+	ensure_privacy_officer()
+	data = export(doctype, name)
+	if not int(download or 0):
+		return data
+	frappe.response["filename"] = f"social-data-{frappe.scrub(doctype)}-{frappe.scrub(name)}.json"
+	frappe.response["filecontent"] = json.dumps(data, indent=1, default=str, ensure_ascii=False)
+	frappe.response["type"] = "download"
+
+
+@frappe.whitelist(methods=["POST"])
+def erase_social_data(doctype: str, name: str) -> dict:
+	"""Delete or anonymize all social data of the subject; keep a minimal proof (see privacy.subject)."""
+	from social_crm.privacy.subject import erase
+
+	ensure_privacy_officer()
+	counts = erase(doctype, name)
+	frappe.msgprint(
+		_("Erased: {0} mention(s) and {1} vote(s) deleted, {2} profile(s) and {3} idea(s) anonymized").format(
+			counts["mentions_deleted"],
+			counts["votes_deleted"],
+			counts["profiles_anonymized"],
+			counts["ideas_anonymized"],
+		),
+		alert=True,
+	)
+	return counts

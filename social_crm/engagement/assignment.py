@@ -1,0 +1,57 @@
+"""Keep Mention.assigned_to in step with Frappe's assignments (ToDo / ``_assign``).
+
+Assign To in the sidebar, Assignment Rules and ``frappe.desk.form.assign_to`` all work
+through ToDo rows and ``_assign``. Frappe itself sets a doctype's ``assigned_to`` to the
+newest assignee on add, but clears it when *any* assignment is removed, even if others
+remain. Here the field is always the newest open assignee (the last user in ``_assign``):
+ToDo updates and deletions recompute it, and removal through the sidebar is wrapped
+(``override_whitelisted_methods``) to recompute after Frappe has cleared it.
+"""
+
+import frappe
+
+
+def sync_mention_assignee(doc, method=None):
+	"""ToDo on_update / on_trash: recompute the assignee of the referenced Mention."""
+	if doc.reference_type != "Mention" or not doc.reference_name:
+		return
+	update_assignee(doc.reference_name, exclude=doc.name if method == "on_trash" else None)
+
+
+def current_assignee(mention: str, exclude: str | None = None) -> str | None:
+	"""Newest open assignee of the mention, from the same ToDo rows ``_assign`` is built from.
+
+	Read from ToDo, not ``_assign``: when a ToDo is deleted, Frappe rebuilds ``_assign``
+	while the row still exists, so ``_assign`` keeps the deleted user. ``exclude`` is that row.
+	"""
+	filters = {
+		"reference_type": "Mention",
+		"reference_name": mention,
+		"status": ("not in", ("Cancelled", "Closed")),
+		"allocated_to": ("is", "set"),
+	}
+	if exclude:
+		filters["name"] = ("!=", exclude)
+	users = frappe.get_all("ToDo", filters=filters, pluck="allocated_to", order_by="creation desc", limit=1)
+	return users[0] if users else None
+
+
+def update_assignee(mention: str, exclude: str | None = None) -> str | None:
+	if not frappe.db.exists("Mention", mention):
+		return None
+	assignee = current_assignee(mention, exclude)
+	if frappe.db.get_value("Mention", mention, "assigned_to") != assignee:
+		# no modified bump: an assignment is not an edit of the mention
+		frappe.db.set_value("Mention", mention, "assigned_to", assignee, update_modified=False)
+	return assignee
+
+
+@frappe.whitelist(methods=["POST"])
+def remove_assignment(doctype: str, name: str, assign_to: str):
+	"""``frappe.desk.form.assign_to.remove`` followed by the Mention assignee sync."""
+	from frappe.desk.form.assign_to import remove
+
+	result = remove(doctype, name, assign_to)
+	if doctype == "Mention":
+		update_assignee(name)
+	return result

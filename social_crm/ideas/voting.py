@@ -1,0 +1,162 @@
+"""Submitting ideas and casting votes for portal users (called by social_crm.api.ideas)."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, flt, today
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.ideas.ranking import (
+	MAX_DESCRIPTION_CHARS,
+	MAX_TITLE_CHARS,
+	MIN_TITLE_CHARS,
+	customer_weight,
+	ensure_can_vote,
+	validate_idea,
+)
+from social_crm.ideas.portal import ensure_participant, get_visible_idea, weighting_enabled
+from social_crm.party import get_customer_of
+
+REVENUE_MONTHS = 12
+
+
+def throw_invalid(error: InvalidRecord, status: str | None = None) -> None:
+	"""Turn an engine validation error into a clear, translated Frappe error."""
+	text = str(error.args[0] if error.args else error)
+	if text.startswith("title is empty"):
+		message = _("Please enter a title for your idea.")
+	elif text.startswith("title is too short"):
+		message = _("The title is too short: please use at least {0} characters.").format(MIN_TITLE_CHARS)
+	elif text.startswith("title is too long"):
+		message = _("The title is too long: at most {0} characters.").format(MAX_TITLE_CHARS)
+	elif text.startswith("title must contain"):
+		message = _("The title must contain letters or digits.")
+	elif text.startswith("description is too long"):
+		message = _("The description is too long: at most {0} characters.").format(MAX_DESCRIPTION_CHARS)
+	elif "far too long" in text:
+		message = _("The {0} is far too long.").format(_(error.field or "text"))
+	elif text.startswith("voting is closed"):
+		message = _("Voting is closed: this idea is {0}.").format(_(status or ""))
+	else:
+		message = _(text)
+	frappe.throw(message, frappe.ValidationError, title=_("Please check your idea"))
+
+
+def billed_revenue(customer: str | None) -> float:
+	"""Net amount billed to ``customer`` in the last 12 months (submitted Sales Invoices, returns included)."""
+	if not customer:
+		return 0.0
+	(total,) = frappe.db.sql(
+		"""select coalesce(sum(base_net_total), 0) from `tabSales Invoice`
+		where docstatus = 1 and customer = %s and posting_date >= %s""",
+		(customer, add_months(today(), -REVENUE_MONTHS)),
+	)[0]
+	return flt(total)
+
+
+def vote_weight(customer: str | None) -> float:
+	"""1, or the customer-value weight (engine ``customer_weight``) when the setting is on."""
+	if not customer or not weighting_enabled():
+		return 1.0
+	return round(customer_weight(billed_revenue(customer)), 3)
+
+
+def clean_idea_input(title, description) -> tuple[str, str]:
+	try:
+		return validate_idea(title, description)
+	except InvalidRecord as error:
+		throw_invalid(error)
+
+
+def submit_idea(title: str, description: str = "", item: str | None = None) -> "frappe.Document":
+	"""Create an Idea for the session user (after ``ensure_participant``)."""
+	party = ensure_participant()
+	title, description = clean_idea_input(title, description)
+	if item and not frappe.db.get_value("Item", {"name": item, "disabled": 0}):
+		frappe.throw(_("Item {0} does not exist").format(item), frappe.LinkValidationError)
+	idea = frappe.get_doc(
+		{
+			"doctype": "Idea",
+			"title": title,
+			"description": description,
+			"item": item or None,
+			"status": "Open",
+			"is_public": 1,
+			"website_user": frappe.session.user,
+			"party_type": "Contact" if party.contact else ("Customer" if party.customer else None),
+			"party": party.contact or party.customer,
+		}
+	)
+	# portal users have no DocPerm on Idea: the endpoint did its own checks above
+	idea.insert(ignore_permissions=True)
+	return idea
+
+
+def cast_vote(idea_name: str) -> dict:
+	"""One vote by the session user; refused when they already voted or voting is closed."""
+	party = ensure_participant()
+	idea = get_visible_idea(idea_name)
+	try:
+		ensure_can_vote(idea.status)
+	except InvalidRecord as error:
+		throw_invalid(error, idea.status)
+	user = frappe.session.user
+	if frappe.db.exists("Idea Vote", {"idea": idea.name, "voter": f"user:{user}"}):
+		frappe.throw(_("You have already voted for this idea"), frappe.DuplicateEntryError)
+	customer = party.customer or get_customer_of("Contact", party.contact)
+	vote = frappe.get_doc(
+		{
+			"doctype": "Idea Vote",
+			"idea": idea.name,
+			"voter_user": user,
+			"party_type": "Contact" if party.contact else ("Customer" if customer else None),
+			"party": party.contact or customer,
+			"weight": vote_weight(customer),
+		}
+	)
+	try:
+		vote.insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		# a concurrent request won the race; the unique (idea, voter) key kept one vote
+		frappe.throw(_("You have already voted for this idea"), frappe.DuplicateEntryError)
+	except frappe.UniqueValidationError:
+		frappe.throw(_("You have already voted for this idea"), frappe.DuplicateEntryError)
+	return vote_state(idea.name, voted=True)
+
+
+def undo_vote(idea_name: str) -> dict:
+	"""Withdraw the session user's vote while the idea still takes votes."""
+	ensure_participant()
+	idea = get_visible_idea(idea_name)
+	try:
+		ensure_can_vote(idea.status)
+	except InvalidRecord as error:
+		throw_invalid(error, idea.status)
+	vote = frappe.db.get_value("Idea Vote", {"idea": idea.name, "voter": f"user:{frappe.session.user}"})
+	if not vote:
+		frappe.throw(_("You have not voted for this idea"), frappe.ValidationError)
+	frappe.delete_doc("Idea Vote", vote, ignore_permissions=True)
+	return vote_state(idea.name, voted=False)
+
+
+def vote_state(idea_name: str, voted: bool) -> dict:
+	count, weighted = frappe.db.get_value("Idea", idea_name, ["vote_count", "weighted_votes"])
+	return {"idea": idea_name, "voted": voted, "vote_count": count, "weighted_votes": weighted}
+
+
+def refresh_vote_weights() -> int:
+	"""Recompute every vote's weight from current revenue (the 12-month window slides). Returns changes."""
+	changed = 0
+	weights: dict[str | None, float] = {}
+	ideas = set()
+	for vote in frappe.get_all("Idea Vote", fields=["name", "idea", "customer", "weight"]):
+		if vote.customer not in weights:
+			weights[vote.customer] = vote_weight(vote.customer)
+		if flt(vote.weight, 3) != weights[vote.customer]:
+			frappe.db.set_value(
+				"Idea Vote", vote.name, "weight", weights[vote.customer], update_modified=False
+			)
+			ideas.add(vote.idea)
+			changed += 1
+	for idea in ideas:
+		frappe.get_doc("Idea", idea).update_vote_count()
+	return changed

@@ -1,0 +1,125 @@
+"""Numbers and series behind the Social CRM workspace (number cards and chart sources).
+
+Every query adds the caller's row-level condition on Mention (permissions.py), so a
+Sales User sees the numbers of the parties they may read, not the whole company's.
+"""
+
+from datetime import date, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, getdate, today
+
+from social_crm.permissions import social_data_query_conditions
+
+SENTIMENTS = ("Positive", "Neutral", "Negative")
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+def _check_read():
+	if not frappe.has_permission("Mention", "read"):
+		frappe.throw(_("Not permitted to read social data"), frappe.PermissionError)
+
+
+def _mention_condition() -> str:
+	condition = social_data_query_conditions(doctype="Mention")
+	return f" and {condition}" if condition else ""
+
+
+def day_range(days: int | None = None, to_date: date | str | None = None) -> tuple[date, date]:
+	"""[first day, last day] of the last ``days`` days ending with ``to_date`` (default today)."""
+	days = min(max(cint(days) or DEFAULT_DAYS, 1), MAX_DAYS)
+	end = getdate(to_date or today())
+	return add_days(end, -(days - 1)), end
+
+
+def _days_filter(filters) -> int:
+	filters = frappe.parse_json(filters) or {}
+	return cint(filters.get("days")) if isinstance(filters, dict) else 0
+
+
+@frappe.whitelist()
+def negative_share(filters: str | dict | None = None) -> dict:
+	"""Number card: share of negative mentions among analysed mentions of the last 7 days."""
+	_check_read()
+	start, end = day_range(7)
+	total, negative = frappe.db.sql(
+		f"""
+		select count(*), coalesce(sum(sentiment = 'Negative'), 0) from `tabMention`
+		where posted_at >= %(start)s and posted_at < %(end)s and sentiment in ('Positive', 'Neutral', 'Negative')
+		{_mention_condition()}
+		""",
+		{"start": start, "end": add_days(end, 1)},
+	)[0]
+	value = round(100.0 * int(negative) / int(total), 1) if total else 0.0
+	return {
+		"value": value,
+		"fieldtype": "Percent",
+		"route": ["List", "Mention"],
+		"route_options": {"sentiment": "Negative", "posted_at": [">=", str(start)]},
+	}
+
+
+def sentiment_trend(days: int | None = None, to_date=None) -> dict:
+	"""Mentions per day and sentiment label (Positive / Neutral / Negative)."""
+	_check_read()
+	start, end = day_range(days, to_date)
+	labels = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+	index = {day: i for i, day in enumerate(labels)}
+	series = {label: [0] * len(labels) for label in SENTIMENTS}
+	for day, sentiment, count in frappe.db.sql(
+		f"""
+		select date(posted_at) as day, sentiment, count(*) from `tabMention`
+		where posted_at >= %(start)s and posted_at < %(end)s {_mention_condition()}
+		group by day, sentiment
+		""",
+		{"start": start, "end": add_days(end, 1)},
+	):
+		i = index.get(getdate(day))
+		if i is not None and sentiment in series:
+			series[sentiment][i] = count
+	return {
+		"labels": [str(day) for day in labels],
+		"datasets": [{"name": _(label), "values": series[label]} for label in SENTIMENTS],
+	}
+
+
+def share_of_voice(days: int | None = None, to_date=None) -> dict:
+	"""Mentions of the brand (all Brand rules together) and of each competitor in the period."""
+	_check_read()
+	start, end = day_range(days, to_date)
+	rows = voice_counts(start, add_days(end, 1))
+	brand = sum(count for kind, _group, count in rows if kind == "Brand")
+	competitors = sorted(
+		((group, count) for kind, group, count in rows if kind == "Competitor"), key=lambda r: (-r[1], r[0])
+	)
+	labels = [_("Our Brand")] + [group for group, _count in competitors]
+	return {
+		"labels": labels,
+		"datasets": [{"name": _("Mentions"), "values": [brand] + [c for _g, c in competitors]}],
+	}
+
+
+def voice_counts(start, end) -> list[tuple[str, str, int]]:
+	"""(kind, group, distinct mentions) for Brand and Competitor rules in [start, end).
+
+	A competitor's group is its Competitor record, or the rule name when none is linked;
+	a mention matching two rules of one group counts once.
+	"""
+	return [
+		(kind, group, int(count))
+		for kind, group, count in frappe.db.sql(
+			f"""
+			select rm.kind, if(rm.kind = 'Competitor', coalesce(lr.competitor, lr.name), 'Brand') as grp,
+				count(distinct `tabMention`.name)
+			from `tabMention`
+			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name and rm.parenttype = 'Mention'
+			join `tabListening Rule` lr on lr.name = rm.listening_rule
+			where `tabMention`.posted_at >= %(start)s and `tabMention`.posted_at < %(end)s
+				and rm.kind in ('Brand', 'Competitor') {_mention_condition()}
+			group by rm.kind, grp
+			""",
+			{"start": start, "end": end},
+		)
+	]

@@ -1,0 +1,63 @@
+"""Shared pieces of the Social CRM reports: date filters, periods, row-level conditions."""
+
+from datetime import date, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, add_months, getdate, today
+
+from social_crm.permissions import social_data_query_conditions
+
+PERIODS = ("Daily", "Weekly", "Monthly")
+MAX_REPORT_DAYS = 3 * 366
+
+
+def date_range(filters: dict, default_days: int = 30) -> tuple[date, date]:
+	"""(from_date, to_date) of the filters, defaulting to the last ``default_days`` days; validated."""
+	to_date = getdate(filters.get("to_date") or today())
+	from_date = getdate(filters.get("from_date") or add_days(to_date, -(default_days - 1)))
+	if from_date > to_date:
+		frappe.throw(_("From Date must be before To Date"))
+	if (to_date - from_date).days > MAX_REPORT_DAYS:
+		frappe.throw(_("The date range can be at most {0} days").format(MAX_REPORT_DAYS))
+	return from_date, to_date
+
+
+def period_start(day: date, period: str) -> date:
+	if period == "Weekly":
+		return day - timedelta(days=day.weekday())
+	if period == "Monthly":
+		return day.replace(day=1)
+	return day
+
+
+def period_starts(from_date: date, to_date: date, period: str) -> list[date]:
+	"""Every period start from the one holding ``from_date`` to the one holding ``to_date``."""
+	if period not in PERIODS:
+		frappe.throw(_("Period must be one of {0}").format(", ".join(_(p) for p in PERIODS)))
+	starts, current = [], period_start(from_date, period)
+	while current <= to_date:
+		starts.append(current)
+		current = (
+			add_months(current, 1)
+			if period == "Monthly"
+			else current + timedelta(days=7 if period == "Weekly" else 1)
+		)
+	return starts
+
+
+def period_label(start: date, period: str) -> str:
+	if period == "Monthly":
+		return start.strftime("%Y-%m")
+	return str(start)
+
+
+def mention_condition() -> str:
+	"""`` and <row-level condition>`` on `tabMention` for the current user ('' when unrestricted)."""
+	condition = social_data_query_conditions(doctype="Mention")
+	return f" and {condition}" if condition else ""
+
+
+def check_mention_report_permission():
+	if not frappe.has_permission("Mention", "report"):
+		frappe.throw(_("Not permitted to report on mentions"), frappe.PermissionError)

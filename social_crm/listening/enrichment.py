@@ -1,0 +1,125 @@
+"""Enrichment job: language and sentiment for stored mentions, in batches.
+
+Language: ``detect_language`` with the platform's hint (the pipeline stores a post's
+language tag in ``language`` until enrichment replaces it), the site's listened-for
+languages (Social CRM Settings > Languages) and minimum confidence; "unknown" when the
+text is too short or the detector is unsure. Sentiment: the analyzer chosen in the
+settings; a Flair model that cannot be loaded is logged once per process and the
+default analyzer is used instead.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import flt, now_datetime
+
+from social_crm.engine.analysis.language import DEFAULT_MIN_CONFIDENCE, detect_language
+from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
+
+CHUNK = 500
+_analyzers: dict[tuple[str, str], object] = {}
+_unavailable_logged: set[tuple[str, str]] = set()
+
+
+def get_configured_analyzer():
+	"""The sentiment analyzer of the settings, built once per process and setting."""
+	settings = frappe.get_cached_doc("Social CRM Settings")
+	key = ((settings.sentiment_analyzer or "Default").lower(), (settings.flair_model or "").strip())
+	if key not in _analyzers:
+		try:
+			_analyzers[key] = get_analyzer(key[0], key[1])
+		except AnalyzerUnavailable as exc:
+			if key not in _unavailable_logged:
+				_unavailable_logged.add(key)
+				frappe.log_error(
+					title="Social CRM: sentiment analyzer unavailable, using the default",
+					message=f"{key[0]} {key[1]!r}: {exc}",
+				)
+			_analyzers[key] = DefaultAnalyzer()
+	return _analyzers[key]
+
+
+def _consent_check():
+	try:
+		from social_crm.privacy import consent_allows
+	except (ImportError, AttributeError):
+		return None
+	return consent_allows
+
+
+def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
+	"""Detect language and sentiment of the given mentions; returns how many were enriched.
+
+	Idempotent: mentions already enriched are skipped unless ``force``. Mentions of an
+	author whose consent does not allow "Listening" are left unanalysed (marked enriched,
+	no sentiment). Meant to run as a background job.
+	"""
+	if not names:
+		return 0
+	settings = frappe.get_cached_doc("Social CRM Settings")
+	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
+	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
+	analyzer = get_configured_analyzer()
+	consent_allows = _consent_check()
+	total = 0
+	for start in range(0, len(names), CHUNK):
+		chunk = names[start : start + CHUNK]
+		filters = {"name": ("in", chunk)}
+		if not force:
+			filters["enriched_on"] = ("is", "not set")
+		rows = frappe.get_all(
+			"Mention",
+			filters=filters,
+			fields=["name", "text", "title", "language", "author", "platform", "anonymized"],
+		)
+		rows = [r for r in rows if not r.anonymized]
+		if not rows:
+			continue
+		skip: set[str] = set()
+		if consent_allows:
+			allowed_by_author: dict[str, bool] = {}
+			for row in rows:
+				try:
+					if row.author and row.author not in allowed_by_author:
+						allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
+					if row.author and not allowed_by_author[row.author]:
+						skip.add(row.name)
+				except Exception:
+					frappe.log_error(
+						title="Social CRM: consent check failed",
+						reference_doctype="Mention",
+						reference_name=row.name,
+					)
+					skip.add(row.name)
+		work = [r for r in rows if r.name not in skip]
+		texts = [_analysis_text(r) for r in work]
+		languages = [
+			detect_language(text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence).code
+			for r, text in zip(work, texts, strict=True)
+		]
+		sentiments = analyzer.analyze(texts, languages) if work else []
+		now = now_datetime()
+		updates = {}
+		for row, language, sentiment in zip(work, languages, sentiments, strict=True):
+			updates[row.name] = {
+				"language": language,
+				"sentiment": sentiment.label,
+				"sentiment_score": sentiment.score,
+				"enriched_on": now,
+			}
+		for name in skip:
+			updates[name] = {"enriched_on": now}
+		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
+		total += len(work)
+	return total
+
+
+def _analysis_text(row) -> str:
+	return f"{row.title}\n{row.text or ''}" if row.title else (row.text or "")
+
+
+def _hint(row) -> str:
+	"""The platform's language tag, stored on the Mention by the pipeline."""
+	if row.language and row.language != "unknown":
+		return row.language
+	return ""

@@ -1,0 +1,703 @@
+"""The ingest pipeline: one path from a normalized :class:`Post` to a stored, enrichable Mention.
+
+Polling, the webhook and file imports all call :class:`Ingestor`. Per page of posts:
+
+1. suppression (``social_crm.privacy.is_suppressed`` when the privacy module provides it);
+2. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
+   and counted, nothing of it is stored;
+3. existing mentions of the page are looked up in one query by (platform, external id):
+   same text = duplicate, changed text or title = edited (the Mention is updated);
+4. the authors' Social Profiles are created (through the controller, so linking hooks run)
+   or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
+   handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
+5. new Mentions are bulk-inserted with ``INSERT IGNORE`` on the unique
+   (platform, external_id) key: a row a parallel worker inserted first is detected
+   afterwards and reported as duplicate, so nothing is stored twice;
+6. enrichment (language, sentiment) is enqueued for new and edited mentions.
+
+An item that fails in steps 3-5 is rolled back to a savepoint, logged in Social Ingest
+Error (with its payload and traceback, retryable) and answered "failed"; the rest of the
+page is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import frappe
+from frappe.utils import now_datetime
+
+from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
+from social_crm.engine.records import Post
+
+ACCEPTED = "accepted"
+UPDATED = "updated"
+DUPLICATE = "duplicate"
+DROPPED = "dropped"
+SUPPRESSED = "suppressed"
+REJECTED = "rejected"
+FAILED = "failed"
+
+MAX_INT = 2**31 - 1  # Int columns are 32-bit
+MAX_RAW_PAYLOAD_CHARS = 200_000
+MAX_MATCHED_TERMS_CHARS = 140
+ENRICH_BATCH = 500
+PROFILE_IDENTITY_FIELDS = ("handle", "display_name", "profile_url", "website", "email", "bio")
+
+
+@dataclass
+class RecordResult:
+	"""What happened to one record; ``status`` is one of the constants above."""
+
+	status: str
+	platform: str = ""
+	external_id: str = ""
+	mention: str | None = None
+	reason: str = ""
+
+	def as_dict(self) -> dict:
+		out = {"status": self.status}
+		if self.platform:
+			out["platform"] = self.platform
+		if self.external_id:
+			out["external_id"] = self.external_id
+		if self.mention:
+			out["mention"] = self.mention
+		if self.reason:
+			out["reason"] = self.reason
+		return out
+
+
+@dataclass
+class IngestStats:
+	counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+	def add(self, results: list[RecordResult]) -> None:
+		for result in results:
+			self.counts[result.status] += 1
+
+	def summary(self) -> str:
+		order = (ACCEPTED, UPDATED, DUPLICATE, DROPPED, SUPPRESSED, REJECTED, FAILED)
+		return ", ".join(f"{self.counts[key]} {key}" for key in order if self.counts.get(key))
+
+	def as_dict(self) -> dict[str, int]:
+		return dict(self.counts)
+
+
+@dataclass
+class _Profile:
+	name: str
+	party_type: str | None = None
+	party: str | None = None
+	customer: str | None = None
+
+
+def load_rule_matcher() -> RuleMatcher:
+	"""Compile all enabled Listening Rules (invalid ones are skipped; their form shows why)."""
+	rules = frappe.get_all(
+		"Listening Rule",
+		filters={"enabled": 1},
+		fields=["name", "kind", "terms", "exclusions", "languages"],
+		order_by="creation asc",
+	)
+	sources: dict[str, list[str]] = defaultdict(list)
+	if rules:
+		for row in frappe.get_all(
+			"Listening Rule Source",
+			filters={"parenttype": "Listening Rule", "parent": ("in", [r.name for r in rules])},
+			fields=["parent", "source"],
+		):
+			sources[row.parent].append(row.source)
+	return compile_rules(
+		(
+			Rule(
+				name=r.name,
+				kind=r.kind,
+				terms=r.terms or "",
+				exclusions=r.exclusions or "",
+				languages=r.languages or "",
+				sources=sources.get(r.name, []),
+			)
+			for r in rules
+		),
+		skip_invalid=True,
+	)
+
+
+def _suppression_check():
+	"""``social_crm.privacy.is_suppressed(post)`` if the privacy module provides it, else None."""
+	try:
+		from social_crm.privacy import is_suppressed
+	except (ImportError, AttributeError):
+		return None
+	return is_suppressed
+
+
+class Ingestor:
+	"""Stores pages of posts for one origin (a source's poll, a webhook call, an import).
+
+	Rules, settings and author profiles are cached for the Ingestor's lifetime (one job or
+	one request). ``enrichment``: "enqueue" (default), "inline" (run in this process) or "none".
+	"""
+
+	def __init__(
+		self,
+		source: str | None = None,
+		origin: str = "Poll",
+		enrichment: str = "enqueue",
+		log_errors: bool = True,
+	):
+		self.source = source or None
+		self.log_errors = log_errors
+		self.origin = origin
+		self.enrichment = enrichment
+		settings = frappe.get_cached_doc("Social CRM Settings")
+		self.keep_raw = bool(settings.get("keep_raw_payloads"))
+		self.matcher = load_rule_matcher()
+		self.is_suppressed = _suppression_check()
+		self.profiles: dict[tuple[str, str], _Profile] = {}
+		self.stats = IngestStats()
+
+	# ------------------------------------------------------------------ entry point
+
+	def ingest(self, posts: list[Post]) -> list[RecordResult]:
+		"""Store a page of posts; one RecordResult per post, in order."""
+		results: list[RecordResult | None] = [None] * len(posts)
+		candidates: list[tuple[int, Post, list]] = []
+		seen: set[tuple[str, str]] = set()
+		for i, post in enumerate(posts):
+			key = (post.platform, post.external_id)
+			if self.is_suppressed and self._suppressed(post):
+				results[i] = RecordResult(SUPPRESSED, *key, reason="the author or post was erased")
+				continue
+			matches = self.matcher.match(
+				f"{post.title}\n{post.text}" if post.title else post.text,
+				language=post.language_hint or None,
+				source=self.source,
+				author_handle=post.author.handle,
+			)
+			if not matches:
+				results[i] = RecordResult(DROPPED, *key, reason="no listening rule matches")
+				continue
+			if key in seen:
+				results[i] = RecordResult(DUPLICATE, *key, reason="repeated in this batch")
+				continue
+			seen.add(key)
+			candidates.append((i, post, matches))
+
+		if candidates:
+			for i, result in self._store(candidates).items():
+				results[i] = result
+		done = [r for r in results if r is not None]
+		self.stats.add(done)
+		return done
+
+	def _log(self, post: Post, reason: str) -> None:
+		if self.log_errors:
+			log_ingest_error(post, reason, source=self.source, origin=self.origin)
+
+	def _suppressed(self, post: Post) -> bool:
+		try:
+			return bool(self.is_suppressed(post))
+		except Exception:
+			# Never store a post we could not check: log and treat as suppressed.
+			frappe.log_error(title="Social CRM: suppression check failed", message=traceback.format_exc())
+			return True
+
+	# ------------------------------------------------------------------ storing
+
+	def _store(self, candidates: list[tuple[int, Post, list]]) -> dict[int, RecordResult]:
+		out: dict[int, RecordResult] = {}
+		existing = self._existing_mentions([post for _, post, _ in candidates])
+		new, edited = [], []
+		for i, post, matches in candidates:
+			row = existing.get((post.platform, post.external_id))
+			if row is None:
+				new.append((i, post, matches))
+			elif row.anonymized or ((row.text or "") == post.text and (row.title or "") == post.title):
+				out[i] = RecordResult(DUPLICATE, post.platform, post.external_id, row.name, "already stored")
+			else:
+				edited.append((i, post, matches, row.name))
+
+		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
+		failed_profiles = self._upsert_profiles(profile_posts)
+		for bucket in (new, edited):
+			for item in list(bucket):
+				post = item[1]
+				reason = failed_profiles.get((post.platform, post.author.external_id))
+				if reason:
+					out[item[0]] = RecordResult(FAILED, post.platform, post.external_id, reason=reason)
+					bucket.remove(item)
+
+		to_enrich: list[str] = []
+		if new:
+			inserted = self._insert_mentions(new, out)
+			to_enrich.extend(inserted)
+		for i, post, matches, name in edited:
+			out[i] = self._update_mention(name, post, matches)
+			if out[i].status == UPDATED:
+				to_enrich.append(name)
+		if to_enrich:
+			self._enrich(to_enrich)
+		return out
+
+	def _existing_mentions(self, posts: list[Post]) -> dict[tuple[str, str], frappe._dict]:
+		by_platform: dict[str, list[str]] = defaultdict(list)
+		for post in posts:
+			by_platform[post.platform].append(post.external_id)
+		found = {}
+		for platform, ids in by_platform.items():
+			for row in frappe.get_all(
+				"Mention",
+				filters={"platform": platform, "external_id": ("in", ids)},
+				fields=["name", "platform", "external_id", "text", "title", "anonymized"],
+			):
+				found[(row.platform, row.external_id)] = row
+		return found
+
+	# ------------------------------------------------------------------ profiles
+
+	def _upsert_profiles(self, posts: list[Post]) -> dict[tuple[str, str], str]:
+		"""Create or refresh each author's Social Profile; returns {author key: error} for failures."""
+		latest: dict[tuple[str, str], Post] = {}
+		first: dict[tuple[str, str], Post] = {}
+		new_mentions: dict[tuple[str, str], int] = defaultdict(int)
+		for post in posts:
+			key = (post.platform, post.author.external_id)
+			if key not in latest or post.posted_at > latest[key].posted_at:
+				latest[key] = post
+			if key not in first or post.posted_at < first[key].posted_at:
+				first[key] = post
+			new_mentions[key] += 1
+
+		missing = [key for key in latest if key not in self.profiles]
+		rows = self._load_profiles(missing)
+		failed: dict[tuple[str, str], str] = {}
+		now = now_datetime()
+		for key, post in latest.items():
+			row = rows.get(key)
+			savepoint = "social_crm_profile"
+			frappe.db.savepoint(savepoint)
+			try:
+				if key in self.profiles and row is None:
+					self._touch_profile(self.profiles[key].name, post, None, now)
+				elif row is None:
+					self.profiles[key] = self._create_profile(post, first[key])
+				else:
+					self.profiles[key] = _Profile(row.name, row.party_type, row.party, row.customer)
+					self._refresh_profile(row, post, now)
+			except Exception as exc:
+				frappe.db.rollback(save_point=savepoint)
+				self.profiles.pop(key, None)
+				failed[key] = f"author profile could not be saved: {_short(exc)}"
+				self._log(post, failed[key])
+		return failed
+
+	def _load_profiles(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], frappe._dict]:
+		by_platform: dict[str, list[str]] = defaultdict(list)
+		for platform, external_id in keys:
+			by_platform[platform].append(external_id)
+		found = {}
+		for platform, ids in by_platform.items():
+			for row in frappe.get_all(
+				"Social Profile",
+				filters={"platform": platform, "external_id": ("in", ids)},
+				fields=[
+					"name",
+					"platform",
+					"external_id",
+					"party_type",
+					"party",
+					"customer",
+					"anonymized",
+					"last_seen",
+					"followers",
+					"avatar_url",
+					*PROFILE_IDENTITY_FIELDS,
+				],
+			):
+				found[(row.platform, row.external_id)] = row
+		return found
+
+	def _create_profile(self, post: Post, first_post: Post) -> _Profile:
+		author = post.author
+		doc = frappe.get_doc(
+			{
+				"doctype": "Social Profile",
+				"platform": post.platform,
+				"external_id": author.external_id,
+				"handle": author.handle,
+				"display_name": author.display_name or author.handle,
+				"profile_url": author.profile_url,
+				"avatar_url": author.avatar_url,
+				"bio": author.bio,
+				"followers": min(author.followers, MAX_INT),
+				"verified": int(author.verified),
+				"website": author.website,
+				"email": author.email if _valid_email(author.email) else "",
+				"first_seen": first_post.posted_at_naive_utc,
+				"last_seen": post.posted_at_naive_utc,
+			}
+		)
+		try:
+			doc.insert(ignore_permissions=True)
+		except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+			# A parallel worker created this author a moment ago: use theirs.
+			frappe.db.rollback(save_point="social_crm_profile")
+			frappe.db.savepoint("social_crm_profile")
+			name = frappe.db.get_value(
+				"Social Profile", {"platform": post.platform, "external_id": author.external_id}
+			)
+			if not name:
+				raise
+			row = frappe.db.get_value(
+				"Social Profile", name, ["name", "party_type", "party", "customer"], as_dict=True
+			)
+			return _Profile(row.name, row.party_type, row.party, row.customer)
+		return _Profile(doc.name, doc.party_type, doc.party, doc.customer)
+
+	def _refresh_profile(self, row: frappe._dict, post: Post, now) -> None:
+		author = post.author
+		if row.anonymized:
+			return  # an erased person's profile keeps its anonymized values
+		changed = {}
+		for fieldname in PROFILE_IDENTITY_FIELDS:
+			value = getattr(author, fieldname, "") or ""
+			if fieldname == "email" and not _valid_email(value):
+				value = ""
+			if value and value != (row.get(fieldname) or ""):
+				changed[fieldname] = value
+		if changed:
+			# Identity facts changed: through the controller, so validation and linking run.
+			doc = frappe.get_doc("Social Profile", row.name)
+			doc.update(changed)
+			doc.followers = min(author.followers, MAX_INT) or doc.followers
+			doc.avatar_url = author.avatar_url or doc.avatar_url
+			if not doc.last_seen or post.posted_at_naive_utc > doc.last_seen:
+				doc.last_seen = post.posted_at_naive_utc
+			doc.save(ignore_permissions=True)
+			return
+		self._touch_profile(row.name, post, row, now)
+
+	def _touch_profile(self, name: str, post: Post, row: frappe._dict | None, now) -> None:
+		"""Cheap refresh: last seen, followers, avatar. No controller, no linking."""
+		author = post.author
+		values = [post.posted_at_naive_utc, post.posted_at_naive_utc]
+		sets = ["last_seen = IF(last_seen IS NULL OR last_seen < %s, %s, last_seen)"]
+		if author.followers:
+			sets.append("followers = %s")
+			values.append(min(author.followers, MAX_INT))
+		if author.avatar_url:
+			sets.append("avatar_url = %s")
+			values.append(author.avatar_url)
+		frappe.db.sql(
+			f"UPDATE `tabSocial Profile` SET {', '.join(sets)} WHERE name = %s",
+			(*values, name),
+		)
+
+	# ------------------------------------------------------------------ mentions
+
+	def _insert_mentions(self, new: list[tuple[int, Post, list]], out: dict[int, RecordResult]) -> list[str]:
+		now = now_datetime()
+		user = frappe.session.user
+		mention_rows, names = [], {}
+		for i, post, matches in new:
+			name = frappe.generate_hash(length=10)
+			names[i] = name
+			profile = self.profiles[(post.platform, post.author.external_id)]
+			mention_rows.append(self._mention_row(name, post, matches, profile, now, user))
+
+		savepoint = "social_crm_mentions"
+		frappe.db.savepoint(savepoint)
+		try:
+			frappe.db.bulk_insert("Mention", MENTION_FIELDS, mention_rows, ignore_duplicates=True)
+			stored = set(
+				frappe.get_all("Mention", filters={"name": ("in", list(names.values()))}, pluck="name")
+			)
+			child_rows = []
+			for i, _post, matches in new:
+				if names[i] in stored:
+					child_rows.extend(_rule_rows(names[i], matches, now, user))
+			if child_rows:
+				frappe.db.bulk_insert("Mention Rule Match", RULE_MATCH_FIELDS, child_rows)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			return self._insert_one_by_one(new, names, out, now, user)
+
+		inserted: list[str] = []
+		per_profile: dict[str, int] = defaultdict(int)
+		for i, post, _matches in new:
+			if names[i] in stored:
+				out[i] = RecordResult(ACCEPTED, post.platform, post.external_id, names[i])
+				inserted.append(names[i])
+				per_profile[self.profiles[(post.platform, post.author.external_id)].name] += 1
+			else:
+				out[i] = RecordResult(
+					DUPLICATE, post.platform, post.external_id, reason="stored by a parallel ingest"
+				)
+		self._count_mentions(per_profile)
+		return inserted
+
+	def _insert_one_by_one(self, new, names, out, now, user) -> list[str]:
+		"""Fallback after a failed bulk insert: isolate the bad rows, keep the good ones."""
+		inserted: list[str] = []
+		per_profile: dict[str, int] = defaultdict(int)
+		for i, post, matches in new:
+			profile = self.profiles[(post.platform, post.author.external_id)]
+			savepoint = "social_crm_mention"
+			frappe.db.savepoint(savepoint)
+			try:
+				row = self._mention_row(names[i], post, matches, profile, now, user)
+				frappe.db.bulk_insert("Mention", MENTION_FIELDS, [row])
+				frappe.db.bulk_insert(
+					"Mention Rule Match", RULE_MATCH_FIELDS, _rule_rows(names[i], matches, now, user)
+				)
+			except Exception as exc:
+				frappe.db.rollback(save_point=savepoint)
+				if frappe.db.is_unique_key_violation(exc) or frappe.db.is_duplicate_entry(exc):
+					out[i] = RecordResult(
+						DUPLICATE, post.platform, post.external_id, reason="stored by a parallel ingest"
+					)
+					continue
+				reason = f"could not be stored: {_short(exc)}"
+				self._log(post, reason)
+				out[i] = RecordResult(FAILED, post.platform, post.external_id, reason=reason)
+				continue
+			out[i] = RecordResult(ACCEPTED, post.platform, post.external_id, names[i])
+			inserted.append(names[i])
+			per_profile[profile.name] += 1
+		self._count_mentions(per_profile)
+		return inserted
+
+	def _count_mentions(self, per_profile: dict[str, int]) -> None:
+		for name, count in per_profile.items():
+			frappe.db.sql(
+				"UPDATE `tabSocial Profile` SET mention_count = IFNULL(mention_count, 0) + %s WHERE name = %s",
+				(count, name),
+			)
+
+	def _mention_row(self, name, post: Post, matches, profile: _Profile, now, user) -> tuple:
+		raw = None
+		if self.keep_raw and post.raw:
+			raw = json.dumps(post.raw, default=str, ensure_ascii=False)
+			if len(raw) > MAX_RAW_PAYLOAD_CHARS:
+				raw = None
+		values = {
+			"name": name,
+			"creation": now,
+			"modified": now,
+			"modified_by": user,
+			"owner": user,
+			"platform": post.platform,
+			"source": self.source,
+			"external_id": post.external_id,
+			"url": post.url or None,
+			"author": profile.name,
+			"author_handle": post.author.handle[:140],
+			"author_name": (post.author.display_name or post.author.handle)[:140],
+			"posted_at": post.posted_at_naive_utc,
+			"title": post.title[:280] or None,
+			"text": post.text,
+			# the platform's language tag until enrichment decides (it is the detector's hint)
+			"language": post.language_hint or None,
+			"rule_kind": matches[0].kind,
+			"party_type": profile.party_type if profile.party else None,
+			"party": profile.party,
+			"customer": profile.customer,
+			"status": "Linked" if profile.party else "New",
+			"in_reply_to": post.in_reply_to or None,
+			"likes": min(post.likes, MAX_INT),
+			"reposts": min(post.reposts, MAX_INT),
+			"replies": min(post.replies, MAX_INT),
+			"raw_payload": raw,
+		}
+		return tuple(values[f] for f in MENTION_FIELDS)
+
+	def _update_mention(self, name: str, post: Post, matches) -> RecordResult:
+		"""An edited post: new text/title/engagement, matches recomputed, enrichment redone."""
+		savepoint = "social_crm_mention_update"
+		frappe.db.savepoint(savepoint)
+		try:
+			doc = frappe.get_doc("Mention", name)
+			doc.text = post.text
+			doc.title = post.title[:280]
+			doc.url = post.url or doc.url
+			doc.likes = min(post.likes, MAX_INT)
+			doc.reposts = min(post.reposts, MAX_INT)
+			doc.replies = min(post.replies, MAX_INT)
+			doc.set("matched_rules", [])
+			for match in matches:
+				doc.append(
+					"matched_rules",
+					{
+						"listening_rule": match.name,
+						"kind": match.kind,
+						"matched_terms": ", ".join(match.matched_terms)[:MAX_MATCHED_TERMS_CHARS],
+					},
+				)
+			doc.rule_kind = matches[0].kind
+			doc.language = post.language_hint or None
+			doc.sentiment = None
+			doc.sentiment_score = 0
+			doc.enriched_on = None
+			if self.keep_raw and post.raw:
+				doc.raw_payload = json.dumps(post.raw, default=str, ensure_ascii=False)
+			doc.save(ignore_permissions=True)
+		except Exception as exc:
+			frappe.db.rollback(save_point=savepoint)
+			reason = f"edited post could not be updated: {_short(exc)}"
+			self._log(post, reason)
+			return RecordResult(FAILED, post.platform, post.external_id, name, reason)
+		return RecordResult(UPDATED, post.platform, post.external_id, name, "text changed")
+
+	# ------------------------------------------------------------------ enrichment
+
+	def _enrich(self, names: list[str]) -> None:
+		if self.enrichment == "none":
+			return
+		from social_crm.listening.enrichment import enrich_mentions
+
+		for start in range(0, len(names), ENRICH_BATCH):
+			batch = names[start : start + ENRICH_BATCH]
+			if self.enrichment == "inline":
+				enrich_mentions(batch)
+			else:
+				frappe.enqueue(
+					"social_crm.listening.enrichment.enrich_mentions",
+					queue="default",
+					timeout=1200,
+					job_id=f"social_crm:enrich:{batch[0]}",
+					enqueue_after_commit=True,
+					names=batch,
+				)
+
+
+MENTION_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"platform",
+	"source",
+	"external_id",
+	"url",
+	"author",
+	"author_handle",
+	"author_name",
+	"posted_at",
+	"title",
+	"text",
+	"language",
+	"rule_kind",
+	"party_type",
+	"party",
+	"customer",
+	"status",
+	"in_reply_to",
+	"likes",
+	"reposts",
+	"replies",
+	"raw_payload",
+)
+
+RULE_MATCH_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"parent",
+	"parentfield",
+	"parenttype",
+	"idx",
+	"listening_rule",
+	"kind",
+	"matched_terms",
+)
+
+
+def _rule_rows(parent: str, matches, now, user) -> list[tuple]:
+	return [
+		(
+			frappe.generate_hash(length=10),
+			now,
+			now,
+			user,
+			user,
+			parent,
+			"matched_rules",
+			"Mention",
+			idx,
+			match.name,
+			match.kind,
+			", ".join(match.matched_terms)[:MAX_MATCHED_TERMS_CHARS],
+		)
+		for idx, match in enumerate(matches, start=1)
+	]
+
+
+def _valid_email(value: str) -> bool:
+	if not value:
+		return False
+	from frappe.utils import validate_email_address
+
+	return bool(validate_email_address(value))
+
+
+def _short(exc: Exception) -> str:
+	return f"{type(exc).__name__}: {exc}"[:500]
+
+
+# ---------------------------------------------------------------------- error log
+
+
+def log_ingest_error(
+	payload,
+	error: str,
+	*,
+	source: str | None = None,
+	origin: str = "Poll",
+	platform: str = "",
+	external_id: str = "",
+	payload_format: str = "Normalized",
+	with_traceback: bool = True,
+) -> str | None:
+	"""Write one Social Ingest Error row (payload kept for retry); never raises."""
+	if isinstance(payload, Post):
+		platform = platform or payload.platform
+		external_id = external_id or payload.external_id
+		payload = payload.to_dict(include_raw=False)
+	try:
+		text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
+	except (TypeError, ValueError):
+		text = repr(payload)
+	if isinstance(payload, dict):
+		platform = platform or str(payload.get("platform") or "")
+		external_id = external_id or str(payload.get("external_id") or payload.get("id") or "")
+	tb = traceback.format_exc() if with_traceback else ""
+	if tb.strip() == "NoneType: None":
+		tb = ""
+	try:
+		doc = frappe.get_doc(
+			{
+				"doctype": "Social Ingest Error",
+				"status": "Open",
+				"origin": origin,
+				"source": source,
+				"platform": platform[:140],
+				"external_id": external_id[:140],
+				"error": error[:2000],
+				"payload_format": payload_format,
+				"payload": text[:1_000_000],
+				"traceback": tb[:20_000],
+			}
+		)
+		doc.insert(ignore_permissions=True)
+		return doc.name
+	except Exception:
+		frappe.log_error(title="Social CRM: could not write ingest error", message=traceback.format_exc())
+		return None

@@ -1,0 +1,104 @@
+"""Social Source -> engine SourceConfig, health, and what a source listens for."""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+
+from social_crm.engine.analysis.rules import parse_terms
+from social_crm.engine.connectors import SourceConfig
+
+FAILING_AFTER = 3  # consecutive failed polls until a source shows "Failing"
+
+# Which credentials each platform needs before a poll can work (checked on save).
+REQUIRED_CREDENTIALS = {
+	"Bluesky": ("username", "app_password"),
+	"Reddit": ("client_id", "api_key"),
+	"YouTube": ("api_key",),
+}
+
+
+def health_for(consecutive_failures: int) -> str:
+	"""Healthy without failures, Degraded after one or two in a row, Failing from FAILING_AFTER."""
+	failures = int(consecutive_failures or 0)
+	if failures <= 0:
+		return "Healthy"
+	return "Failing" if failures >= FAILING_AFTER else "Degraded"
+
+
+def split_query(text: str | None) -> tuple[list[str], list[str]]:
+	"""Query lines/commas -> (search terms, hashtags without '#'); @accounts are searched as terms."""
+	terms, hashtags = [], []
+	for term in parse_terms(text):
+		if term.startswith("#") and term[1:].strip():
+			hashtags.append(term[1:].strip())
+		else:
+			terms.append(term)
+	return terms, hashtags
+
+
+def rule_query_terms(source_name: str) -> tuple[list[str], list[str]]:
+	"""Terms and hashtags of the enabled listening rules that apply to a source.
+
+	A rule applies when it lists the source or lists no source at all.
+	"""
+	rules = frappe.get_all("Listening Rule", filters={"enabled": 1}, fields=["name", "terms"])
+	if not rules:
+		return [], []
+	scoped: dict[str, set[str]] = {}
+	for row in frappe.get_all(
+		"Listening Rule Source",
+		filters={"parenttype": "Listening Rule", "parent": ("in", [r.name for r in rules])},
+		fields=["parent", "source"],
+	):
+		scoped.setdefault(row.parent, set()).add(row.source)
+	terms, hashtags = [], []
+	for rule in rules:
+		if rule.name in scoped and source_name not in scoped[rule.name]:
+			continue
+		rule_terms, rule_tags = split_query(rule.terms)
+		terms.extend(t for t in rule_terms if t not in terms)
+		hashtags.extend(t for t in rule_tags if t not in hashtags)
+	return terms, hashtags
+
+
+def parse_options(value) -> dict:
+	if not value:
+		return {}
+	if isinstance(value, dict):
+		return value
+	data = json.loads(value)
+	if not isinstance(data, dict):
+		raise ValueError("options must be a JSON object")
+	return data
+
+
+def source_config(doc) -> SourceConfig:
+	"""Build the engine's SourceConfig; credentials come from the Password fields."""
+	if doc.query and doc.query.strip():
+		terms, hashtags = split_query(doc.query)
+	else:
+		terms, hashtags = rule_query_terms(doc.name)
+	api_key = doc.get_password("api_key", raise_exception=False) or ""
+	credentials = {
+		"username": doc.username or "",
+		"client_id": doc.client_id or "",
+		"api_key": api_key,
+		"app_password": doc.get_password("app_password", raise_exception=False) or "",
+		# The one secret field serves as Mastodon's access token and Reddit's client secret.
+		"token": api_key,
+		"client_secret": api_key,
+	}
+	options = parse_options(doc.get("options"))
+	return SourceConfig(
+		platform=doc.platform,
+		base_url=doc.base_url or "",
+		query_terms=terms,
+		hashtags=hashtags,
+		credentials={k: v for k, v in credentials.items() if v},
+		name=doc.name,
+		options=options,
+		page_size=int(options.get("page_size") or 40),
+		max_pages=int(options.get("max_pages") or 5),
+	)

@@ -1,0 +1,33 @@
+"""Data protection for Social CRM: consent, suppression, retention, access and erasure.
+
+Other parts of the app call the two functions below before they process a person:
+
+- ``consent_allows(profile_name, purpose)`` — may this profile be processed for "Listening",
+  "Linking" or "Marketing" now? (the consent log, its expiry and the default basis decide)
+- ``is_suppressed(post)`` — was this post, its author or the author's handle erased or
+  anonymized? Ingest drops such posts so erased people are never re-created.
+"""
+
+from social_crm.engine.records import Post
+
+
+def consent_allows(profile_name: str, purpose: str) -> bool:
+	"""True when processing ``profile_name`` for ``purpose`` may go on now.
+
+	An unknown or empty profile name has no log entries: the default basis for public
+	posts (Social CRM Settings) decides for Listening and Linking; Marketing needs a grant.
+	An anonymized profile is never processed again.
+	"""
+	from social_crm.privacy.consent import allows
+
+	return allows(profile_name, purpose)
+
+
+def is_suppressed(post: Post) -> bool:
+	"""True when ``post`` (an engine Post) must not be stored: erased or anonymized before."""
+	from social_crm.privacy.suppression import is_post_suppressed
+
+	return is_post_suppressed(post)
+
+
+__all__ = ["consent_allows", "is_suppressed"]

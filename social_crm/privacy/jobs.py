@@ -1,0 +1,41 @@
+"""Scheduled data-protection jobs."""
+
+import frappe
+
+from social_crm.privacy.audit import SCHEDULER
+
+
+def apply_retention_policies(limit_per_policy: int | None = None) -> list[dict]:
+	"""Daily (long queue): apply every enabled retention policy, batch by batch, each logged."""
+	results = []
+	for policy in frappe.get_all(
+		"Social Retention Policy", filters={"enabled": 1}, pluck="name", order_by="name"
+	):
+		results.append(run_retention_policy(policy, actor=SCHEDULER, limit=limit_per_policy))
+	return results
+
+
+def run_retention_policy(policy: str, actor: str | None = None, limit: int | None = None) -> dict:
+	"""Run one policy as a job (commits per batch); errors are logged and do not stop other policies."""
+	from social_crm.privacy.retention import run_policy
+
+	frappe.flags.social_crm_actor = actor
+	try:
+		return run_policy(policy, commit=True, limit=limit)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(
+			title=f"Retention policy {policy} could not run",
+			reference_doctype="Social Retention Policy",
+			reference_name=policy,
+		)
+		return {"policy": policy, "status": "Failed"}
+	finally:
+		frappe.flags.social_crm_actor = None
+
+
+def refresh_expired_consents() -> int:
+	"""Daily: profiles whose consent grant expired get their derived state refreshed."""
+	from social_crm.privacy.consent import refresh_expired
+
+	return refresh_expired()

@@ -1,0 +1,282 @@
+"""Retention policies in the database: preview and run, in small resumable batches.
+
+The engine (``social_crm.engine.privacy.retention``) validates a policy and turns it into
+filters; the preview counts with exactly those filters and the run walks them by keyset
+(``name > last``) in batches, each batch its own transaction when run as a job. Rows an
+earlier, interrupted run handled no longer match the filters, so a new run simply continues.
+"""
+
+import time
+
+import frappe
+from frappe import _
+from frappe.utils import cint, now_datetime
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.privacy import retention as engine
+from social_crm.privacy import store
+from social_crm.privacy.audit import finish_log, write_log
+
+MIN_BATCH, MAX_BATCH = 100, engine.MAX_BATCH_SIZE
+
+# Fields a batch reads per target (the run needs more than names only to anonymize).
+BATCH_FIELDS = {("Mention", engine.ANONYMIZE): store.MENTION_FIELDS}
+
+
+def policy_from_doc(doc) -> engine.RetentionPolicy:
+	"""The engine policy of a Social Retention Policy document (validated; raises a translated error)."""
+	conditions = {"age_field": doc.get("age_field")}
+	if doc.get("platform"):
+		conditions["platform"] = doc.platform
+	if doc.get("linked") and doc.linked != "Any":
+		conditions["linked"] = doc.linked
+	if doc.get("statuses"):
+		conditions["status"] = doc.statuses
+	keep_days = doc.get("keep_days")
+	try:
+		return engine.validate_policy(
+			engine.RetentionPolicy(
+				name=doc.get("policy_name") or doc.get("name") or "",
+				target=doc.get("target") or "",
+				conditions=conditions,
+				keep_days=cint(keep_days) if keep_days not in (None, "") else keep_days,
+				action=doc.get("action") or "",
+				enabled=bool(doc.get("enabled")),
+				applies_to_all=bool(doc.get("applies_to_all")),
+			)
+		)
+	except InvalidRecord as e:
+		frappe.throw(
+			policy_error_message(e, doc), frappe.ValidationError, title=_("Invalid Retention Policy")
+		)
+
+
+def policy_error_message(e: InvalidRecord, doc) -> str:
+	text = str(e)
+	target = _(doc.get("target") or "")
+	if e.field == "keep_days":
+		return _("Keep for Days must be a whole number from 1 to {0}, not {1}").format(
+			engine.MAX_KEEP_DAYS, doc.get("keep_days")
+		)
+	if e.field == "conditions" and "no conditions" in text:
+		return _(
+			"This policy has no conditions: it would {0} every {1} record older than {2} days. "
+			"Add a platform, linked or status condition, or tick Applies to All Records."
+		).format(_(doc.get("action") or "").lower(), target, doc.get("keep_days"))
+	if e.field == "applies_to_all":
+		return _(
+			"A policy that applies to all records cannot also have conditions; clear them or untick Applies to All Records"
+		)
+	if e.field == "target":
+		return _("Unknown target {0}; choose one of {1}").format(
+			frappe.bold(doc.get("target") or ""), ", ".join(_(t) for t in engine.TARGETS)
+		)
+	if e.field == "action" and "cannot be anonymized" in text:
+		return _("{0} records cannot be anonymized, only deleted").format(target)
+	if e.field == "action":
+		return _("Unknown action; choose Delete or Anonymize")
+	if e.field == "age_field":
+		spec = engine.TARGETS.get(doc.get("target"))
+		return _("Count Days From must be one of {0} for {1}").format(
+			", ".join(spec.age_fields) if spec else "", target
+		)
+	if e.field == "platform":
+		return _("{0} records have no platform to filter on, or a platform is unknown: {1}").format(
+			target, doc.get("platform")
+		)
+	if e.field == "linked":
+		return _("{0} records are never linked to a party; set Linked to a Party to Any").format(target)
+	if e.field == "status":
+		return _("Unknown status for {0}: {1}").format(target, doc.get("statuses"))
+	if e.field == "name":
+		return _("Policy Name is required")
+	return _("Invalid retention policy: {0}").format(text)
+
+
+def target_available(doctype: str) -> bool:
+	"""The ingest error log doctype ships with the listening pipeline; be safe without it."""
+	return bool(frappe.db.exists("DocType", doctype)) and frappe.db.table_exists(doctype)
+
+
+def get_plan(doc, now=None) -> engine.RetentionPlan:
+	return engine.plan(policy_from_doc(doc), now or now_datetime())
+
+
+def preview(doc, now=None) -> dict:
+	"""How many records the policy would touch now, without touching them."""
+	plan = get_plan(doc, now)
+	if not target_available(plan.doctype):
+		return {"count": 0, "doctype": plan.doctype, "action": plan.action, "available": False}
+	count = frappe.db.count(plan.doctype, filters=plan.filters)
+	return {
+		"count": count,
+		"doctype": plan.doctype,
+		"action": plan.action,
+		"cutoff": plan.cutoff,
+		"available": True,
+		"description": engine.describe(policy_from_doc(doc)),
+	}
+
+
+def batch_size() -> int:
+	size = cint(frappe.db.get_single_value("Social CRM Settings", "retention_batch_size")) or store.BATCH_SIZE
+	return max(MIN_BATCH, min(MAX_BATCH, size))
+
+
+def apply_batch(plan: engine.RetentionPlan, rows: list[dict]) -> int:
+	"""Apply one batch of a plan; returns how many records it handled."""
+	names = [r.name for r in rows]
+	if plan.clear_field:
+		return store.clear_field(plan.doctype, names, plan.clear_field)
+	if plan.action == engine.ANONYMIZE:
+		if plan.doctype == "Mention":
+			return store.anonymize_mentions(rows)
+		if plan.doctype == "Social Profile":
+			return store.anonymize_profiles(names)
+		raise InvalidRecord(f"{plan.doctype} records cannot be anonymized", "action")
+	deleters = {
+		"Mention": store.delete_mentions,
+		"Social Profile": store.delete_profiles,
+		"Idea": store.delete_ideas,
+		"Idea Vote": store.delete_votes,
+	}
+	return deleters.get(plan.doctype, lambda n: store.delete_rows(plan.doctype, n))(names)
+
+
+def run_policy(
+	policy: str,
+	*,
+	commit: bool = False,
+	size: int | None = None,
+	now=None,
+	limit: int | None = None,
+	log: bool = True,
+) -> dict:
+	"""Apply one policy to everything it selects now. Returns counts and timings.
+
+	``commit=True`` (jobs only) commits after every batch, so no transaction holds more than
+	one batch; ``limit`` stops after about that many records (the rest waits for the next run).
+	"""
+	doc = frappe.get_doc("Social Retention Policy", policy)
+	plan = get_plan(doc, now)
+	size = size or batch_size()
+	started = now_datetime()
+	result = {"policy": doc.name, "action": plan.action, "doctype": plan.doctype, "count": 0, "batches": 0}
+	result["longest_batch_seconds"] = 0.0
+	if not target_available(plan.doctype):
+		result["skipped"] = _("{0} is not installed").format(plan.doctype)
+		return result
+
+	log_name = None
+	if log:
+		mark_interrupted(doc.name)
+		log_name = write_log(
+			"Retention Run",
+			engine.describe(policy_from_doc(doc)),
+			action=plan.action,
+			policy=doc.name,
+			reference_doctype=plan.doctype,
+			status="Running",
+			started_at=started,
+		).name
+		_commit(commit)
+
+	fields = BATCH_FIELDS.get((plan.doctype, plan.action), ["name"])
+	last = ""
+	status = "Success"
+	try:
+		while limit is None or result["count"] < limit:
+			began = time.monotonic()
+			rows = frappe.get_all(
+				plan.doctype,
+				filters=[*plan.filters, ("name", ">", last)],
+				fields=fields,
+				order_by="name asc",
+				limit_page_length=size,
+			)
+			if not rows:
+				break
+			last = rows[-1].name
+			result["count"] += apply_batch(plan, rows)
+			result["batches"] += 1
+			_commit(commit)  # each batch is its own transaction
+			result["longest_batch_seconds"] = max(result["longest_batch_seconds"], time.monotonic() - began)
+	except Exception:
+		status = "Failed"
+		if commit:
+			frappe.db.rollback()
+		frappe.log_error(
+			title=_("Retention policy {0} failed").format(doc.name),
+			reference_doctype="Social Retention Policy",
+			reference_name=doc.name,
+		)
+		if not commit:
+			raise
+	finally:
+		if log_name:
+			result["seconds"] = (now_datetime() - started).total_seconds()
+			finish_log(
+				log_name,
+				status,
+				result["count"],
+				details={k: v for k, v in result.items() if k != "skipped"},
+			)
+			frappe.db.set_value(
+				"Social Retention Policy",
+				doc.name,
+				{"last_run_on": now_datetime(), "last_run_count": result["count"]},
+				update_modified=False,
+			)
+			_commit(commit)
+	result["status"] = status
+	result["log"] = log_name
+	return result
+
+
+def mark_interrupted(policy: str) -> None:
+	"""A run that died (worker killed) left its row "Running"; the new run continues its work."""
+	frappe.db.set_value(
+		"Social Privacy Log",
+		{"event": "Retention Run", "policy": policy, "status": "Running"},
+		"status",
+		"Interrupted",
+		update_modified=False,
+	)
+
+
+def _commit(commit: bool) -> None:
+	if commit:
+		frappe.db.commit()  # nosemgrep: retention runs commit per batch so no transaction grows large
+
+
+def create_default_policies() -> list[str]:
+	"""Create the engine's default policies that are missing (by name); keep days from settings."""
+	settings_days = {
+		"Unlinked mentions after 90 days": "unlinked_mention_retention_days",
+		"Linked mentions after 2 years": "linked_mention_retention_days",
+		"Ingest error logs after 30 days": "error_log_retention_days",
+	}
+	created = []
+	for policy in engine.default_policies():
+		if frappe.db.exists("Social Retention Policy", policy.name):
+			continue
+		days = policy.keep_days
+		fieldname = settings_days.get(policy.name)
+		if fieldname:
+			days = cint(frappe.db.get_single_value("Social CRM Settings", fieldname)) or days
+		linked = policy.conditions.get("linked")
+		frappe.get_doc(
+			{
+				"doctype": "Social Retention Policy",
+				"policy_name": policy.name,
+				"enabled": 1,
+				"target": policy.target,
+				"action": policy.action,
+				"keep_days": days,
+				"age_field": policy.conditions["age_field"],
+				"linked": "Any" if linked is None else ("Yes" if linked else "No"),
+				"applies_to_all": 1 if policy.applies_to_all else 0,
+			}
+		).insert(ignore_permissions=True)
+		created.append(policy.name)
+	return created

@@ -1,0 +1,311 @@
+"""Set-based changes to stored social data, in batches of names.
+
+Retention runs, consent withdrawals and erasures all end here. Each function changes one
+batch with a few SQL statements (no Document.save per row: a million rows must go in minutes)
+and keeps the data consistent by hand: child rows, version history, comments, assignments
+and references from other social doctypes go with the rows they belong to.
+"""
+
+import frappe
+from frappe.utils import now_datetime
+
+from social_crm.engine.privacy import anonymize as engine
+from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
+from social_crm.privacy.suppression import get_secret
+
+BATCH_SIZE = 1000
+
+MENTION_FIELDS = [
+	"name",
+	"platform",
+	"external_id",
+	"author",
+	"author_name",
+	"author_handle",
+	"url",
+	"text",
+	"title",
+	"posted_at",
+	"party_type",
+	"party",
+	"customer",
+	"in_reply_to",
+	"raw_payload",
+]
+PROFILE_FIELDS = [
+	"name",
+	"platform",
+	"external_id",
+	"handle",
+	"display_name",
+	"profile_url",
+	"website",
+	"email",
+	"avatar_url",
+	"bio",
+	"party_type",
+	"party",
+	"party_name",
+	"customer",
+	"link_method",
+	"link_confidence",
+	"linked_on",
+	"linked_by",
+	"previous_party_type",
+	"previous_party",
+	"do_not_auto_link",
+	"first_seen",
+	"last_seen",
+]
+PERSON_FIELDS = ["name", "display_name", "handle", "email", "profile_url", "website", "avatar_url"]
+
+
+# --- generic -------------------------------------------------------------------------------------
+
+
+def _placeholders(values: list) -> str:
+	return ", ".join(["%s"] * len(values))
+
+
+def bulk_update(
+	doctype: str, updates: dict[str, dict], constants: dict | None = None, raw: list[str] | None = None
+):
+	"""UPDATE one batch: per-row values via CASE, the same value for all via ``constants``."""
+	names = list(updates)
+	if not names:
+		return
+	constants = constants or {}
+	fields = sorted({f for row in updates.values() for f in row} - set(constants))
+	parts, params = [], []
+	for fieldname in fields:
+		cases = []
+		for name in names:
+			if fieldname in updates[name]:
+				cases.append("when %s then %s")
+				params += [name, updates[name][fieldname]]
+		parts.append(f"`{fieldname}` = case `name` {' '.join(cases)} else `{fieldname}` end")
+	for fieldname, value in constants.items():
+		parts.append(f"`{fieldname}` = %s")
+		params.append(value)
+	parts += raw or []
+	frappe.db.sql(
+		f"update `tab{doctype}` set {', '.join(parts)} where `name` in ({_placeholders(names)})",
+		params + names,
+	)
+
+
+def forget_history(doctype: str, names: list[str], comments: bool = True):
+	"""Version rows hold old values (personal data); comments and assignments refer to the rows."""
+	if not names:
+		return
+	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
+	if comments:
+		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
+
+
+def delete_rows(doctype: str, names: list[str]) -> int:
+	"""Delete rows with their child rows, versions, comments and assignments."""
+	if not names:
+		return 0
+	for table in frappe.get_meta(doctype).get_table_fields():
+		frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
+	forget_history(doctype, names)
+	frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", names)})
+	frappe.db.delete(doctype, {"name": ("in", names)})
+	return len(names)
+
+
+def clear_field(doctype: str, names: list[str], fieldname: str) -> int:
+	if not names:
+		return 0
+	frappe.db.sql(
+		f"update `tab{doctype}` set `{fieldname}` = NULL where `name` in ({_placeholders(names)})", names
+	)
+	forget_history(doctype, names, comments=False)
+	return len(names)
+
+
+# --- mentions ------------------------------------------------------------------------------------
+
+
+def persons_of(profile_names) -> dict[str, dict]:
+	names = [n for n in set(profile_names) if n]
+	if not names:
+		return {}
+	rows = frappe.get_all("Social Profile", filters={"name": ("in", names)}, fields=PERSON_FIELDS)
+	return {row.name: row for row in rows}
+
+
+def anonymize_mentions(rows: list[dict], persons: dict[str, dict] | None = None) -> int:
+	"""Anonymize Mention rows (dicts with MENTION_FIELDS) with the engine's field map."""
+	rows = [r for r in rows if not str(r.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)]
+	if not rows:
+		return 0
+	if persons is None:
+		persons = persons_of(r.get("author") for r in rows)
+	secret = get_secret()
+	updates, cleared = {}, set()
+	for row in rows:
+		changes = engine.anonymize_mention_fields(row, persons.get(row.get("author")), secret)
+		cleared.update(k for k, v in changes.items() if v is None)
+		updates[row["name"]] = {k: v for k, v in changes.items() if v is not None}
+	bulk_update(
+		"Mention",
+		updates,
+		constants={**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()},
+		raw=["`status` = if(`status` = 'Linked', 'New', `status`)"],
+	)
+	forget_history("Mention", list(updates))
+	return len(updates)
+
+
+def delete_mentions(names: list[str]) -> int:
+	if not names:
+		return 0
+	frappe.db.sql(
+		f"update `tabIdea` set source_mention = NULL where source_mention in ({_placeholders(names)})", names
+	)
+	return delete_rows("Mention", names)
+
+
+def mention_batches(filters: dict | list, fields=None, batch_size: int = BATCH_SIZE):
+	"""Keyset pages of mentions (by name) matching ``filters``; safe while rows change."""
+	last = ""
+	while True:
+		rows = frappe.get_all(
+			"Mention",
+			filters=list_filters(filters) + [["name", ">", last]],
+			fields=fields or MENTION_FIELDS,
+			order_by="name asc",
+			limit_page_length=batch_size,
+		)
+		if not rows:
+			return
+		last = rows[-1].name
+		yield rows
+
+
+def list_filters(filters) -> list:
+	if isinstance(filters, dict):
+		return [[k, *(v if isinstance(v, list | tuple) else ("=", v))] for k, v in filters.items()]
+	return [list(f) for f in filters]
+
+
+def handle_mentions_of(profiles: list[str], action: str, party: tuple[str, str] | None = None) -> int:
+	"""Anonymize or delete all stored mentions of some profiles (and of a party)."""
+	selections = []
+	if profiles:
+		selections.append({"author": ("in", profiles)})
+	if party:
+		selections.append({"party_type": party[0], "party": party[1]})
+	done = 0
+	persons = persons_of(profiles)
+	for filters in selections:
+		for rows in mention_batches(filters):
+			if action == "Delete":
+				done += delete_mentions([r.name for r in rows])
+			else:
+				done += anonymize_mentions(rows, persons)
+	return done
+
+
+def clear_party_on_mentions(party_type: str, party: str) -> int:
+	done = 0
+	for rows in mention_batches({"party_type": party_type, "party": party}, fields=["name"]):
+		names = [r.name for r in rows]
+		bulk_update(
+			"Mention",
+			{n: {} for n in names},
+			constants={"party_type": None, "party": None, "customer": None},
+			raw=["`status` = if(`status` = 'Linked', 'New', `status`)"],
+		)
+		done += len(names)
+	return done
+
+
+# --- profiles ------------------------------------------------------------------------------------
+
+
+def anonymize_profiles(names: list[str]) -> int:
+	"""Anonymize profiles and, first, every mention they wrote (while their names are known)."""
+	rows = frappe.get_all("Social Profile", filters={"name": ("in", names)}, fields=PROFILE_FIELDS)
+	rows = [r for r in rows if not str(r.external_id or "").startswith(ANONYMIZED_ID_PREFIX)]
+	if not rows:
+		return 0
+	names = [r.name for r in rows]
+	persons = {r.name: r for r in rows}
+	for batch in mention_batches({"author": ("in", names)}):
+		anonymize_mentions(batch, persons)
+	secret = get_secret()
+	updates, cleared = {}, set()
+	for row in rows:
+		changes = engine.anonymize_profile_fields(row, secret)
+		cleared.update(k for k, v in changes.items() if v is None)
+		updates[row.name] = {k: v for k, v in changes.items() if v is not None}
+	bulk_update(
+		"Social Profile",
+		updates,
+		constants={**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()},
+	)
+	forget_history("Social Profile", names)
+	return len(names)
+
+
+def delete_profiles(names: list[str]) -> int:
+	"""Delete profiles; their mentions are anonymized, ideas and votes lose the reference."""
+	if not names:
+		return 0
+	anonymize_profiles(names)
+	frappe.db.sql(f"update `tabMention` set author = NULL where author in ({_placeholders(names)})", names)
+	frappe.db.sql(
+		f"update `tabIdea` set submitted_by_profile = NULL where submitted_by_profile in ({_placeholders(names)})",
+		names,
+	)
+	frappe.db.sql(
+		f"update `tabIdea Vote` set voter_profile = NULL where voter_profile in ({_placeholders(names)})",
+		names,
+	)
+	frappe.db.delete("Social Consent Entry", {"social_profile": ("in", names)})
+	return delete_rows("Social Profile", names)
+
+
+# --- ideas and votes -----------------------------------------------------------------------------
+
+
+def recount_votes(ideas) -> None:
+	for idea in set(i for i in ideas if i):
+		if frappe.db.exists("Idea", idea):
+			frappe.get_doc("Idea", idea).update_vote_count()
+
+
+def delete_votes(names: list[str]) -> int:
+	if not names:
+		return 0
+	ideas = frappe.get_all("Idea Vote", filters={"name": ("in", names)}, pluck="idea")
+	delete_rows("Idea Vote", names)
+	recount_votes(ideas)
+	return len(names)
+
+
+def delete_ideas(names: list[str]) -> int:
+	if not names:
+		return 0
+	votes = frappe.get_all("Idea Vote", filters={"idea": ("in", names)}, pluck="name")
+	delete_rows("Idea Vote", votes)
+	frappe.db.sql(
+		f"update `tabIdea` set duplicate_of = NULL where duplicate_of in ({_placeholders(names)})", names
+	)
+	return delete_rows("Idea", names)
+
+
+def anonymize_ideas(names: list[str], person: dict | None = None) -> int:
+	fields = ["name", "title", "description", "status_reason", *engine.IDEA_CLEAR]
+	rows = frappe.get_all("Idea", filters={"name": ("in", names)}, fields=fields)
+	updates, cleared = {}, set()
+	for row in rows:
+		changes = engine.anonymize_idea_fields(row, person)
+		cleared.update(k for k, v in changes.items() if v is None)
+		updates[row.name] = {k: v for k, v in changes.items() if v is not None}
+	bulk_update("Idea", updates, constants={**{f: None for f in cleared}, "modified": now_datetime()})
+	forget_history("Idea", list(updates))
+	return len(updates)

@@ -1,0 +1,107 @@
+"""Suppression keys in the database: erased people are never re-created by later polls.
+
+Keys are the engine's keyed hashes (``social_crm.engine.privacy.suppression``); the secret
+is generated once per site and kept in the hidden Password field of Social CRM Settings.
+"""
+
+import frappe
+
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.handles import normalize_platform
+from social_crm.engine.privacy import suppression as keys
+from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
+from social_crm.engine.records import Post
+
+SETTINGS = "Social CRM Settings"
+SECRET_FIELD = "suppression_secret"
+
+
+def get_secret() -> str:
+	"""The site's suppression secret; generated on first use (install and migrate create it early)."""
+	cached = getattr(frappe.local, "social_crm_suppression_secret", None)
+	if cached:
+		return cached
+	from frappe.utils.password import get_decrypted_password
+
+	secret = get_decrypted_password(SETTINGS, SETTINGS, SECRET_FIELD, raise_exception=False)
+	if not secret:
+		secret = ensure_secret()
+	frappe.local.social_crm_suppression_secret = secret
+	return secret
+
+
+def ensure_secret() -> str:
+	"""Create the secret if the site has none yet. It must never change afterwards."""
+	from frappe.utils.password import get_decrypted_password, set_encrypted_password
+
+	secret = get_decrypted_password(SETTINGS, SETTINGS, SECRET_FIELD, raise_exception=False)
+	if secret:
+		return secret
+	secret = frappe.generate_hash(length=64)
+	set_encrypted_password(SETTINGS, SETTINGS, secret, SECRET_FIELD)
+	frappe.db.set_single_value(SETTINGS, SECRET_FIELD, "*" * 10, update_modified=False)
+	return secret
+
+
+def add_keys(found: dict[str, str], platform: str, erasure_log: str | None = None) -> int:
+	"""Store ``{kind: key}`` pairs (skipping ones already stored). Returns how many were new."""
+	added = 0
+	for kind, key in found.items():
+		if frappe.db.exists("Social Suppression Key", key):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Social Suppression Key",
+				"key": key,
+				"kind": kind,
+				"platform": platform,
+				"erasure_log": erasure_log,
+			}
+		).db_insert()
+		added += 1
+	return added
+
+
+def keys_for_profile(platform: str, external_id: str, handle: str | None = None) -> dict[str, str]:
+	"""Profile (and handle) keys of one author; empty when the ids cannot be keyed."""
+	try:
+		return keys.keys_for_profile(platform, external_id, handle or "", get_secret())
+	except InvalidRecord:
+		return {}
+
+
+def post_key(platform: str, external_id: str) -> str | None:
+	try:
+		return keys.post_key(platform, external_id, get_secret())
+	except InvalidRecord:
+		return None
+
+
+def is_post_suppressed(post: Post) -> bool:
+	"""True when ``post``, its author's id or handle was erased, or the post/author was anonymized.
+
+	Anonymized rows keep ``anon:`` + the same keyed hash as their external id, so an old post
+	polled again is recognised without storing a key for every anonymized row.
+	"""
+	secret = get_secret()
+	try:
+		found = keys.keys_for_post(post, secret)
+	except InvalidRecord:
+		return False
+	if frappe.db.exists("Social Suppression Key", {"name": ("in", list(found.values()))}):
+		return True
+	platform = normalize_platform(post.platform)
+	if frappe.db.exists(
+		"Mention", {"platform": platform, "external_id": ANONYMIZED_ID_PREFIX + found[keys.POST]}
+	):
+		return True
+	return bool(
+		frappe.db.exists(
+			"Social Profile",
+			{
+				"platform": platform,
+				"external_id": ANONYMIZED_ID_PREFIX + found[keys.PROFILE],
+				"anonymized": 1,
+			},
+		)
+	)

@@ -1,0 +1,64 @@
+// Data protection on Social Profile, Customer, Lead and Contact: a consent indicator and
+// "Export Social Data" / "Erase Social Data" for Social CRM Managers and System Managers.
+
+frappe.provide("social_crm.privacy");
+
+social_crm.privacy.setup = function (frm) {
+	if (frm.is_new()) return;
+	social_crm.privacy.show_consent(frm);
+	if (!frappe.user.has_role(["Social CRM Manager", "System Manager"])) return;
+	const group = __("Social Data");
+	frm.add_custom_button(__("Record Consent"), () => {
+		const values = frm.doctype === "Social Profile"
+			? { social_profile: frm.doc.name }
+			: { party_type: frm.doctype, party: frm.doc.name };
+		frappe.new_doc("Social Consent Entry", values);
+	}, group);
+	frm.add_custom_button(__("Export Social Data"), () => {
+		open_url_post("/api/method/social_crm.api.privacy.export_social_data", {
+			doctype: frm.doctype,
+			name: frm.doc.name,
+		});
+	}, group);
+	frm.add_custom_button(__("Erase Social Data"), () => {
+		frappe.confirm(
+			__("Erase all social data of {0}? Mentions and votes are deleted, profiles and ideas anonymized. This cannot be undone.", [frm.doc.name]),
+			() => {
+				frappe.call({
+					method: "social_crm.api.privacy.erase_social_data",
+					args: { doctype: frm.doctype, name: frm.doc.name },
+					freeze: true,
+					freeze_message: __("Erasing social data..."),
+				}).then(() => frm.reload_doc());
+			}
+		);
+	}, group);
+};
+
+social_crm.privacy.show_consent = function (frm) {
+	frappe
+		.call({
+			method: "social_crm.api.privacy.get_consent_overview",
+			args: { doctype: frm.doctype, name: frm.doc.name },
+		})
+		.then((r) => {
+			const data = r.message;
+			if (!data) return;
+			if (data.blocked && data.blocked.length) {
+				frm.dashboard.add_indicator(
+					__("Social consent withdrawn: {0}", [data.blocked.map((p) => __(p)).join(", ")]),
+					"red"
+				);
+			} else if (data.summary) {
+				frm.dashboard.add_indicator(__("Social consent: {0}", [data.summary]), "blue");
+			}
+		});
+};
+
+["Social Profile", "Customer", "Lead", "Contact"].forEach((doctype) => {
+	frappe.ui.form.on(doctype, {
+		refresh(frm) {
+			social_crm.privacy.setup(frm);
+		},
+	});
+});

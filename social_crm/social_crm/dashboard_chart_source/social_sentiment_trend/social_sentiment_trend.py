@@ -1,0 +1,23 @@
+# Copyright (c) 2026, Social CRM Developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.utils.dashboard import cache_source
+
+from social_crm.insight.dashboard import _days_filter, sentiment_trend
+
+
+@frappe.whitelist()
+@cache_source
+def get(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+):
+	return sentiment_trend(_days_filter(filters))

@@ -1,0 +1,42 @@
+// Copyright (c) 2026, Social CRM Developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Sentiment Trend"] = {
+	filters: [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -29),
+			reqd: 1,
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+			reqd: 1,
+		},
+		{
+			fieldname: "period",
+			label: __("Period"),
+			fieldtype: "Select",
+			options: ["Daily", "Weekly", "Monthly"],
+			default: "Daily",
+		},
+		{ fieldname: "listening_rule", label: __("Listening Rule"), fieldtype: "Link", options: "Listening Rule" },
+		{
+			fieldname: "rule_kind",
+			label: __("Rule Kind"),
+			fieldtype: "Select",
+			options: ["", "Brand", "Product", "Competitor", "Person", "Campaign"],
+		},
+		{
+			fieldname: "platform",
+			label: __("Platform"),
+			fieldtype: "Select",
+			options: ["", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook", "Other"],
+		},
+		{ fieldname: "language", label: __("Language"), fieldtype: "Data" },
+	],
+};

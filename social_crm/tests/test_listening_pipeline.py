@@ -1,0 +1,292 @@
+"""Ingest pipeline and enrichment on a real site: dedupe, edits, drops, profiles, errors, language, sentiment."""
+
+from unittest import mock
+
+import frappe
+
+from social_crm.engine.records import Post
+from social_crm.listening import enrichment
+from social_crm.listening.enrichment import enrich_mentions
+from social_crm.listening.pipeline import Ingestor
+from social_crm.tests import SocialCRMTestCase
+
+test_ignore = ["Customer", "Lead", "Contact", "Item", "Competitor", "Campaign", "User"]
+
+
+def post(external_id: str, text: str, author: str = "alice@example.social", **extra) -> Post:
+	return Post.from_dict(
+		{
+			"platform": extra.pop("platform", "Mastodon"),
+			"external_id": external_id,
+			"text": text,
+			"posted_at": extra.pop("posted_at", "2026-11-20T10:00:00Z"),
+			"author": {"handle": author, "display_name": extra.pop("author_name", author.split("@")[0])},
+			**extra,
+		}
+	)
+
+
+def mentions(external_id: str) -> list:
+	return frappe.get_all(
+		"Mention",
+		filters={"platform": "Mastodon", "external_id": external_id},
+		fields=["name", "text", "author", "rule_kind", "language", "sentiment", "enriched_on", "raw_payload"],
+	)
+
+
+class TestIngestPipeline(SocialCRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.get_doc(
+			{
+				"doctype": "Listening Rule",
+				"rule_name": "_lp Zephyrco brand",
+				"kind": "Brand",
+				"terms": "zephyrco\n#zephyrco",
+				"exclusions": "zephyrco jobs",
+			}
+		).insert()
+		frappe.get_doc(
+			{"doctype": "Listening Rule", "rule_name": "_lp Rival", "kind": "Competitor", "terms": "rivalzo"}
+		).insert()
+
+	def test_new_post_is_stored_once_with_profile_and_rule_matches(self):
+		ingestor = Ingestor(origin="Webhook", enrichment="none")
+		results = ingestor.ingest([post("lp-1", "I like zephyrco and rivalzo", author="ann@example.social")])
+		self.assertEqual(results[0].status, "accepted")
+		rows = mentions("lp-1")
+		self.assertEqual(len(rows), 1)
+		self.assertEqual(rows[0].rule_kind, "Brand")
+		matched = frappe.get_all(
+			"Mention Rule Match", filters={"parent": rows[0].name}, pluck="listening_rule", order_by="idx"
+		)
+		self.assertEqual(matched, ["_lp Zephyrco brand", "_lp Rival"])
+		profile = frappe.get_doc("Social Profile", rows[0].author)
+		self.assertEqual(profile.handle, "ann@example.social")
+		self.assertEqual(profile.mention_count, 1)
+		self.assertEqual(str(profile.first_seen), "2026-11-20 10:00:00")
+
+		# a second ingest of the same post, by another Ingestor (another job): duplicate, nothing new
+		again = Ingestor(origin="Poll", enrichment="none").ingest(
+			[post("lp-1", "I like zephyrco and rivalzo", author="ann@example.social")]
+		)
+		self.assertEqual(again[0].status, "duplicate")
+		self.assertEqual(len(mentions("lp-1")), 1)
+		self.assertEqual(frappe.db.get_value("Social Profile", rows[0].author, "mention_count"), 1)
+		self.assertEqual(
+			frappe.db.count("Social Profile", {"platform": "Mastodon", "external_id": "ann@example.social"}),
+			1,
+		)
+
+	def test_edited_post_updates_the_mention(self):
+		ingestor = Ingestor(origin="Webhook", enrichment="none")
+		ingestor.ingest([post("lp-edit", "zephyrco is fine")])
+		name = mentions("lp-edit")[0].name
+		enrich_mentions([name])
+		self.assertTrue(frappe.db.get_value("Mention", name, "enriched_on"))
+
+		results = Ingestor(enrichment="none").ingest([post("lp-edit", "zephyrco is broken, also rivalzo")])
+		self.assertEqual(results[0].status, "updated")
+		rows = mentions("lp-edit")
+		self.assertEqual(len(rows), 1)
+		self.assertEqual(rows[0].name, name)
+		self.assertEqual(rows[0].text, "zephyrco is broken, also rivalzo")
+		self.assertIsNone(rows[0].enriched_on)  # enrichment is redone for the new text
+		self.assertEqual(frappe.db.count("Mention Rule Match", {"parent": name}), 2)
+
+	def test_posts_no_rule_matches_are_dropped_and_counted(self):
+		ingestor = Ingestor(origin="Webhook", enrichment="none")
+		results = ingestor.ingest(
+			[
+				post("lp-drop-1", "nothing about us"),
+				post("lp-drop-2", "zephyrco jobs board is open"),  # excluded by the rule
+				post("lp-keep", "#zephyrco rocks"),
+			]
+		)
+		self.assertEqual([r.status for r in results], ["dropped", "dropped", "accepted"])
+		self.assertEqual(ingestor.stats.counts["dropped"], 2)
+		self.assertEqual(ingestor.stats.counts["accepted"], 1)
+		self.assertFalse(mentions("lp-drop-1") or mentions("lp-drop-2"))
+
+	def test_repeats_within_one_batch_are_stored_once(self):
+		results = Ingestor(enrichment="none").ingest(
+			[post("lp-rep", "zephyrco once"), post("lp-rep", "zephyrco once")]
+		)
+		self.assertEqual([r.status for r in results], ["accepted", "duplicate"])
+		self.assertEqual(len(mentions("lp-rep")), 1)
+
+	def test_parallel_insert_is_reported_as_duplicate_not_stored_twice(self):
+		ingestor = Ingestor(enrichment="none")
+		ingestor.ingest([post("lp-race", "zephyrco race")])
+		# Another worker's row exists, but this worker's existence check saw nothing (it ran first).
+		with mock.patch.object(Ingestor, "_existing_mentions", return_value={}):
+			results = Ingestor(enrichment="none").ingest([post("lp-race", "zephyrco race")])
+		self.assertEqual(results[0].status, "duplicate")
+		self.assertEqual(len(mentions("lp-race")), 1)
+
+	def test_failing_item_is_logged_and_the_rest_of_the_page_kept(self):
+		real = Ingestor._create_profile
+
+		def flaky(self, p, first):
+			if p.author.handle == "broken@example.social":
+				raise frappe.ValidationError("profile store is broken")
+			return real(self, p, first)
+
+		with mock.patch.object(Ingestor, "_create_profile", flaky):
+			results = Ingestor(origin="Webhook", enrichment="none").ingest(
+				[
+					post("lp-fail", "zephyrco one", author="broken@example.social"),
+					post("lp-ok", "zephyrco two", author="fine@example.social"),
+				]
+			)
+		self.assertEqual([r.status for r in results], ["failed", "accepted"])
+		self.assertIn("profile store is broken", results[0].reason)
+		error = frappe.get_last_doc("Social Ingest Error", filters={"external_id": "lp-fail"})
+		self.assertEqual(error.status, "Open")
+		self.assertEqual(error.origin, "Webhook")
+		self.assertIn("profile store is broken", error.traceback)
+		self.assertEqual(frappe.parse_json(error.payload)["external_id"], "lp-fail")
+		self.assertFalse(mentions("lp-fail"))
+		self.assertTrue(mentions("lp-ok"))
+
+	def test_raw_payload_only_with_the_setting(self):
+		raw_post = post("lp-raw-1", "zephyrco raw")
+		raw_post.raw = {"id": "1", "content": "<p>zephyrco raw</p>"}
+		Ingestor(enrichment="none").ingest([raw_post])
+		self.assertIsNone(mentions("lp-raw-1")[0].raw_payload)
+
+		frappe.db.set_single_value("Social CRM Settings", "keep_raw_payloads", 1)
+		frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+		try:
+			raw_post = post("lp-raw-2", "zephyrco raw")
+			raw_post.raw = {"id": "2", "content": "<p>zephyrco raw</p>"}
+			Ingestor(enrichment="none").ingest([raw_post])
+			self.assertEqual(frappe.parse_json(mentions("lp-raw-2")[0].raw_payload)["id"], "2")
+		finally:
+			frappe.db.set_single_value("Social CRM Settings", "keep_raw_payloads", 0)
+			frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+
+	def test_suppressed_posts_are_not_stored(self):
+		try:
+			import social_crm.privacy
+		except ImportError:
+			self.skipTest("privacy module not installed")
+		with mock.patch("social_crm.privacy.is_suppressed", side_effect=lambda p: p.external_id == "lp-sup"):
+			results = Ingestor(enrichment="none").ingest(
+				[post("lp-sup", "zephyrco erased"), post("lp-nosup", "zephyrco kept")]
+			)
+		self.assertEqual([r.status for r in results], ["suppressed", "accepted"])
+		self.assertFalse(mentions("lp-sup"))
+
+	def test_existing_profile_is_updated_not_duplicated(self):
+		Ingestor(enrichment="none").ingest(
+			[post("lp-p1", "zephyrco a", author="carl@example.social", posted_at="2026-11-01T08:00:00Z")]
+		)
+		Ingestor(enrichment="none").ingest(
+			[
+				post(
+					"lp-p2",
+					"zephyrco b",
+					author="carl@example.social",
+					author_name="Carl Renamed",
+					posted_at="2026-11-05T08:00:00Z",
+				)
+			]
+		)
+		filters = {"platform": "Mastodon", "external_id": "carl@example.social"}
+		self.assertEqual(frappe.db.count("Social Profile", filters), 1)
+		# (frappe.get_all drops fields whose name contains "_seen", hence get_value)
+		profiles = [
+			frappe.db.get_value(
+				"Social Profile",
+				filters,
+				["display_name", "first_seen", "last_seen", "mention_count"],
+				as_dict=True,
+			)
+		]
+		self.assertEqual(profiles[0].display_name, "Carl Renamed")
+		self.assertEqual(str(profiles[0].first_seen), "2026-11-01 08:00:00")
+		self.assertEqual(str(profiles[0].last_seen), "2026-11-05 08:00:00")
+		self.assertEqual(profiles[0].mention_count, 2)
+
+
+class TestEnrichment(SocialCRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.get_doc(
+			{
+				"doctype": "Listening Rule",
+				"rule_name": "_le Quillbrand",
+				"kind": "Product",
+				"terms": "quillbrand",
+			}
+		).insert()
+
+	def ingest(self, *posts) -> list[str]:
+		return [r.mention for r in Ingestor(enrichment="none").ingest(list(posts))]
+
+	def test_language_and_sentiment_are_set(self):
+		names = self.ingest(
+			post("le-en", "I absolutely love the new quillbrand phone, it is wonderful and fast"),
+			post("le-de", "Das neue quillbrand Handy ist leider schlecht und langsam, sehr enttäuschend"),
+			post("le-short", "#quillbrand 👍"),
+			post("le-hint", "quillbrand ist super toll", language="de"),
+		)
+		self.assertEqual(enrich_mentions(names), 4)
+		rows = {
+			r.external_id: r
+			for r in frappe.get_all(
+				"Mention",
+				filters={"name": ("in", names)},
+				fields=["external_id", "language", "sentiment", "sentiment_score", "enriched_on"],
+			)
+		}
+		self.assertEqual(rows["le-en"].language, "en")
+		self.assertEqual(rows["le-en"].sentiment, "Positive")
+		self.assertGreater(rows["le-en"].sentiment_score, 0)
+		self.assertEqual(rows["le-de"].language, "de")
+		self.assertEqual(rows["le-de"].sentiment, "Negative")
+		self.assertEqual(rows["le-short"].language, "unknown")  # too short to tell
+		self.assertEqual(rows["le-hint"].language, "de")
+		self.assertEqual(rows["le-hint"].sentiment, "Positive")
+		self.assertTrue(all(r.enriched_on for r in rows.values()))
+		# idempotent: enriched rows are skipped
+		self.assertEqual(enrich_mentions(names), 0)
+
+	def test_unavailable_flair_model_falls_back_to_default(self):
+		names = self.ingest(post("le-flair", "quillbrand is great, I love it"))
+		frappe.db.set_single_value(
+			"Social CRM Settings",
+			{"sentiment_analyzer": "Flair", "flair_model": "/nonexistent/social-crm-model.pt"},
+		)
+		frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+		enrichment._analyzers.clear()
+		enrichment._unavailable_logged.clear()
+		try:
+			errors_before = frappe.db.count("Error Log")
+			enrich_mentions(names)
+			self.assertEqual(frappe.db.get_value("Mention", names[0], "sentiment"), "Positive")
+			# logged once, not once per batch
+			enrichment._analyzers.clear()
+			enrich_mentions(self.ingest(post("le-flair-2", "quillbrand again, I love it")))
+			self.assertEqual(frappe.db.count("Error Log") - errors_before, 1)
+		finally:
+			frappe.db.set_single_value(
+				"Social CRM Settings", {"sentiment_analyzer": "Default", "flair_model": ""}
+			)
+			frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+			enrichment._analyzers.clear()
+
+	def test_no_listening_consent_means_no_analysis(self):
+		try:
+			import social_crm.privacy
+		except ImportError:
+			self.skipTest("privacy module not installed")
+		names = self.ingest(post("le-consent", "quillbrand is terrible", author="private@example.social"))
+		with mock.patch("social_crm.privacy.consent_allows", return_value=False):
+			enrich_mentions(names)
+		row = frappe.db.get_value("Mention", names[0], ["sentiment", "enriched_on"], as_dict=True)
+		self.assertFalse(row.sentiment)
+		self.assertTrue(row.enriched_on)
