@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from _site import connect  # noqa: E402
+from _site import connect
 
 PREFIX = "bench-ret-"
 PLATFORM = "Other"
@@ -136,6 +136,7 @@ def cleanup(frappe) -> None:
 		frappe.db.delete("Social Privacy Log", {"policy": name})
 		frappe.db.delete("Social Retention Policy", name)
 	frappe.db.commit()  # nosemgrep
+
 
 if __name__ == "__main__":
 	main()

@@ -148,7 +148,11 @@ scheduler_events = {
 	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
 	"hourly_long": ["social_crm.insight.alerts.run_alerts"],
 	"daily": ["social_crm.privacy.jobs.refresh_expired_consents"],
-	"daily_long": ["social_crm.privacy.jobs.apply_retention_policies"],
+	"daily_long": [
+		"social_crm.privacy.jobs.apply_retention_policies",
+		# the 12-month revenue window slides: keep customer-value vote weights current
+		"social_crm.ideas.voting.refresh_vote_weights",
+	],
 }
 
 # Data protection

@@ -110,7 +110,7 @@ def store_alert(alert: Alert) -> str | None:
 	doc.mention_count = count_mentions(doc)
 	try:
 		doc.insert(ignore_permissions=True)
-	except frappe.DuplicateEntryError:
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		return None  # another worker stored the same episode first
 	notify_managers(doc)
 	return doc.name

@@ -68,17 +68,15 @@ PROFILE_FIELDS = [
 
 
 def get_thresholds() -> tuple[float, float]:
-	"""(auto_link, review) as 0..1 from Social CRM Settings (Percent fields)."""
-	values = frappe.db.get_value(
-		"Social CRM Settings", None, ["auto_link_threshold", "review_threshold"], as_dict=True
-	)
-	auto_link = flt(values.auto_link_threshold) / 100 if values and values.auto_link_threshold else 0.9
-	review = flt(values.review_threshold) / 100 if values and values.review_threshold else 0.6
+	"""(auto_link, review) as 0..1 from Social CRM Settings (Percent fields; cached doc)."""
+	settings = frappe.get_cached_doc("Social CRM Settings")
+	auto_link = flt(settings.auto_link_threshold) / 100 if settings.auto_link_threshold else 0.9
+	review = flt(settings.review_threshold) / 100 if settings.review_threshold else 0.6
 	return auto_link, min(review, auto_link)
 
 
 def auto_linking_enabled() -> bool:
-	value = frappe.db.get_single_value("Social CRM Settings", "enable_auto_linking")
+	value = frappe.get_cached_doc("Social CRM Settings").get("enable_auto_linking")
 	return value is None or bool(cint(value))
 
 

@@ -97,15 +97,12 @@ def load_parties(refs: Iterable[tuple[str, str]], lead_customers: dict[str, str]
 	contact_customer: dict[str, str] = {}
 	if by_type.get("Contact"):
 		contacts = sorted(by_type["Contact"])
-		for link in frappe.get_all(
-			"Dynamic Link",
-			filters={
-				"parenttype": "Contact",
-				"parent": ("in", contacts),
-				"link_doctype": ("in", ["Customer", "Lead"]),
-			},
-			fields=["parent", "link_doctype", "link_name"],
-			order_by="idx asc",
+		for link in frappe.db.sql(
+			"""select parent, link_doctype, link_name from `tabDynamic Link`
+			where parenttype = 'Contact' and parent in %s and link_doctype in ('Customer', 'Lead')
+			order by idx asc""",
+			(tuple(contacts),),
+			as_dict=True,
 		):
 			if link.link_doctype == "Customer":
 				contact_customer.setdefault(link.parent, link.link_name)
@@ -119,13 +116,17 @@ def load_parties(refs: Iterable[tuple[str, str]], lead_customers: dict[str, str]
 		if not names:
 			continue
 		fields = PARTY_FIELDS[doctype] + (["social_handles"] if has_social_handles(doctype) else [])
-		rows = frappe.get_all(doctype, filters={"name": ("in", names)}, fields=fields)
+		columns = ", ".join(f"`{field}`" for field in fields)
+		rows = frappe.db.sql(
+			f"select {columns} from `tab{doctype}` where name in %s", (tuple(names),), as_dict=True
+		)
 		emails: dict[str, list[str]] = defaultdict(list)
 		if doctype == "Contact":
-			for row in frappe.get_all(
-				"Contact Email",
-				filters={"parenttype": "Contact", "parent": ("in", names)},
-				fields=["parent", "email_id"],
+			for row in frappe.db.sql(
+				"""select parent, email_id from `tabContact Email`
+				where parenttype = 'Contact' and parent in %s order by idx asc""",
+				(tuple(names),),
+				as_dict=True,
 			):
 				emails[row.parent].append(row.email_id)
 		for row in rows:
@@ -279,31 +280,35 @@ def delete_keys(reference_doctype: str, reference_name: str) -> None:
 # -- lookups ------------------------------------------------------------------------------------
 
 
-def _lookup(key_type: str, values: list[str], doctypes: tuple[str, ...], limit: int) -> list[tuple]:
-	values = [value for value in values if value and len(value) <= MAX_KEY_CHARS]
-	if not values:
-		return []
-	return frappe.db.sql(
-		"""select reference_doctype, reference_name, customer from `tabSocial Match Key`
-		where key_type = %(key_type)s and key_value in %(values)s and reference_doctype in %(doctypes)s
-		limit %(limit)s""",
-		{"key_type": key_type, "values": tuple(values), "doctypes": doctypes, "limit": limit},
-	)
-
-
 def find_candidate_refs(keys: LookupKeys) -> tuple[list[tuple[str, str]], dict[str, str]]:
 	"""Parties sharing any lookup key with a profile: indexed equality lookups with row limits.
 
+	One round trip: a UNION ALL of one range scan on (key_type, key_value) per key type, each
+	with its own row limit. Customers are looked up by domain separately so that a company with
+	many Contacts on its domain is never crowded out by them.
 	Returns the (doctype, name) references and Lead -> converted Customer from the rows.
-	Customers are looked up by domain separately so that a company with many Contacts on its
-	domain is never crowded out by them.
 	"""
-	rows: list[tuple] = []
-	rows += _lookup("handle", [f"{p}:{h}" for p, h in keys.handles], PARTY_TYPES, LOOKUP_LIMITS["handle"])
-	rows += _lookup("email", keys.emails, PARTY_TYPES, LOOKUP_LIMITS["email"])
-	rows += _lookup("domain", keys.domains, ("Customer",), LOOKUP_LIMITS["domain"])
-	rows += _lookup("domain", keys.domains, ("Lead", "Contact"), LOOKUP_LIMITS["domain"])
-	rows += _lookup("name", keys.name_keys, PARTY_TYPES, LOOKUP_LIMITS["name"])
+	parts, values = [], {}
+	lookups = (
+		("handle", [f"{p}:{h}" for p, h in keys.handles], PARTY_TYPES),
+		("email", keys.emails, PARTY_TYPES),
+		("domain", keys.domains, ("Customer",)),
+		("domain", keys.domains, ("Lead", "Contact")),
+		("name", keys.name_keys, PARTY_TYPES),
+	)
+	for index, (key_type, wanted, doctypes) in enumerate(lookups):
+		wanted = [value for value in wanted if value and len(value) <= MAX_KEY_CHARS]
+		if not wanted:
+			continue
+		values.update(
+			{f"type{index}": key_type, f"values{index}": tuple(wanted), f"doctypes{index}": doctypes}
+		)
+		parts.append(
+			f"""(select reference_doctype, reference_name, customer from `tabSocial Match Key`
+			where key_type = %(type{index})s and key_value in %(values{index})s
+			and reference_doctype in %(doctypes{index})s limit {int(LOOKUP_LIMITS[key_type])})"""
+		)
+	rows = frappe.db.sql(" union all ".join(parts), values) if parts else ()
 	refs, lead_customers = [], {}
 	seen = set()
 	for doctype, name, customer in rows:
@@ -358,7 +363,7 @@ def backfill_all(batch_size: int = 500, commit: bool = True) -> dict[str, int]:
 			batch = frappe.get_all(
 				doctype,
 				filters={"name": (">", last)},
-				fields=fields + ["anonymized"] if doctype == PROFILE else ["name"],
+				fields=[*fields, "anonymized"] if doctype == PROFILE else ["name"],
 				order_by="name asc",
 				limit=batch_size,
 			)

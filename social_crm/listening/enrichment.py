@@ -77,7 +77,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 			continue
 		skip: set[str] = set()
 		if consent_allows:
-			allowed_by_author: dict[str, bool] = {}
+			allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
 			for row in rows:
 				try:
 					if row.author and row.author not in allowed_by_author:
@@ -112,6 +112,26 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
 		total += len(work)
 	return total
+
+
+def _consent_shortcut(consent_allows, authors: set[str]) -> dict[str, bool]:
+	"""Consent decisions known without asking per author.
+
+	While the site has no consent log entries at all, every profile's state is the default
+	basis (``consent_allows`` documents this for a profile without entries), so one call
+	decides for all authors that are not anonymized. Otherwise each author is asked.
+	"""
+	if not authors or not frappe.db.table_exists("Social Consent Entry"):
+		return {}
+	if frappe.get_all("Social Consent Entry", limit=1, pluck="name"):
+		return {}
+	default = bool(consent_allows("", "Listening"))
+	anonymized = set(
+		frappe.get_all(
+			"Social Profile", filters={"name": ("in", list(authors)), "anonymized": 1}, pluck="name"
+		)
+	)
+	return {author: default and author not in anonymized for author in authors}
 
 
 def _analysis_text(row) -> str:

@@ -2,11 +2,12 @@
 
 Polling, the webhook and file imports all call :class:`Ingestor`. Per page of posts:
 
-1. suppression (``social_crm.privacy.is_suppressed`` when the privacy module provides it);
-2. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
+1. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
    and counted, nothing of it is stored;
-3. existing mentions of the page are looked up in one query by (platform, external id):
+2. existing mentions of the page are looked up in one query by (platform, external id):
    same text = duplicate, changed text or title = edited (the Mention is updated);
+3. suppression of what would be written (the privacy module's check, batched per page):
+   an erased person's or post's record is dropped;
 4. the authors' Social Profiles are created (through the controller, so linking hooks run)
    or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
    handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
@@ -31,6 +32,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
+from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import Post
 
 ACCEPTED = "accepted"
@@ -128,12 +130,85 @@ def load_rule_matcher() -> RuleMatcher:
 
 
 def _suppression_check():
-	"""``social_crm.privacy.is_suppressed(post)`` if the privacy module provides it, else None."""
+	"""A callable ``(posts) -> set of indexes to drop`` from the privacy module, or None without it.
+
+	Prefers a batch API (``social_crm.privacy.suppressed_posts``), then a batched check built
+	on the privacy module's own keys (``batched_suppression``), else ``is_suppressed`` per post.
+	"""
 	try:
 		from social_crm.privacy import is_suppressed
 	except (ImportError, AttributeError):
 		return None
-	return is_suppressed
+	try:
+		from social_crm.privacy import suppressed_posts
+
+		return lambda posts: set(suppressed_posts(posts))
+	except (ImportError, AttributeError):
+		pass
+	try:
+		return batched_suppression()
+	except (ImportError, AttributeError):
+		return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
+
+
+def batched_suppression():
+	"""``is_post_suppressed`` of the privacy module for a page in three queries instead of three per post.
+
+	Same checks, same keys (``social_crm.privacy.suppression``): a stored suppression key of the
+	post, its author's id or handle; an anonymized Mention of the post; an anonymized Social
+	Profile of the author. ``test_listening_pipeline`` keeps it equal to ``is_suppressed``.
+	"""
+	from social_crm.engine.handles import normalize_platform
+	from social_crm.engine.privacy import suppression as engine_keys
+	from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
+	from social_crm.privacy.suppression import get_secret
+
+	def check(posts: list[Post]) -> set[int]:
+		secret = get_secret()
+		found: dict[int, dict[str, str]] = {}
+		for i, post in enumerate(posts):
+			try:
+				found[i] = engine_keys.keys_for_post(post, secret)
+			except InvalidRecord:
+				continue  # ids that cannot be keyed cannot be suppressed (as in is_post_suppressed)
+		if not found:
+			return set()
+		all_keys = {key for keys in found.values() for key in keys.values()}
+		stored = set(
+			frappe.get_all("Social Suppression Key", filters={"name": ("in", list(all_keys))}, pluck="name")
+		)
+		by_platform: dict[str, list[int]] = defaultdict(list)
+		for i in found:
+			by_platform[normalize_platform(posts[i].platform)].append(i)
+		anonymized_posts: set[tuple[str, str]] = set()
+		anonymized_profiles: set[tuple[str, str]] = set()
+		for platform, indexes in by_platform.items():
+			post_ids = [ANONYMIZED_ID_PREFIX + found[i][engine_keys.POST] for i in indexes]
+			for external_id in frappe.get_all(
+				"Mention",
+				filters={"platform": platform, "external_id": ("in", post_ids)},
+				pluck="external_id",
+			):
+				anonymized_posts.add((platform, external_id))
+			profile_ids = [ANONYMIZED_ID_PREFIX + found[i][engine_keys.PROFILE] for i in indexes]
+			for external_id in frappe.get_all(
+				"Social Profile",
+				filters={"platform": platform, "external_id": ("in", profile_ids), "anonymized": 1},
+				pluck="external_id",
+			):
+				anonymized_profiles.add((platform, external_id))
+		out = set()
+		for i, keys in found.items():
+			platform = normalize_platform(posts[i].platform)
+			if (
+				stored.intersection(keys.values())
+				or (platform, ANONYMIZED_ID_PREFIX + keys[engine_keys.POST]) in anonymized_posts
+				or (platform, ANONYMIZED_ID_PREFIX + keys[engine_keys.PROFILE]) in anonymized_profiles
+			):
+				out.add(i)
+		return out
+
+	return check
 
 
 class Ingestor:
@@ -170,9 +245,6 @@ class Ingestor:
 		seen: set[tuple[str, str]] = set()
 		for i, post in enumerate(posts):
 			key = (post.platform, post.external_id)
-			if self.is_suppressed and self._suppressed(post):
-				results[i] = RecordResult(SUPPRESSED, *key, reason="the author or post was erased")
-				continue
 			matches = self.matcher.match(
 				f"{post.title}\n{post.text}" if post.title else post.text,
 				language=post.language_hint or None,
@@ -199,13 +271,16 @@ class Ingestor:
 		if self.log_errors:
 			log_ingest_error(post, reason, source=self.source, origin=self.origin)
 
-	def _suppressed(self, post: Post) -> bool:
+	def _suppressed(self, posts: list[Post]) -> set[int]:
+		"""Indexes of ``posts`` that must not be stored (erased people / posts)."""
+		if not self.is_suppressed or not posts:
+			return set()
 		try:
-			return bool(self.is_suppressed(post))
+			return self.is_suppressed(posts)
 		except Exception:
-			# Never store a post we could not check: log and treat as suppressed.
+			# Never store a post we could not check: log and treat the page as suppressed.
 			frappe.log_error(title="Social CRM: suppression check failed", message=traceback.format_exc())
-			return True
+			return set(range(len(posts)))
 
 	# ------------------------------------------------------------------ storing
 
@@ -221,6 +296,20 @@ class Ingestor:
 				out[i] = RecordResult(DUPLICATE, post.platform, post.external_id, row.name, "already stored")
 			else:
 				edited.append((i, post, matches, row.name))
+
+		# Suppression is checked only for what would be written (duplicates write nothing).
+		pending = [item for item in new] + [item for item in edited]
+		suppressed = self._suppressed([item[1] for item in pending])
+		if suppressed:
+			drop = {pending[k][0] for k in suppressed}
+			for item in pending:
+				if item[0] in drop:
+					post = item[1]
+					out[item[0]] = RecordResult(
+						SUPPRESSED, post.platform, post.external_id, reason="the author or post was erased"
+					)
+			new = [item for item in new if item[0] not in drop]
+			edited = [item for item in edited if item[0] not in drop]
 
 		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
 		failed_profiles = self._upsert_profiles(profile_posts)

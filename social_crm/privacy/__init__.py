@@ -30,4 +30,11 @@ def is_suppressed(post: Post) -> bool:
 	return is_post_suppressed(post)
 
 
-__all__ = ["consent_allows", "is_suppressed"]
+def suppressed_posts(posts: list[Post]) -> set[int]:
+	"""Indexes of the ``posts`` (one page) that :func:`is_suppressed` would drop, in a few queries."""
+	from social_crm.privacy.suppression import suppressed_indexes
+
+	return suppressed_indexes(posts)
+
+
+__all__ = ["consent_allows", "is_suppressed", "suppressed_posts"]

@@ -7,6 +7,7 @@ and hold no personal data beyond the document names they refer to.
 import json
 
 import frappe
+from frappe import _
 from frappe.utils import now_datetime
 
 SCHEDULER = "Scheduler"
@@ -22,9 +23,9 @@ def ensure_privacy_officer() -> None:
 	if user == "Administrator" or set(PRIVACY_ROLES) & set(frappe.get_roles(user)):
 		return
 	frappe.throw(
-		frappe._("Only a Social CRM Manager or System Manager may do this"),
+		_("Only a Social CRM Manager or System Manager may do this"),
 		frappe.PermissionError,
-		title=frappe._("Not Permitted"),
+		title=_("Not Permitted"),
 	)
 
 

@@ -213,6 +213,8 @@ def record_for_profile(party_entry, profile: str) -> None:
 def unlink_profiles(profiles: list[str]) -> int:
 	"""Unlink profiles from their party and keep automatic linking from linking them again."""
 	unlinked = 0
+	from social_crm.party import set_party_on_mentions
+
 	for name in profiles:
 		profile = frappe.get_doc("Social Profile", name)
 		was_linked = bool(profile.party)
@@ -220,7 +222,17 @@ def unlink_profiles(profiles: list[str]) -> int:
 		profile.party = None
 		profile.do_not_auto_link = 1
 		profile.flags.ignore_permissions = True
-		profile.save()
+		try:
+			profile.save()  # through the controller, so the mentions follow and linking hooks see it
+		except frappe.ValidationError:
+			# a withdrawal must never fail on unrelated bad data of the profile: unlink directly
+			frappe.clear_last_message()
+			frappe.db.set_value(
+				"Social Profile",
+				name,
+				{"party_type": None, "party": None, "party_name": None, "customer": None, "do_not_auto_link": 1},
+			)
+			set_party_on_mentions(name, None, None, None)
 		if was_linked:
 			unlinked += 1
 		frappe.db.sql(

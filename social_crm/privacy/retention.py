@@ -18,6 +18,8 @@ from social_crm.privacy import store
 from social_crm.privacy.audit import finish_log, write_log
 
 MIN_BATCH, MAX_BATCH = 100, engine.MAX_BATCH_SIZE
+START_BATCH = 250
+TARGET_SECONDS = 0.5  # per batch (one transaction); batches shrink or grow to stay near it
 
 # Fields a batch reads per target (the run needs more than names only to anonymize).
 BATCH_FIELDS = {("Mention", engine.ANONYMIZE): store.MENTION_FIELDS}
@@ -123,14 +125,14 @@ def batch_size() -> int:
 	return max(MIN_BATCH, min(MAX_BATCH, size))
 
 
-def apply_batch(plan: engine.RetentionPlan, rows: list[dict]) -> int:
-	"""Apply one batch of a plan; returns how many records it handled."""
+def apply_batch(plan: engine.RetentionPlan, rows: list[dict], persons: dict | None = None) -> int:
+	"""Apply one batch of a plan; returns how many records it handled (``persons``: a cache of authors)."""
 	names = [r.name for r in rows]
 	if plan.clear_field:
 		return store.clear_field(plan.doctype, names, plan.clear_field)
 	if plan.action == engine.ANONYMIZE:
 		if plan.doctype == "Mention":
-			return store.anonymize_mentions(rows)
+			return store.anonymize_mentions(rows, persons)
 		if plan.doctype == "Social Profile":
 			return store.anonymize_profiles(names)
 		raise InvalidRecord(f"{plan.doctype} records cannot be anonymized", "action")
@@ -182,8 +184,11 @@ def run_policy(
 		_commit(commit)
 
 	fields = BATCH_FIELDS.get((plan.doctype, plan.action), ["name"])
+	persons: dict = {}  # authors seen in earlier batches of this run
 	last = ""
 	status = "Success"
+	# Start small and adapt: each transaction stays near TARGET_SECONDS however busy the database is.
+	current = min(size, START_BATCH)
 	try:
 		while limit is None or result["count"] < limit:
 			began = time.monotonic()
@@ -192,15 +197,20 @@ def run_policy(
 				filters=[*plan.filters, ("name", ">", last)],
 				fields=fields,
 				order_by="name asc",
-				limit_page_length=size,
+				limit_page_length=current if limit is None else min(current, limit - result["count"]),
 			)
 			if not rows:
 				break
 			last = rows[-1].name
-			result["count"] += apply_batch(plan, rows)
+			result["count"] += apply_batch(plan, rows, persons)
 			result["batches"] += 1
 			_commit(commit)  # each batch is its own transaction
-			result["longest_batch_seconds"] = max(result["longest_batch_seconds"], time.monotonic() - began)
+			elapsed = time.monotonic() - began
+			result["longest_batch_seconds"] = max(result["longest_batch_seconds"], elapsed)
+			if elapsed > TARGET_SECONDS:
+				current = max(MIN_BATCH if size >= MIN_BATCH else size, current // 2)
+			elif elapsed < TARGET_SECONDS / 2:
+				current = min(size, current * 2)
 	except Exception:
 		status = "Failed"
 		if commit:

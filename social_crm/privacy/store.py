@@ -15,6 +15,8 @@ from social_crm.privacy.suppression import get_secret
 
 BATCH_SIZE = 1000
 
+# What anonymizing a Mention reads; the other fields the engine clears are only set to NULL,
+# so their (possibly large) values are never fetched.
 MENTION_FIELDS = [
 	"name",
 	"platform",
@@ -26,12 +28,8 @@ MENTION_FIELDS = [
 	"text",
 	"title",
 	"posted_at",
-	"party_type",
-	"party",
-	"customer",
-	"in_reply_to",
-	"raw_payload",
 ]
+MENTION_CLEAR_ONLY = {f: None for f in engine.MENTION_CLEAR if f not in MENTION_FIELDS}
 PROFILE_FIELDS = [
 	"name",
 	"platform",
@@ -70,28 +68,35 @@ def _placeholders(values: list) -> str:
 def bulk_update(
 	doctype: str, updates: dict[str, dict], constants: dict | None = None, raw: list[str] | None = None
 ):
-	"""UPDATE one batch: per-row values via CASE, the same value for all via ``constants``."""
+	"""UPDATE one batch: per-row values joined in from a derived table (one statement, PK lookups),
+	the same value for all rows via ``constants``, SQL expressions via ``raw``."""
 	names = list(updates)
 	if not names:
 		return
 	constants = constants or {}
 	fields = sorted({f for row in updates.values() for f in row} - set(constants))
-	parts, params = [], []
-	for fieldname in fields:
-		cases = []
-		for name in names:
-			if fieldname in updates[name]:
-				cases.append("when %s then %s")
-				params += [name, updates[name][fieldname]]
-		parts.append(f"`{fieldname}` = case `name` {' '.join(cases)} else `{fieldname}` end")
+	parts = [f"t.`{f}` = if(v.`has_{f}`, v.`{f}`, t.`{f}`)" for f in fields]
+	params: list = []
 	for fieldname, value in constants.items():
-		parts.append(f"`{fieldname}` = %s")
+		parts.append(f"t.`{fieldname}` = %s")
 		params.append(value)
-	parts += raw or []
-	frappe.db.sql(
-		f"update `tab{doctype}` set {', '.join(parts)} where `name` in ({_placeholders(names)})",
-		params + names,
-	)
+	parts += [part.replace("`status`", "t.`status`") for part in raw or []]
+	if fields:
+		columns = ", ".join(["%s as `name`"] + [f"%s as `{f}`, %s as `has_{f}`" for f in fields])
+		row_sql = ", ".join(["%s"] * (1 + 2 * len(fields)))
+		selects, values = [], []
+		for i, name in enumerate(names):
+			selects.append(f"select {columns}" if i == 0 else f"select {row_sql}")
+			values.append(name)
+			for f in fields:
+				values += [updates[name].get(f), 1 if f in updates[name] else 0]
+		join = f"join ({' union all '.join(selects)}) v on v.`name` = t.`name`"
+		frappe.db.sql(f"update `tab{doctype}` t {join} set {', '.join(parts)}", values + params)
+	else:
+		frappe.db.sql(
+			f"update `tab{doctype}` t set {', '.join(parts)} where t.`name` in ({_placeholders(names)})",
+			params + names,
+		)
 
 
 def forget_history(doctype: str, names: list[str], comments: bool = True):
@@ -128,27 +133,35 @@ def clear_field(doctype: str, names: list[str], fieldname: str) -> int:
 # --- mentions ------------------------------------------------------------------------------------
 
 
-def persons_of(profile_names) -> dict[str, dict]:
-	names = [n for n in set(profile_names) if n]
-	if not names:
-		return {}
-	rows = frappe.get_all("Social Profile", filters={"name": ("in", names)}, fields=PERSON_FIELDS)
-	return {row.name: row for row in rows}
+def persons_of(profile_names, cache: dict | None = None) -> dict[str, engine.Person]:
+	"""The engine Person (names, handles, emails, URLs) of each profile; ``cache`` spans batches."""
+	cache = {} if cache is None else cache
+	if len(cache) > 50_000:
+		cache.clear()  # bounded memory on runs over very many authors
+	missing = [n for n in set(profile_names) if n and n not in cache]
+	if missing:
+		for row in frappe.get_all("Social Profile", filters={"name": ("in", missing)}, fields=PERSON_FIELDS):
+			cache[row.name] = engine.Person.from_profile(row)
+	return cache
 
 
-def anonymize_mentions(rows: list[dict], persons: dict[str, dict] | None = None) -> int:
-	"""Anonymize Mention rows (dicts with MENTION_FIELDS) with the engine's field map."""
+def anonymize_mentions(rows: list[dict], persons: dict | None = None) -> int:
+	"""Anonymize Mention rows (dicts with MENTION_FIELDS) with the engine's field map.
+
+	``persons`` maps author names to engine Persons or profile dicts; missing authors are read.
+	"""
 	rows = [r for r in rows if not str(r.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)]
 	if not rows:
 		return 0
-	if persons is None:
-		persons = persons_of(r.get("author") for r in rows)
+	persons = persons_of((r.get("author") for r in rows), persons)
 	secret = get_secret()
-	updates, cleared = {}, set()
+	updates, cleared = {}, set(MENTION_CLEAR_ONLY)
 	for row in rows:
-		changes = engine.anonymize_mention_fields(row, persons.get(row.get("author")), secret)
+		record = {**MENTION_CLEAR_ONLY, **row}
+		changes = engine.anonymize_mention_fields(record, persons.get(row.get("author")), secret)
 		cleared.update(k for k, v in changes.items() if v is None)
-		updates[row["name"]] = {k: v for k, v in changes.items() if v is not None}
+		# only values that change: fewer columns and index entries to write
+		updates[row["name"]] = {k: v for k, v in changes.items() if v is not None and v != row.get(k)}
 	bulk_update(
 		"Mention",
 		updates,
@@ -174,7 +187,7 @@ def mention_batches(filters: dict | list, fields=None, batch_size: int = BATCH_S
 	while True:
 		rows = frappe.get_all(
 			"Mention",
-			filters=list_filters(filters) + [["name", ">", last]],
+			filters=[*list_filters(filters), ["name", ">", last]],
 			fields=fields or MENTION_FIELDS,
 			order_by="name asc",
 			limit_page_length=batch_size,
@@ -233,7 +246,7 @@ def anonymize_profiles(names: list[str]) -> int:
 	if not rows:
 		return 0
 	names = [r.name for r in rows]
-	persons = {r.name: r for r in rows}
+	persons = {r.name: engine.Person.from_profile(r) for r in rows}
 	for batch in mention_batches({"author": ("in", names)}):
 		anonymize_mentions(batch, persons)
 	secret = get_secret()

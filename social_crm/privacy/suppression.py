@@ -83,25 +83,46 @@ def is_post_suppressed(post: Post) -> bool:
 	Anonymized rows keep ``anon:`` + the same keyed hash as their external id, so an old post
 	polled again is recognised without storing a key for every anonymized row.
 	"""
+	return 0 in suppressed_indexes([post])
+
+
+def suppressed_indexes(posts: list[Post]) -> set[int]:
+	"""Indexes of the posts of a page that must not be stored (three queries per platform)."""
 	secret = get_secret()
-	try:
-		found = keys.keys_for_post(post, secret)
-	except InvalidRecord:
-		return False
-	if frappe.db.exists("Social Suppression Key", {"name": ("in", list(found.values()))}):
-		return True
-	platform = normalize_platform(post.platform)
-	if frappe.db.exists(
-		"Mention", {"platform": platform, "external_id": ANONYMIZED_ID_PREFIX + found[keys.POST]}
-	):
-		return True
-	return bool(
-		frappe.db.exists(
+	found: dict[int, dict[str, str]] = {}
+	for i, post in enumerate(posts):
+		try:
+			found[i] = keys.keys_for_post(post, secret)
+		except InvalidRecord:
+			continue  # ids that cannot be keyed were never stored, so cannot be suppressed
+	if not found:
+		return set()
+	all_keys = list({key for kinds in found.values() for key in kinds.values()})
+	stored = set(frappe.get_all("Social Suppression Key", filters={"name": ("in", all_keys)}, pluck="name"))
+	by_platform: dict[str, list[int]] = {}
+	for i in found:
+		by_platform.setdefault(normalize_platform(posts[i].platform), []).append(i)
+	anonymized: set[tuple[str, str]] = set()
+	for platform, indexes in by_platform.items():
+		post_ids = [ANONYMIZED_ID_PREFIX + found[i][keys.POST] for i in indexes]
+		profile_ids = [ANONYMIZED_ID_PREFIX + found[i][keys.PROFILE] for i in indexes]
+		for external_id in frappe.get_all(
+			"Mention", filters={"platform": platform, "external_id": ("in", post_ids)}, pluck="external_id"
+		):
+			anonymized.add((platform, external_id))
+		for external_id in frappe.get_all(
 			"Social Profile",
-			{
-				"platform": platform,
-				"external_id": ANONYMIZED_ID_PREFIX + found[keys.PROFILE],
-				"anonymized": 1,
-			},
-		)
-	)
+			filters={"platform": platform, "external_id": ("in", profile_ids), "anonymized": 1},
+			pluck="external_id",
+		):
+			anonymized.add((platform, external_id))
+	out = set()
+	for i, kinds in found.items():
+		platform = normalize_platform(posts[i].platform)
+		if (
+			stored.intersection(kinds.values())
+			or (platform, ANONYMIZED_ID_PREFIX + kinds[keys.POST]) in anonymized
+			or (platform, ANONYMIZED_ID_PREFIX + kinds[keys.PROFILE]) in anonymized
+		):
+			out.add(i)
+	return out

@@ -510,6 +510,9 @@ class TestIdeasDesk(SocialCRMTestCase):
 			set_settings(weight_votes_by_customer_value=0)
 		ranked = [i.name for i in portal.list_ideas(query="Ranking:")["ideas"]]
 		self.assertEqual(ranked, [crowd.name, big.name])  # plain votes: the crowd wins
+		# with weighting off, the daily refresh sets every weight back to 1
+		self.assertGreaterEqual(voting.refresh_vote_weights(), 1)
+		self.assertEqual(frappe.db.get_value("Idea", big.name, "weighted_votes"), 1)
 
 	def test_create_idea_from_mention(self):
 		profile = make_profile("ideas-mention-author", party_type="Customer", party=self.customer)

@@ -1,6 +1,7 @@
 """Create Lead from a Mention / Social Profile, Lead -> Customer, Contact from Lead, rename and merge."""
 
 import frappe
+
 from erpnext.crm.doctype.lead.lead import make_customer as erpnext_make_customer
 
 from social_crm.api import linking as api

@@ -169,15 +169,50 @@ class TestIngestPipeline(SocialCRMTestCase):
 
 	def test_suppressed_posts_are_not_stored(self):
 		try:
+			from social_crm.privacy.suppression import add_keys, keys_for_profile, post_key
+		except ImportError:
+			self.skipTest("privacy module not installed")
+		from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
+
+		add_keys(keys_for_profile("Mastodon", "erased@example.social", "erased@example.social"), "Mastodon")
+		add_keys({"post": post_key("Mastodon", "lp-sup-post")}, "Mastodon")
+		anonymized = post("lp-sup-anon", "zephyrco anonymized before", author="someone@example.social")
+		Ingestor(enrichment="none").ingest([anonymized])
+		frappe.db.set_value(
+			"Mention",
+			{"platform": "Mastodon", "external_id": "lp-sup-anon"},
+			"external_id",
+			ANONYMIZED_ID_PREFIX + post_key("Mastodon", "lp-sup-anon"),
+		)
+		posts = [
+			post("lp-sup-author", "zephyrco by an erased person", author="erased@example.social"),
+			post("lp-sup-post", "zephyrco, an erased post"),
+			post("lp-sup-anon", "zephyrco anonymized before", author="someone@example.social"),
+			post("lp-nosup", "zephyrco kept"),
+		]
+		results = Ingestor(enrichment="none").ingest(posts)
+		self.assertEqual([r.status for r in results], ["suppressed", "suppressed", "suppressed", "accepted"])
+		self.assertFalse(mentions("lp-sup-author") or mentions("lp-sup-post") or mentions("lp-sup-anon"))
+
+		# the batched check answers exactly what the privacy module's per-post check answers
+		from social_crm.listening.pipeline import batched_suppression
+		from social_crm.privacy import is_suppressed
+
+		self.assertEqual(batched_suppression()(posts), {i for i, p in enumerate(posts) if is_suppressed(p)})
+
+	def test_per_post_suppression_check_is_the_fallback(self):
+		try:
 			import social_crm.privacy
 		except ImportError:
 			self.skipTest("privacy module not installed")
-		with mock.patch("social_crm.privacy.is_suppressed", side_effect=lambda p: p.external_id == "lp-sup"):
+		with (
+			mock.patch("social_crm.listening.pipeline.batched_suppression", side_effect=ImportError),
+			mock.patch("social_crm.privacy.is_suppressed", side_effect=lambda p: p.external_id == "lp-fb-1"),
+		):
 			results = Ingestor(enrichment="none").ingest(
-				[post("lp-sup", "zephyrco erased"), post("lp-nosup", "zephyrco kept")]
+				[post("lp-fb-1", "zephyrco erased"), post("lp-fb-2", "zephyrco kept")]
 			)
 		self.assertEqual([r.status for r in results], ["suppressed", "accepted"])
-		self.assertFalse(mentions("lp-sup"))
 
 	def test_existing_profile_is_updated_not_duplicated(self):
 		Ingestor(enrichment="none").ingest(

@@ -251,6 +251,14 @@ class TestErasure(SocialCRMTestCase):
 			from social_crm.listening.pipeline import SUPPRESSED, Ingestor
 		except ImportError:
 			return
+		frappe.get_doc(
+			{
+				"doctype": "Listening Rule",
+				"rule_name": "_Test erasure rule",
+				"kind": "Brand",
+				"terms": "again",
+			}
+		).insert(ignore_permissions=True)
 		results = Ingestor(origin="Import", enrichment="none", log_errors=False).ingest([post])
 		self.assertEqual(results[0].status, SUPPRESSED)
 		self.assertFalse(frappe.db.exists("Mention", {"platform": "Mastodon", "external_id": "era-m1"}))

@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..errors import InvalidRecord
@@ -190,8 +190,11 @@ def fold(text: str) -> str:
 	return _fold_with_map(text)[0]
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
+def _fold_with_map(text: str) -> tuple[str, list[int] | range]:
 	"""Fold ``text`` and return, for each folded character, the index of its source character."""
+	if text.isascii():
+		# no accents to strip and casefold() is lower() for ASCII: one C call instead of a loop
+		return text.lower(), range(len(text))
 	out: list[str] = []
 	index: list[int] = []
 	for i, ch in enumerate(text):

@@ -42,7 +42,16 @@ social_crm.render_social_summary = function (frm) {
 					height: 160,
 					barOptions: { stacked: 1 },
 					colors: ["#28a745", "#98a2b3", "#e24c4c"],
-					data: { labels: data.trend.labels, datasets: data.trend.datasets },
+					data: {
+						// ISO week starts shown short ("16 Nov") so all twelve fit
+						labels: data.trend.labels.map((label) =>
+							new Date(label + "T00:00:00").toLocaleDateString(frappe.boot.lang || "en", {
+								day: "numeric",
+								month: "short",
+							})
+						),
+						datasets: data.trend.datasets,
+					},
 				});
 			}
 		});

@@ -139,6 +139,13 @@ class TestSocialConsentEntry(SocialCRMTestCase):
 		self.assertTrue(linking_jobs.match_profile(profile.name).startswith("skipped"))
 		self.assertFalse(frappe.db.get_value("Social Profile", profile.name, "party"))
 
+	def test_withdrawal_unlinks_even_a_profile_that_fails_validation(self):
+		profile = make_profile("ce-broken", party_type="Customer", party=self.customer).name
+		frappe.db.set_value("Social Profile", profile, "followers", -5)  # legacy bad data
+		record(purpose="Linking", status="Withdrawn", social_profile=profile)
+		self.assertFalse(frappe.db.get_value("Social Profile", profile, "party"))
+		self.assertEqual(frappe.db.get_value("Social Profile", profile, "do_not_auto_link"), 1)
+
 	def test_party_level_linking_withdrawal_unlinks_all_profiles(self):
 		customer = make_customer("_Test Consent Party Customer").name
 		profiles = [

@@ -35,3 +35,8 @@ class TestSocialSuppressionKey(SocialCRMTestCase):
 		self.assertTrue(is_suppressed(by_handle))
 		self.assertFalse(is_suppressed(Post("Mastodon", "sk-post3", Author("x9"), "hi", now_datetime())))
 		self.assertFalse(keys_for_profile("Nowhere", "1"))  # unknown platform: nothing to key
+		# the batched check used by ingest agrees with the single one
+		from social_crm.privacy import suppressed_posts
+
+		page = [post, Post("Mastodon", "sk-post3", Author("x9"), "hi", now_datetime()), by_handle]
+		self.assertEqual(suppressed_posts(page), {0, 2})
