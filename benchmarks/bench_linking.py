@@ -58,7 +58,23 @@ LAST = [
 TARGET_BLOCKS = 60  # profiles target parties of these blocks (present at both scales)
 
 
+# Parties beyond the first 1,000 get names from other lists: they have namesakes among themselves, but do not
+# add namesakes to the profiles measured, so both scales score the same candidates (the table size is what
+# changes). Namesakes themselves are capped by the per-key row limit (LOOKUP_LIMITS["name"]).
+FILL_FIRST = [
+	"Adele", "Bruno", "Cora", "Dirk", "Elif", "Frida", "Gustav", "Helga", "Ilse", "Jannik", "Kemal", "Lotte",
+	"Mats", "Nele", "Oskar", "Pia", "Ralf", "Sanne", "Till", "Uwe", "Vivien", "Wanda", "Yannick", "Zeynep",
+]  # fmt: skip
+FILL_LAST = [f"{stem}{suffix}" for stem in (
+	"Albrecht", "Bauer", "Dietrich", "Engel", "Frank", "Graf", "Hahn", "Jung", "Kaiser", "Lang", "Lorenz",
+	"Maier", "Otto", "Peters", "Roth", "Sauer", "Thomas", "Vogel", "Walter", "Ziegler",
+) for suffix in ("", "s", "sen", "hardt", "mayr", "reuter", "brink", "lechner", "auer", "huber")]  # fmt: skip
+TARGET_POOL = 334  # blocks present at both scales (1,000 parties)
+
+
 def person(i: int) -> tuple[str, str]:
+	if i >= TARGET_POOL * 7 + 3:
+		return FILL_FIRST[i % len(FILL_FIRST)], FILL_LAST[(i // len(FILL_FIRST)) % len(FILL_LAST)]
 	return FIRST[i % len(FIRST)], LAST[(i // len(FIRST)) % len(LAST)]
 
 
@@ -85,12 +101,12 @@ def block_rows(start: int, stop: int):
 		customer = f"{PREFIX}cust-{i}"
 		company = f"Bench Co {i} GmbH"
 		domain = f"bench-co{i}.example"
-		first, last = person(i)
+		first, last = person(i if i < TARGET_POOL else TARGET_POOL * 7 + 3 + i)
 		contact = f"{PREFIX}cont-{i}"
 		email = f"{ascii_(first)}.{ascii_(last)}.{i}@{domain}"
 		handle = f"reddit:{ascii_(first)}{ascii_(last)}{i}"
 		lead = f"{PREFIX}lead-{i}"
-		lfirst, llast = person(i * 7 + 3)
+		lfirst, llast = person(i * 7 + 3 if i < TARGET_POOL else TARGET_POOL * 7 + 3 + i)
 		lemail = f"{ascii_(lfirst)}.{ascii_(llast)}.{i}@lead{i}.example"
 		customers.append((*std(customer), company, "Company", group, territory, f"https://www.{domain}"))
 		contacts.append((*std(contact), first, last, f"{first} {last}", email, handle))
@@ -166,7 +182,7 @@ def make_profiles() -> list[str]:
 	return [row[0] for row in rows]
 
 
-def time_jobs(profiles: list[str], rounds: int = 5) -> tuple[list[float], dict]:
+def time_jobs(profiles: list[str], rounds: int = 7) -> tuple[list[float], dict]:
 	import frappe
 
 	from social_crm.linking.jobs import _match_profile

@@ -23,6 +23,7 @@ const step = (text) => console.log(`- ${text}`);
 
 async function shot(page, name) {
 	const file = path.join(ARTIFACTS, `ideas-${name}.png`);
+	await page.bringToFront(); // background tabs do not paint, so they cannot be captured
 	await page.screenshot({ path: file, fullPage: true });
 	step(`screenshot ${path.relative(process.cwd(), file)}`);
 }
@@ -83,6 +84,7 @@ async function main() {
 		await page.locator("#idea-submit-anyway").waitFor({ state: "visible" });
 		await Promise.all([page.waitForURL(/\/ideas\/IDEA-/), page.click("#idea-submit-anyway")]);
 		assert.equal((await page.locator("h1.idea-title").innerText()).trim(), NEW_TITLE);
+		assert.match(await page.locator("#ideas-message").innerText(), /submitted/i);
 		const newIdea = new URL(page.url()).pathname.split("/").pop();
 		step(`submitted as ${newIdea}`);
 		await shot(page, "3-submitted");
@@ -95,6 +97,7 @@ async function main() {
 		const stale = await context.newPage();
 		stale.on("pageerror", (error) => errors.push(String(error)));
 		await stale.goto(`${BASE}/ideas`);
+		await page.bringToFront();
 		await box.locator(".idea-vote-button").click();
 		await box.locator(".idea-vote-message.ok").waitFor();
 		assert.equal(await voteCount(box), before + 1, "the vote is counted");
@@ -109,6 +112,7 @@ async function main() {
 		await refusal.waitFor();
 		assert.match(await refusal.innerText(), /already voted/i);
 		await shot(stale, "5-second-vote-refused");
+		await page.bringToFront();
 		await page.reload();
 		assert.equal(await voteCount(box), before + 1, "still one vote after the refused second vote");
 

@@ -1,8 +1,10 @@
 """Similar-idea suggestions from a cached engine SimilarityIndex over open public ideas.
 
-The index is built from the ideas that still take votes and are shown on the portal
-(so a suggestion never reveals a hidden idea), pickled into the site cache, and
-dropped whenever an Idea is inserted, changed or deleted (``invalidate``).
+The index is built from the newest 5,000 ideas that still take votes and are shown on
+the portal (so a suggestion never reveals a hidden idea). Any change to an Idea starts a
+new index version (``invalidate``, a doc event); the first lookup of a version builds the
+index and pickles it into Redis for the other workers, and every worker process keeps
+the current version in memory, so a lookup normally costs no build and no unpickling.
 """
 
 import frappe
@@ -11,8 +13,13 @@ from social_crm.engine.ideas.ranking import VOTING_STATUSES
 from social_crm.engine.ideas.similarity import SimilarityIndex
 
 CACHE_KEY = "social_crm:ideas:similarity_index"
-MAX_INDEXED = 20_000  # newest open ideas; older ones are rarely duplicated word for word
+VERSION_KEY = "social_crm:ideas:similarity_version"
+INDEX_TTL = 24 * 60 * 60
+MAX_INDEXED = 5_000  # newest open ideas; keeps the index small enough to build in about a second
 DEFAULT_LIMIT = 5
+
+# per worker process: site -> (version, index); a lookup then costs no unpickling
+_process_cache: dict[str, tuple[str, SimilarityIndex]] = {}
 
 
 def build_index() -> SimilarityIndex:
@@ -29,12 +36,49 @@ def build_index() -> SimilarityIndex:
 
 
 def get_index() -> SimilarityIndex:
-	return frappe.cache.get_value(CACHE_KEY, generator=build_index)
+	"""The current index: from this process, else from Redis (built once per change for all workers)."""
+	version = frappe.cache.get_value(VERSION_KEY)
+	if not version:
+		version = frappe.generate_hash(length=12)
+		frappe.cache.set_value(VERSION_KEY, version)
+	cached = _process_cache.get(frappe.local.site)
+	if cached and cached[0] == version:
+		return cached[1]
+	key = f"{CACHE_KEY}:{version}"
+	index = frappe.cache.get_value(key)
+	if index is None:
+		index = build_index()
+		frappe.cache.set_value(key, index, expires_in_sec=INDEX_TTL)
+	_process_cache[frappe.local.site] = (version, index)
+	return index
 
 
 def invalidate(doc=None, method=None) -> None:
-	"""Doc event on Idea: the next suggestion rebuilds the index."""
-	frappe.cache.delete_value(CACHE_KEY)
+	"""Doc event on Idea: a new index version, now and again after the commit.
+
+	The second bump matters: a worker that rebuilt between this change and its commit
+	would otherwise keep an index without it.
+	"""
+	_bump_version()
+	if doc is not None:
+		frappe.db.after_commit.add(_bump_version)
+		frappe.enqueue(
+			"social_crm.ideas.similar.warm_index",
+			queue="short",
+			timeout=300,
+			job_id="social_crm:ideas:similarity_warm",
+			deduplicate=True,
+			enqueue_after_commit=True,
+		)
+
+
+def _bump_version() -> None:
+	frappe.cache.set_value(VERSION_KEY, frappe.generate_hash(length=12))
+
+
+def warm_index() -> None:
+	"""Background job after an Idea change: build the new version so no visitor waits for it."""
+	get_index()
 
 
 def suggest(title: str, description: str = "", limit: int = DEFAULT_LIMIT, exclude=()) -> list[dict]:

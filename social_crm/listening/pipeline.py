@@ -6,8 +6,8 @@ Polling, the webhook and file imports all call :class:`Ingestor`. Per page of po
    and counted, nothing of it is stored;
 2. existing mentions of the page are looked up in one query by (platform, external id):
    same text = duplicate, changed text or title = edited (the Mention is updated);
-3. suppression of what would be written (the privacy module's check, batched per page):
-   an erased person's or post's record is dropped;
+3. suppression of what would be written (the privacy module's check, per page): an erased
+   person's or post's record is dropped;
 4. the authors' Social Profiles are created (through the controller, so linking hooks run)
    or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
    handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
@@ -32,7 +32,6 @@ import frappe
 from frappe.utils import now_datetime
 
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
-from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import Post
 
 ACCEPTED = "accepted"
@@ -132,83 +131,19 @@ def load_rule_matcher() -> RuleMatcher:
 def _suppression_check():
 	"""A callable ``(posts) -> set of indexes to drop`` from the privacy module, or None without it.
 
-	Prefers a batch API (``social_crm.privacy.suppressed_posts``), then a batched check built
-	on the privacy module's own keys (``batched_suppression``), else ``is_suppressed`` per post.
+	Uses the page-wise ``social_crm.privacy.suppressed_posts`` when the privacy module has it,
+	else ``social_crm.privacy.is_suppressed`` per post.
 	"""
 	try:
-		from social_crm.privacy import is_suppressed
+		import social_crm.privacy as privacy
+
+		is_suppressed = privacy.is_suppressed
 	except (ImportError, AttributeError):
 		return None
-	try:
-		from social_crm.privacy import suppressed_posts
-
-		return lambda posts: set(suppressed_posts(posts))
-	except (ImportError, AttributeError):
-		pass
-	try:
-		return batched_suppression()
-	except (ImportError, AttributeError):
-		return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
-
-
-def batched_suppression():
-	"""``is_post_suppressed`` of the privacy module for a page in three queries instead of three per post.
-
-	Same checks, same keys (``social_crm.privacy.suppression``): a stored suppression key of the
-	post, its author's id or handle; an anonymized Mention of the post; an anonymized Social
-	Profile of the author. ``test_listening_pipeline`` keeps it equal to ``is_suppressed``.
-	"""
-	from social_crm.engine.handles import normalize_platform
-	from social_crm.engine.privacy import suppression as engine_keys
-	from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
-	from social_crm.privacy.suppression import get_secret
-
-	def check(posts: list[Post]) -> set[int]:
-		secret = get_secret()
-		found: dict[int, dict[str, str]] = {}
-		for i, post in enumerate(posts):
-			try:
-				found[i] = engine_keys.keys_for_post(post, secret)
-			except InvalidRecord:
-				continue  # ids that cannot be keyed cannot be suppressed (as in is_post_suppressed)
-		if not found:
-			return set()
-		all_keys = {key for keys in found.values() for key in keys.values()}
-		stored = set(
-			frappe.get_all("Social Suppression Key", filters={"name": ("in", list(all_keys))}, pluck="name")
-		)
-		by_platform: dict[str, list[int]] = defaultdict(list)
-		for i in found:
-			by_platform[normalize_platform(posts[i].platform)].append(i)
-		anonymized_posts: set[tuple[str, str]] = set()
-		anonymized_profiles: set[tuple[str, str]] = set()
-		for platform, indexes in by_platform.items():
-			post_ids = [ANONYMIZED_ID_PREFIX + found[i][engine_keys.POST] for i in indexes]
-			for external_id in frappe.get_all(
-				"Mention",
-				filters={"platform": platform, "external_id": ("in", post_ids)},
-				pluck="external_id",
-			):
-				anonymized_posts.add((platform, external_id))
-			profile_ids = [ANONYMIZED_ID_PREFIX + found[i][engine_keys.PROFILE] for i in indexes]
-			for external_id in frappe.get_all(
-				"Social Profile",
-				filters={"platform": platform, "external_id": ("in", profile_ids), "anonymized": 1},
-				pluck="external_id",
-			):
-				anonymized_profiles.add((platform, external_id))
-		out = set()
-		for i, keys in found.items():
-			platform = normalize_platform(posts[i].platform)
-			if (
-				stored.intersection(keys.values())
-				or (platform, ANONYMIZED_ID_PREFIX + keys[engine_keys.POST]) in anonymized_posts
-				or (platform, ANONYMIZED_ID_PREFIX + keys[engine_keys.PROFILE]) in anonymized_profiles
-			):
-				out.add(i)
-		return out
-
-	return check
+	batch = getattr(privacy, "suppressed_posts", None)
+	if callable(batch):
+		return lambda posts: set(batch(posts))
+	return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
 
 
 class Ingestor:
@@ -235,6 +170,8 @@ class Ingestor:
 		self.is_suppressed = _suppression_check()
 		self.profiles: dict[tuple[str, str], _Profile] = {}
 		self.stats = IngestStats()
+		self._touched: dict[str, dict] = {}  # profile -> fields to refresh, flushed per page
+		self._added: dict[str, int] = {}  # profile -> mentions added in this page
 
 	# ------------------------------------------------------------------ entry point
 
@@ -286,6 +223,7 @@ class Ingestor:
 
 	def _store(self, candidates: list[tuple[int, Post, list]]) -> dict[int, RecordResult]:
 		out: dict[int, RecordResult] = {}
+		self._touched, self._added = {}, {}  # nothing left over from a page that failed
 		existing = self._existing_mentions([post for _, post, _ in candidates])
 		new, edited = [], []
 		for i, post, matches in candidates:
@@ -329,6 +267,8 @@ class Ingestor:
 			out[i] = self._update_mention(name, post, matches)
 			if out[i].status == UPDATED:
 				to_enrich.append(name)
+		self._flush_profiles(self._added)
+		self._added = {}
 		if to_enrich:
 			self._enrich(to_enrich)
 		return out
@@ -472,19 +412,52 @@ class Ingestor:
 		self._touch_profile(row.name, post, row, now)
 
 	def _touch_profile(self, name: str, post: Post, row: frappe._dict | None, now) -> None:
-		"""Cheap refresh: last seen, followers, avatar. No controller, no linking."""
+		"""Cheap refresh (last seen, followers, avatar), written for the whole page in one UPDATE."""
 		author = post.author
-		values = [post.posted_at_naive_utc, post.posted_at_naive_utc]
-		sets = ["last_seen = IF(last_seen IS NULL OR last_seen < %s, %s, last_seen)"]
+		touch = self._touched.setdefault(name, {"last_seen": None, "followers": None, "avatar_url": None})
+		seen = post.posted_at_naive_utc
+		if touch["last_seen"] is None or seen > touch["last_seen"]:
+			touch["last_seen"] = seen
 		if author.followers:
-			sets.append("followers = %s")
-			values.append(min(author.followers, MAX_INT))
+			touch["followers"] = min(author.followers, MAX_INT)
 		if author.avatar_url:
-			sets.append("avatar_url = %s")
-			values.append(author.avatar_url)
+			touch["avatar_url"] = author.avatar_url
+
+	def _flush_profiles(self, added: dict[str, int]) -> None:
+		"""One UPDATE for the page: touched profiles' fields and new mention counts (increments,
+		so parallel workers never lose a count)."""
+		names = sorted(set(self._touched) | set(added))
+		self._touched, touched = {}, self._touched
+		if not names:
+			return
+		sets, params = [], []
+
+		def case(column: str, values: dict[str, object], expression: str) -> None:
+			if not values:
+				return
+			whens = " ".join(["WHEN %s THEN " + expression] * len(values))
+			sets.append(f"`{column}` = CASE `name` {whens} ELSE `{column}` END")
+			for name, value in values.items():
+				params.extend([name, value] if expression == "%s" else [name, value, value])
+
+		case(
+			"last_seen",
+			{n: t["last_seen"] for n, t in touched.items() if t["last_seen"]},
+			"IF(`last_seen` IS NULL OR `last_seen` < %s, %s, `last_seen`)",
+		)
+		case("followers", {n: t["followers"] for n, t in touched.items() if t["followers"]}, "%s")
+		case("avatar_url", {n: t["avatar_url"] for n, t in touched.items() if t["avatar_url"]}, "%s")
+		if added:
+			whens = " ".join(["WHEN %s THEN %s"] * len(added))
+			sets.append(f"`mention_count` = IFNULL(`mention_count`, 0) + CASE `name` {whens} ELSE 0 END")
+			for name, count in added.items():
+				params.extend([name, count])
+		if not sets:
+			return
+		placeholders = ", ".join(["%s"] * len(names))
 		frappe.db.sql(
-			f"UPDATE `tabSocial Profile` SET {', '.join(sets)} WHERE name = %s",
-			(*values, name),
+			f"UPDATE `tabSocial Profile` SET {', '.join(sets)} WHERE `name` IN ({placeholders})",
+			(*params, *names),
 		)
 
 	# ------------------------------------------------------------------ mentions
@@ -527,7 +500,8 @@ class Ingestor:
 				out[i] = RecordResult(
 					DUPLICATE, post.platform, post.external_id, reason="stored by a parallel ingest"
 				)
-		self._count_mentions(per_profile)
+		for name, count in per_profile.items():
+			self._added[name] = self._added.get(name, 0) + count
 		return inserted
 
 	def _insert_one_by_one(self, new, names, out, now, user) -> list[str]:
@@ -558,15 +532,9 @@ class Ingestor:
 			out[i] = RecordResult(ACCEPTED, post.platform, post.external_id, names[i])
 			inserted.append(names[i])
 			per_profile[profile.name] += 1
-		self._count_mentions(per_profile)
-		return inserted
-
-	def _count_mentions(self, per_profile: dict[str, int]) -> None:
 		for name, count in per_profile.items():
-			frappe.db.sql(
-				"UPDATE `tabSocial Profile` SET mention_count = IFNULL(mention_count, 0) + %s WHERE name = %s",
-				(count, name),
-			)
+			self._added[name] = self._added.get(name, 0) + count
+		return inserted
 
 	def _mention_row(self, name, post: Post, matches, profile: _Profile, now, user) -> tuple:
 		raw = None

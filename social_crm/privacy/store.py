@@ -261,6 +261,8 @@ def anonymize_profiles(names: list[str]) -> int:
 		constants={**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()},
 	)
 	forget_history("Social Profile", names)
+	# the linking lookup keys hold the handle, email and name of the profile
+	frappe.db.delete("Social Match Key", {"reference_doctype": "Social Profile", "reference_name": ("in", names)})
 	return len(names)
 
 

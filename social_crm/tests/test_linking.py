@@ -118,6 +118,23 @@ class TestMatchKeys(LinkingTestCase):
 		)
 		self.assertNotIn("domain", {kind for kind, _value in keys_of("Social Profile", profile.name)})
 
+	def test_backfill_restores_missing_keys(self):
+		from social_crm.linking.keys import backfill_all
+
+		contact = make_person("Bea", "Backfill", email="bea@backfill-test.de", handles="reddit:bea_bf")
+		profile = make_profile("keys-bf-1", platform="Reddit", handle="bea_bf")
+		expected_contact, expected_profile = keys_of("Contact", contact.name), keys_of("Social Profile", profile.name)
+		self.assertTrue(expected_contact and expected_profile)
+		frappe.db.delete(KEY_DOCTYPE, {"reference_name": ("in", [contact.name, profile.name])})
+		counts = backfill_all(batch_size=50, commit=False)
+		self.assertGreaterEqual(counts["Contact"], 1)
+		self.assertEqual(keys_of("Contact", contact.name), expected_contact)
+		self.assertEqual(keys_of("Social Profile", profile.name), expected_profile)
+		# idempotent: a second run changes nothing
+		before = frappe.db.count(KEY_DOCTYPE)
+		backfill_all(batch_size=50, commit=False)
+		self.assertEqual(frappe.db.count(KEY_DOCTYPE), before)
+
 	def test_candidates_come_from_indexed_lookups_with_limits(self):
 		from social_crm.engine.identity import LookupKeys
 

@@ -194,11 +194,13 @@ class TestIngestPipeline(SocialCRMTestCase):
 		self.assertEqual([r.status for r in results], ["suppressed", "suppressed", "suppressed", "accepted"])
 		self.assertFalse(mentions("lp-sup-author") or mentions("lp-sup-post") or mentions("lp-sup-anon"))
 
-		# the batched check answers exactly what the privacy module's per-post check answers
-		from social_crm.listening.pipeline import batched_suppression
+		# the page-wise check answers what the per-post check answers
 		from social_crm.privacy import is_suppressed
 
-		self.assertEqual(batched_suppression()(posts), {i for i, p in enumerate(posts) if is_suppressed(p)})
+		with mock.patch("social_crm.privacy.suppressed_posts", None):
+			results = Ingestor(enrichment="none").ingest(posts)
+		self.assertEqual([r.status for r in results][:3], ["suppressed"] * 3)
+		self.assertTrue(all(is_suppressed(p) for p in posts[:3]))
 
 	def test_per_post_suppression_check_is_the_fallback(self):
 		try:
@@ -206,7 +208,7 @@ class TestIngestPipeline(SocialCRMTestCase):
 		except ImportError:
 			self.skipTest("privacy module not installed")
 		with (
-			mock.patch("social_crm.listening.pipeline.batched_suppression", side_effect=ImportError),
+			mock.patch("social_crm.privacy.suppressed_posts", None),
 			mock.patch("social_crm.privacy.is_suppressed", side_effect=lambda p: p.external_id == "lp-fb-1"),
 		):
 			results = Ingestor(enrichment="none").ingest(

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..text import html_to_text
 
@@ -68,16 +70,25 @@ STOPWORDS = frozenset(
 _EXTRA_FOLD = {"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ß": "ss"}
 
 
+_FOLD_TABLE = str.maketrans(_EXTRA_FOLD)
+# what html_to_text's whitespace folding drops from plain text (control characters)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def fold(text: str) -> str:
 	"""Lower-case, accent-free text ("Äpfel" -> "apfel")."""
-	text = "".join(_EXTRA_FOLD.get(ch, ch) for ch in text.lower())
+	if text.isascii():
+		return text.lower()  # nothing to decompose; same result, much faster
+	text = text.lower().translate(_FOLD_TABLE)
 	decomposed = unicodedata.normalize("NFKD", text)
 	return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def words(text: str | None) -> list[str]:
 	"""Content words of ``text``: plain, folded, without stopwords and one-letter words."""
-	plain = fold(html_to_text(text or ""))
+	text = text or ""
+	# plain text (no markup, no entities) needs no HTML parsing; tokens come out the same
+	plain = fold(_CONTROL_CHARS.sub("", text) if "<" not in text and "&" not in text else html_to_text(text))
 	return [w for w in re.findall(r"\w+", plain) if len(w) > 1 and w not in STOPWORDS and w != "_"]
 
 
@@ -92,13 +103,28 @@ def ngrams(word: str) -> list[str]:
 	return out
 
 
-def _features(title: str, description: str) -> Counter:
+@lru_cache(maxsize=100_000)
+def _word_grams(word: str) -> tuple[str, ...]:
+	# the same words recur across ideas; interned n-grams also pickle once per index
+	return tuple(sys.intern(gram) for gram in ngrams(word))
+
+
+def _features(
+	title: str,
+	description: str,
+	title_words: list[str] | None = None,
+	description_words: list[str] | None = None,
+) -> Counter:
+	if title_words is None:
+		title_words = words(title)
+	if description_words is None:
+		description_words = words((description or "")[:MAX_DESCRIPTION_CHARS])
 	counts: Counter = Counter()
-	for word in words(title):
-		for gram in ngrams(word):
+	for word in title_words:
+		for gram in _word_grams(word):
 			counts[gram] += TITLE_BOOST
-	for word in words((description or "")[:MAX_DESCRIPTION_CHARS]):
-		counts.update(ngrams(word))
+	for word in description_words:
+		counts.update(_word_grams(word))
 	return counts
 
 
@@ -119,10 +145,11 @@ class SimilarityIndex:
 	def add(self, idea_id: Hashable, title: str, description: str = "") -> None:
 		"""Add or replace one idea."""
 		title_words = words(title)
+		description_words = words((description or "")[:MAX_DESCRIPTION_CHARS])
 		self._docs[idea_id] = (
 			" ".join(title_words),
-			_features(title, description),
-			set(title_words) | set(words((description or "")[:MAX_DESCRIPTION_CHARS])),
+			_features(title, description, title_words, description_words),
+			set(title_words) | set(description_words),
 		)
 		self._dirty = True
 
@@ -139,6 +166,15 @@ class SimilarityIndex:
 		self._idf = {gram: math.log((1 + n) / (1 + count)) + 1 for gram, count in df.items()}
 		self._unseen_idf = math.log(1 + n) + 1
 		self._vectors = {idea_id: self._weigh(counts) for idea_id, (_, counts, _) in self._docs.items()}
+		# inverted index: a lookup touches only the ideas that share an n-gram with the query
+		postings: dict[str, list[tuple[Hashable, float]]] = {}
+		for idea_id, vector in self._vectors.items():
+			for gram, weight in vector.items():
+				postings.setdefault(gram, []).append((idea_id, weight))
+		self._postings = postings
+		titled = [(idea_id, doc[0]) for idea_id, doc in self._docs.items() if doc[0]]
+		self._title_ids = [idea_id for idea_id, _ in titled]
+		self._titles = [title for _, title in titled]
 		self._dirty = False
 
 	def _weigh(self, counts: Counter) -> dict[str, float]:
@@ -149,6 +185,31 @@ class SimilarityIndex:
 		}
 		norm = math.sqrt(sum(w * w for w in vector.values()))
 		return {gram: w / norm for gram, w in vector.items()} if norm else {}
+
+	def _candidates(
+		self, query: dict[str, float], query_title: str
+	) -> dict[Hashable, tuple[float, float | None]]:
+		"""Ideas that can score above zero: sharing an n-gram, or a title ratio above chance.
+
+		Gives (cosine, ratio) where known; a missing ratio is computed by the caller.
+		"""
+		cosines: dict[Hashable, float] = {}
+		for gram, weight in query.items():
+			for idea_id, doc_weight in self._postings.get(gram, ()):
+				cosines[idea_id] = cosines.get(idea_id, 0.0) + weight * doc_weight
+		ratios: dict[Hashable, float] = {}
+		if query_title and self._titles:
+			for _, ratio, position in process.extract(
+				query_title, self._titles, scorer=fuzz.token_set_ratio, score_cutoff=RATIO_CHANCE, limit=None
+			):
+				ratios[self._title_ids[position]] = ratio
+		candidates: dict[Hashable, tuple[float, float | None]] = {
+			idea_id: (cosine, ratios.get(idea_id, 0.0 if query_title else None))
+			for idea_id, cosine in cosines.items()
+		}
+		for idea_id, ratio in ratios.items():
+			candidates.setdefault(idea_id, (0.0, ratio))
+		return candidates
 
 	def suggest(
 		self,
@@ -168,14 +229,21 @@ class SimilarityIndex:
 		title_words = set(words(title))
 		query_words = title_words | set(words((description or "")[:MAX_DESCRIPTION_CHARS]))
 		skip = set(exclude)
+		if min_score > 0:
+			candidates = self._candidates(query, query_title)
+		else:  # every idea can qualify
+			candidates = {idea_id: (None, None) for idea_id in self._docs}
 		results = []
-		for idea_id, (doc_title, _, doc_words) in self._docs.items():
+		for idea_id, (cosine, ratio) in candidates.items():
 			if idea_id in skip:
 				continue
-			vector = self._vectors[idea_id]
-			small, large = (query, vector) if len(query) <= len(vector) else (vector, query)
-			cosine = sum(w * large.get(gram, 0.0) for gram, w in small.items())
-			ratio = fuzz.token_set_ratio(query_title, doc_title) if query_title and doc_title else 0.0
+			doc_title, _, doc_words = self._docs[idea_id]
+			if cosine is None:
+				vector = self._vectors[idea_id]
+				small, large = (query, vector) if len(query) <= len(vector) else (vector, query)
+				cosine = sum(w * large.get(gram, 0.0) for gram, w in small.items())
+			if ratio is None:
+				ratio = fuzz.token_set_ratio(query_title, doc_title) if query_title and doc_title else 0.0
 			score = COSINE_WEIGHT * cosine + TITLE_WEIGHT * _title_part(ratio)
 			if score >= min_score:
 				results.append(

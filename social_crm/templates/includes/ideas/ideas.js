@@ -90,6 +90,9 @@
 		});
 	}
 	document.querySelectorAll(".idea-vote").forEach(bindVoteBox);
+	if (new URLSearchParams(window.location.search).get("submitted") === "1") {
+		show(document.getElementById("ideas-message"), i18n.submitted, "ok");
+	}
 
 	// character counters
 	document.querySelectorAll(".char-count").forEach((counter) => {
