@@ -338,6 +338,84 @@ def run_latency(args, rounds: int = 30):
 			frappe.db.commit()
 
 
+def run_workers(args, profiles: int = 20, copies: int = 3):
+	"""Several workers on the same profiles: each profile's job is enqueued ``copies`` times under
+	different ids (bypassing dedupe on purpose). Expect every profile linked once, one Version
+	row per profile for the link, no failed job and no Error Log."""
+	import frappe
+	from frappe.utils import now_datetime
+
+	from social_crm.tests.utils import make_customer
+
+	customer = make_customer(f"{PREFIX}Workers Customer")
+	contacts, names = [], []
+	for i in range(profiles):
+		contact = frappe.get_doc({"doctype": "Contact", "first_name": "Work", "last_name": f"Er{i}"})
+		contact.append("links", {"link_doctype": "Customer", "link_name": customer.name})
+		contact.social_handles = f"reddit:{PREFIX}worker{i}"
+		contacts.append(contact.insert(ignore_permissions=True).name)
+	now = now_datetime()
+	rows = [
+		(f"{PREFIX}wprof-{i}", now, now, "Administrator", "Administrator", "Reddit", f"{PREFIX}w{i}",
+		 f"{PREFIX}worker{i}", f"W{i}", now, now)
+		for i in range(profiles)
+	]  # fmt: skip
+	frappe.db.bulk_insert(
+		"Social Profile",
+		["name", "creation", "modified", "owner", "modified_by", "platform", "external_id", "handle",
+		 "display_name", "first_seen", "last_seen"],
+		rows,
+	)  # fmt: skip
+	names = [row[0] for row in rows]
+	errors_before = frappe.db.count("Error Log")
+	frappe.db.commit()
+	start = time.perf_counter()
+	for name in names:  # copies of one profile next to each other: workers pick them up at the same time
+		for copy in range(copies):
+			frappe.enqueue(
+				"social_crm.linking.jobs.match_profile",
+				queue="short",
+				job_id=f"{name}-copy{copy}",
+				profile=name,
+			)
+	try:
+		linked = 0
+		while time.perf_counter() - start < 120:
+			frappe.db.rollback()
+			linked = frappe.db.count("Social Profile", {"name": ("in", names), "party": ("is", "set")})
+			from frappe.utils.background_jobs import get_job_status
+
+			busy = [
+				n
+				for n in names
+				for c in range(copies)
+				if get_job_status(f"{n}-copy{c}") in ("queued", "started")
+			]
+			if linked == profiles and not busy:
+				break
+			time.sleep(0.2)
+		versions = frappe.db.sql(
+			"""select docname, count(*) from `tabVersion` where ref_doctype = 'Social Profile'
+			and docname in %s group by docname""",
+			(tuple(names),),
+		)
+		failed = [n for n in names for c in range(copies) if get_job_status(f"{n}-copy{c}") == "failed"]
+		print(
+			f"{profiles} profiles x {copies} concurrent jobs: {linked} linked in {time.perf_counter() - start:.1f}s; "
+			f"link saves per profile: {sorted({count for _name, count in versions})}; failed jobs: {len(failed)}; "
+			f"new Error Log rows: {frappe.db.count('Error Log') - errors_before}"
+		)
+	finally:
+		if not args.keep:
+			frappe.db.delete("Version", {"ref_doctype": "Social Profile", "docname": ("in", names)})
+			for name in names:
+				frappe.delete_doc("Social Profile", name, force=True, ignore_permissions=True)
+			for name in contacts:
+				frappe.delete_doc("Contact", name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Customer", customer.name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+
 if __name__ == "__main__":
 	part = "all"
 	if "--part" in sys.argv:
@@ -347,3 +425,5 @@ if __name__ == "__main__":
 		run_cost(args)
 	if part in ("latency", "all"):
 		run_latency(args)
+	if part == "workers":  # start two or more workers first
+		run_workers(args)

@@ -75,8 +75,11 @@ def main():
 		results.append((name, values["action"], expected, result, seconds, rate, preview_seconds))
 		print(
 			f"{values['action']:>9}: {result['count']:,} of {expected:,} previewed in {seconds:.1f} s = "
-			f"{rate:,.0f} records/s; {result['batches']} batches, longest transaction "
-			f"{result['longest_batch_seconds'] * 1000:.0f} ms; preview {preview_seconds:.2f} s"
+			f"{rate:,.0f} records/s; {result['batches']} batches; transaction (locked re-check + writes + "
+			f"commit) longest {result['longest_transaction_seconds'] * 1000:.0f} ms, median "
+			f"{result.get('median_transaction_seconds', 0) * 1000:.0f} ms, p95 "
+			f"{result.get('p95_transaction_seconds', 0) * 1000:.0f} ms; whole batch (read + prepare + write) "
+			f"longest {result['longest_batch_seconds'] * 1000:.0f} ms; preview {preview_seconds:.2f} s"
 		)
 		assert result["count"] == expected, "run handled a different number than the preview"
 	children = frappe.db.count("Mention Rule Match", {"parent": ("like", PREFIX + "%")})

@@ -136,10 +136,25 @@ async function main() {
 		);
 		await shot(page, "4-mention-responded");
 
+		step("open the Social Alert: View Mentions lists the mentions behind it");
+		await page.goto(`${BASE}/app/social-alert/${SEED.alert}`);
+		const view = page.locator(".page-actions button", { hasText: "View Mentions" }).first();
+		await view.waitFor();
+		const expected = await page.evaluate(() => cur_frm.doc.mention_count);
+		assert.ok(expected > 0, "the seeded alert has mentions behind it");
+		await view.click();
+		await page.waitForURL(/\/app\/mention/);
+		await page.locator(".list-row-container .list-row").first().waitFor();
+		await page.waitForFunction(
+			(n) => document.querySelectorAll(".list-row-container .list-row").length === Math.min(n, 20),
+			expected
+		);
+		await shot(page, "5-alert-mentions");
+
 		for (const [report, name] of [
-			["Sentiment Trend", "5-report-sentiment-trend"],
-			["Share of Voice", "6-report-share-of-voice"],
-			["Top Authors", "7-report-top-authors"],
+			["Sentiment Trend", "6-report-sentiment-trend"],
+			["Share of Voice", "7-report-share-of-voice"],
+			["Top Authors", "8-report-top-authors"],
 		]) {
 			step(`open the ${report} report: rows and chart`);
 			await page.goto(`${BASE}/app/query-report/${encodeURIComponent(report)}`);

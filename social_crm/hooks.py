@@ -56,8 +56,8 @@ doc_events = {
 		"before_rename": "social_crm.linking.events.party_before_rename",
 		"after_rename": "social_crm.linking.events.party_after_rename",
 		"on_trash": [
+			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
 			"social_crm.overrides.party.unlink_social_data",
-			"social_crm.linking.events.party_on_trash",
 		],
 	},
 	"Lead": {
@@ -65,8 +65,8 @@ doc_events = {
 		"before_rename": "social_crm.linking.events.party_before_rename",
 		"after_rename": "social_crm.linking.events.party_after_rename",
 		"on_trash": [
+			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
 			"social_crm.overrides.party.unlink_social_data",
-			"social_crm.linking.events.party_on_trash",
 		],
 	},
 	"Contact": {
@@ -74,8 +74,8 @@ doc_events = {
 		"before_rename": "social_crm.linking.events.party_before_rename",
 		"after_rename": "social_crm.linking.events.party_after_rename",
 		"on_trash": [
+			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
 			"social_crm.overrides.party.unlink_social_data",
-			"social_crm.linking.events.party_on_trash",
 		],
 	},
 	"Social Profile": {

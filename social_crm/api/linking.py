@@ -154,10 +154,13 @@ def create_leads(profiles: str | list | None = None, mentions: str | list | None
 	work = [{"mention": m} for m in (_names(mentions) if mentions else [])]
 	work += [{"profile": p} for p in (_names(profiles) if profiles else [])]
 	for args in work:
+		frappe.db.savepoint("social_crm_create_lead")
 		try:
 			results.append(create_lead(**args))
 		except (frappe.ValidationError, frappe.DoesNotExistError) as e:
-			# e.g. a mention without author: report it, go on with the others
+			# e.g. a mention without author: undo this one, report it, go on with the others
+			frappe.db.rollback(save_point="social_crm_create_lead")
+			frappe.clear_last_message()
 			failed.append({**args, "error": str(e)})
 	return {
 		"results": results,

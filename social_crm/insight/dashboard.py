@@ -114,7 +114,7 @@ def voice_counts(start, end) -> list[tuple[str, str, int]]:
 			select rm.kind, if(rm.kind = 'Competitor', coalesce(lr.competitor, lr.name), 'Brand') as grp,
 				count(distinct `tabMention`.name)
 			from `tabMention`
-			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name and rm.parenttype = 'Mention'
+			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
 			join `tabListening Rule` lr on lr.name = rm.listening_rule
 			where `tabMention`.posted_at >= %(start)s and `tabMention`.posted_at < %(end)s
 				and rm.kind in ('Brand', 'Competitor') {_mention_condition()}

@@ -54,6 +54,11 @@ def party_on_update(doc, method=None):
 
 
 def party_on_trash(doc, method=None):
+	"""Runs before the profiles are unlinked (hooks order): they are matched again once the party is gone."""
+	for profile in frappe.get_all(
+		keys.PROFILE, filters={"party_type": doc.doctype, "party": doc.name}, pluck="name"
+	):
+		enqueue_match(profile)
 	keys.delete_keys(doc.doctype, doc.name)
 	if doc.doctype == "Customer":
 		frappe.db.set_value(keys.KEY_DOCTYPE, {"customer": doc.name}, "customer", None)
@@ -84,6 +89,20 @@ def party_after_rename(doc, method=None, old=None, new=None, merge=False):
 	"""Frappe already rewrote Social Profile/Mention party fields (Dynamic Links); finish the job."""
 	doctype = doc.doctype
 	moved = (frappe.flags.get("social_crm_renaming") or {}).pop((doctype, old), [])
+	# Frappe renames Dynamic Links only for doctypes in its cached map of values in use, which raw
+	# updates (our mention backfill) do not refresh: make sure, it is idempotent and indexed.
+	for table, type_field, name_field in (
+		("Social Profile", "party_type", "party"),
+		("Social Profile", "previous_party_type", "previous_party"),
+		("Mention", "party_type", "party"),
+	):
+		frappe.db.sql(
+			f"update `tab{table}` set `{name_field}` = %s where `{type_field}` = %s and `{name_field}` = %s",
+			(new, doctype, old),
+		)
+	if doctype == "Customer":
+		for table in ("Social Profile", "Mention"):
+			frappe.db.sql(f"update `tab{table}` set customer = %s where customer = %s", (new, old))
 	keys.delete_keys(doctype, old)
 	keys.sync_party(doctype, new)
 	if doctype == "Customer":

@@ -396,8 +396,10 @@ def ensure_keys() -> None:
 	Small sites are keyed at once; bigger ones in a long background job (idempotent, batched),
 	so a migrate never waits for 100,000 parties. Records saved later are keyed by doc_events.
 	"""
-	if frappe.db.get_default(BACKFILL_DONE_KEY) or not frappe.db.table_exists(KEY_DOCTYPE):
+	if not frappe.db.table_exists(KEY_DOCTYPE):
 		return
+	if frappe.db.get_default(BACKFILL_DONE_KEY) and has_keys():
+		return  # (an empty table after a reinstall is keyed again)
 	total = sum(
 		frappe.db.count(doctype) for doctype in (*PARTY_TYPES, PROFILE) if frappe.db.table_exists(doctype)
 	)

@@ -230,7 +230,13 @@ def unlink_profiles(profiles: list[str]) -> int:
 			frappe.db.set_value(
 				"Social Profile",
 				name,
-				{"party_type": None, "party": None, "party_name": None, "customer": None, "do_not_auto_link": 1},
+				{
+					"party_type": None,
+					"party": None,
+					"party_name": None,
+					"customer": None,
+					"do_not_auto_link": 1,
+				},
 			)
 			set_party_on_mentions(name, None, None, None)
 		if was_linked:

@@ -150,9 +150,15 @@ def anonymize_mentions(rows: list[dict], persons: dict | None = None) -> int:
 
 	``persons`` maps author names to engine Persons or profile dicts; missing authors are read.
 	"""
+	updates, cleared = prepare_mention_anonymization(rows, persons)
+	return write_mention_anonymization(updates, cleared)
+
+
+def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None) -> tuple[dict, set]:
+	"""Compute the anonymized values (pure Python; no writes, may run outside a transaction)."""
 	rows = [r for r in rows if not str(r.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)]
 	if not rows:
-		return 0
+		return {}, set()
 	persons = persons_of((r.get("author") for r in rows), persons)
 	secret = get_secret()
 	updates, cleared = {}, set(MENTION_CLEAR_ONLY)
@@ -162,6 +168,12 @@ def anonymize_mentions(rows: list[dict], persons: dict | None = None) -> int:
 		cleared.update(k for k, v in changes.items() if v is None)
 		# only values that change: fewer columns and index entries to write
 		updates[row["name"]] = {k: v for k, v in changes.items() if v is not None and v != row.get(k)}
+	return updates, cleared
+
+
+def write_mention_anonymization(updates: dict, cleared: set) -> int:
+	if not updates:
+		return 0
 	bulk_update(
 		"Mention",
 		updates,
@@ -262,7 +274,9 @@ def anonymize_profiles(names: list[str]) -> int:
 	)
 	forget_history("Social Profile", names)
 	# the linking lookup keys hold the handle, email and name of the profile
-	frappe.db.delete("Social Match Key", {"reference_doctype": "Social Profile", "reference_name": ("in", names)})
+	frappe.db.delete(
+		"Social Match Key", {"reference_doctype": "Social Profile", "reference_name": ("in", names)}
+	)
 	return len(names)
 
 

@@ -78,10 +78,11 @@ def seed() -> str:
 	frappe.db.set_value(
 		"Mention", work, {"status": "Linked", "first_response_at": None, "response_minutes": 0}
 	)
+	alert = seed_alert(brand, now)
 	for chart in CHARTS:
 		frappe.cache.delete_value(f"chart-data:{chart}")
 	frappe.db.commit()  # nosemgrep: seed for the browser test, run through bench execute
-	result = {"customer": customer.name, "mention": work, "profile": profile}
+	result = {"customer": customer.name, "mention": work, "profile": profile, "alert": alert}
 	print(json.dumps(result))
 	return json.dumps(result)
 
@@ -107,3 +108,33 @@ def add_mention(external_id, posted_at, sentiment, text, rules, author=None, pla
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def seed_alert(rule: str, now) -> str:
+	"""A Volume Spike alert over the last six hours of the brand rule (what the hourly job stores)."""
+	key = "browser-seed:Browser Brand:spike"
+	existing = frappe.db.get_value("Social Alert", {"episode_key": key})
+	if existing:
+		frappe.db.delete("Social Alert", {"name": existing})
+	start = add_to_date(now, hours=-6).replace(minute=0, second=0, microsecond=0)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Alert",
+			"listening_rule": rule,
+			"kind": "Volume Spike",
+			"bucket": start,
+			"peak_bucket": start,
+			"last_bucket": add_to_date(start, hours=5),
+			"buckets": 6,
+			"value": 12,
+			"baseline": 2,
+			"z": 7.1,
+			"episode_key": key,
+			"mentions_from": start,
+			"mentions_to": add_to_date(start, hours=6),
+		}
+	)
+	from social_crm.insight.alerts import count_mentions
+
+	doc.mention_count = count_mentions(doc)
+	return doc.insert(ignore_permissions=True).name

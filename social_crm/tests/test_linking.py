@@ -123,7 +123,10 @@ class TestMatchKeys(LinkingTestCase):
 
 		contact = make_person("Bea", "Backfill", email="bea@backfill-test.de", handles="reddit:bea_bf")
 		profile = make_profile("keys-bf-1", platform="Reddit", handle="bea_bf")
-		expected_contact, expected_profile = keys_of("Contact", contact.name), keys_of("Social Profile", profile.name)
+		expected_contact, expected_profile = (
+			keys_of("Contact", contact.name),
+			keys_of("Social Profile", profile.name),
+		)
 		self.assertTrue(expected_contact and expected_profile)
 		frappe.db.delete(KEY_DOCTYPE, {"reference_name": ("in", [contact.name, profile.name])})
 		counts = backfill_all(batch_size=50, commit=False)
@@ -460,6 +463,18 @@ class TestJobsAndEnqueueing(LinkingTestCase):
 			self.assertEqual(jobs.backfill_mentions(profile.name), 3)
 		for mention in mentions:
 			self.assertEqual(frappe.db.get_value("Mention", mention.name, "customer"), customer.name)
+
+	def test_deleted_party_rematches_its_profiles(self):
+		contact = make_person("Dora", "Deleted", handles="reddit:dora_del")
+		profile = make_profile("enq-6", platform="Reddit", handle="dora_del")
+		jobs.match_profile(profile.name)
+		self.assertEqual(self.reload(profile).party, contact.name)
+		frappe.local.social_crm_pending_jobs.clear()
+		frappe.delete_doc("Contact", contact.name, ignore_permissions=True)
+		self.assertFalse(self.reload(profile).party)
+		self.assertIn(profile.name, pending_matches())
+		self.assertEqual(keys_of("Contact", contact.name), set())
+		self.assertEqual(jobs.match_profile(profile.name), "No Match")
 
 	def test_job_is_idempotent(self):
 		customer = make_customer("_Test Link Idem GmbH")

@@ -98,6 +98,12 @@ class TestCreateLead(SocialCRMTestCase):
 		mention = make_mention("conv-4-m", author=None)
 		with self.assertRaises(frappe.ValidationError):
 			api.create_lead(mention=mention.name)
+		# the list bulk action reports it and goes on with the others
+		profile = make_profile("conv-4", platform="Reddit", handle="c4", display_name="Cee Four")
+		other = make_mention("conv-4-m2", author=profile.name, platform="Reddit")
+		result = api.create_leads(mentions=[mention.name, other.name])
+		self.assertEqual((result["created"], len(result["failed"])), (1, 1))
+		self.assertEqual(result["failed"][0]["mention"], mention.name)
 
 	def test_lead_to_customer_moves_history(self):
 		profile = make_profile("conv-5", platform="Reddit", handle="dora_d", display_name="Dora Deal")

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -22,3 +23,9 @@ class MentionRuleMatch(Document):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	# share of voice, alert series and the rule filters join from a mention to its matches:
+	# covering (parent, kind, listening_rule) avoids a row lookup per match
+	frappe.db.add_index("Mention Rule Match", ["parent", "kind", "listening_rule"])

@@ -214,6 +214,22 @@ class TestSocialRetentionPolicy(SocialCRMTestCase):
 		self.assertEqual(preview(policy)["count"], 0)
 		mark_interrupted(policy.name)  # nothing running: no error
 
+	def test_row_changed_after_it_was_read_is_left_alone(self):
+		from social_crm.privacy import store
+		from social_crm.privacy.retention import apply_batch, get_plan, prepare_batch
+
+		rows = [old_mention(f"ret-race{i}", platform="Hacker News") for i in range(2)]
+		policy = make_policy("_Test race", platform="Hacker News")
+		plan = get_plan(policy)
+		read = frappe.get_all("Mention", filters=[*plan.filters], fields=store.MENTION_FIELDS, order_by="name")
+		self.assertEqual(len(read), 2)
+		prepared = prepare_batch(plan, read, {})
+		# linked by a job between the read and the write: no longer selected by "unlinked"
+		frappe.db.set_value("Mention", rows[0].name, {"party_type": "Customer", "party": self.customer})
+		self.assertEqual(apply_batch(plan, read, {}, prepared), 1)
+		self.assertEqual(frappe.db.get_value("Mention", rows[0].name, "anonymized"), 0)
+		self.assertEqual(frappe.db.get_value("Mention", rows[1].name, "anonymized"), 1)
+
 	def test_missing_target_doctype_is_skipped(self):
 		self.assertFalse(target_available("No Such Ingest Log"))
 		self.assertTrue(target_available("Mention"))

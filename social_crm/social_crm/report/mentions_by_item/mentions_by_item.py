@@ -48,7 +48,7 @@ def query(filters, from_date, to_date):
 			select lr.item, i.item_name, i.item_group, `tabMention`.name, `tabMention`.sentiment,
 				`tabMention`.posted_at, group_concat(distinct lr.name separator ', ') as rules
 			from `tabMention`
-			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name and rm.parenttype = 'Mention'
+			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
 			join `tabListening Rule` lr on lr.name = rm.listening_rule
 			left join `tabItem` i on i.name = lr.item
 			where {" and ".join(conditions)} {mention_condition()}

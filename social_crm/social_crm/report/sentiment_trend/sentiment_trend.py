@@ -57,7 +57,7 @@ def query(filters, from_date, to_date):
 	if filters.get("listening_rule"):
 		conditions.append(
 			"exists (select 1 from `tabMention Rule Match` rm where rm.parent = `tabMention`.name"
-			" and rm.parenttype = 'Mention' and rm.listening_rule = %(listening_rule)s)"
+			" and rm.listening_rule = %(listening_rule)s)"
 		)
 		values["listening_rule"] = filters.listening_rule
 	return frappe.db.sql(

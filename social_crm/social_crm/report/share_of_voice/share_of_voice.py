@@ -80,7 +80,7 @@ def query(filters, group_by, from_date, to_date):
 		f"""
 		select date(`tabMention`.posted_at) as day, {group_expr} as grp, count(distinct `tabMention`.name)
 		from `tabMention`
-		join `tabMention Rule Match` rm on rm.parent = `tabMention`.name and rm.parenttype = 'Mention'
+		join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
 		join `tabListening Rule` lr on lr.name = rm.listening_rule
 		where {" and ".join(conditions)} {mention_condition()}
 		group by day, grp
