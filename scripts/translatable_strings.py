@@ -59,7 +59,8 @@ def json_strings(path: pathlib.Path):
 			if field.get(key):
 				yield field[key]
 		if field.get("fieldtype") == "Select" and field.get("options"):
-			yield from (opt for opt in field["options"].split("\n") if opt)
+			# options that are identifiers (e.g. "posted_at") are values, not words to translate
+			yield from (opt for opt in field["options"].split("\n") if opt and not re.fullmatch(r"[a-z_]+", opt))
 	if data.get("doctype") in ("Number Card", "Dashboard Chart") and data.get("label"):
 		yield data["label"]
 
