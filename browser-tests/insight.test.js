@@ -36,6 +36,16 @@ async function shot(page, name) {
 	step(`screenshot ${path.relative(process.cwd(), file)}`);
 }
 
+async function expectCount(locator, n, timeout = 15000) {
+	const until = Date.now() + timeout;
+	let count = await locator.count();
+	while (count !== n && Date.now() < until) {
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		count = await locator.count();
+	}
+	assert.equal(count, n, `expected ${n} of ${locator}`);
+}
+
 async function main() {
 	assert.ok(MENTION, "SEED must name the mention to work (run through run.sh)");
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -136,6 +146,21 @@ async function main() {
 		);
 		await shot(page, "4-mention-responded");
 
+		step("in the Mention list, select two mentions and Ignore them with the bulk action");
+		const filter = encodeURIComponent(JSON.stringify(["in", SEED.bulk]));
+		await page.goto(`${BASE}/app/mention?external_id=${filter}`);
+		// the desk keeps earlier pages hidden in the DOM: look at the visible list only
+		const rows = page.locator(".list-row-container:visible .list-row");
+		await expectCount(rows, SEED.bulk.length);
+		await page.locator(".list-row-head:visible .list-check-all").first().check();
+		await page.locator(".page-actions:visible .actions-btn-group button").click();
+		await page
+			.locator(".actions-btn-group .dropdown-menu:visible .dropdown-item", { hasText: "Ignore" })
+			.click();
+		await page.locator(".alert-message", { hasText: "mentions set to" }).first().waitFor();
+		await expectCount(rows.filter({ hasText: "Ignored" }), SEED.bulk.length);
+		await shot(page, "5-list-bulk-ignored");
+
 		step("open the Social Alert: View Mentions lists the mentions behind it");
 		await page.goto(`${BASE}/app/social-alert/${SEED.alert}`);
 		const view = page.locator(".page-actions button", { hasText: "View Mentions" }).first();
@@ -149,7 +174,7 @@ async function main() {
 			(n) => document.querySelectorAll(".list-row-container .list-row").length === Math.min(n, 20),
 			expected
 		);
-		await shot(page, "5-alert-mentions");
+		await shot(page, "5b-alert-mentions");
 
 		for (const [report, name] of [
 			["Sentiment Trend", "6-report-sentiment-trend"],
@@ -166,6 +191,10 @@ async function main() {
 
 		assert.deepEqual(errors, [], "no JavaScript errors on the pages");
 		console.log("insight browser test passed");
+	} catch (error) {
+		const page = context.pages()[0];
+		if (page) await page.screenshot({ path: path.join(ARTIFACTS, "insight-failure.png"), fullPage: true });
+		throw error;
 	} finally {
 		await context.close();
 		fs.rmSync(userDataDir, { recursive: true, force: true });

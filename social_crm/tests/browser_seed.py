@@ -19,6 +19,7 @@ WORK_MENTION_ID = "browser-seed-work-me"
 CHARTS = ("Mention Sentiment Trend", "Mention Volume by Platform", "Share of Voice")
 SENTIMENTS = ("Positive", "Neutral", "Negative", "Positive", "Positive")
 PLATFORMS = ("Mastodon", "Bluesky", "Reddit", "Mastodon")
+BULK_IDS = ["browser-seed-crowd-0", "browser-seed-crowd-4"]  # both on Mastodon
 
 
 def seed() -> str:
@@ -76,13 +77,28 @@ def seed() -> str:
 	)
 	# reset the mention the test works, so every run can click "Mark Responded"
 	frappe.db.set_value(
-		"Mention", work, {"status": "Linked", "first_response_at": None, "response_minutes": 0}
+		"Mention",
+		work,
+		{
+			"status": "Linked",
+			"first_response_at": None,
+			"response_minutes": 0,
+			"posted_at": add_to_date(now, minutes=-45),
+		},
 	)
+	# and the two the list test sets to Ignored in bulk
+	frappe.db.set_value("Mention", {"external_id": ("in", BULK_IDS), "platform": "Mastodon"}, "status", "New")
 	alert = seed_alert(brand, now)
 	for chart in CHARTS:
 		frappe.cache.delete_value(f"chart-data:{chart}")
 	frappe.db.commit()  # nosemgrep: seed for the browser test, run through bench execute
-	result = {"customer": customer.name, "mention": work, "profile": profile, "alert": alert}
+	result = {
+		"customer": customer.name,
+		"mention": work,
+		"profile": profile,
+		"alert": alert,
+		"bulk": BULK_IDS,
+	}
 	print(json.dumps(result))
 	return json.dumps(result)
 

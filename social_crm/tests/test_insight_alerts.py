@@ -117,3 +117,26 @@ class TestInsightAlerts(SocialCRMTestCase):
 		insert_mentions(hourly(self.start, HISTORY_HOURS, lambda i: 50 if i == last else 3, rule.name))
 		run_alerts(self.now)
 		self.assertEqual(self.alerts_of(rule.name), [])
+
+	def test_concurrent_store_of_one_episode_keeps_one_alert(self):
+		from unittest.mock import patch
+
+		from social_crm.insight.alerts import store_alert
+
+		rule = make_rule("_Test Alert Race Brand").name
+		last = HISTORY_HOURS - 1
+		insert_mentions(hourly(self.start, HISTORY_HOURS, lambda i: 30 if i == last else 2, rule))
+		self.assertEqual(len(run_alerts(self.now)), 1)
+		[alert] = [a for a in detect_for(rule, self.now) if a.should_notify]
+		# a second worker that checked before the first one inserted: the unique key refuses it
+		with patch("social_crm.insight.alerts.frappe.db.exists", return_value=None):
+			self.assertIsNone(store_alert(alert))
+		self.assertEqual(len(self.alerts_of(rule)), 1)
+
+
+def detect_for(rule, now):
+	from social_crm.engine.insight.alerts import AlertConfig, detect, query_range
+
+	start, end = query_range(now, AlertConfig())
+	rows = rule_series(start, end)[rule]
+	return detect(rows, now, rule=rule, start=rows[0][0])

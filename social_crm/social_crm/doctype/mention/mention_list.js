@@ -32,6 +32,8 @@ frappe.listview_settings["Mention"] = {
 							indicator: message.failed.length ? "orange" : "green",
 						});
 						listview.clear_checked_items();
+						// the list skips a refresh with the same arguments within 3 s of the last one
+						listview.last_args = null;
 						listview.refresh();
 					});
 			});

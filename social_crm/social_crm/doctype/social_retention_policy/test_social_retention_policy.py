@@ -221,7 +221,9 @@ class TestSocialRetentionPolicy(SocialCRMTestCase):
 		rows = [old_mention(f"ret-race{i}", platform="Hacker News") for i in range(2)]
 		policy = make_policy("_Test race", platform="Hacker News")
 		plan = get_plan(policy)
-		read = frappe.get_all("Mention", filters=[*plan.filters], fields=store.MENTION_FIELDS, order_by="name")
+		read = frappe.get_all(
+			"Mention", filters=[*plan.filters], fields=store.MENTION_FIELDS, order_by="name"
+		)
 		self.assertEqual(len(read), 2)
 		prepared = prepare_batch(plan, read, {})
 		# linked by a job between the read and the write: no longer selected by "unlinked"
