@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from _site import connect  # noqa: E402
+from _site import connect
 
 PREFIX = "bench-ph-"
 CUSTOMER_MENTIONS = 5_000
@@ -58,7 +58,9 @@ def main():
 		frappe.db.commit()  # nosemgrep
 		frappe.db.sql("analyze table `tabMention`")
 		total = frappe.db.count("Mention")
-		timings = measure(lambda: (get_mention_timeline("Customer", customer), get_social_summary("Customer", customer)))
+		timings = measure(
+			lambda: (get_mention_timeline("Customer", customer), get_social_summary("Customer", customer))
+		)
 		timeline_only = measure(lambda: get_mention_timeline("Customer", customer))
 		summary_only = measure(lambda: get_social_summary("Customer", customer))
 		results.append((total, timings, timeline_only, summary_only))
@@ -85,7 +87,7 @@ def measure(fn, runs=RUNS):
 
 def percentile(values, p):
 	values = sorted(values)
-	return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+	return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def ensure_customer(frappe, name="Bench History Customer"):

@@ -48,7 +48,13 @@ def json_strings(path: pathlib.Path):
 		data = json.loads(path.read_text())
 	except ValueError:
 		return
-	if not isinstance(data, dict) or data.get("doctype") not in ("DocType", "Report", "Workspace", "Number Card", "Dashboard Chart"):
+	if not isinstance(data, dict) or data.get("doctype") not in (
+		"DocType",
+		"Report",
+		"Workspace",
+		"Number Card",
+		"Dashboard Chart",
+	):
 		return
 	if data.get("doctype") == "DocType" and data.get("module") != "Social CRM":
 		return
@@ -60,7 +66,9 @@ def json_strings(path: pathlib.Path):
 				yield field[key]
 		if field.get("fieldtype") == "Select" and field.get("options"):
 			# options that are identifiers (e.g. "posted_at") are values, not words to translate
-			yield from (opt for opt in field["options"].split("\n") if opt and not re.fullmatch(r"[a-z_]+", opt))
+			yield from (
+				opt for opt in field["options"].split("\n") if opt and not re.fullmatch(r"[a-z_]+", opt)
+			)
 	if data.get("doctype") in ("Number Card", "Dashboard Chart") and data.get("label"):
 		yield data["label"]
 

@@ -57,6 +57,8 @@ def test_importing_every_engine_module_loads_no_frappe():
 		"print(','.join(bad))\n"
 	)
 	root = ENGINE.parent.parent
-	result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+	result = subprocess.run(
+		[sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+	)
 	assert result.returncode == 0, result.stderr
 	assert result.stdout.strip() == "", f"frappe modules loaded: {result.stdout}"

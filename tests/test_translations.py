@@ -7,7 +7,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import translatable_strings  # noqa: E402
+import translatable_strings
 
 
 def test_strings_are_collected_from_code_and_doctypes():

@@ -19,6 +19,7 @@ class ListeningRule(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from social_crm.social_crm.doctype.listening_rule_source.listening_rule_source import (
 			ListeningRuleSource,
 		)

@@ -22,6 +22,7 @@ class Mention(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from social_crm.social_crm.doctype.mention_reply.mention_reply import MentionReply
 		from social_crm.social_crm.doctype.mention_rule_match.mention_rule_match import MentionRuleMatch
 

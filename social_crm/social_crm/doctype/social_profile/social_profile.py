@@ -104,7 +104,7 @@ class SocialProfile(Document):
 		for fieldname in ("profile_url", "website", "avatar_url"):
 			try:
 				self.set(fieldname, clean_url(self.get(fieldname), fieldname))
-			except InvalidRecord as e:
+			except InvalidRecord:
 				frappe.throw(
 					_("{0}: {1}").format(_(self.meta.get_label(fieldname)), _("must be an http(s) URL"))
 				)
