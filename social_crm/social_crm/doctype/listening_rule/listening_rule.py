@@ -1,14 +1,12 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
-import unicodedata
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
-MAX_TERMS = 200
-MAX_TERM_CHARS = 100
+from social_crm.engine.analysis.rules import MAX_TERM_CHARS, MAX_TERMS, Rule, parse_terms, validate_rule
+from social_crm.engine.errors import InvalidRecord
 
 
 class ListeningRule(Document):
@@ -37,10 +35,10 @@ class ListeningRule(Document):
 	# end: auto-generated types
 
 	def validate(self):
-		terms = split_terms(self.terms)
+		terms = parse_terms(self.terms)
 		if not terms:
 			frappe.throw(_("A listening rule needs at least one term"), frappe.MandatoryError)
-		for label, values in ((_("Terms"), terms), (_("Exclusions"), split_terms(self.exclusions))):
+		for label, values in ((_("Terms"), terms), (_("Exclusions"), parse_terms(self.exclusions))):
 			if len(values) > MAX_TERMS:
 				frappe.throw(_("{0}: at most {1} entries").format(label, MAX_TERMS))
 			too_long = [v for v in values if len(v) > MAX_TERM_CHARS]
@@ -51,25 +49,14 @@ class ListeningRule(Document):
 					)
 				)
 		self.terms = "\n".join(terms)
-		self.exclusions = "\n".join(split_terms(self.exclusions))
+		self.exclusions = "\n".join(parse_terms(self.exclusions))
 		self.languages = ", ".join(
 			sorted({code.strip().lower() for code in (self.languages or "").split(",") if code.strip()})
 		)
-
-
-def split_terms(value: str | None) -> list[str]:
-	"""Terms are one per line (commas also separate); blanks and repeats dropped, order kept."""
-	seen, out = set(), []
-	for raw in (value or "").replace(",", "\n").split("\n"):
-		term = " ".join(raw.split())
-		key = fold(term)
-		if term and key not in seen:
-			seen.add(key)
-			out.append(term)
-	return out
-
-
-def fold(term: str) -> str:
-	"""Case- and accent-insensitive key: "Café" and "cafe" are the same term."""
-	decomposed = unicodedata.normalize("NFKD", term.casefold())
-	return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+		try:
+			# the matcher's own checks: well-formed #hashtags and @accounts, no control characters
+			validate_rule(Rule(name=self.rule_name, kind=self.kind, terms=terms, exclusions=self.exclusions))
+		except InvalidRecord as e:
+			frappe.throw(
+				_("This listening rule cannot be used: {0}").format(str(e)), title=_("Invalid Listening Rule")
+			)

@@ -32,3 +32,10 @@ class TestListeningRule(SocialCRMTestCase):
 			frappe.get_doc(
 				{"doctype": "Listening Rule", "rule_name": "_Long", "kind": "Brand", "terms": "x" * 101}
 			).insert()
+
+	def test_malformed_hashtag_or_account_is_refused(self):
+		for terms in ("#two words", "@", "#"):
+			with self.assertRaises(frappe.ValidationError, msg=terms):
+				frappe.get_doc(
+					{"doctype": "Listening Rule", "rule_name": f"_Bad {terms}", "kind": "Brand", "terms": terms}
+				).insert()
