@@ -165,13 +165,29 @@ async function main() {
 		await page.goto(`${BASE}/app/social-alert/${SEED.alert}`);
 		const view = page.locator(".page-actions button", { hasText: "View Mentions" }).first();
 		await view.waitFor();
-		const expected = await page.evaluate(() => cur_frm.doc.mention_count);
-		assert.ok(expected > 0, "the seeded alert has mentions behind it");
+		assert.ok((await page.evaluate(() => cur_frm.doc.mention_count)) > 0, "the alert has mentions behind it");
+		// what the button opens: the rule's mentions from the episode's start on
+		const expected = await page.evaluate(
+			() =>
+				frappe
+					.call("frappe.client.get_count", {
+						doctype: "Mention",
+						filters: [
+							["Mention Rule Match", "listening_rule", "=", cur_frm.doc.listening_rule],
+							["Mention", "posted_at", ">=", cur_frm.doc.mentions_from],
+						],
+					})
+					.then((r) => r.message)
+		);
+		assert.ok(expected >= (await page.evaluate(() => cur_frm.doc.mention_count)));
 		await view.click();
 		await page.waitForURL(/\/app\/mention/);
 		await page.locator(".list-row-container .list-row").first().waitFor();
+		// count visible rows only: the desk keeps the earlier Mention list in the DOM, hidden
 		await page.waitForFunction(
-			(n) => document.querySelectorAll(".list-row-container .list-row").length === Math.min(n, 20),
+			(n) =>
+				[...document.querySelectorAll(".list-row-container .list-row")].filter((row) => row.offsetParent)
+					.length === Math.min(n, 20),
 			expected
 		);
 		await shot(page, "5b-alert-mentions");

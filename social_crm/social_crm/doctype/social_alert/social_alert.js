@@ -5,9 +5,11 @@ frappe.ui.form.on("Social Alert", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("View Mentions"), () => {
+			// The list's "between" filter on a Datetime keeps only the dates (whole days), so
+			// open the mentions of the rule from the episode's start on: the episode and since.
 			const options = {
 				listening_rule: frm.doc.listening_rule,
-				posted_at: ["between", [frm.doc.mentions_from, frm.doc.mentions_to]],
+				posted_at: [">=", frm.doc.mentions_from],
 			};
 			if (frm.doc.kind === "Sentiment Swing") options.sentiment = "Negative";
 			frappe.set_route("List", "Mention", options);
