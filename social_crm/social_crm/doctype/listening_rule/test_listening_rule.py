@@ -37,5 +37,10 @@ class TestListeningRule(SocialCRMTestCase):
 		for terms in ("#two words", "@", "#"):
 			with self.assertRaises(frappe.ValidationError, msg=terms):
 				frappe.get_doc(
-					{"doctype": "Listening Rule", "rule_name": f"_Bad {terms}", "kind": "Brand", "terms": terms}
+					{
+						"doctype": "Listening Rule",
+						"rule_name": f"_Bad {terms}",
+						"kind": "Brand",
+						"terms": terms,
+					}
 				).insert()
