@@ -60,7 +60,8 @@ def set_party_on_mentions(
 	New when it is cleared. Other statuses (worked by people) are kept.
 	"""
 	mention = frappe.qb.DocType("Mention")
-	status_from, status_to = ("New", "Linked") if party else ("Linked", "New")
+	# linked: New (or waiting in the review queue) becomes Linked; unlinked: Linked becomes New
+	status_from, status_to = (("New", "Needs Review"), "Linked") if party else (("Linked",), "New")
 	changed, last_name = 0, ""
 	while True:
 		# keyset paging over the author index: terminates whatever the rows contain
@@ -86,7 +87,7 @@ def set_party_on_mentions(
 			frappe.qb.update(mention)
 			.set(mention.status, status_to)
 			.where(mention.name.isin(names))
-			.where(mention.status == status_from)
+			.where(mention.status.isin(status_from))
 			.run()
 		)
 		changed += len(names)

@@ -351,3 +351,21 @@ def _store_match(profile: str, status: str, state: dict, now) -> None:
 		{"match_status": status, "match_candidates": json.dumps(state, default=str), "last_matched_on": now},
 		update_modified=False,
 	)
+	sync_review_status(profile, status)
+
+
+def sync_review_status(profile: str, match_status: str) -> None:
+	"""Mentions of an unlinked author in the review queue are "Needs Review"; back to "New" when it leaves.
+
+	Only these two automatic statuses change: mentions people worked on keep theirs.
+	"""
+	mention = frappe.qb.DocType("Mention")
+	old, new = ("New", "Needs Review") if match_status == "Needs Review" else ("Needs Review", "New")
+	(
+		frappe.qb.update(mention)
+		.set(mention.status, new)
+		.where(mention.author == profile)
+		.where(mention.status == old)
+		.where(mention.party.isnull() | (mention.party == ""))
+		.run()
+	)

@@ -361,6 +361,20 @@ class TestReviewQueue(LinkingTestCase):
 		self.assertEqual(jobs.match_profile(profile.name), "Needs Review")
 		return profile
 
+	def test_mentions_follow_the_review_queue(self):
+		profile = make_profile("review-m", platform="Reddit", handle="rita_r", display_name="RR")
+		mention = make_mention("review-m-1", author=profile.name, platform="Reddit")
+		responded = make_mention("review-m-2", author=profile.name, platform="Reddit", status="Responded")
+		self.assertEqual(jobs.match_profile(profile.name), "Needs Review")
+		self.assertEqual(frappe.db.get_value("Mention", mention.name, "status"), "Needs Review")
+		self.assertEqual(frappe.db.get_value("Mention", responded.name, "status"), "Responded")
+		later = make_mention("review-m-3", author=profile.name, platform="Reddit")
+		self.assertEqual(later.status, "Needs Review")
+		api.accept_candidate(profile.name, "Lead", self.one.name)
+		self.assertEqual(frappe.db.get_value("Mention", later.name, "status"), "Linked")
+		self.assertEqual(frappe.db.get_value("Mention", mention.name, "status"), "Linked")
+		self.assertEqual(frappe.db.get_value("Mention", responded.name, "status"), "Responded")
+
 	def test_accept_links_as_a_person(self):
 		profile = self.queued("review-1")
 		data = api.get_candidates(profile.name)

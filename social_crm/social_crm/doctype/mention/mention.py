@@ -152,19 +152,23 @@ class Mention(Document):
 
 	def copy_party_from_author(self):
 		"""The party is denormalized from the author for fast per-party queries."""
+		self.flags.author_in_review = False
 		if self.author:
-			party_type, party, customer = frappe.db.get_value(
-				"Social Profile", self.author, ["party_type", "party", "customer"]
-			) or (None, None, None)
+			party_type, party, customer, match_status = frappe.db.get_value(
+				"Social Profile", self.author, ["party_type", "party", "customer", "match_status"]
+			) or (None, None, None, None)
 			self.party_type, self.party, self.customer = party_type, party, customer
+			self.flags.author_in_review = match_status == "Needs Review"
 		else:
 			self.party_type = self.party = self.customer = None
 
 	def set_status(self):
-		if self.status == "New" and self.party:
+		if self.status in ("New", "Needs Review") and self.party:
 			self.status = "Linked"
 		elif self.status == "Linked" and not self.party:
 			self.status = "New"
+		if self.status == "New" and self.flags.author_in_review:
+			self.status = "Needs Review"  # its author waits in the review queue
 
 
 def on_doctype_update():
