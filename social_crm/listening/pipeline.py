@@ -94,6 +94,7 @@ class _Profile:
 	party_type: str | None = None
 	party: str | None = None
 	customer: str | None = None
+	in_review: bool = False  # unlinked and waiting in the linking review queue
 
 
 def load_rule_matcher() -> RuleMatcher:
@@ -316,7 +317,9 @@ class Ingestor:
 				elif row is None:
 					self.profiles[key] = self._create_profile(post, first[key])
 				else:
-					self.profiles[key] = _Profile(row.name, row.party_type, row.party, row.customer)
+					self.profiles[key] = _Profile(
+						row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
+					)
 					self._refresh_profile(row, post, now)
 			except Exception as exc:
 				frappe.db.rollback(save_point=savepoint)
@@ -341,6 +344,7 @@ class Ingestor:
 					"party_type",
 					"party",
 					"customer",
+					"match_status",
 					"anonymized",
 					"last_seen",
 					"followers",
@@ -564,7 +568,7 @@ class Ingestor:
 			"party_type": profile.party_type if profile.party else None,
 			"party": profile.party,
 			"customer": profile.customer,
-			"status": "Linked" if profile.party else "New",
+			"status": "Linked" if profile.party else ("Needs Review" if profile.in_review else "New"),
 			"in_reply_to": post.in_reply_to or None,
 			"likes": min(post.likes, MAX_INT),
 			"reposts": min(post.reposts, MAX_INT),

@@ -247,6 +247,14 @@ class TestIngestPipeline(SocialCRMTestCase):
 		self.assertEqual(str(profiles[0].last_seen), "2026-11-05 08:00:00")
 		self.assertEqual(profiles[0].mention_count, 2)
 
+	def test_mention_of_an_author_in_the_review_queue_needs_review(self):
+		Ingestor(enrichment="none").ingest([post("lp-rq1", "zephyrco one", author="rita@example.social")])
+		filters = {"platform": "Mastodon", "external_id": "rita@example.social"}
+		frappe.db.set_value("Social Profile", filters, "match_status", "Needs Review")
+		Ingestor(enrichment="none").ingest([post("lp-rq2", "zephyrco two", author="rita@example.social")])
+		self.assertEqual(frappe.db.get_value("Mention", {"external_id": "lp-rq1"}, "status"), "New")
+		self.assertEqual(frappe.db.get_value("Mention", {"external_id": "lp-rq2"}, "status"), "Needs Review")
+
 
 class TestEnrichment(SocialCRMTestCase):
 	@classmethod
