@@ -25,6 +25,8 @@ add_to_apps_screen = [
 # Includes in <head>
 # ------------------
 
+app_include_js = "social_crm.bundle.js"
+
 doctype_js = {
 	"Customer": ["public/js/party_social.js", "public/js/party_privacy.js"],
 	"Lead": ["public/js/party_social.js", "public/js/party_privacy.js"],

@@ -63,23 +63,6 @@ frappe.ui.form.on("Mention", {
 frappe.ui.form.on("Mention", {
 	refresh(frm) {
 		if (frm.is_new() || !frm.doc.author || frm.doc.anonymized || !frappe.model.can_create("Lead")) return;
-		frm.add_custom_button(__("Create Lead"), () =>
-			frappe
-				.call({
-					method: "social_crm.api.linking.create_lead",
-					args: { mention: frm.doc.name },
-					freeze: true,
-					freeze_message: __("Creating Lead..."),
-				})
-				.then(({ message }) => {
-					frappe.show_alert({
-						message: message.created
-							? __("Lead {0} created", [message.name])
-							: __("Already linked to {0} {1}", [__(message.doctype), message.name]),
-						indicator: message.created ? "green" : "blue",
-					});
-					frappe.set_route("Form", message.doctype, message.name);
-				})
-		);
+		frm.add_custom_button(__("Create Lead"), () => social_crm.create_lead({ mention: frm.doc.name }));
 	},
 });

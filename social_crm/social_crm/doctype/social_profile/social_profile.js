@@ -35,7 +35,7 @@ frappe.ui.form.on("Social Profile", {
 		if (frm.is_new()) return;
 		const can_write = frm.perm[0] && frm.perm[0].write;
 		if (frappe.model.can_create("Lead") && !frm.doc.anonymized) {
-			frm.add_custom_button(__("Create Lead"), () => social_crm_linking.create_lead({ profile: frm.doc.name }, frm));
+			frm.add_custom_button(__("Create Lead"), () => social_crm.create_lead({ profile: frm.doc.name }));
 		}
 		if (can_write && !frm.doc.party && !frm.doc.do_not_auto_link) {
 			frm.add_custom_button(__("Match Again"), () =>
@@ -54,20 +54,6 @@ frappe.ui.form.on("Social Profile", {
 });
 
 window.social_crm_linking = {
-	create_lead(args, frm) {
-		return frappe
-			.call({ method: "social_crm.api.linking.create_lead", args, freeze: true, freeze_message: __("Creating Lead...") })
-			.then(({ message }) => {
-				frappe.show_alert({
-					message: message.created
-						? __("Lead {0} created", [message.name])
-						: __("Already linked to {0} {1}", [__(message.doctype), message.name]),
-					indicator: message.created ? "green" : "blue",
-				});
-				frappe.set_route("Form", message.doctype, message.name);
-			});
-	},
-
 	show_candidates(frm, can_write) {
 		frappe
 			.call({ method: "social_crm.api.linking.get_candidates", args: { profile: frm.doc.name } })
