@@ -7,8 +7,8 @@ from frappe.utils import add_days, getdate, now_datetime
 
 from social_crm.overrides.party import mention_filters
 from social_crm.party import PARTY_TYPES
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 
-SENTIMENTS = ("Positive", "Neutral", "Negative")
 TREND_WEEKS = 12
 
 

@@ -4,7 +4,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime, time_diff_in_seconds
+from frappe.utils import get_datetime, now_datetime
+
+from social_crm.clock import minutes_between, site_to_utc
 
 from social_crm.engine.connectors import ConnectorError, SourceConfig
 from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply
@@ -26,8 +28,10 @@ def record_first_response(doc) -> None:
 	if doc.status == RESPONDED and not doc.first_response_at:
 		doc.first_response_at = now_datetime()
 	if doc.first_response_at and doc.posted_at:
-		seconds = time_diff_in_seconds(get_datetime(doc.first_response_at), get_datetime(doc.posted_at))
-		doc.response_minutes = round(max(seconds, 0) / 60, 2)
+		# first_response_at is site time (as every desk stamp), posted_at is UTC
+		doc.response_minutes = minutes_between(
+			get_datetime(doc.posted_at), site_to_utc(doc.first_response_at)
+		)
 
 
 def set_work_status(mention: str, status: str) -> "frappe.Document":

@@ -71,7 +71,7 @@ def rule_series(start: datetime, end: datetime) -> dict[str, list[tuple[datetime
 		select rm.listening_rule,
 			date_format(m.posted_at, '%%Y-%%m-%%d %%H:00:00') as bucket,
 			count(*) as total,
-			sum(m.sentiment = 'Negative') as negative
+			coalesce(sum(coalesce(m.sentiment, '') = 'Negative'), 0) as negative
 		from `tabMention` m
 		join `tabMention Rule Match` rm
 			on rm.parent = m.name

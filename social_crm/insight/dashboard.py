@@ -11,8 +11,8 @@ from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
 from social_crm.permissions import social_data_query_conditions
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 
-SENTIMENTS = ("Positive", "Neutral", "Negative")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, getdate, today
 
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.permissions import social_data_query_conditions
 
 PERIODS = ("Daily", "Weekly", "Monthly")
@@ -50,6 +51,17 @@ def period_label(start: date, period: str) -> str:
 	if period == "Monthly":
 		return start.strftime("%Y-%m")
 	return str(start)
+
+
+def sentiment_count(label: str, column: str = "sentiment") -> str:
+	"""SQL aggregate: how many rows have sentiment ``label``; 0, never NULL.
+
+	Unanalysed mentions (no sentiment: too short, consent withdrawn, not yet enriched) count
+	for no label, so a group of only unanalysed mentions answers 0 instead of NULL.
+	"""
+	if label not in SENTIMENTS:
+		raise ValueError(f"unknown sentiment {label!r}")
+	return f"coalesce(sum(coalesce({column}, '') = '{label}'), 0)"
 
 
 def mention_condition() -> str:

@@ -29,10 +29,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import frappe
-from frappe.utils import now_datetime
+from frappe import _
+from frappe.utils import get_datetime, now_datetime
 
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
-from social_crm.engine.records import Post
+from social_crm.engine.records import Author, Post
 
 ACCEPTED = "accepted"
 UPDATED = "updated"
@@ -617,23 +618,101 @@ class Ingestor:
 	# ------------------------------------------------------------------ enrichment
 
 	def _enrich(self, names: list[str]) -> None:
-		if self.enrichment == "none":
-			return
-		from social_crm.listening.enrichment import enrich_mentions
+		enqueue_enrichment(names, self.enrichment)
 
-		for start in range(0, len(names), ENRICH_BATCH):
-			batch = names[start : start + ENRICH_BATCH]
-			if self.enrichment == "inline":
-				enrich_mentions(batch)
-			else:
-				frappe.enqueue(
-					"social_crm.listening.enrichment.enrich_mentions",
-					queue="default",
-					timeout=1200,
-					job_id=f"social_crm:enrich:{batch[0]}",
-					enqueue_after_commit=True,
-					names=batch,
-				)
+
+def enqueue_enrichment(names: list[str], mode: str = "enqueue") -> None:
+	"""Language and sentiment for stored mentions: every ingest path and the Mention controller call this.
+
+	``mode``: "enqueue" (a job per batch, after commit, deduplicated), "inline" or "none".
+	"""
+	if mode == "none" or not names:
+		return
+	from social_crm.listening.enrichment import enrich_mentions
+
+	for start in range(0, len(names), ENRICH_BATCH):
+		batch = names[start : start + ENRICH_BATCH]
+		if mode == "inline":
+			enrich_mentions(batch)
+		else:
+			frappe.enqueue(
+				"social_crm.listening.enrichment.enrich_mentions",
+				queue="default",
+				timeout=1200,
+				job_id=f"social_crm:enrich:{batch[0]}",
+				deduplicate=True,
+				enqueue_after_commit=True,
+				names=batch,
+			)
+
+
+class SuppressedMention(frappe.ValidationError):
+	"""The post or its author was erased: it is not stored again."""
+
+
+def post_of_mention(doc) -> Post:
+	"""The engine Post of a Mention document (for the checks every ingest path runs)."""
+	author = Author(external_id="")
+	if doc.author:
+		row = frappe.db.get_value("Social Profile", doc.author, ["external_id", "handle"], as_dict=True)
+		if row:
+			author = Author(external_id=row.external_id or "", handle=row.handle or "")
+	posted_at = get_datetime(doc.posted_at) if doc.posted_at else now_datetime()
+	return Post(
+		platform=doc.platform or "",
+		external_id=doc.external_id or "",
+		author=author,
+		text=doc.text or "",
+		title=doc.title or "",
+		posted_at=posted_at,
+		language_hint=doc.language or "",
+		source=doc.source or "",
+	)
+
+
+def _post_key_suppressed(post: Post) -> bool:
+	"""A mention without an author: only its own post key can suppress it."""
+	from social_crm.privacy.suppression import post_key
+
+	key = post_key(post.platform, post.external_id)
+	return bool(key and frappe.db.exists("Social Suppression Key", key))
+
+
+def admit_mention(doc) -> None:
+	"""Mention.before_insert for a mention not written by the Ingestor (REST, desk, scripts).
+
+	The same checks as webhook and poll: suppression (an erased person's or post's record is
+	refused) and the listening rules (their matches are recorded when the caller gave none; a
+	mention a person stores on purpose is kept even when no rule matches it). Consent is
+	checked by the enrichment job, as for every path.
+	"""
+	post = post_of_mention(doc)
+	check = _suppression_check()
+	if check and (check([post]) if post.author.external_id else _post_key_suppressed(post)):
+		frappe.throw(
+			_("This post or its author was erased and is not stored again"),
+			SuppressedMention,
+			title=_("Suppressed"),
+		)
+	if doc.matched_rules:
+		return
+	matches = load_rule_matcher().match(
+		f"{post.title}\n{post.text}" if post.title else post.text,
+		language=post.language_hint or None,
+		source=doc.source or None,
+		author_handle=post.author.handle,
+	)
+	for match in matches:
+		doc.append(
+			"matched_rules",
+			{
+				"listening_rule": match.name,
+				"kind": match.kind,
+				"matched_terms": ", ".join(match.matched_terms)[:MAX_MATCHED_TERMS_CHARS],
+			},
+		)
+	if matches and not doc.rule_kind:
+		doc.rule_kind = matches[0].kind
 
 
 MENTION_FIELDS = (

@@ -10,6 +10,7 @@ from frappe.desk.form import assign_to
 from frappe.utils import get_datetime, now_datetime
 
 from social_crm.api import engagement
+from social_crm.clock import minutes_between, reset_cache, site_to_utc
 from social_crm.engagement.assignment import remove_assignment, update_assignee
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.utils import make_mention, make_user
@@ -89,7 +90,7 @@ class TestEngagement(SocialCRMTestCase):
 		doc = frappe.get_doc("Mention", mention.name)
 		self.assertEqual(doc.status, "Responded")
 		self.assertAlmostEqual(doc.response_minutes, 90, delta=1)
-		expected = (get_datetime(doc.first_response_at) - get_datetime(doc.posted_at)).total_seconds() / 60
+		expected = minutes_between(get_datetime(doc.posted_at), site_to_utc(doc.first_response_at))
 		self.assertAlmostEqual(doc.response_minutes, expected, places=1)
 		first = doc.first_response_at
 
@@ -102,6 +103,28 @@ class TestEngagement(SocialCRMTestCase):
 		doc.save()
 		self.assertEqual(doc.first_response_at, first)
 		self.assertAlmostEqual(doc.response_minutes, expected, places=1)
+
+	def test_first_response_time_is_measured_in_utc_on_any_site_time_zone(self):
+		for zone in ("Europe/Berlin", "America/New_York", "Asia/Kolkata"):
+			with self.subTest(zone=zone):
+				self._set_time_zone(zone)
+				mention = make_mention(f"eng-tz-{zone}", minutes_ago=30)  # posted_at in UTC
+				engagement.mark_responded(mention.name)
+				doc = frappe.get_doc("Mention", mention.name)
+				self.assertAlmostEqual(doc.response_minutes, 30, delta=1)
+				# first_response_at is the site's clock, as every desk time stamp
+				self.assertLess(abs((get_datetime(doc.first_response_at) - now_datetime()).total_seconds()), 120)
+
+	def _set_time_zone(self, zone: str) -> None:
+		previous = frappe.db.get_single_value("System Settings", "time_zone")
+		frappe.db.set_single_value("System Settings", "time_zone", zone)
+		reset_cache()
+
+		def restore():
+			frappe.db.set_single_value("System Settings", "time_zone", previous)
+			reset_cache()
+
+		self.addCleanup(restore)
 
 	def test_ignored_mentions_have_no_response_time(self):
 		mention = make_mention("eng-ign-1", minutes_ago=10)

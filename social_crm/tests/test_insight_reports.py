@@ -238,6 +238,25 @@ class TestInsightReports(SocialCRMTestCase):
 		_c, top1, *_ = top_authors.execute(self.filters(limit=1))
 		self.assertEqual(len(top1), 1)
 
+	def test_reports_count_unanalysed_mentions_without_failing(self):
+		# a quiet day: only mentions nobody analysed (e.g. the author objected to analysis)
+		day = datetime(2018, 6, 1, 10, 0)
+		quiet = make_profile("insight-unanalysed", handle="quiet@mastodon.social")
+		rule = make_rule("_Test Product Unanalysed", "Product", item=self.item2).name
+		insert_mentions(
+			[{"posted_at": day, "author": quiet.name, "rules": [(rule, "Product")]} for _ in range(3)]
+		)
+		filters = {"from_date": "2018-06-01", "to_date": "2018-06-01"}
+		_c, authors, *_ = top_authors.execute(filters)
+		self.assertEqual([(r.profile, r.mentions, r.negative, r.negative_share) for r in authors], [(quiet.name, 3, 0, 0.0)])
+		_c, items, *_ = mentions_by_item.execute(filters)
+		self.assertEqual(
+			[(r.item, r.mentions, r.positive, r.neutral, r.negative, r.negative_share) for r in items],
+			[(self.item2, 3, 0, 0, 0, 0.0)],
+		)
+		_c, trend, *_ = sentiment_trend.execute({**filters, "period": "Daily"})
+		self.assertEqual(sum(row["unanalyzed"] for row in trend if "unanalyzed" in row), 3)
+
 	# --- Mentions by Item ------------------------------------------------------------------
 
 	def test_mentions_by_item_counts_each_mention_once_per_item(self):

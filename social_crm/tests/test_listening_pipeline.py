@@ -335,3 +335,68 @@ class TestEnrichment(SocialCRMTestCase):
 		row = frappe.db.get_value("Mention", names[0], ["sentiment", "enriched_on"], as_dict=True)
 		self.assertFalse(row.sentiment)
 		self.assertTrue(row.enriched_on)
+
+
+class TestMentionThroughREST(SocialCRMTestCase):
+	"""A Mention inserted through /api/resource/Mention or the desk (doc.insert) gets the
+	webhook's and poll's checks and enrichment."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.get_doc(
+			{"doctype": "Listening Rule", "rule_name": "_rest Oatly brand", "kind": "Brand", "terms": "oatquill"}
+		).insert()
+
+	def insert(self, external_id: str, text: str) -> "frappe.Document":
+		return frappe.get_doc(
+			{
+				"doctype": "Mention",
+				"platform": "Mastodon",
+				"external_id": external_id,
+				"text": text,
+				"posted_at": "2026-11-20 09:15:00",
+			}
+		).insert()
+
+	def test_rest_mention_is_matched_and_enriched_like_an_ingested_one(self):
+		with mock.patch("frappe.enqueue") as enqueue:
+			doc = self.insert("rest-1", "<p>I love the new oatquill latte, it is wonderful and delicious!</p>")
+		self.assertEqual(doc.rule_kind, "Brand")
+		self.assertEqual([r.listening_rule for r in doc.matched_rules], ["_rest Oatly brand"])
+		calls = [c for c in enqueue.call_args_list if c.args[0] == "social_crm.listening.enrichment.enrich_mentions"]
+		self.assertEqual(len(calls), 1)
+		self.assertEqual(calls[0].kwargs["names"], [doc.name])
+		self.assertTrue(calls[0].kwargs["enqueue_after_commit"])
+		self.assertTrue(calls[0].kwargs["deduplicate"])
+
+		enrich_mentions(**{"names": calls[0].kwargs["names"]})  # what the worker runs
+		row = frappe.db.get_value("Mention", doc.name, ["language", "sentiment", "enriched_on"], as_dict=True)
+		self.assertEqual(row.language, "en")
+		self.assertEqual(row.sentiment, "Positive")
+		self.assertTrue(row.enriched_on)
+
+	def test_rest_mention_of_an_erased_post_is_refused(self):
+		from social_crm.listening.pipeline import SuppressedMention
+		from social_crm.privacy.suppression import add_keys, keys_for_profile, post_key
+
+		add_keys({"post": post_key("Mastodon", "rest-erased")}, "Mastodon")
+		with self.assertRaises(SuppressedMention):
+			self.insert("rest-erased", "oatquill again")
+		# an erased author's new post is refused too
+		profile = frappe.get_doc(
+			{"doctype": "Social Profile", "platform": "Mastodon", "external_id": "rest-gone", "handle": "gone@m.example"}
+		).insert()
+		add_keys(keys_for_profile("Mastodon", "rest-gone", "gone@m.example"), "Mastodon")
+		with self.assertRaises(SuppressedMention):
+			frappe.get_doc(
+				{
+					"doctype": "Mention",
+					"platform": "Mastodon",
+					"external_id": "rest-erased-2",
+					"author": profile.name,
+					"text": "oatquill",
+					"posted_at": "2026-11-20 09:15:00",
+				}
+			).insert()
+		self.assertFalse(frappe.db.exists("Mention", {"platform": "Mastodon", "external_id": "rest-erased"}))

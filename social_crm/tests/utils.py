@@ -2,7 +2,9 @@
 transaction and rolled back by FrappeTestCase."""
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date
+
+from social_crm.clock import utc_now
 
 
 def leaf(doctype: str, fallback: str) -> str:
@@ -60,7 +62,7 @@ def make_mention(external_id: str, author: str | None = None, minutes_ago: int =
 			"external_id": external_id,
 			"author": author,
 			"text": kwargs.pop("text", f"Post {external_id} about our brand"),
-			"posted_at": add_to_date(now_datetime(), minutes=-minutes_ago),
+			"posted_at": add_to_date(utc_now(), minutes=-minutes_ago),  # posted_at is UTC
 			**kwargs,
 		}
 	).insert(ignore_permissions=True)

@@ -7,11 +7,12 @@ from frappe.model.document import Document
 from frappe.utils import flt
 
 from social_crm.engagement.response import record_first_response
+from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
 from social_crm.engine.text import html_to_text
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 
-SENTIMENTS = ("Positive", "Neutral", "Negative")
 
 
 class Mention(Document):
@@ -73,9 +74,16 @@ class Mention(Document):
 		url: DF.Data | None
 	# end: auto-generated types
 
+	def after_insert(self):
+		if not self.enriched_on and not self.anonymized:
+			enqueue_enrichment([self.name])
+
 	def validate(self):
 		self.validate_identity()
 		self.sanitize_content()
+		if self.is_new():
+			# the Ingestor bulk-inserts its rows after the same checks; REST, desk and scripts come here
+			admit_mention(self)
 		self.validate_unique()
 		self.validate_analysis()
 		self.copy_party_from_author()

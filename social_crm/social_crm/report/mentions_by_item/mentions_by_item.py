@@ -5,7 +5,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from social_crm.insight.report_utils import check_mention_report_permission, date_range, mention_condition
+from social_crm.insight.report_utils import (
+	check_mention_report_permission,
+	date_range,
+	mention_condition,
+	sentiment_count,
+)
 
 
 def execute(filters=None):
@@ -40,9 +45,9 @@ def query(filters, from_date, to_date):
 	return frappe.db.sql(
 		f"""
 		select item, item_name, item_group, rules, count(*) as mentions,
-			cast(sum(sentiment = 'Positive') as signed) as positive,
-			cast(sum(sentiment = 'Neutral') as signed) as neutral,
-			cast(sum(sentiment = 'Negative') as signed) as negative,
+			cast({sentiment_count("Positive")} as signed) as positive,
+			cast({sentiment_count("Neutral")} as signed) as neutral,
+			cast({sentiment_count("Negative")} as signed) as negative,
 			max(posted_at) as last_mention
 		from (
 			select lr.item, i.item_name, i.item_group, `tabMention`.name, `tabMention`.sentiment,

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -14,7 +15,6 @@ from social_crm.insight.report_utils import (
 	period_starts,
 )
 
-SENTIMENTS = ("Positive", "Neutral", "Negative")
 
 
 def execute(filters=None):

@@ -5,7 +5,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
-from social_crm.insight.report_utils import check_mention_report_permission, date_range, mention_condition
+from social_crm.insight.report_utils import (
+	check_mention_report_permission,
+	date_range,
+	mention_condition,
+	sentiment_count,
+)
 
 REVENUE_DAYS = 365
 DEFAULT_LIMIT = 100
@@ -55,7 +60,7 @@ def query_authors(filters, from_date, to_date):
 		f"""
 		select p.name as profile, p.platform, p.handle, p.display_name, p.followers, p.influence_score,
 			p.party_type, p.party, p.party_name, p.customer,
-			count(*) as mentions, sum(`tabMention`.sentiment = 'Negative') as negative,
+			count(*) as mentions, cast({sentiment_count("Negative", "`tabMention`.sentiment")} as signed) as negative,
 			max(`tabMention`.posted_at) as last_mention
 		from `tabMention`
 		join `tabSocial Profile` p on p.name = `tabMention`.author
