@@ -3,7 +3,10 @@
 import frappe
 from frappe import _
 
-PARTY_TYPES = ("Customer", "Lead", "Contact")
+from social_crm.engine.identity.facts import PARTY_TYPES
+from social_crm.engine.status import status_changes
+
+__all__ = ["PARTY_TYPES"]  # defined once, in the engine
 # Mentions are moved in batches so that one profile with a huge history never holds
 # a long transaction or a lock on many rows at once.
 BACKFILL_BATCH_SIZE = 1000
@@ -60,8 +63,8 @@ def set_party_on_mentions(
 	New when it is cleared. Other statuses (worked by people) are kept.
 	"""
 	mention = frappe.qb.DocType("Mention")
-	# linked: New (or waiting in the review queue) becomes Linked; unlinked: Linked becomes New
-	status_from, status_to = (("New", "Needs Review"), "Linked") if party else (("Linked",), "New")
+	in_review = frappe.db.get_value("Social Profile", profile, "match_status") == "Needs Review"
+	changes = status_changes(bool(party), in_review)
 	changed, last_name = 0, ""
 	while True:
 		# keyset paging over the author index: terminates whatever the rows contain
@@ -83,13 +86,14 @@ def set_party_on_mentions(
 			.where(mention.name.isin(names))
 			.run()
 		)
-		(
-			frappe.qb.update(mention)
-			.set(mention.status, status_to)
-			.where(mention.name.isin(names))
-			.where(mention.status.isin(status_from))
-			.run()
-		)
+		for status_from, status_to in changes.items():
+			(
+				frappe.qb.update(mention)
+				.set(mention.status, status_to)
+				.where(mention.name.isin(names))
+				.where(mention.status == status_from)
+				.run()
+			)
 		changed += len(names)
 		if on_batch:
 			on_batch()

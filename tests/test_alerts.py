@@ -13,7 +13,6 @@ from social_crm.engine.insight.alerts import (
 	episode_key,
 	fill_series,
 	floor_bucket,
-	is_new_episode,
 	query_range,
 	swing_score,
 	volume_score,
@@ -278,6 +277,3 @@ def test_episode_key_and_is_new_episode():
 	with pytest.raises(InvalidRecord):
 		episode_key("R", "Other", END)
 	cooldown = 6 * HOUR
-	assert is_new_episode([], NOW, cooldown)
-	assert not is_new_episode([NOW - 5 * HOUR], NOW, cooldown)
-	assert is_new_episode([NOW - 7 * HOUR, NOW - 30 * HOUR], NOW, cooldown)

@@ -203,3 +203,10 @@ def test_compiled_matcher_is_fast():
 		matcher.match(post, language="en", source="Mastodon", author_handle="someone")
 	per_second = count / (time.perf_counter() - started)
 	assert per_second > 2000, per_second
+
+
+def test_split_query_classifies_terms_as_the_matcher_does():
+	from social_crm.engine.analysis.rules import split_query
+
+	assert split_query("Café Nova, #cafenova\n@novacafe\n#") == (["Café Nova", "@novacafe", "#"], ["cafenova"])
+	assert split_query(None) == ([], [])

@@ -9,7 +9,7 @@ from social_crm.engine.privacy.retention import (
 	default_policies,
 	describe,
 	plan,
-	plan_batches,
+	next_batch_size,
 	policy_from_dict,
 	to_filters,
 	validate_policy,
@@ -209,15 +209,16 @@ def test_describe():
 	assert describe(errors) == "Delete Ingest Error (all) after 30 days of creation"
 
 
-def test_plan_batches():
-	assert plan_batches(2500, 1000) == [1000, 1000, 500]
-	assert plan_batches(3000, 1000) == [1000, 1000, 1000]
-	assert plan_batches(1, 500) == [1]
-	assert plan_batches(0, 500) == []
-	assert sum(plan_batches(1_000_000, 999)) == 1_000_000
+def test_next_batch_size_keeps_transactions_near_the_target():
+	assert next_batch_size(250, 0.9, 0.5, 100, 1000) == 125  # too slow: halve
+	assert next_batch_size(150, 0.9, 0.5, 100, 1000) == 100  # never below the smallest
+	assert next_batch_size(250, 0.1, 0.5, 100, 1000) == 500  # fast: double
+	assert next_batch_size(800, 0.1, 0.5, 100, 1000) == 1000  # never above the largest
+	assert next_batch_size(250, 0.3, 0.5, 100, 1000) == 250  # near the target: keep
+	assert next_batch_size(50, 0.9, 0.5, 100, 50) == 50  # a configured size below the smallest wins
 
 
-@pytest.mark.parametrize("total, size", [(-1, 10), (10, 0), (10, -3), (10, 10_001), (1.5, 10), (10, True)])
-def test_plan_batches_rejects_bad_input(total, size):
+@pytest.mark.parametrize("current, largest", [(0, 10), (-3, 10), (True, 10), (1.5, 10), (10, 10_001)])
+def test_next_batch_size_rejects_bad_input(current, largest):
 	with pytest.raises(InvalidRecord):
-		plan_batches(total, size)
+		next_batch_size(current, 0.1, 0.5, 1, largest)

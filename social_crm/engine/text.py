@@ -113,10 +113,3 @@ def truncate(text: str, max_chars: int) -> tuple[str, bool]:
 def extract_urls(text: str) -> list[str]:
 	return [u.rstrip(".,;:!?") for u in URL_RE.findall(text or "")]
 
-
-def extract_emails(text: str) -> list[str]:
-	return sorted({e.lower().rstrip(".") for e in EMAIL_RE.findall(text or "")})
-
-
-def extract_hashtags(text: str) -> list[str]:
-	return [h.lower() for h in HASHTAG_RE.findall(text or "")]

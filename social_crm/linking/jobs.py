@@ -21,6 +21,7 @@ from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
 from social_crm.engine.identity import Decision, lookup_keys, rank
+from social_crm.engine.status import status_changes
 from social_crm.linking.keys import PROFILE, find_candidate_refs, load_parties, profile_facts
 from social_crm.party import set_party_on_mentions
 
@@ -360,12 +361,12 @@ def sync_review_status(profile: str, match_status: str) -> None:
 	Only these two automatic statuses change: mentions people worked on keep theirs.
 	"""
 	mention = frappe.qb.DocType("Mention")
-	old, new = ("New", "Needs Review") if match_status == "Needs Review" else ("Needs Review", "New")
-	(
-		frappe.qb.update(mention)
-		.set(mention.status, new)
-		.where(mention.author == profile)
-		.where(mention.status == old)
-		.where(mention.party.isnull() | (mention.party == ""))
-		.run()
-	)
+	for old, new in status_changes(False, match_status == "Needs Review").items():
+		(
+			frappe.qb.update(mention)
+			.set(mention.status, new)
+			.where(mention.author == profile)
+			.where(mention.status == old)
+			.where(mention.party.isnull() | (mention.party == ""))
+			.run()
+		)

@@ -34,6 +34,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.records import Author, Post
+from social_crm.engine.status import mention_status
 
 ACCEPTED = "accepted"
 UPDATED = "updated"
@@ -569,7 +570,7 @@ class Ingestor:
 			"party_type": profile.party_type if profile.party else None,
 			"party": profile.party,
 			"customer": profile.customer,
-			"status": "Linked" if profile.party else ("Needs Review" if profile.in_review else "New"),
+			"status": mention_status(None, bool(profile.party), profile.in_review),
 			"in_reply_to": post.in_reply_to or None,
 			"likes": min(post.likes, MAX_INT),
 			"reposts": min(post.reposts, MAX_INT),

@@ -6,7 +6,7 @@ import json
 
 import frappe
 
-from social_crm.engine.analysis.rules import parse_terms
+from social_crm.engine.analysis.rules import split_query
 from social_crm.engine.connectors import SourceConfig
 
 FAILING_AFTER = 3  # consecutive failed polls until a source shows "Failing"
@@ -25,17 +25,6 @@ def health_for(consecutive_failures: int) -> str:
 	if failures <= 0:
 		return "Healthy"
 	return "Failing" if failures >= FAILING_AFTER else "Degraded"
-
-
-def split_query(text: str | None) -> tuple[list[str], list[str]]:
-	"""Query lines/commas -> (search terms, hashtags without '#'); @accounts are searched as terms."""
-	terms, hashtags = [], []
-	for term in parse_terms(text):
-		if term.startswith("#") and term[1:].strip():
-			hashtags.append(term[1:].strip())
-		else:
-			terms.append(term)
-	return terms, hashtags
 
 
 def rule_query_terms(source_name: str) -> tuple[list[str], list[str]]:

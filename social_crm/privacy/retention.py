@@ -242,10 +242,7 @@ def run_policy(
 			result["longest_transaction_seconds"] = max(result["longest_transaction_seconds"], done - writing)
 			transactions.append(done - writing)
 			# size by the write transaction: that is what holds locks (reading and preparing do not)
-			if done - writing > TARGET_SECONDS:
-				current = max(MIN_BATCH if size >= MIN_BATCH else size, current // 2)
-			elif done - writing < TARGET_SECONDS / 2:
-				current = min(size, current * 2)
+			current = engine.next_batch_size(current, done - writing, TARGET_SECONDS, MIN_BATCH, size)
 	except Exception:
 		status = "Failed"
 		if commit:

@@ -10,7 +10,6 @@ import frappe
 from frappe.utils import now_datetime
 
 from social_crm.engine.privacy import anonymize as engine
-from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
 from social_crm.privacy.suppression import get_secret
 
 BATCH_SIZE = 1000
@@ -141,7 +140,7 @@ def anonymize_mentions(rows: list[dict], persons: dict | None = None) -> int:
 
 def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None) -> tuple[dict, set]:
 	"""Compute the anonymized values (pure Python; no writes, may run outside a transaction)."""
-	rows = [r for r in rows if not str(r.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)]
+	rows = [r for r in rows if not engine.is_anonymized(r)]
 	if not rows:
 		return {}, set()
 	persons = persons_of((r.get("author") for r in rows), persons)
@@ -239,7 +238,7 @@ def clear_party_on_mentions(party_type: str, party: str) -> int:
 def anonymize_profiles(names: list[str]) -> int:
 	"""Anonymize profiles and, first, every mention they wrote (while their names are known)."""
 	rows = frappe.get_all("Social Profile", filters={"name": ("in", names)}, fields=PROFILE_FIELDS)
-	rows = [r for r in rows if not str(r.external_id or "").startswith(ANONYMIZED_ID_PREFIX)]
+	rows = [r for r in rows if not engine.is_anonymized(r)]
 	if not rows:
 		return 0
 	names = [r.name for r in rows]

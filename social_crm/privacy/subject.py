@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from social_crm.engine.privacy import consent as consent_engine
-from social_crm.engine.privacy.anonymize import Person
+from social_crm.engine.privacy.anonymize import Person, is_anonymized
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
 from social_crm.privacy.audit import write_log
@@ -150,7 +150,7 @@ def erase(doctype: str, name: str) -> dict:
 	keys = 0
 	# 1. suppression keys first, while ids and handles are still known
 	for profile in profiles:
-		if not str(profile.external_id or "").startswith("anon:"):
+		if not is_anonymized(profile):
 			keys += suppression.add_keys(
 				suppression.keys_for_profile(profile.platform, profile.external_id, profile.handle),
 				profile.platform,
@@ -164,7 +164,7 @@ def erase(doctype: str, name: str) -> dict:
 	for row in mention_rows:
 		key = (
 			suppression.post_key(row.platform, row.external_id)
-			if not row.external_id.startswith("anon:")
+			if not is_anonymized(row)
 			else None
 		)
 		if key:

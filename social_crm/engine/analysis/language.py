@@ -79,11 +79,6 @@ def _known_codes() -> frozenset[str]:
 	return _known
 
 
-def supported_languages() -> list[str]:
-	"""The codes langdetect can answer (normalized: ``zh-cn``/``zh-tw`` become ``zh``)."""
-	return sorted(_known_codes())
-
-
 def normalize_language_code(value: str | None) -> str:
 	"""``"de-DE"`` / ``"DE"`` / ``"de_AT"`` -> ``"de"``; anything not a 2-3 letter code -> ``""``."""
 	if not value or not isinstance(value, str):

@@ -125,6 +125,21 @@ def _term_kind(term: str) -> str:
 	return "phrase"
 
 
+def split_query(text: str | None) -> tuple[list[str], list[str]]:
+	"""Query lines/commas -> (search terms, hashtags without '#') for a connector's search.
+
+	Terms are classified as the matcher classifies them (``_term_kind``); @accounts are
+	searched as terms.
+	"""
+	terms, hashtags = [], []
+	for term in parse_terms(text):
+		if _term_kind(term) == "hashtag" and term[1:].strip():
+			hashtags.append(term[1:].strip())
+		else:
+			terms.append(term)
+	return terms, hashtags
+
+
 def _validate_term(term, fieldname: str) -> str:
 	if not isinstance(term, str):
 		raise InvalidRecord(f"{fieldname}: every term must be text, got {type(term).__name__}", fieldname)

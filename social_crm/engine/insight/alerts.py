@@ -321,9 +321,4 @@ def episode_key(rule: str, kind: str, onset: datetime) -> str:
 	return f"{rule}:{code}:{onset:%Y-%m-%dT%H:%M}"
 
 
-def is_new_episode(previous_alert_times: Iterable[datetime], now: datetime, cooldown: timedelta) -> bool:
-	"""True when no earlier alert of the same rule and kind lies within ``cooldown`` of ``now``.
 
-	For callers that keep only alert times, not episode keys.
-	"""
-	return all(abs(now - moment) > cooldown for moment in previous_alert_times)

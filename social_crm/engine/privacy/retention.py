@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import InvalidRecord
 from ..handles import normalize_platform
+from ..status import MENTION_STATUSES
 
 DELETE = "Delete"
 ANONYMIZE = "Anonymize"
@@ -40,7 +41,6 @@ MAX_KEEP_DAYS = 36_500  # 100 years: anything longer is a typo
 MAX_BATCH_SIZE = 10_000
 CONDITION_KEYS = ("platform", "linked", "status", "age_field")
 
-MENTION_STATUSES = ("New", "Linked", "Needs Review", "Converted", "Responded", "Ignored")
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
 
 
@@ -393,17 +393,19 @@ def default_policies() -> list[RetentionPolicy]:
 	]
 
 
-def plan_batches(total: int, batch_size: int) -> list[int]:
-	"""Split ``total`` records into batch sizes, e.g. (2500, 1000) -> [1000, 1000, 500].
+def next_batch_size(current: int, seconds: float, target_seconds: float, smallest: int, largest: int) -> int:
+	"""The size of the next batch after one whose write transaction took ``seconds``.
 
-	Each batch is its own transaction and re-runs the policy's filters with
-	``limit=size`` (no offset; handled rows drop out of the filters).
+	Batches halve when a transaction ran over ``target_seconds`` and double when it took
+	less than half of it, staying within [``smallest``, ``largest``] (``largest`` wins when
+	it is below ``smallest``: a small configured size is never exceeded).
 	"""
-	if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-		raise InvalidRecord(f"total must be a whole number >= 0, not {total!r}", "total")
-	if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-		raise InvalidRecord(f"batch size must be a whole number >= 1, not {batch_size!r}", "batch_size")
-	if batch_size > MAX_BATCH_SIZE:
+	if isinstance(current, bool) or not isinstance(current, int) or current < 1:
+		raise InvalidRecord(f"batch size must be a whole number >= 1, not {current!r}", "batch_size")
+	if largest > MAX_BATCH_SIZE:
 		raise InvalidRecord(f"batch size must be at most {MAX_BATCH_SIZE}", "batch_size")
-	full, rest = divmod(total, batch_size)
-	return [batch_size] * full + ([rest] if rest else [])
+	if seconds > target_seconds:
+		return max(smallest if largest >= smallest else largest, current // 2)
+	if seconds < target_seconds / 2:
+		return min(largest, current * 2)
+	return current

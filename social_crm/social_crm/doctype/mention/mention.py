@@ -10,6 +10,7 @@ from social_crm.engagement.response import record_first_response
 from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
+from social_crm.engine.status import mention_status
 from social_crm.engine.text import html_to_text
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 
@@ -171,12 +172,7 @@ class Mention(Document):
 			self.party_type = self.party = self.customer = None
 
 	def set_status(self):
-		if self.status in ("New", "Needs Review") and self.party:
-			self.status = "Linked"
-		elif self.status == "Linked" and not self.party:
-			self.status = "New"
-		if self.status == "New" and self.flags.author_in_review:
-			self.status = "Needs Review"  # its author waits in the review queue
+		self.status = mention_status(self.status, bool(self.party), bool(self.flags.author_in_review))
 
 
 def on_doctype_update():
