@@ -31,7 +31,7 @@ doctype_js = {
 	"Customer": ["public/js/party_social.js", "public/js/party_privacy.js"],
 	"Lead": ["public/js/party_social.js", "public/js/party_privacy.js"],
 	"Contact": ["public/js/party_social.js", "public/js/party_privacy.js"],
-	"Mention": "public/js/mention_idea.js",
+	"Mention": ["public/js/mention_idea.js", "public/js/mention_issue.js"],
 	"Social Profile": "public/js/party_privacy.js",
 }
 
@@ -89,6 +89,8 @@ doc_events = {
 		"on_update": "social_crm.ideas.events.on_idea_update",
 		"on_trash": "social_crm.ideas.events.on_idea_change",
 	},
+	"Mention": {"on_update": "social_crm.support.issues.mention_on_update"},
+	"Issue": {"on_update": "social_crm.support.issues.issue_on_update"},
 	"ToDo": {
 		"on_update": "social_crm.engagement.assignment.sync_mention_assignee",
 		"on_trash": "social_crm.engagement.assignment.sync_mention_assignee",
