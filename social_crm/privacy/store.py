@@ -12,6 +12,7 @@ from frappe.utils import now_datetime
 from social_crm.engine.privacy import anonymize as engine
 from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
 from social_crm.privacy.suppression import get_secret
+from social_crm.support.issues import redact_copies as redact_issue_copies
 
 BATCH_SIZE = 1000
 
@@ -159,6 +160,7 @@ def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None)
 def write_mention_anonymization(updates: dict, cleared: set) -> int:
 	if not updates:
 		return 0
+	redact_issue_copies(list(updates))
 	bulk_update(
 		"Mention",
 		updates,
@@ -172,6 +174,7 @@ def write_mention_anonymization(updates: dict, cleared: set) -> int:
 def delete_mentions(names: list[str]) -> int:
 	if not names:
 		return 0
+	redact_issue_copies(names)
 	frappe.db.sql(
 		f"update `tabIdea` set source_mention = NULL where source_mention in ({_placeholders(names)})", names
 	)
@@ -280,6 +283,8 @@ def delete_profiles(names: list[str]) -> int:
 		names,
 	)
 	frappe.db.delete("Social Consent Entry", {"social_profile": ("in", names)})
+	entries = frappe.get_all("Social Contest Entry", {"social_profile": ("in", names)}, pluck="name")
+	delete_rows("Social Contest Entry", entries)
 	return delete_rows("Social Profile", names)
 
 

@@ -84,6 +84,7 @@ def collect(doctype: str, name: str) -> dict[str, list[str]]:
 		"Idea": names("Idea", "submitted_by_profile"),
 		"Idea Vote": names("Idea Vote", "voter_profile"),
 		"Social Consent Entry": names("Social Consent Entry", "social_profile"),
+		"Social Contest Entry": names("Social Contest Entry", "social_profile"),
 	}
 
 
@@ -101,6 +102,7 @@ def export(doctype: str, name: str) -> dict:
 		"Idea": "ideas",
 		"Idea Vote": "votes",
 		"Social Consent Entry": "consent_entries",
+		"Social Contest Entry": "contest_entries",
 	}
 	for target, key in keys.items():
 		docs = []
@@ -179,6 +181,7 @@ def erase(doctype: str, name: str) -> dict:
 	for start in range(0, len(found["Mention"]), store.BATCH_SIZE):
 		store.delete_mentions(found["Mention"][start : start + store.BATCH_SIZE])
 	store.delete_votes(found["Idea Vote"])
+	store.delete_rows("Social Contest Entry", found["Social Contest Entry"])
 	store.anonymize_ideas(found["Idea"], person)
 	consent_kept = _erase_consent_entries(found["Social Consent Entry"])
 	store.anonymize_profiles([p.name for p in profiles])
@@ -194,6 +197,7 @@ def erase(doctype: str, name: str) -> dict:
 		"mentions_deleted": len(found["Mention"]),
 		"ideas_anonymized": len(found["Idea"]),
 		"votes_deleted": len(found["Idea Vote"]),
+		"contest_entries_deleted": len(found["Social Contest Entry"]),
 		"consent_entries_deleted": len(found["Social Consent Entry"]) - consent_kept,
 		"withdrawals_kept": consent_kept,
 		"suppression_keys": keys,

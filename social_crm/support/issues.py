@@ -58,10 +58,10 @@ def _author_line(mention) -> str:
 
 def _post_html(mention) -> str:
 	parts = [
-		"<p><b>{0}</b>: {1} ({2})</p>".format(
+		"<p><b>{}</b>: {} ({})</p>".format(
 			escape_html(_("Author")), escape_html(_author_line(mention)), escape_html(mention.platform or "")
 		),
-		"<p>{0}</p>".format(escape_html(mention.text or mention.title or "")),
+		"<p>{}</p>".format(escape_html(mention.text or mention.title or "")),
 	]
 	if mention.url:
 		parts.append('<p><a href="{0}">{0}</a></p>'.format(escape_html(mention.url)))
@@ -136,7 +136,7 @@ def create_issue(mention_name: str, reason: str | None = None) -> str:
 		subject = _("{0} on {1}: {2}").format(_author_line(mention), mention.platform, text)
 		description = _post_html(mention)
 		if reason:
-			description += "<p><i>{0}</i></p>".format(escape_html(reason))
+			description += f"<p><i>{escape_html(reason)}</i></p>"
 		doc = frappe.get_doc(
 			{
 				"doctype": "Issue",
@@ -214,7 +214,7 @@ def mention_on_update(doc, method=None) -> None:
 	if not doc.issue or not frappe.db.exists("Issue", doc.issue):
 		return
 	for reply in doc.get("sent_replies") or []:
-		content = "<p>{0}</p>".format(escape_html(reply.text or ""))
+		content = "<p>{}</p>".format(escape_html(reply.text or ""))
 		if reply.reply_url:
 			content += '<p><a href="{0}">{0}</a></p>'.format(escape_html(reply.reply_url))
 		add_communication(
@@ -236,3 +236,52 @@ def issue_on_update(doc, method=None) -> None:
 		frappe.get_doc("Mention", name).add_comment(
 			"Info", _("Support case {0} was {1}").format(doc.name, _(doc.status))
 		)
+
+
+# --- data protection ---------------------------------------------------------------------------
+
+
+def redact_copies(mentions: list[str]) -> int:
+	"""Remove the post copies Social CRM put on Issues for mentions being anonymized or deleted.
+
+	Called by the privacy store (retention, consent withdrawal, erasure): the Communications
+	holding a post (and the Issue description, where that post opened the Issue) lose the text,
+	link and author; the Issue itself, a support case of the ERP, stays.
+	"""
+	if not mentions:
+		return 0
+	keys = [f"mention:{m}" for m in mentions]
+	rows = frappe.get_all(
+		"Communication",
+		filters={"reference_doctype": "Issue", "message_id": ("in", keys)},
+		fields=["name", "reference_name", "message_id"],
+	)
+	if not rows:
+		return 0
+	redacted = "<p>{}</p>".format(escape_html(_("Social post removed for data protection")))
+	for row in rows:
+		frappe.db.set_value(
+			"Communication",
+			row.name,
+			{"content": redacted, "sender_full_name": None, "subject": _("Social post")},
+			update_modified=False,
+		)
+		first = frappe.db.get_value(
+			"Communication",
+			{
+				"reference_doctype": "Issue",
+				"reference_name": row.reference_name,
+				"message_id": ("like", "mention:%"),
+			},
+			"message_id",
+			order_by="creation asc",
+		)
+		if first == row.message_id:
+			frappe.db.set_value(
+				"Issue",
+				row.reference_name,
+				{"description": redacted, "subject": _("Social post")},
+				update_modified=False,
+			)
+	frappe.db.delete("Version", {"ref_doctype": "Communication", "docname": ("in", [r.name for r in rows])})
+	return len(rows)

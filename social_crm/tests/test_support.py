@@ -109,7 +109,11 @@ class TestSupportIssues(SocialCRMTestCase):
 			self.assertEqual(reply.conversation, "Mastodon:sup-t1")
 		comms = frappe.get_all(
 			"Communication",
-			filters={"reference_doctype": "Issue", "reference_name": root.issue, "sent_or_received": "Received"},
+			filters={
+				"reference_doctype": "Issue",
+				"reference_name": root.issue,
+				"sent_or_received": "Received",
+			},
 			pluck="content",
 		)
 		self.assertEqual(len(comms), 3)
@@ -159,3 +163,20 @@ class TestSupportIssues(SocialCRMTestCase):
 		issue = frappe.get_doc("Issue", issues.create_issue(mention.name))
 		self.assertEqual(issue.service_level_agreement, sla.name)
 		self.assertTrue(issue.response_by)
+
+	def test_erasure_removes_the_post_copies_from_the_issue(self):
+		from social_crm.privacy import subject
+
+		mention, contact, _customer = self.linked_mention("sup-erase", text="kaputt secret words")
+		name = issues.create_issue(mention.name)
+		issue = frappe.get_doc("Issue", name)
+		self.assertIn("secret words", issue.description)
+		subject.erase("Contact", contact.name)
+		issue.reload()
+		self.assertNotIn("secret words", issue.description)
+		self.assertNotIn("secret words", issue.subject)
+		contents = frappe.get_all(
+			"Communication", filters={"reference_doctype": "Issue", "reference_name": name}, pluck="content"
+		)
+		self.assertTrue(contents)
+		self.assertFalse([c for c in contents if "secret words" in (c or "")])
