@@ -45,6 +45,7 @@ fixtures = [
 # Installation
 # ------------
 
+before_install = "social_crm.install.before_install"
 after_install = "social_crm.install.after_install"
 before_uninstall = "social_crm.install.before_uninstall"
 after_migrate = "social_crm.install.after_migrate"
