@@ -3,6 +3,7 @@ X, Facebook and LinkedIn polls into Mentions and Social Profiles; Meta Lead Ads 
 """
 
 import hashlib
+import importlib
 import hmac
 import json
 from contextlib import contextmanager
@@ -257,3 +258,32 @@ class TestLeadAds(SocialCRMTestCase):
 		lead = frappe.get_doc("Lead", {"meta_leadgen_id": "987654321000001"})
 		self.assertEqual((lead.first_name, lead.email_id, lead.source), ("Jonas", "jonas@example.org", "Social Media"))
 		self.assertTrue(frappe.db.get_value("Social Source", self.source, "leads_synced_until"))
+
+
+class TestXingImport(SocialCRMTestCase):
+	"""XING has no API: the example file in docs/networks goes through the ordinary import."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.get_doc(
+			{"doctype": "Listening Rule", "rule_name": "_xi Orbitex", "kind": "Brand", "terms": "orbitex"}
+		).insert()
+
+	def test_documented_xing_posts_csv_imports(self):
+		ingest = importlib.import_module("social_crm.api.ingest")
+
+		docs = Path(__file__).resolve().parents[2] / "docs" / "networks"
+		content = (docs / "xing_posts_example.csv").read_text()
+		file_doc = frappe.get_doc(
+			{"doctype": "File", "file_name": "_xi_posts.csv", "content": content, "is_private": 1}
+		).insert()
+		answer = ingest.import_file(file_doc.file_url)
+		self.assertEqual(answer["summary"], {"accepted": 2})
+		mention = frappe.get_doc("Mention", {"platform": "XING", "external_id": "xing-post-20261120-1"})
+		profile = frappe.get_doc("Social Profile", mention.author)
+		self.assertEqual((profile.platform, profile.handle), ("XING", "erika_mustermann"))
+		self.assertEqual(profile.display_name, "Erika Mustermann")
+		# the documented contact mapping uses the same handle form
+		contacts = (docs / "xing_contacts_example.csv").read_text()
+		self.assertIn("xing:erika_mustermann", contacts)
