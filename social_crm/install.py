@@ -69,7 +69,13 @@ def lead_ads_fields() -> list[dict]:
 	previous = "meta_lead_ads_section"
 	for fieldname, fieldtype, label, extra in fields:
 		rows.append(
-			{"fieldname": fieldname, "fieldtype": fieldtype, "label": label, "insert_after": previous, **extra}
+			{
+				"fieldname": fieldname,
+				"fieldtype": fieldtype,
+				"label": label,
+				"insert_after": previous,
+				**extra,
+			}
 		)
 		previous = fieldname
 	return rows

@@ -346,7 +346,11 @@ PLATFORMS = {
 		"body": "youtube_newer.json",
 	},
 	"X": {
-		"config": {"query_terms": ["acme"], "credentials": {"token": "AAAA"}, "options": {"check_usage": False}},
+		"config": {
+			"query_terms": ["acme"],
+			"credentials": {"token": "AAAA"},
+			"options": {"check_usage": False},
+		},
 		"url": "https://api.x.com/2/tweets/search/recent",
 		"body": "x_search_newer.json",
 	},

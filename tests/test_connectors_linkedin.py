@@ -20,13 +20,33 @@ def connector(**config):
 
 
 def register(rsps):
-	rsps.get(f"{API}/posts", json=load("linkedin_posts.json"), match=[matchers.query_param_matcher({"q": "author", "author": "urn:li:organization:2414183"}, strict_match=False)])
+	rsps.get(
+		f"{API}/posts",
+		json=load("linkedin_posts.json"),
+		match=[
+			matchers.query_param_matcher(
+				{"q": "author", "author": "urn:li:organization:2414183"}, strict_match=False
+			)
+		],
+	)
 	rsps.get(f"{API}/organizationalEntityNotifications", json=load("linkedin_notifications.json"))
 	rsps.get(f"{API}/posts/urn%3Ali%3Ashare%3A7190000000000000500", json=load("linkedin_mention_post.json"))
-	rsps.get(f"{API}/posts/urn%3Ali%3Ashare%3A7190000000000000600", status=404, json=load("linkedin_not_found.json"))
+	rsps.get(
+		f"{API}/posts/urn%3Ali%3Ashare%3A7190000000000000600",
+		status=404,
+		json=load("linkedin_not_found.json"),
+	)
 	comments = f"{API}/socialActions/{POST}/comments"
-	rsps.get(comments, json=load("linkedin_comments_page1.json"), match=[matchers.query_param_matcher({"start": "0", "count": "2"})])
-	rsps.get(comments, json=load("linkedin_comments_page2.json"), match=[matchers.query_param_matcher({"start": "2", "count": "2"})])
+	rsps.get(
+		comments,
+		json=load("linkedin_comments_page1.json"),
+		match=[matchers.query_param_matcher({"start": "0", "count": "2"})],
+	)
+	rsps.get(
+		comments,
+		json=load("linkedin_comments_page2.json"),
+		match=[matchers.query_param_matcher({"start": "2", "count": "2"})],
+	)
 
 
 @responses.activate
@@ -69,6 +89,15 @@ def test_connection_shows_token_expiry_and_refuses_bad_token():
 	assert conn.token_expires_at == 1719684000
 	assert conn.health_note() == f"LinkedIn token expires in {(1719684000 - NOW) / 86400:.0f} day(s)"
 	responses.reset()
-	responses.get(f"{API}/organizations/2414183", status=401, json={"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"})
+	responses.get(
+		f"{API}/organizations/2414183",
+		status=401,
+		json={
+			"status": 401,
+			"serviceErrorCode": 65600,
+			"code": "INVALID_ACCESS_TOKEN",
+			"message": "Invalid access token",
+		},
+	)
 	with pytest.raises(AuthError):
 		connector().test_connection()

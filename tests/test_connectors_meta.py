@@ -33,10 +33,18 @@ def facebook(**config):
 
 def register_facebook(rsps):
 	rsps.get(f"{GRAPH}/{PAGE}/posts", json=load("fb_posts.json"))
-	rsps.get(f"{GRAPH}/{PAGE}/feed", json=load("fb_feed.json"), headers={"X-App-Usage": '{"call_count":28,"total_time":25,"total_cputime":25}'})
+	rsps.get(
+		f"{GRAPH}/{PAGE}/feed",
+		json=load("fb_feed.json"),
+		headers={"X-App-Usage": '{"call_count":28,"total_time":25,"total_cputime":25}'},
+	)
 	rsps.get(f"{GRAPH}/{PAGE}/tagged", json=load("fb_tagged.json"))
 	comments = f"{GRAPH}/{PAGE}_900001/comments"
-	rsps.get(comments, json=load("fb_comments_page2.json"), match=[matchers.query_param_matcher({"after": "NzAwMAZDZD"}, strict_match=False)])
+	rsps.get(
+		comments,
+		json=load("fb_comments_page2.json"),
+		match=[matchers.query_param_matcher({"after": "NzAwMAZDZD"}, strict_match=False)],
+	)
 	rsps.get(comments, json=load("fb_comments_page1.json"))
 
 

@@ -22,7 +22,15 @@ def connector(**config):
 
 
 def usage(rsps, name="x_usage.json"):
-	rsps.get(f"{API}/usage/tweets", json=load(name), headers={"x-rate-limit-limit": "50", "x-rate-limit-remaining": "49", "x-rate-limit-reset": str(int(NOW) + 900)})
+	rsps.get(
+		f"{API}/usage/tweets",
+		json=load(name),
+		headers={
+			"x-rate-limit-limit": "50",
+			"x-rate-limit-remaining": "49",
+			"x-rate-limit-reset": str(int(NOW) + 900),
+		},
+	)
 
 
 def first_poll(rsps):
@@ -30,8 +38,16 @@ def first_poll(rsps):
 	rsps.get(
 		SEARCH,
 		json=load("x_search_page1.json"),
-		match=[matchers.query_param_matcher({"query": "acme -is:retweet", "max_results": "40"}, strict_match=False)],
-		headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "448", "x-rate-limit-reset": str(int(NOW) + 900)},
+		match=[
+			matchers.query_param_matcher(
+				{"query": "acme -is:retweet", "max_results": "40"}, strict_match=False
+			)
+		],
+		headers={
+			"x-rate-limit-limit": "450",
+			"x-rate-limit-remaining": "448",
+			"x-rate-limit-reset": str(int(NOW) + 900),
+		},
 	)
 	rsps.get(
 		SEARCH,
@@ -95,7 +111,16 @@ def test_mentions_timeline_by_username():
 @responses.activate
 def test_429_waits_for_x_rate_limit_reset():
 	usage(responses)
-	responses.get(SEARCH, status=429, json=load("x_429.json"), headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(NOW) + 600)})
+	responses.get(
+		SEARCH,
+		status=429,
+		json=load("x_429.json"),
+		headers={
+			"x-rate-limit-limit": "450",
+			"x-rate-limit-remaining": "0",
+			"x-rate-limit-reset": str(int(NOW) + 600),
+		},
+	)
 	with pytest.raises(RateLimited) as info:
 		collect(connector())
 	assert info.value.retry_after == pytest.approx(600)
@@ -110,7 +135,12 @@ def test_monthly_cap_stops_before_searching_and_in_a_429():
 	assert [c.request.url.split("?")[0] for c in responses.calls] == [f"{API}/usage/tweets"]
 	responses.reset()
 	usage(responses)
-	responses.get(SEARCH, status=429, json=load("x_usage_cap_429.json"), headers={"x-rate-limit-reset": str(int(NOW) + 5)})
+	responses.get(
+		SEARCH,
+		status=429,
+		json=load("x_usage_cap_429.json"),
+		headers={"x-rate-limit-reset": str(int(NOW) + 5)},
+	)
 	with pytest.raises(RateLimited, match="monthly post cap"):
 		collect(connector(), None)
 
@@ -123,11 +153,16 @@ def test_bad_token_and_app_only_reply_are_auth_errors():
 	responses.post(f"{API}/tweets", status=403, json=load("x_reply_forbidden.json"))
 	with pytest.raises(AuthError, match="user-context token"):
 		connector().reply(ReplyTarget("1790000000000000002", raw={"id": "1790000000000000003"}), "Thanks!")
-	assert responses.calls[-1].request.body == b'{"text": "Thanks!", "reply": {"in_reply_to_tweet_id": "1790000000000000003"}}'
+	assert (
+		responses.calls[-1].request.body
+		== b'{"text": "Thanks!", "reply": {"in_reply_to_tweet_id": "1790000000000000003"}}'
+	)
 
 
 @responses.activate
 def test_reply_with_user_token():
-	responses.post(f"{API}/tweets", status=201, json={"data": {"id": "1790000000000000777", "text": "Thanks!"}})
+	responses.post(
+		f"{API}/tweets", status=201, json={"data": {"id": "1790000000000000777", "text": "Thanks!"}}
+	)
 	sent = connector().reply(ReplyTarget("1790000000000000002"), "Thanks!")
 	assert sent.external_id == "1790000000000000777"

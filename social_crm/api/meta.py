@@ -12,10 +12,11 @@ from __future__ import annotations
 import hmac
 import json
 
+from werkzeug.wrappers import Response
+
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from werkzeug.wrappers import Response
 
 from social_crm.engine.connectors.meta import lead_events, verify_signature
 from social_crm.listening.lead_ads import enqueue_lead, lead_sources, page_id

@@ -23,6 +23,16 @@ from social_crm.listening.sources import parse_options
 BACKFILL_FIRST_DAYS = 7  # a source's first backfill looks back a week (Meta keeps leads 90 days)
 BACKFILL_OVERLAP = timedelta(minutes=10)  # re-read a little: leads appear in the list with a delay
 JOB_TIMEOUT = 10 * 60
+# The Lead fields Lead Ads fill in (custom fields of install.lead_ads_fields); exported with the Lead's social data.
+LEAD_ADS_FIELDS = (
+	"meta_leadgen_id",
+	"meta_lead_form_id",
+	"meta_ad_id",
+	"meta_ad_name",
+	"meta_campaign_id",
+	"meta_campaign_name",
+	"meta_lead_answers",
+)
 
 
 def lead_sources() -> list[str]:
@@ -119,7 +129,11 @@ def upsert_lead(answers: LeadAnswers) -> str:
 		lead.first_name = answers.name or answers.leadgen_id
 	if not lead.source and frappe.db.exists("Lead Source", LEAD_SOURCE):
 		lead.source = LEAD_SOURCE
-	if answers.campaign_name and not lead.campaign_name and frappe.db.exists("Campaign", answers.campaign_name):
+	if (
+		answers.campaign_name
+		and not lead.campaign_name
+		and frappe.db.exists("Campaign", answers.campaign_name)
+	):
 		lead.campaign_name = answers.campaign_name
 	lead.update(
 		{

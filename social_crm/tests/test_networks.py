@@ -3,18 +3,19 @@ X, Facebook and LinkedIn polls into Mentions and Social Profiles; Meta Lead Ads 
 """
 
 import hashlib
-import importlib
 import hmac
+import importlib
 import json
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-import frappe
 import responses
-from frappe.utils.password import set_encrypted_password
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
+
+import frappe
+from frappe.utils.password import set_encrypted_password
 
 from social_crm.api import meta as meta_api
 from social_crm.listening import jobs, lead_ads
@@ -75,7 +76,9 @@ class TestNetworkPolls(SocialCRMTestCase):
 		mention = frappe.get_doc("Mention", {"source": name, "external_id": "1790000000000000009"})
 		self.assertEqual(mention.platform, "X")
 		profile = frappe.get_doc("Social Profile", mention.author)
-		self.assertEqual((profile.platform, profile.handle, profile.external_id), ("X", "critic_de", "783214"))
+		self.assertEqual(
+			(profile.platform, profile.handle, profile.external_id), ("X", "critic_de", "783214")
+		)
 		source = frappe.get_doc("Social Source", name)
 		self.assertEqual(source.health, "Healthy")
 		self.assertIn("monthly posts 1520/10000", source.platform_limits)
@@ -88,7 +91,11 @@ class TestNetworkPolls(SocialCRMTestCase):
 				"https://api.x.com/2/tweets/search/recent",
 				status=429,
 				json=load("x_429.json"),
-				headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+				headers={
+					"x-rate-limit-limit": "450",
+					"x-rate-limit-remaining": "0",
+					"x-rate-limit-reset": str(reset),
+				},
 			)
 			summary = self.poll(name)
 		self.assertIn("rate limited", summary["error"])
@@ -182,7 +189,10 @@ class TestLeadAds(SocialCRMTestCase):
 		body = json.dumps(payload).encode()
 		signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 		frappe.set_user("Guest")
-		with self.request("POST", body, {"X-Hub-Signature-256": signature}), mock.patch("frappe.enqueue") as enqueue:
+		with (
+			self.request("POST", body, {"X-Hub-Signature-256": signature}),
+			mock.patch("frappe.enqueue") as enqueue,
+		):
 			answer = meta_api.lead_ads_webhook()
 		frappe.set_user("Administrator")
 		return answer, enqueue
@@ -206,7 +216,9 @@ class TestLeadAds(SocialCRMTestCase):
 
 	def test_wrong_signature_is_refused(self):
 		with mock.patch("frappe.enqueue") as enqueue:
-			self.assertRaises(frappe.AuthenticationError, self.deliver, load("meta_leadgen_webhook.json"), "wrong")
+			self.assertRaises(
+				frappe.AuthenticationError, self.deliver, load("meta_leadgen_webhook.json"), "wrong"
+			)
 			frappe.set_user("Guest")
 			with self.request("POST", b"{}"):
 				self.assertRaises(frappe.AuthenticationError, meta_api.lead_ads_webhook)
@@ -231,6 +243,14 @@ class TestLeadAds(SocialCRMTestCase):
 		self.run_jobs(enqueue, lead_payload)
 		self.assertEqual(frappe.db.count("Lead", {"email_id": "erika@example.de"}), 1)
 
+		# the Lead Ads data is part of the Lead's social data: exported, and the answers erased
+		from social_crm.privacy import subject
+
+		exported = subject.export("Lead", lead.name)
+		self.assertEqual(exported["meta_lead_ads"]["meta_leadgen_id"], "987654321098765")
+		subject.erase("Lead", lead.name)
+		self.assertIsNone(frappe.db.get_value("Lead", lead.name, "meta_lead_answers"))
+
 	def test_same_email_from_another_form_updates_the_existing_lead(self):
 		existing = frappe.get_doc(
 			{"doctype": "Lead", "first_name": "Jonas", "email_id": "jonas.b@example.org", "city": "Köln"}
@@ -238,7 +258,10 @@ class TestLeadAds(SocialCRMTestCase):
 		payload = {
 			**load("meta_lead.json"),
 			"id": "987654321000777",
-			"field_data": [{"name": "email", "values": ["Jonas.B@example.org"]}, {"name": "city", "values": ["Bonn"]}],
+			"field_data": [
+				{"name": "email", "values": ["Jonas.B@example.org"]},
+				{"name": "city", "values": ["Bonn"]},
+			],
 		}
 		from social_crm.engine.connectors.meta import parse_lead
 
@@ -256,7 +279,9 @@ class TestLeadAds(SocialCRMTestCase):
 			lead_ads.backfill_leads()  # the next hour sees the same lead again (overlap)
 		self.assertEqual(frappe.db.count("Lead", {"meta_leadgen_id": "987654321000001"}), 1)
 		lead = frappe.get_doc("Lead", {"meta_leadgen_id": "987654321000001"})
-		self.assertEqual((lead.first_name, lead.email_id, lead.source), ("Jonas", "jonas@example.org", "Social Media"))
+		self.assertEqual(
+			(lead.first_name, lead.email_id, lead.source), ("Jonas", "jonas@example.org", "Social Media")
+		)
 		self.assertTrue(frappe.db.get_value("Social Source", self.source, "leads_synced_until"))
 
 

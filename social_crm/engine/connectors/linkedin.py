@@ -87,7 +87,9 @@ class LinkedInConnector(StreamConnector):
 	def token_info(self) -> dict:
 		"""Token introspection (needs the app's client id and secret): ``expires_at`` in unix seconds."""
 		response = self.http.post(
-			INTROSPECT_URL if not self.config.options.get("introspect_url") else self.config.options["introspect_url"],
+			INTROSPECT_URL
+			if not self.config.options.get("introspect_url")
+			else self.config.options["introspect_url"],
 			data={
 				"client_id": self.config.credential("client_id"),
 				"client_secret": self.config.credential("client_secret"),
@@ -118,11 +120,15 @@ class LinkedInConnector(StreamConnector):
 
 	def streams(self) -> list[str]:
 		count = max(1, min(50, int(self.config.options.get("recent_posts") or 10)))
-		data = self._get(f"/rest/posts?q=author&author={urn(self.organization)}&count={count}&sortBy=LAST_MODIFIED")
+		data = self._get(
+			f"/rest/posts?q=author&author={urn(self.organization)}&count={count}&sortBy=LAST_MODIFIED"
+		)
 		posts = [str(p["id"]) for p in data.get("elements") or [] if isinstance(p, dict) and p.get("id")]
 		return ["mentions"] + [f"comments:{p}" for p in posts]
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		count = max(1, min(MAX_COUNT, self.config.page_size))
 		start = int(token or 0)
 		if stream == "mentions":

@@ -25,13 +25,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Iterator
 
 from ..errors import InvalidRecord
 from ..records import Post, parse_datetime
-from .base import AuthError, ConnectorError, HttpClient, HttpResponse, ListResult, Mark, RateLimited, StreamConnector
+from .base import (
+	AuthError,
+	ConnectorError,
+	HttpClient,
+	HttpResponse,
+	ListResult,
+	Mark,
+	RateLimited,
+	StreamConnector,
+)
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 KEY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -59,7 +68,9 @@ def graph_error(exc: ConnectorError) -> ConnectorError:
 	code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
 	message = str(error.get("message") or "")[:200]
 	if code in THROTTLE_CODES:
-		return RateLimited(f"Meta rate limit (code {code}): {message}", THROTTLE_RETRY_AFTER, exc.status, exc.body)
+		return RateLimited(
+			f"Meta rate limit (code {code}): {message}", THROTTLE_RETRY_AFTER, exc.status, exc.body
+		)
 	if code == 190:
 		reason = "expired" if subcode == 463 else "invalid"
 		return AuthError(f"Meta access token is {reason}: {message}", exc.status, exc.body)
@@ -127,12 +138,16 @@ class GraphClient:
 			except ValueError:
 				continue
 			if header == "X-App-Usage" and isinstance(data, dict):
-				self.usage["app"] = max(_int(data.get(k)) for k in ("call_count", "total_time", "total_cputime"))
+				self.usage["app"] = max(
+					_int(data.get(k)) for k in ("call_count", "total_time", "total_cputime")
+				)
 			elif isinstance(data, dict):
 				for entries in data.values():
 					for entry in entries if isinstance(entries, list) else []:
 						if isinstance(entry, dict):
-							used = max(_int(entry.get(k)) for k in ("call_count", "total_time", "total_cputime"))
+							used = max(
+								_int(entry.get(k)) for k in ("call_count", "total_time", "total_cputime")
+							)
 							self.usage["business"] = max(self.usage.get("business", 0), used)
 
 	def note(self) -> str:
@@ -216,7 +231,9 @@ class FacebookConnector(MetaConnector):
 
 	def test_connection(self) -> str:
 		page = self.graph.get(self.page_id(), {"fields": "id,name"})
-		return f"Connected to the Facebook Page {page.get('name') or page.get('id')}; token {self.check_token()}"
+		return (
+			f"Connected to the Facebook Page {page.get('name') or page.get('id')}; token {self.check_token()}"
+		)
 
 	def streams(self) -> list[str]:
 		page = self.page_id()
@@ -224,7 +241,9 @@ class FacebookConnector(MetaConnector):
 		ids = [str(p["id"]) for p in posts.get("data") or [] if isinstance(p, dict) and p.get("id")]
 		return ["feed", "tagged"] + [f"comments:{i}" for i in ids]
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		page = self.page_id()
 		if stream in ("feed", "tagged"):
 			result = self.list_page(f"{page}/{stream}", {"fields": FB_POST_FIELDS}, token)
@@ -281,7 +300,9 @@ class InstagramConnector(MetaConnector):
 		ids = [str(m["id"]) for m in media.get("data") or [] if isinstance(m, dict) and m.get("id")]
 		return ["tags"] + [f"comments:{i}" for i in ids]
 
-	def list_items(self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None) -> ListResult:
+	def list_items(
+		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
+	) -> ListResult:
 		if stream == "tags":
 			return self.list_page(f"{self.ig_user_id()}/tags", {"fields": IG_MEDIA_FIELDS}, token)
 		return self.list_page(f"{stream.split(':', 1)[1]}/comments", {"fields": IG_COMMENT_FIELDS}, token)
@@ -435,7 +456,16 @@ def parse_lead(data: Any) -> LeadAnswers:
 		first, _, last = full_name.partition(" ")
 		lead.first_name, lead.last_name = first, last
 	lead.email = lead.email.lower()
-	for key in ("form_id", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "platform"):
+	for key in (
+		"form_id",
+		"ad_id",
+		"ad_name",
+		"adset_id",
+		"adset_name",
+		"campaign_id",
+		"campaign_name",
+		"platform",
+	):
 		setattr(lead, key, str(data.get(key) or "")[:140])
 	lead.is_organic = bool(data.get("is_organic"))
 	return lead

@@ -250,7 +250,9 @@ class XConnector(StreamConnector):
 		data = response.json().get("data") or {}
 		if not data.get("id"):
 			raise ConnectorError("X did not return the new post")
-		return SentReply(external_id=str(data["id"]), url=f"https://x.com/i/web/status/{data['id']}", raw=data)
+		return SentReply(
+			external_id=str(data["id"]), url=f"https://x.com/i/web/status/{data['id']}", raw=data
+		)
 
 
 def _int(value: Any) -> int:
