@@ -117,6 +117,18 @@ class TestNetworkPolls(SocialCRMTestCase):
 		profile = frappe.get_doc("Social Profile", stored[0].author)
 		self.assertEqual((profile.platform, profile.display_name), ("Facebook", "Erika Mustermann"))
 
+	def test_test_connection_records_token_expiry_and_limits(self):
+		name = self.source("_nw FB tc", "Facebook", {"page_id": PAGE})
+		doc = frappe.get_doc("Social Source", name)
+		with responses.RequestsMock() as rsps:
+			rsps.get(f"{GRAPH}/{PAGE}", json=load("fb_page.json"), headers={"X-App-Usage": '{"call_count": 7}'})
+			rsps.get(f"{GRAPH}/debug_token", json=load("fb_debug_token.json"))
+			message = doc.test_connection()
+		self.assertIn("Acme GmbH", message)
+		doc.reload()
+		self.assertEqual(str(doc.token_expires_at), "2024-07-01 00:00:00")
+		self.assertEqual(doc.platform_limits, "Meta: app usage 7%")
+
 	def test_linkedin_poll(self):
 		name = self.source("_nw LI", "LinkedIn", {"organization_id": "2414183", "recent_posts": 1})
 		with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
