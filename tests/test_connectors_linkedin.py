@@ -1,5 +1,7 @@
 """LinkedIn Community Management API: page post comments (start/count paging), mentions, 404s, 429, token expiry."""
 
+import json
+
 import pytest
 import responses
 from responses import matchers
@@ -101,3 +103,25 @@ def test_connection_shows_token_expiry_and_refuses_bad_token():
 	)
 	with pytest.raises(AuthError):
 		connector().test_connection()
+
+
+@responses.activate
+def test_reply_is_a_nested_comment_as_the_organization():
+	parent = "urn:li:comment:(urn:li:activity:7190000000000000000,7190000000000000100)"
+	responses.post(
+		f"{API}/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Aactivity%3A7190000000000000000%2C7190000000000000100%29/comments",
+		status=201,
+		json={"commentUrn": "urn:li:comment:(urn:li:activity:7190000000000000000,7190000000000000999)"},
+	)
+	from social_crm.engine.connectors.replies import ReplyTarget
+
+	raw = load("linkedin_comments_page2.json")["elements"][0]
+	sent = connector().reply(ReplyTarget(parent, raw=raw), "Next week!")
+	assert sent.external_id.endswith("7190000000000000999)")
+	body = json.loads(responses.calls[0].request.body)
+	assert body == {
+		"actor": "urn:li:organization:2414183",
+		"message": {"text": "Next week!"},
+		"object": "urn:li:activity:7190000000000000000",
+		"parentComment": parent,
+	}

@@ -12,6 +12,9 @@ posts are read with ``GET /rest/posts/{urn}``. Lists page with ``start``/``count
 posts answer 404 and are skipped; edited comments keep their id (``lastModified`` moves).
 Members' names are not readable with this API, so authors are their person URNs.
 
+Replies (``POST /rest/socialActions/{urn}/comments`` as the organization) need
+``w_organization_social``; an answer to a comment is a nested comment under it.
+
 LinkedIn sends no rate-limit headers; a 429 without ``Retry-After`` means the daily limit,
 which resets at midnight UTC.
 """
@@ -205,6 +208,30 @@ class LinkedInConnector(StreamConnector):
 			likes=(item.get("likesSummary") or {}).get("totalLikes"),
 			replies=(item.get("commentsSummary") or {}).get("aggregatedTotalComments"),
 		)
+
+	def reply(self, target, text: str):
+		"""Comment as the organization: under the comment that was stored, or on the post that mentioned us."""
+		from .replies import SentReply, validate_reply_text
+
+		text = validate_reply_text(self.platform, text)
+		raw = target.raw if isinstance(target.raw, dict) else {}
+		body: dict[str, Any] = {"actor": self.organization, "message": {"text": text}}
+		if raw.get("commentUrn") or raw.get("object"):
+			parent = str(raw.get("commentUrn") or target.external_id)
+			body.update({"object": str(raw.get("object") or ""), "parentComment": parent})
+		else:
+			parent = str((raw.get("post") or {}).get("id") or target.external_id)
+			body["object"] = parent
+		response = self.http.post(
+			f"{self.base_url}/rest/socialActions/{urn(parent)}/comments", json=body, headers=self._headers()
+		)
+		data = response.json() if response.content else {}
+		new_id = (
+			(data or {}).get("commentUrn") or (data or {}).get("$URN") or response.headers.get("x-restli-id")
+		)
+		if not new_id:
+			raise ConnectorError("LinkedIn did not return the new comment")
+		return SentReply(external_id=str(new_id), url="", raw=data if isinstance(data, dict) else {})
 
 
 def _ms(value: Any) -> str | None:

@@ -35,7 +35,7 @@ frappe.ui.form.on("Mention", {
 			);
 		}
 		// the platforms and limits of engine/connectors/replies.py MAX_REPLY_CHARS
-		const reply_limits = { Mastodon: 500, Bluesky: 300, X: 280, Facebook: 8000, Instagram: 2200 };
+		const reply_limits = { Mastodon: 500, Bluesky: 300, X: 280, Facebook: 8000, Instagram: 2200, LinkedIn: 1250 };
 		if (reply_limits[frm.doc.platform] && frm.doc.source && !frm.doc.anonymized) {
 			frm.add_custom_button(__("Reply"), () => {
 				const limit = reply_limits[frm.doc.platform];
