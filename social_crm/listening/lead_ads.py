@@ -10,7 +10,7 @@ filled in by the same person all end in one Lead. Parsing is the engine's
 from __future__ import annotations
 
 import json
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
@@ -18,7 +18,7 @@ from frappe.utils import get_datetime, now_datetime
 from social_crm.engine.connectors.base import HttpClient
 from social_crm.engine.connectors.meta import GraphClient, LeadAdsClient, LeadAnswers, LeadEvent
 from social_crm.install import LEAD_SOURCE
-from social_crm.listening.sources import parse_options
+from social_crm.listening.sources import datetime_to_unix, parse_options
 
 BACKFILL_FIRST_DAYS = 7  # a source's first backfill looks back a week (Meta keeps leads 90 days)
 BACKFILL_OVERLAP = timedelta(minutes=10)  # re-read a little: leads appear in the list with a delay
@@ -77,7 +77,17 @@ def backfill_leads() -> dict[str, int]:
 	"""Scheduler (hourly_long): every lead created since the last backfill, on every form of each Page."""
 	counts = {}
 	for source in lead_sources():
-		counts[source] = backfill_source(source)
+		try:
+			counts[source] = backfill_source(source)
+		except Exception:
+			# one Page's failure (token expired, throttled) must not stop the others
+			frappe.db.rollback()
+			frappe.log_error(
+				title=f"Social CRM: Lead Ads backfill of {source} failed",
+				reference_doctype="Social Source",
+				reference_name=source,
+			)
+			counts[source] = -1
 	return counts
 
 
@@ -87,7 +97,7 @@ def backfill_source(source: str) -> int:
 	since = get_datetime(doc.leads_synced_until) if doc.leads_synced_until else None
 	since = (since - BACKFILL_OVERLAP) if since else started - timedelta(days=BACKFILL_FIRST_DAYS)
 	stored = 0
-	for answers in lead_client(doc).leads_since(int(since.replace(tzinfo=timezone.utc).timestamp())):
+	for answers in lead_client(doc).leads_since(datetime_to_unix(since)):
 		upsert_lead(answers)
 		stored += 1
 	frappe.db.set_value("Social Source", source, "leads_synced_until", started, update_modified=False)

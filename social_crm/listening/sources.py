@@ -24,10 +24,23 @@ REQUIRED_CREDENTIALS = {
 
 
 def unix_to_datetime(value: int | float):
-	"""A unix time (UTC) as the naive UTC datetime Frappe stores."""
+	"""A unix time as the naive datetime in the system time zone that Frappe stores and shows."""
 	from datetime import datetime, timezone
 
-	return datetime.fromtimestamp(int(value), timezone.utc).replace(tzinfo=None)
+	from frappe.utils import convert_utc_to_system_timezone
+
+	return convert_utc_to_system_timezone(datetime.fromtimestamp(int(value), timezone.utc)).replace(
+		tzinfo=None
+	)
+
+
+def datetime_to_unix(value) -> int:
+	"""A naive datetime in the system time zone (as Frappe stores it) as unix time."""
+	from zoneinfo import ZoneInfo
+
+	from frappe.utils import get_datetime, get_system_timezone
+
+	return int(get_datetime(value).replace(tzinfo=ZoneInfo(get_system_timezone())).timestamp())
 
 
 def health_for(consecutive_failures: int) -> str:

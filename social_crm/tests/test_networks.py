@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import importlib
 import json
+import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from unittest import mock
 
@@ -15,6 +17,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 import frappe
+from frappe.utils import convert_utc_to_system_timezone, get_datetime
 from frappe.utils.password import set_encrypted_password
 
 from social_crm.api import meta as meta_api
@@ -85,7 +88,7 @@ class TestNetworkPolls(SocialCRMTestCase):
 
 	def test_x_rate_limit_reschedules_with_the_platforms_reset(self):
 		name = self.source("_nw X 429", "X", {"check_usage": False})
-		reset = int(frappe.utils.now_datetime().timestamp()) + 900
+		reset = int(time.time()) + 900
 		with responses.RequestsMock() as rsps:
 			rsps.get(
 				"https://api.x.com/2/tweets/search/recent",
@@ -121,12 +124,17 @@ class TestNetworkPolls(SocialCRMTestCase):
 		name = self.source("_nw FB tc", "Facebook", {"page_id": PAGE})
 		doc = frappe.get_doc("Social Source", name)
 		with responses.RequestsMock() as rsps:
-			rsps.get(f"{GRAPH}/{PAGE}", json=load("fb_page.json"), headers={"X-App-Usage": '{"call_count": 7}'})
+			rsps.get(
+				f"{GRAPH}/{PAGE}", json=load("fb_page.json"), headers={"X-App-Usage": '{"call_count": 7}'}
+			)
 			rsps.get(f"{GRAPH}/debug_token", json=load("fb_debug_token.json"))
 			message = doc.test_connection()
 		self.assertIn("Acme GmbH", message)
 		doc.reload()
-		self.assertEqual(str(doc.token_expires_at), "2024-07-01 00:00:00")
+		expires = convert_utc_to_system_timezone(datetime(2024, 7, 1, tzinfo=timezone.utc)).replace(
+			tzinfo=None
+		)
+		self.assertEqual(get_datetime(doc.token_expires_at), expires)
 		self.assertEqual(doc.platform_limits, "Meta: app usage 7%")
 
 	def test_linkedin_poll(self):
