@@ -15,7 +15,14 @@ from typing import Any
 from ..errors import InvalidRecord
 from .base import ConnectorError, HttpClient, SourceConfig
 
-MAX_REPLY_CHARS = {"Mastodon": 500, "Bluesky": 300, "X": 280, "Facebook": 8000, "Instagram": 2200, "LinkedIn": 1250}
+MAX_REPLY_CHARS = {
+	"Mastodon": 500,
+	"Bluesky": 300,
+	"X": 280,
+	"Facebook": 8000,
+	"Instagram": 2200,
+	"LinkedIn": 1250,
+}
 REPLY_PLATFORMS = tuple(MAX_REPLY_CHARS)
 
 
