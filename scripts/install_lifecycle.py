@@ -101,12 +101,21 @@ def leftovers(site: str) -> dict[str, list]:
 		if rows:
 			found[kind] = list(rows)
 
-	note("custom fields", frappe.get_all("Custom Field", {"fieldname": ("in", OUR_FIELDS)}, pluck="name"))
-	note(
-		"columns",
-		[f"{p}.{c}" for p in PARTIES for c in frappe.db.get_table_columns(p) if c in OUR_FIELDS],
-	)
-	note("property setters", frappe.get_all("Property Setter", {"field_name": ("in", OUR_FIELDS)}, pluck="name"))
+	from social_crm.install import get_custom_fields
+
+	added = {doctype: {f["fieldname"] for f in fields} for doctype, fields in get_custom_fields().items()}
+	for doctype, fieldnames in added.items():
+		note(
+			f"custom fields on {doctype}",
+			frappe.get_all("Custom Field", {"dt": doctype, "fieldname": ("in", list(fieldnames))}, pluck="name"),
+		)
+		note(f"columns of {doctype}", [c for c in frappe.db.get_table_columns(doctype) if c in fieldnames])
+		note(
+			f"property setters on {doctype}",
+			frappe.get_all(
+				"Property Setter", {"doc_type": doctype, "field_name": ("in", list(fieldnames))}, pluck="name"
+			),
+		)
 	note("roles", [r for r in ROLES if frappe.db.exists("Role", r)])
 	note("has role", frappe.get_all("Has Role", {"role": ("in", ROLES)}, pluck="name"))
 	note("module def", frappe.get_all("Module Def", {"app_name": APP}, pluck="name"))

@@ -40,7 +40,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 
 	return {
 		"Customer": social_fields("portal_users", "Tab Break"),
-		"Lead": social_fields("dashboard_tab", "Tab Break"),
+		"Lead": social_fields("dashboard_tab", "Tab Break") + lead_ads_fields(),
 		"Contact": social_fields("unsubscribed", "Section Break"),
 	}
 
@@ -62,6 +62,42 @@ def before_install():
 	frappe.setup_module_map()
 	if APP not in frappe.get_installed_apps():
 		frappe.db.delete("Module Def", {"app_name": APP})
+
+
+def lead_ads_fields() -> list[dict]:
+	"""Where a Lead from Meta Lead Ads came from (in the Lead's Social tab); the leadgen id is unique."""
+	fields = [
+		("meta_leadgen_id", "Data", "Meta Lead ID", {"unique": 1, "read_only": 1, "no_copy": 1}),
+		("meta_lead_form_id", "Data", "Meta Lead Form ID", {"read_only": 1}),
+		("meta_ad_id", "Data", "Meta Ad ID", {"read_only": 1}),
+		("meta_ad_name", "Data", "Meta Ad", {"read_only": 1}),
+		("meta_campaign_id", "Data", "Meta Campaign ID", {"read_only": 1}),
+		("meta_campaign_name", "Data", "Meta Campaign", {"read_only": 1}),
+		("meta_lead_answers", "Small Text", "Lead Form Answers", {"read_only": 1}),
+	]
+	rows = [
+		{
+			"fieldname": "meta_lead_ads_section",
+			"fieldtype": "Section Break",
+			"label": "Meta Lead Ads",
+			"insert_after": "social_handles",
+			"collapsible": 1,
+			"depends_on": "eval:doc.meta_leadgen_id",
+		}
+	]
+	previous = "meta_lead_ads_section"
+	for fieldname, fieldtype, label, extra in fields:
+		rows.append(
+			{
+				"fieldname": fieldname,
+				"fieldtype": fieldtype,
+				"label": label,
+				"insert_after": previous,
+				**extra,
+			}
+		)
+		previous = fieldname
+	return rows
 
 
 def after_install():
