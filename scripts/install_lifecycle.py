@@ -38,7 +38,7 @@ def bench(site: str, *args: str) -> subprocess.CompletedProcess:
 	"""Run a bench command in a new process, as a person would. Our own connection is closed
 	first: an open transaction holds metadata locks that uninstall's DROP TABLE would wait on."""
 	disconnect()
-	cmd = [os.environ.get("BENCH") or shutil.which("bench") or "bench", "--site", site, *args]
+	cmd = [os.environ.get("BENCH_CLI") or shutil.which("bench") or "bench", "--site", site, *args]
 	proc = subprocess.run(cmd, cwd="..", capture_output=True, text=True)
 	if proc.returncode:
 		print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")

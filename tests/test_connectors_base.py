@@ -25,7 +25,8 @@ from social_crm.engine.connectors.base import ListResult, Mark, StreamConnector,
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import Author, Post, parse_datetime
 
-DATA = pathlib.Path(__file__).resolve().parent / "data" / "connectors"
+# the payload fixtures live inside the app, where its Frappe tests read them too
+DATA = pathlib.Path(__file__).resolve().parents[1] / "social_crm" / "tests" / "data" / "connectors"
 NOW = 1_714_600_000.0  # 2024-05-01T21:46:40Z
 
 

@@ -25,7 +25,7 @@ from social_crm.listening import jobs, lead_ads
 from social_crm.listening.pipeline import Ingestor
 from social_crm.tests import SocialCRMTestCase
 
-DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "connectors"
+DATA = Path(__file__).resolve().parent / "data" / "connectors"
 GRAPH = "https://graph.facebook.com/v21.0"
 PAGE = "104123456789012"
 APP_SECRET = "meta-app-secret-for-tests"
