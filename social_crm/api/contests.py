@@ -36,3 +36,10 @@ def enter(contest: str, accept_terms: int = 0) -> str:
 		email=None if contact else user,
 		accepted_terms=bool(cint(accept_terms)),
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def collect_entries(contest: str) -> int:
+	"""Entries from the stored posts with the contest's hashtag; returns how many are new."""
+	frappe.get_doc("Social Contest", contest).check_permission("write")
+	return contests.collect_post_entries(contest)

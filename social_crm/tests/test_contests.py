@@ -54,7 +54,7 @@ class TestContests(SocialCRMTestCase):
 		make_mention("ct-3", author=other.name, text="#GrindGiveaway please", minutes_ago=20)
 		make_mention("ct-4", author=third.name, text="#GrindGiveaway2026 is another tag", minutes_ago=10)
 
-		self.assertEqual(contests.collect_post_entries(contest.name), 2)  # one per person, exact tag
+		self.assertEqual(api.collect_entries(contest.name), 2)  # one per person, exact tag
 		self.assertEqual(contests.collect_post_entries(contest.name), 0)  # idempotent
 		entry = frappe.get_doc(
 			"Social Contest Entry", {"contest": contest.name, "social_profile": linked.name}
