@@ -2,8 +2,9 @@
 
 Language: ``detect_language`` with the platform's hint (the pipeline stores a post's
 language tag in ``language`` until enrichment replaces it), the site's listened-for
-languages (Social CRM Settings > Languages) and minimum confidence; "unknown" when the
-text is too short or the detector is unsure. Sentiment: the analyzer chosen in the
+languages (Social CRM Settings > Languages) and its detector (Auto: lingua for short
+texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
+the text has no language signal. Sentiment: the analyzer chosen in the
 settings; a Flair model that cannot be loaded is logged once per process and the
 default analyzer is used instead.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import flt, now_datetime
 
-from social_crm.engine.analysis.language import DEFAULT_MIN_CONFIDENCE, detect_language
+from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 
 CHUNK = 500
@@ -59,6 +60,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	settings = frappe.get_cached_doc("Social CRM Settings")
 	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
 	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
+	detector = (settings.get("language_detector") or DEFAULT_DETECTOR).lower()
 	analyzer = get_configured_analyzer()
 	consent_allows = _consent_check()
 	total = 0
@@ -94,7 +96,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		work = [r for r in rows if r.name not in skip]
 		texts = [_analysis_text(r) for r in work]
 		languages = [
-			detect_language(text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence).code
+			detect_language(
+				text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence, detector=detector
+			).code
 			for r, text in zip(work, texts, strict=True)
 		]
 		sentiments = analyzer.analyze(texts, languages) if work else []

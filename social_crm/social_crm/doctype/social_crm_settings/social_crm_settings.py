@@ -24,6 +24,7 @@ class SocialCRMSettings(Document):
 		flair_model: DF.Data | None
 		ingest_secret: DF.Password | None
 		keep_raw_payloads: DF.Check
+		language_detector: DF.Literal["Auto", "py3langid", "lingua", "langdetect"]
 		language_min_confidence: DF.Float
 		languages: DF.Data | None
 		linked_mention_retention_days: DF.Int
