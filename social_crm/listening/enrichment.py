@@ -6,7 +6,9 @@ languages (Social CRM Settings > Languages) and its detector (Auto: lingua for s
 texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
 the text has no language signal. Sentiment: the analyzer chosen in the
 settings; a Flair model that cannot be loaded is logged once per process and the
-default analyzer is used instead.
+default analyzer is used instead. The site's learned model (``learning``) replaces it
+for the languages where it beat the default; a human label (``human_sentiment``) is
+never overwritten.
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
 	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
 	detector = (settings.get("language_detector") or DEFAULT_DETECTOR).lower()
-	analyzer = get_configured_analyzer()
+	from social_crm.listening.learning import learned_analyzer
+
+	analyzer = learned_analyzer(get_configured_analyzer())
 	consent_allows = _consent_check()
 	total = 0
 	for start in range(0, len(names), CHUNK):
@@ -72,7 +76,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		rows = frappe.get_all(
 			"Mention",
 			filters=filters,
-			fields=["name", "text", "title", "language", "author", "platform", "anonymized"],
+			fields=["name", "text", "title", "language", "author", "platform", "anonymized", "human_sentiment"],
 		)
 		rows = [r for r in rows if not r.anonymized]
 		if not rows:
@@ -105,12 +109,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		now = now_datetime()
 		updates = {}
 		for row, language, sentiment in zip(work, languages, sentiments, strict=True):
-			updates[row.name] = {
-				"language": language,
-				"sentiment": sentiment.label,
-				"sentiment_score": sentiment.score,
-				"enriched_on": now,
-			}
+			updates[row.name] = {"language": language, "enriched_on": now}
+			if not row.human_sentiment:  # a human label always wins
+				updates[row.name].update({"sentiment": sentiment.label, "sentiment_score": sentiment.score})
 		for name in skip:
 			updates[name] = {"enriched_on": now}
 		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
