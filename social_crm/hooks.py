@@ -45,6 +45,7 @@ fixtures = [
 # Installation
 # ------------
 
+before_install = "social_crm.install.before_install"
 after_install = "social_crm.install.after_install"
 before_uninstall = "social_crm.install.before_uninstall"
 after_migrate = "social_crm.install.after_migrate"
@@ -148,7 +149,11 @@ export_python_type_annotations = True
 scheduler_events = {
 	# every minute; each source's own poll frequency is checked inside (listening)
 	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
-	"hourly_long": ["social_crm.insight.alerts.run_alerts"],
+	"hourly_long": [
+		"social_crm.insight.alerts.run_alerts",
+		# Meta Lead Ads missed while the webhook was down
+		"social_crm.listening.lead_ads.backfill_leads",
+	],
 	"daily": ["social_crm.privacy.jobs.refresh_expired_consents"],
 	"daily_long": [
 		"social_crm.privacy.jobs.apply_retention_policies",

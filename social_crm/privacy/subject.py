@@ -108,6 +108,12 @@ def export(doctype: str, name: str) -> dict:
 			doc = frappe.get_doc(target, docname).as_dict(no_default_fields=False)
 			docs.append(_clean(doc))
 		data[key] = docs
+	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_leadgen_id"):
+		from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
+
+		row = frappe.db.get_value("Lead", name, list(LEAD_ADS_FIELDS), as_dict=True) or {}
+		if row.get("meta_leadgen_id"):
+			data["meta_lead_ads"] = _clean(dict(row))
 	counts = {keys[t]: len(v) for t, v in found.items()}
 	write_log(
 		"Export",
@@ -188,6 +194,9 @@ def erase(doctype: str, name: str) -> dict:
 		)
 	if doctype in PARTY_TYPES and frappe.get_meta(doctype).has_field("social_handles"):
 		frappe.db.set_value(doctype, name, "social_handles", None, update_modified=False)
+	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_lead_answers"):
+		# the Lead Ads form answers beyond the Lead's own fields (the Lead itself is ERPNext's)
+		frappe.db.set_value("Lead", name, "meta_lead_answers", None, update_modified=False)
 
 	counts = {
 		"profiles_anonymized": len(profiles),

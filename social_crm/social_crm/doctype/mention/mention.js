@@ -34,9 +34,11 @@ frappe.ui.form.on("Mention", {
 				run("mark_ignored", { mention: frm.doc.name }, __("Marked as Ignored"))
 			);
 		}
-		if (["Mastodon", "Bluesky"].includes(frm.doc.platform) && frm.doc.source && !frm.doc.anonymized) {
+		// the platforms and limits of engine/connectors/replies.py MAX_REPLY_CHARS
+		const reply_limits = { Mastodon: 500, Bluesky: 300, X: 280, Facebook: 8000, Instagram: 2200, LinkedIn: 1250 };
+		if (reply_limits[frm.doc.platform] && frm.doc.source && !frm.doc.anonymized) {
 			frm.add_custom_button(__("Reply"), () => {
-				const limit = frm.doc.platform === "Bluesky" ? 300 : 500;
+				const limit = reply_limits[frm.doc.platform];
 				const dialog = new frappe.ui.Dialog({
 					title: __("Reply on {0}", [frm.doc.platform]),
 					fields: [

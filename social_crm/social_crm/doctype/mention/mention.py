@@ -54,6 +54,7 @@ class Mention(Document):
 			"Facebook",
 			"Instagram",
 			"LinkedIn",
+			"XING",
 			"Webhook",
 			"Other",
 		]
