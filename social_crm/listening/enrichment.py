@@ -16,6 +16,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import flt, now_datetime
 
+from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 
@@ -106,6 +107,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 			for r, text in zip(work, texts, strict=True)
 		]
 		sentiments = analyzer.analyze(texts, languages) if work else []
+		rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)
 		now = now_datetime()
 		updates = {}
 		for row, language, sentiment in zip(work, languages, sentiments, strict=True):
@@ -115,6 +117,8 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		for name in skip:
 			updates[name] = {"enriched_on": now}
 		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
+		if rule_updates:
+			frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
 		total += len(work)
 	return total
 
@@ -148,3 +152,28 @@ def _hint(row) -> str:
 	if row.language and row.language != "unknown":
 		return row.language
 	return ""
+
+
+def _aspect_updates(work, texts, languages, sentiments, analyzer) -> dict:
+	"""Sentiment per matched rule row (``engine.analysis.aspects``); the overall one for single-rule posts."""
+	if not work:
+		return {}
+	rows = frappe.get_all(
+		"Mention Rule Match",
+		filters={"parent": ("in", [r.name for r in work]), "parenttype": "Mention"},
+		fields=["name", "parent", "listening_rule", "matched_terms"],
+	)
+	by_parent: dict[str, list] = {}
+	for row in rows:
+		by_parent.setdefault(row.parent, []).append(row)
+	updates = {}
+	for mention, text, language, overall in zip(work, texts, languages, sentiments, strict=True):
+		matches = by_parent.get(mention.name) or []
+		if mention.human_sentiment or len(matches) < 2:
+			label = mention.human_sentiment or overall.label
+			updates.update({m.name: {"sentiment": label} for m in matches})
+			continue
+		terms = {m.name: [t.strip() for t in (m.matched_terms or "").split(",") if t.strip()] for m in matches}
+		aspects = aspect_sentiments(text, language, terms, analyzer, overall=overall)
+		updates.update({name: {"sentiment": result.label} for name, result in aspects.items()})
+	return updates

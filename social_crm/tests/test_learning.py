@@ -102,3 +102,33 @@ class TestLearning(SocialCRMTestCase):
 		self.assertIn(
 			"not enough", frappe.db.get_single_value("Social CRM Settings", "learned_sentiment_report")
 		)
+
+
+class TestAspectSentiment(SocialCRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		for name, kind, terms in (("_la Quill", "Brand", "quill"), ("_la Rivalzo", "Competitor", "rivalzo")):
+			frappe.get_doc({"doctype": "Listening Rule", "rule_name": name, "kind": kind, "terms": terms}).insert()
+
+	def test_each_matched_rule_gets_the_sentiment_meant_for_it(self):
+		names = [
+			r.mention
+			for r in Ingestor(enrichment="none").ingest(
+				[
+					post("la-two", "I love my new Quill phone, but the Rivalzo one is awful", language="en"),
+					post("la-one", "Rivalzo is awful", language="en"),
+				]
+			)
+		]
+		enrich_mentions(names)
+		rows = frappe.get_all(
+			"Mention Rule Match",
+			filters={"parent": ("in", names)},
+			fields=["parent", "listening_rule", "sentiment"],
+		)
+		got = {(r.parent, r.listening_rule): r.sentiment for r in rows}
+		two, one = names
+		self.assertEqual(got[(two, "_la Quill")], "Positive")
+		self.assertEqual(got[(two, "_la Rivalzo")], "Negative")
+		self.assertEqual(got[(one, "_la Rivalzo")], frappe.db.get_value("Mention", one, "sentiment"))
