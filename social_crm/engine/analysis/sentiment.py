@@ -763,18 +763,62 @@ def clear_model_cache() -> None:
 		_models.clear()
 
 
-def map_flair_label(
-	value: str, confidence: float, neutral_below: float = DEFAULT_NEUTRAL_BELOW
-) -> SentimentResult:
-	"""Map flair's POSITIVE/NEGATIVE (+ confidence) to our label and signed score.
+_STARS_RE = re.compile(r"^([1-5])\s*stars?$")
+_INDEX_RE = re.compile(r"^(?:label_)?(\d+)$")
 
-	Confidence below ``neutral_below`` is Neutral (flair has no neutral class); the score
-	is the confidence signed by flair's label either way. Unknown labels are Neutral, 0.
+
+def label_polarities(labels: Sequence[str]) -> dict[str, float]:
+	"""Polarity in [-1, 1] of each label of a classifier, from all its labels.
+
+	Names (positive/pos, negative/neg, neutral, offensive...) map directly; "1 star" ..
+	"5 stars" to -1 .. +1; numbered labels (``0``/``LABEL_0``...) by their count: two are
+	negative/positive, three negative/neutral/positive, five very negative .. very positive.
+	Labels it cannot place are left out (they predict Neutral).
+	"""
+	keys = [(label or "").strip().lower() for label in labels]
+	out: dict[str, float] = {}
+	indexed = [k for k in keys if _INDEX_RE.match(k)]
+	for key in keys:
+		if key in ("neutral", "neu", "none", "other"):
+			out[key] = 0.0
+		elif key in ("positive", "pos"):
+			out[key] = 1.0
+		elif key in ("negative", "neg", "offense", "offensive"):
+			out[key] = -1.0
+		elif _STARS_RE.match(key):
+			out[key] = (int(_STARS_RE.match(key).group(1)) - 3) / 2
+		elif _INDEX_RE.match(key) and len(indexed) in (2, 3, 5):
+			k, n = int(_INDEX_RE.match(key).group(1)), len(indexed)
+			if k < n:
+				out[key] = -1.0 + 2.0 * k / (n - 1)
+	return out
+
+
+def map_flair_label(
+	value: str,
+	confidence: float,
+	neutral_below: float = DEFAULT_NEUTRAL_BELOW,
+	polarities: dict[str, float] | None = None,
+) -> SentimentResult:
+	"""Map a flair label (+ confidence) to our label and signed score.
+
+	``polarities`` (from ``label_polarities`` of the model's labels) places the label;
+	without it the two-class names are known (flair's sentiment models: POSITIVE/NEGATIVE,
+	no neutral class). Confidence below ``neutral_below`` is Neutral; the score is the
+	confidence times the label's polarity either way. Unknown labels are Neutral, 0.
 	"""
 	key = (value or "").strip().lower()
 	confidence = max(0.0, min(1.0, float(confidence)))
 	if key == "neutral":
 		return SentimentResult(NEUTRAL, 0.0, "flair")
+	if polarities is not None and key in polarities:
+		sign = polarities[key]
+		if sign == 0:
+			return SentimentResult(NEUTRAL, 0.0, "flair")
+		score = round(sign * confidence, 4)
+		strong = confidence >= neutral_below and abs(sign) >= 0.5
+		label = (POSITIVE if sign > 0 else NEGATIVE) if strong else NEUTRAL
+		return SentimentResult(label, score, "flair")
 	if key in _POSITIVE_VALUES:
 		sign = 1.0
 	elif key in _NEGATIVE_VALUES:
@@ -811,6 +855,9 @@ class FlairAnalyzer(SentimentAnalyzer):
 		self.languages = frozenset(lang.lower() for lang in languages or ())
 		self.fallback = fallback
 		self.classifier = load_flair_model(self.model_name)
+		dictionary = getattr(self.classifier, "label_dictionary", None)
+		items = [str(i) for i in dictionary.get_items()] if dictionary is not None else []
+		self.polarities = label_polarities([i for i in items if i.lower() != "<unk>"]) or None
 
 	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
 		"""Predict all texts the model is for in mini-batches; others go to the fallback."""
@@ -842,7 +889,7 @@ class FlairAnalyzer(SentimentAnalyzer):
 				if not labels:
 					results[i] = SentimentResult(NEUTRAL, 0.0, "flair-no-label")
 					continue
-				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below)
+				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below, self.polarities)
 		if other_index:
 			if self.fallback is not None:
 				fallback_results = self.fallback.analyze(
