@@ -82,7 +82,8 @@ def check_installed_state(site: str, label: str) -> None:
 	for party in PARTIES:
 		check(
 			f"{label}: custom fields on {party}",
-			frappe.db.count("Custom Field", {"dt": party, "fieldname": ("in", OUR_FIELDS)}) == len(OUR_FIELDS),
+			frappe.db.count("Custom Field", {"dt": party, "fieldname": ("in", OUR_FIELDS)})
+			== len(OUR_FIELDS),
 		)
 	check(f"{label}: roles", all(frappe.db.exists("Role", role) for role in ROLES))
 	check(f"{label}: retention policies", frappe.db.count("Social Retention Policy") > 0)
@@ -107,7 +108,9 @@ def leftovers(site: str) -> dict[str, list]:
 	for doctype, fieldnames in added.items():
 		note(
 			f"custom fields on {doctype}",
-			frappe.get_all("Custom Field", {"dt": doctype, "fieldname": ("in", list(fieldnames))}, pluck="name"),
+			frappe.get_all(
+				"Custom Field", {"dt": doctype, "fieldname": ("in", list(fieldnames))}, pluck="name"
+			),
 		)
 		note(f"columns of {doctype}", [c for c in frappe.db.get_table_columns(doctype) if c in fieldnames])
 		note(
@@ -119,11 +122,21 @@ def leftovers(site: str) -> dict[str, list]:
 	note("roles", [r for r in ROLES if frappe.db.exists("Role", r)])
 	note("has role", frappe.get_all("Has Role", {"role": ("in", ROLES)}, pluck="name"))
 	note("module def", frappe.get_all("Module Def", {"app_name": APP}, pluck="name"))
-	for doctype in ("DocType", "Report", "Workspace", "Dashboard Chart", "Number Card", "Page", "Print Format"):
+	for doctype in (
+		"DocType",
+		"Report",
+		"Workspace",
+		"Dashboard Chart",
+		"Number Card",
+		"Page",
+		"Print Format",
+	):
 		if frappe.db.table_exists(doctype):
 			note(doctype, frappe.get_all(doctype, {"module": MODULE}, pluck="name"))
 	note("tables", [t for t in frappe.db.get_tables() if t[3:] in _our_doctypes()])
-	note("scheduled jobs", frappe.get_all("Scheduled Job Type", {"method": ("like", f"{APP}.%")}, pluck="name"))
+	note(
+		"scheduled jobs", frappe.get_all("Scheduled Job Type", {"method": ("like", f"{APP}.%")}, pluck="name")
+	)
 	note("installed apps", [a for a in frappe.get_installed_apps() if a == APP])
 	return found
 

@@ -1,6 +1,5 @@
 """Listening rules: phrases (accents, word boundaries), hashtags, accounts, exclusions, filters, validation."""
 
-
 import pytest
 
 from social_crm.engine.analysis.rules import (
