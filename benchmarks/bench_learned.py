@@ -50,17 +50,22 @@ def scores(predicted: list[str], gold: list[str]) -> tuple[float, float]:
 
 
 def main(argv=None) -> None:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
 	parser.add_argument(
 		"--xlmt",
-		default=os.environ.get("SOCIAL_CRM_XLMT_DIR") or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment"),
+		default=os.environ.get("SOCIAL_CRM_XLMT_DIR")
+		or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment"),
 	)
 	args = parser.parse_args(argv)
 	warnings.filterwarnings("ignore")
 	xlmt = Path(args.xlmt)
 	default = DefaultAnalyzer()
 	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)\n")
-	print("| lang | train (n) | CV accuracy on train | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time |")
+	print(
+		"| lang | train (n) | CV accuracy on train | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time |"
+	)
 	print("|---|---|---|---|---|---|---|---|---|")
 	everything = []
 	for lang in XLMT_LANGUAGES:
@@ -89,7 +94,9 @@ def main(argv=None) -> None:
 	sample = everything[:10_000]
 	tracemalloc.start()
 	started = time.perf_counter()
-	models = train([t for t, _, _ in sample], [y for _, y, _ in sample], [g for _, _, g in sample], default=default)
+	models = train(
+		[t for t, _, _ in sample], [y for _, y, _ in sample], [g for _, _, g in sample], default=default
+	)
 	seconds = time.perf_counter() - started
 	peak = tracemalloc.get_traced_memory()[1] / 2**20
 	tracemalloc.stop()

@@ -23,7 +23,9 @@ def test_praise_for_us_is_not_given_to_the_competitor():
 
 def test_one_rule_or_the_same_clause_gets_the_overall_sentiment():
 	overall = ANALYZER.analyze_one("Quill and Rivalzo are both great", "en")
-	got = aspect_sentiments("Quill and Rivalzo are both great", "en", {"Q": ["quill"], "R": ["rivalzo"]}, ANALYZER)
+	got = aspect_sentiments(
+		"Quill and Rivalzo are both great", "en", {"Q": ["quill"], "R": ["rivalzo"]}, ANALYZER
+	)
 	assert got == {"Q": overall, "R": overall}
 	single = aspect_sentiments("Quill is great. Weather is bad.", "en", {"Q": ["quill"]}, ANALYZER)
 	assert single["Q"] == ANALYZER.analyze_one("Quill is great. Weather is bad.", "en")

@@ -85,7 +85,9 @@ def test_mentions_urls_and_hashtags_are_stripped_first():
 	noisy_german = "@CoffeeShop_Official #breakfast #coffee https://example.com " + GERMAN
 	assert detect_language(noisy_german).code == "de"
 	# without stripping, the English handle and hashtags would decide a two-word German post
-	assert detect_language("@CoffeeShop_Official #breakfast #coffee sehr lecker", allowed=LISTENED).code == "de"
+	assert (
+		detect_language("@CoffeeShop_Official #breakfast #coffee sehr lecker", allowed=LISTENED).code == "de"
+	)
 
 
 @pytest.mark.parametrize("detector", ["auto", "langdetect"])
@@ -118,8 +120,14 @@ def test_deterministic_across_calls_and_processes(detector):
 @pytest.mark.parametrize("detector", ["auto", "langdetect"])
 def test_allowed_languages_restrict_short_texts(detector):
 	# Short German phrase; restricted to en/de it must come out German.
-	assert detect_language("gut gemacht, danke", allowed=["en", "de"], min_letters=5, detector=detector).code == "de"
-	assert detect_language("thanks, well done", allowed=["en", "de"], min_letters=5, detector=detector).code == "en"
+	assert (
+		detect_language("gut gemacht, danke", allowed=["en", "de"], min_letters=5, detector=detector).code
+		== "de"
+	)
+	assert (
+		detect_language("thanks, well done", allowed=["en", "de"], min_letters=5, detector=detector).code
+		== "en"
+	)
 	result = detect_language(FRENCH, allowed=["en", "de"], detector=detector)
 	assert result.code in ("en", "de", UNKNOWN)
 	assert result.code != "fr"
@@ -155,7 +163,10 @@ def test_batch_with_hints():
 
 def test_chinese_variants_are_normalized():
 	assert detect_language("今天天气很好，我们一起去公园散步吧，然后喝咖啡。").code == "zh"
-	assert detect_language("今天天气很好，我们一起去公园散步吧，然后喝咖啡。", detector="langdetect").code == "zh"
+	assert (
+		detect_language("今天天气很好，我们一起去公园散步吧，然后喝咖啡。", detector="langdetect").code
+		== "zh"
+	)
 	assert "zh" in supported_languages() and "zh-cn" not in supported_languages()
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from social_crm.engine.analysis.learned import LearnedAnalyzer, dumps, loads, save, load, train
+from social_crm.engine.analysis.learned import LearnedAnalyzer, dumps, load, loads, save, train
 from social_crm.engine.analysis.sentiment import DefaultAnalyzer
 
 # Product jargon the lexicons do not know: "drains", "bricked" are bad, "same-day" is good.
@@ -28,9 +28,13 @@ def jargon(n=40, seed=1):
 def default_labelled(n=40, seed=2):
 	"""English texts labelled by what the default analyzer says: it cannot be beaten there."""
 	rng = random.Random(seed)
-	words = {"Positive": ["great", "love", "wonderful"], "Negative": ["awful", "hate", "terrible"], "Neutral": ["a", "the"]}
+	words = {
+		"Positive": ["great", "love", "wonderful"],
+		"Negative": ["awful", "hate", "terrible"],
+		"Neutral": ["a", "the"],
+	}
 	texts, labels = [], []
-	for label, pool in words.items():
+	for pool in words.values():
 		for _ in range(n):
 			text = f"this {rng.choice(pool)} phone {rng.randint(1, 99)}"
 			texts.append(text)
@@ -60,7 +64,8 @@ def test_used_only_where_it_beats_the_default(models):
 def test_learned_analyzer_predicts_its_languages_and_leaves_the_rest_to_the_base(models):
 	analyzer = LearnedAnalyzer(models, DefaultAnalyzer())
 	results = analyzer.analyze(
-		["battery drains fast", "same-day again", "I love this phone", "Kein Problem"], ["de", "de", "en", "fr"]
+		["battery drains fast", "same-day again", "I love this phone", "Kein Problem"],
+		["de", "de", "en", "fr"],
 	)
 	assert [r.label for r in results[:2]] == ["Negative", "Positive"]
 	assert results[0].method == "learned-de" and results[0].score < 0 < results[1].score

@@ -77,7 +77,16 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		rows = frappe.get_all(
 			"Mention",
 			filters=filters,
-			fields=["name", "text", "title", "language", "author", "platform", "anonymized", "human_sentiment"],
+			fields=[
+				"name",
+				"text",
+				"title",
+				"language",
+				"author",
+				"platform",
+				"anonymized",
+				"human_sentiment",
+			],
 		)
 		rows = [r for r in rows if not r.anonymized]
 		if not rows:
@@ -173,7 +182,9 @@ def _aspect_updates(work, texts, languages, sentiments, analyzer) -> dict:
 			label = mention.human_sentiment or overall.label
 			updates.update({m.name: {"sentiment": label} for m in matches})
 			continue
-		terms = {m.name: [t.strip() for t in (m.matched_terms or "").split(",") if t.strip()] for m in matches}
+		terms = {
+			m.name: [t.strip() for t in (m.matched_terms or "").split(",") if t.strip()] for m in matches
+		}
 		aspects = aspect_sentiments(text, language, terms, analyzer, overall=overall)
 		updates.update({name: {"sentiment": result.label} for name, result in aspects.items()})
 	return updates

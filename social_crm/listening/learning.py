@@ -91,7 +91,10 @@ def train_sentiment_model() -> dict:
 	rows.reverse()
 	texts = [f"{r.title}\n{r.text or ''}" if r.title else (r.text or "") for r in rows]
 	models = train(
-		texts, [r.human_sentiment for r in rows], [r.language or "unknown" for r in rows], default=DefaultAnalyzer()
+		texts,
+		[r.human_sentiment for r in rows],
+		[r.language or "unknown" for r in rows],
+		default=DefaultAnalyzer(),
 	)
 	path = model_path()
 	if models.models:

@@ -269,7 +269,9 @@ class TestInsightReports(SocialCRMTestCase):
 			{"rule": self.product2, "f": FROM, "t": TO + timedelta(days=1)},
 		)[0]
 		positive, negative = counts()
-		frappe.db.set_value("Mention Rule Match", row, "sentiment", "Positive")  # aspect: praise for this item
+		frappe.db.set_value(
+			"Mention Rule Match", row, "sentiment", "Positive"
+		)  # aspect: praise for this item
 		self.assertEqual(counts(), (positive + 1, negative - 1))
 		frappe.db.set_value("Mention", mention, "human_sentiment", "Negative")  # a person's label wins
 		self.assertEqual(counts(), (positive, negative))

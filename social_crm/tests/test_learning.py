@@ -43,7 +43,9 @@ class TestLearning(SocialCRMTestCase):
 		return [r.mention for r in Ingestor(enrichment="none").ingest(posts)]
 
 	def test_correct_sentiment_records_a_label_that_enrichment_keeps(self):
-		(name,) = self.ingest([post("ll-one", "Kestrova ist wirklich großartig, ich liebe es", language="de")])
+		(name,) = self.ingest(
+			[post("ll-one", "Kestrova ist wirklich großartig, ich liebe es", language="de")]
+		)
 		enrich_mentions([name])
 		self.assertEqual(frappe.db.get_value("Mention", name, "sentiment"), "Positive")
 		result = learning.correct_sentiment([name, "no-such-mention"], "Negative")
@@ -84,7 +86,11 @@ class TestLearning(SocialCRMTestCase):
 			]
 		)
 		enrich_mentions(fresh)
-		got = dict(frappe.get_all("Mention", filters={"name": ("in", fresh)}, fields=["external_id", "sentiment"], as_list=True))
+		got = dict(
+			frappe.get_all(
+				"Mention", filters={"name": ("in", fresh)}, fields=["external_id", "sentiment"], as_list=True
+			)
+		)
 		self.assertEqual(got, {"ll-new-neg": "Negative", "ll-new-pos": "Positive"})
 
 	def test_training_with_too_few_labels_removes_the_model(self):
@@ -109,7 +115,9 @@ class TestAspectSentiment(SocialCRMTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		for name, kind, terms in (("_la Quill", "Brand", "quill"), ("_la Rivalzo", "Competitor", "rivalzo")):
-			frappe.get_doc({"doctype": "Listening Rule", "rule_name": name, "kind": kind, "terms": terms}).insert()
+			frappe.get_doc(
+				{"doctype": "Listening Rule", "rule_name": name, "kind": kind, "terms": terms}
+			).insert()
 
 	def test_each_matched_rule_gets_the_sentiment_meant_for_it(self):
 		names = [

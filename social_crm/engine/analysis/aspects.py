@@ -15,8 +15,25 @@ from collections.abc import Mapping, Sequence
 
 from .sentiment import SentimentAnalyzer, SentimentResult
 
-CONTRAST_WORDS = ("but", "however", "whereas", "while", "aber", "doch", "jedoch", "während", "mais",
-	"alors que", "maar", "terwijl", "pero", "mientras", "ma", "mentre", "invece")
+CONTRAST_WORDS = (
+	"but",
+	"however",
+	"whereas",
+	"while",
+	"aber",
+	"doch",
+	"jedoch",
+	"während",
+	"mais",
+	"alors que",
+	"maar",
+	"terwijl",
+	"pero",
+	"mientras",
+	"ma",
+	"mentre",
+	"invece",
+)
 _SPLIT_RE = re.compile(
 	r"[.!?;\n]+|\s[-–—]\s|,?\s+(?:" + "|".join(re.escape(w) for w in CONTRAST_WORDS) + r")\s+",
 	re.IGNORECASE,
@@ -46,9 +63,13 @@ def aspect_sentiments(
 	if len(rule_terms) < 2:
 		return {rule: overall for rule in rule_terms}
 	parts = clauses(text)
-	patterns = {rule: [_term_pattern(t) for t in terms if t and t.strip().lstrip("#@")] for rule, terms in rule_terms.items()}
+	patterns = {
+		rule: [_term_pattern(t) for t in terms if t and t.strip().lstrip("#@")]
+		for rule, terms in rule_terms.items()
+	}
 	found: dict[str, list[int]] = {
-		rule: [i for i, part in enumerate(parts) if any(p.search(part) for p in pats)] for rule, pats in patterns.items()
+		rule: [i for i, part in enumerate(parts) if any(p.search(part) for p in pats)]
+		for rule, pats in patterns.items()
 	}
 	if len({tuple(v) for v in found.values()}) == 1:  # every rule in the same clauses: no way to tell apart
 		return {rule: overall for rule in rule_terms}

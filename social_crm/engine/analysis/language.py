@@ -173,7 +173,9 @@ def _detect_py3langid(text: str, allowed: frozenset[str]) -> LanguageResult:
 	code, confidence = _py3langid(known).classify(text[:MAX_DETECT_CHARS])
 	if not code or code == "und":
 		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED)
-	return LanguageResult(_normalize_detected(code), round(min(float(confidence), 1.0), 4), DETECTOR_PY3LANGID)
+	return LanguageResult(
+		_normalize_detected(code), round(min(float(confidence), 1.0), 4), DETECTOR_PY3LANGID
+	)
 
 
 # --------------------------------------------------------------------------- lingua
@@ -200,7 +202,9 @@ def _lingua_detector(allowed: frozenset[str]):
 				except ValueError:
 					continue
 			# models are loaded lazily, per language, when first needed
-			_lingua[allowed] = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build() if len(codes) > 1 else None
+			_lingua[allowed] = (
+				LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build() if len(codes) > 1 else None
+			)
 	return _lingua[allowed]
 
 
@@ -215,7 +219,9 @@ def _detect_lingua(text: str, allowed: frozenset[str]) -> LanguageResult | None:
 	if not values or values[0].value <= 0:
 		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED)
 	best = values[0]
-	return LanguageResult(best.language.iso_code_639_1.name.lower(), round(float(best.value), 4), DETECTOR_LINGUA)
+	return LanguageResult(
+		best.language.iso_code_639_1.name.lower(), round(float(best.value), 4), DETECTOR_LINGUA
+	)
 
 
 def normalize_language_code(value: str | None) -> str:

@@ -69,7 +69,8 @@ def _pipeline():
 	from sklearn.pipeline import make_pipeline
 
 	return make_pipeline(
-		TfidfTransformer(sublinear_tf=True), LogisticRegression(C=2.0, max_iter=100, tol=1e-3, class_weight="balanced")
+		TfidfTransformer(sublinear_tf=True),
+		LogisticRegression(C=2.0, max_iter=100, tol=1e-3, class_weight="balanced"),
 	)
 
 
@@ -183,7 +184,12 @@ def train(
 			np.asarray(tfidf.idf_, dtype=np.float32), np.asarray(coef, dtype=np.float32), intercept, classes_
 		)
 		reports[lang] = LanguageReport(
-			lang, len(items), round(cv_accuracy, 4), round(default_accuracy, 4), cv_accuracy > default_accuracy, classes_
+			lang,
+			len(items),
+			round(cv_accuracy, 4),
+			round(default_accuracy, 4),
+			cv_accuracy > default_accuracy,
+			classes_,
 		)
 	return LearnedModels(models, reports)
 

