@@ -68,3 +68,35 @@ frappe.ui.form.on("Mention", {
 		frm.add_custom_button(__("Create Lead"), () => social_crm.create_lead({ mention: frm.doc.name }));
 	},
 });
+
+// Learning from the team: a human sentiment label (social_crm.listening.learning)
+frappe.ui.form.on("Mention", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.perm[0] || !frm.perm[0].write) return;
+		frm.add_custom_button(__("Correct Sentiment"), () => {
+			frappe.prompt(
+				{
+					fieldname: "sentiment",
+					fieldtype: "Select",
+					label: __("Sentiment"),
+					options: ["Positive", "Neutral", "Negative"].map((value) => ({ value, label: __(value) })),
+					default: frm.doc.human_sentiment || frm.doc.sentiment,
+					reqd: 1,
+				},
+				({ sentiment }) =>
+					frappe
+						.call({
+							method: "social_crm.listening.learning.correct_sentiment",
+							args: { names: [frm.doc.name], sentiment },
+							freeze: true,
+						})
+						.then(() => {
+							frappe.show_alert({ message: __("Sentiment corrected"), indicator: "green" });
+							frm.reload_doc();
+						}),
+				__("Correct Sentiment"),
+				__("Save")
+			);
+		});
+	},
+});
