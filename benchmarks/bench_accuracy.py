@@ -240,7 +240,7 @@ def main(argv=None) -> None:
 	print(f"\nReference 2: XLM-T sentiment, validation split, read from {xlmt}")
 	sentiment_accuracy(
 		"XLM-T tweets, val split (3 classes)",
-		{lang: xlmt_split(xlmt, lang) for lang in ("en", "de")},
+		{lang: xlmt_split(xlmt, lang) for lang in XLMT_LANGUAGES},
 		three_class=True,
 	)
 	language_accuracy(

@@ -16,7 +16,7 @@ if [ ! -d "$HERE/node_modules/playwright-core" ]; then
 fi
 
 echo "Seeding $SITE"
-(cd "$BENCH" && bench --site "$SITE" execute social_crm.tests.ideas_seed.seed)
+(cd "$BENCH" && "${BENCH_CLI:-bench}" --site "$SITE" execute social_crm.tests.ideas_seed.seed)
 
 echo "Serving $SITE on 127.0.0.1:$PORT"
 (cd "$BENCH" && exec env/bin/gunicorn -b "127.0.0.1:$PORT" -w 2 -t 120 --chdir sites \

@@ -16,7 +16,7 @@ if [ ! -d "$HERE/node_modules/playwright-core" ]; then
 fi
 
 echo "Seeding $SITE"
-SEED=$(cd "$BENCH" && bench --site "$SITE" execute social_crm.tests.browser_seed.seed | grep '^{' | tail -1)
+SEED=$(cd "$BENCH" && "${BENCH_CLI:-bench}" --site "$SITE" execute social_crm.tests.browser_seed.seed | grep '^{' | tail -1)
 echo "Seeded: $SEED"
 
 echo "Serving $SITE on 127.0.0.1:$PORT"

@@ -31,7 +31,7 @@ doctype_js = {
 	"Customer": ["public/js/party_social.js", "public/js/party_privacy.js"],
 	"Lead": ["public/js/party_social.js", "public/js/party_privacy.js"],
 	"Contact": ["public/js/party_social.js", "public/js/party_privacy.js"],
-	"Mention": "public/js/mention_idea.js",
+	"Mention": ["public/js/mention_idea.js", "public/js/mention_issue.js"],
 	"Social Profile": "public/js/party_privacy.js",
 }
 
@@ -45,6 +45,7 @@ fixtures = [
 # Installation
 # ------------
 
+before_install = "social_crm.install.before_install"
 after_install = "social_crm.install.after_install"
 before_uninstall = "social_crm.install.before_uninstall"
 after_migrate = "social_crm.install.after_migrate"
@@ -89,6 +90,8 @@ doc_events = {
 		"on_update": "social_crm.ideas.events.on_idea_update",
 		"on_trash": "social_crm.ideas.events.on_idea_change",
 	},
+	"Mention": {"on_update": "social_crm.support.issues.mention_on_update"},
+	"Issue": {"on_update": "social_crm.support.issues.issue_on_update"},
 	"ToDo": {
 		"on_update": "social_crm.engagement.assignment.sync_mention_assignee",
 		"on_trash": "social_crm.engagement.assignment.sync_mention_assignee",
@@ -148,7 +151,11 @@ export_python_type_annotations = True
 scheduler_events = {
 	# every minute; each source's own poll frequency is checked inside (listening)
 	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
-	"hourly_long": ["social_crm.insight.alerts.run_alerts"],
+	"hourly_long": [
+		"social_crm.insight.alerts.run_alerts",
+		# Meta Lead Ads missed while the webhook was down
+		"social_crm.listening.lead_ads.backfill_leads",
+	],
 	"daily": ["social_crm.privacy.jobs.refresh_expired_consents"],
 	"daily_long": [
 		"social_crm.privacy.jobs.apply_retention_policies",

@@ -40,12 +40,87 @@ def get_custom_fields() -> dict[str, list[dict]]:
 
 	return {
 		"Customer": social_fields("portal_users", "Tab Break"),
-		"Lead": social_fields("dashboard_tab", "Tab Break"),
+		"Lead": social_fields("dashboard_tab", "Tab Break") + lead_ads_fields(),
 		"Contact": social_fields("unsubscribed", "Section Break"),
 	}
 
 
+APP = "social_crm"
+
+
+def before_install():
+	"""Make a long-running site see this app before Frappe syncs its doctypes.
+
+	A site keeps its module map (module -> app) in Redis and in the process. Built before
+	this app was added to apps.txt, it does not know the "Social CRM" module, so the
+	doctypes' controllers would be looked up in the wrong app. A failed earlier install may
+	also have left the app's Module Def behind, which would stop a retry.
+	"""
+	frappe.cache.delete_value(["app_modules", "installed_app_modules", "doctype_modules"])
+	frappe.local.app_modules = None
+	frappe.local.module_app = None
+	frappe.setup_module_map()
+	if APP not in frappe.get_installed_apps():
+		frappe.db.delete("Module Def", {"app_name": APP})
+
+
+def lead_ads_fields() -> list[dict]:
+	"""Where a Lead from Meta Lead Ads came from (in the Lead's Social tab); the leadgen id is unique."""
+	fields = [
+		("meta_leadgen_id", "Data", "Meta Lead ID", {"unique": 1, "read_only": 1, "no_copy": 1}),
+		("meta_lead_form_id", "Data", "Meta Lead Form ID", {"read_only": 1}),
+		("meta_ad_id", "Data", "Meta Ad ID", {"read_only": 1}),
+		("meta_ad_name", "Data", "Meta Ad", {"read_only": 1}),
+		("meta_campaign_id", "Data", "Meta Campaign ID", {"read_only": 1}),
+		("meta_campaign_name", "Data", "Meta Campaign", {"read_only": 1}),
+		("meta_lead_answers", "Small Text", "Lead Form Answers", {"read_only": 1}),
+	]
+	rows = [
+		{
+			"fieldname": "meta_lead_ads_section",
+			"fieldtype": "Section Break",
+			"label": "Meta Lead Ads",
+			"insert_after": "social_handles",
+			"collapsible": 1,
+			"depends_on": "eval:doc.meta_leadgen_id",
+		}
+	]
+	previous = "meta_lead_ads_section"
+	for fieldname, fieldtype, label, extra in fields:
+		rows.append(
+			{
+				"fieldname": fieldname,
+				"fieldtype": fieldtype,
+				"label": label,
+				"insert_after": previous,
+				**extra,
+			}
+		)
+		previous = fieldname
+	return rows
+
+
 def after_install():
+	"""Create everything the app needs on the site; undo the 'installed' mark if that fails,
+	so that `bench install-app social_crm` can simply be run again."""
+	try:
+		ensure_setup()
+	except Exception:
+		frappe.db.rollback()
+		from frappe.installer import remove_from_installed_apps
+
+		remove_from_installed_apps(APP)
+		raise
+
+
+def after_migrate():
+	"""Keeps existing sites in step when the field set changes, and repairs a site whose
+	install was interrupted (same idempotent steps as install)."""
+	ensure_setup()
+
+
+def ensure_setup():
+	"""Idempotent: roles, custom fields, lead source, settings defaults, privacy defaults, keys."""
 	create_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	create_lead_source()
@@ -54,17 +129,17 @@ def after_install():
 	ensure_match_keys()
 
 
-def after_migrate():
-	# keeps existing sites in step when the field set changes between versions
-	create_roles()
-	create_custom_fields(get_custom_fields(), ignore_validate=True)
-	create_lead_source()
-	create_privacy_defaults()
-	ensure_match_keys()
-
-
 def before_uninstall():
-	delete_custom_fields(get_custom_fields())
+	"""Remove what the app added outside its own doctypes: custom fields and their columns
+	(they hold people's handles), property setters, roles and the app's lead source when no
+	Lead uses it. Frappe then deletes the app's doctypes, tables, reports and workspace."""
+	custom_fields = get_custom_fields()
+	delete_custom_fields(custom_fields)
+	drop_custom_field_columns(custom_fields)
+	delete_roles()
+	delete_scheduled_jobs()
+	if frappe.db.exists("Lead Source", LEAD_SOURCE) and not frappe.db.exists("Lead", {"source": LEAD_SOURCE}):
+		frappe.delete_doc("Lead Source", LEAD_SOURCE, ignore_permissions=True, force=True)
 
 
 def create_roles():
@@ -83,9 +158,12 @@ def create_lead_source():
 def set_settings_defaults():
 	"""Singles get their defaults only when first saved; save once so jobs read real values."""
 	settings = frappe.get_doc("Social CRM Settings")
-	for df in settings.meta.fields:
-		if df.default and settings.get(df.fieldname) in (None, ""):
-			settings.set(df.fieldname, df.default)
+	missing = [df for df in settings.meta.fields if df.default and settings.get(df.fieldname) in (None, "")]
+	saved = frappe.db.sql("select count(*) from `tabSingles` where doctype = 'Social CRM Settings'")[0][0]
+	if not missing and saved:
+		return
+	for df in missing:
+		settings.set(df.fieldname, df.default)
 	settings.flags.ignore_permissions = True
 	settings.save()
 
@@ -107,11 +185,34 @@ def create_default_retention_policies() -> list[str]:
 
 def delete_custom_fields(custom_fields: dict[str, list[dict]]):
 	for doctype, fields in custom_fields.items():
-		frappe.db.delete(
-			"Custom Field",
-			{"dt": doctype, "fieldname": ("in", [field["fieldname"] for field in fields])},
-		)
+		fieldnames = [field["fieldname"] for field in fields]
+		frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": ("in", fieldnames)})
+		frappe.db.delete("Property Setter", {"doc_type": doctype, "field_name": ("in", fieldnames)})
 		frappe.clear_cache(doctype=doctype)
+
+
+def drop_custom_field_columns(custom_fields: dict[str, list[dict]]):
+	"""Frappe keeps a deleted custom field's column; ours hold personal data, so drop them."""
+	for doctype, fields in custom_fields.items():
+		columns = set(frappe.db.get_table_columns(doctype))
+		for field in fields:
+			if field["fieldname"] in columns:
+				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{field['fieldname']}`")
+
+
+def delete_scheduled_jobs():
+	"""Frappe syncs the jobs from hooks but leaves them behind on uninstall."""
+	for job in frappe.get_all("Scheduled Job Type", {"method": ("like", f"{APP}.%")}, pluck="name"):
+		frappe.db.delete("Scheduled Job Log", {"scheduled_job_type": job})
+		frappe.delete_doc("Scheduled Job Type", job, ignore_permissions=True, force=True)
+
+
+def delete_roles():
+	for role in ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.db.delete("Custom DocPerm", {"role": role})
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
 
 
 def before_tests():
@@ -143,7 +244,7 @@ def before_tests():
 	from erpnext.setup.utils import enable_all_roles_and_domains
 
 	enable_all_roles_and_domains()
-	after_migrate()
+	ensure_setup()
 	frappe.db.commit()  # nosemgrep: tests need the completed setup visible to every test transaction
 
 

@@ -158,3 +158,30 @@ def test_tiny_trained_model_through_real_loading_code(tmp_path):
 	assert again.classifier is analyzer.classifier
 	# Same answers on a second run (no randomness at prediction time).
 	assert analyzer.analyze(texts, None) == results
+
+
+def test_label_polarities_for_any_classifier():
+	from social_crm.engine.analysis.sentiment import label_polarities
+
+	assert label_polarities(["POSITIVE", "NEGATIVE"]) == {"positive": 1.0, "negative": -1.0}
+	assert label_polarities(["LABEL_0", "LABEL_1", "LABEL_2"]) == {
+		"label_0": -1.0,
+		"label_1": 0.0,
+		"label_2": 1.0,
+	}
+	assert label_polarities(["0", "1"]) == {"0": -1.0, "1": 1.0}
+	stars = label_polarities([f"{n} stars" for n in range(1, 6)])
+	assert stars["1 stars"] == -1.0 and stars["3 stars"] == 0.0 and stars["5 stars"] == 1.0
+	assert label_polarities(["sports", "politics"]) == {}
+
+
+def test_three_class_and_star_labels_map_with_the_neutral_band():
+	three = {"label_0": -1.0, "label_1": 0.0, "label_2": 1.0}
+	assert map_flair_label("LABEL_1", 0.99, polarities=three) == sentiment.SentimentResult(
+		"Neutral", 0.0, "flair"
+	)
+	assert map_flair_label("LABEL_2", 0.9, polarities=three).label == "Positive"
+	assert map_flair_label("LABEL_0", 0.6, neutral_below=0.75, polarities=three).label == "Neutral"
+	stars = {"4 stars": 0.5, "5 stars": 1.0}
+	result = map_flair_label("4 stars", 0.8, polarities=stars)
+	assert result.label == "Positive" and result.score == 0.4

@@ -1,4 +1,4 @@
-"""Language detection: deterministic, hint handling, cleaning, short text, restriction to allowed languages."""
+"""Language detection: the detectors, hint handling, cleaning, short text, restriction to allowed languages."""
 
 import subprocess
 import sys
@@ -12,6 +12,7 @@ from social_crm.engine.analysis.language import (
 	detect_language,
 	detect_languages,
 	normalize_language_code,
+	supported_languages,
 )
 
 ENGLISH = "I really enjoyed the new coffee at the shop on the corner this morning, the staff were friendly."
@@ -19,12 +20,37 @@ GERMAN = "Heute Morgen habe ich im Laden an der Ecke einen neuen Kaffee probiert
 FRENCH = "Ce matin, j'ai goûté un nouveau café dans la boutique du coin et il était vraiment très bon."
 
 
+LISTENED = ["en", "de", "fr", "es", "it", "nl", "pt"]
+
+
+@pytest.mark.parametrize("detector", ["auto", "py3langid", "lingua", "langdetect"])
 @pytest.mark.parametrize("text, code", [(ENGLISH, "en"), (GERMAN, "de"), (FRENCH, "fr")])
-def test_sentences_are_detected(text, code):
-	result = detect_language(text)
+def test_sentences_are_detected(text, code, detector):
+	result = detect_language(text, allowed=LISTENED, detector=detector)
 	assert result.code == code
-	assert result.method == "langdetect"
+	assert result.method == ("py3langid" if detector == "auto" else detector)
 	assert result.confidence >= 0.9
+
+
+def test_default_detector_is_py3langid_for_sentences_and_lingua_for_short_texts():
+	assert detect_language(GERMAN).method == "py3langid"
+	short = detect_language("gut gemacht", allowed=LISTENED)
+	assert short == LanguageResult("de", short.confidence, "auto")
+	# without the site's languages lingua (all 75 languages: >1 GB) is not used
+	assert detect_language("gut gemacht").method == "py3langid"
+
+
+@pytest.mark.parametrize(
+	"word, code",
+	[("Dankeschön", "de"), ("Geburtstagsfeier", "de"), ("beautiful", "en"), ("merveilleux", "fr")],
+)
+def test_single_words_with_the_sites_languages(word, code):
+	assert detect_language(word, allowed=LISTENED).code == code
+
+
+def test_unknown_detector_is_an_error():
+	with pytest.raises(ValueError):
+		detect_language(ENGLISH, detector="cld9")
 
 
 def test_hint_wins_when_valid():
@@ -39,14 +65,17 @@ def test_invalid_hint_is_ignored():
 
 def test_hint_outside_allowed_languages_is_ignored():
 	result = detect_language(GERMAN, hint="fr", allowed=["en", "de"])
-	assert result.code == "de" and result.method == "langdetect"
+	assert result.code == "de" and result.method == "py3langid"
 
 
-def test_short_or_empty_text_is_unknown():
+def test_only_text_without_language_signal_is_unknown():
 	assert detect_language("") == LanguageResult(UNKNOWN, 0.0, "too-short")
-	assert detect_language("ok").code == UNKNOWN
-	assert detect_language("Hallo Welt").code == UNKNOWN
-	assert not detect_language("lol").is_known
+	assert detect_language("x 1 2 3 !!! 🎉").code == UNKNOWN
+	assert detect_language("@anna #kaffee https://example.com/x").code == UNKNOWN
+	assert detect_language("Hallo Welt", allowed=LISTENED).code == "de"
+	# langdetect keeps its old floor: it guesses wildly on a few letters
+	assert detect_language("Hallo Welt", detector="langdetect").code == UNKNOWN
+	assert not detect_language("lol", detector="langdetect").is_known
 
 
 def test_mentions_urls_and_hashtags_are_stripped_first():
@@ -55,9 +84,14 @@ def test_mentions_urls_and_hashtags_are_stripped_first():
 	assert detect_language(only_noise).code == UNKNOWN
 	noisy_german = "@CoffeeShop_Official #breakfast #coffee https://example.com " + GERMAN
 	assert detect_language(noisy_german).code == "de"
+	# without stripping, the English handle and hashtags would decide a two-word German post
+	assert (
+		detect_language("@CoffeeShop_Official #breakfast #coffee sehr lecker", allowed=LISTENED).code == "de"
+	)
 
 
-def test_deterministic_across_calls_and_processes():
+@pytest.mark.parametrize("detector", ["auto", "langdetect"])
+def test_deterministic_across_calls_and_processes(detector):
 	texts = [
 		"ciao bella",
 		"gut gemacht, danke euch allen",
@@ -65,14 +99,15 @@ def test_deterministic_across_calls_and_processes():
 		"das ist gut so",
 		ENGLISH,
 	]
-	first = detect_languages(texts, min_letters=1, min_confidence=0)
+	kwargs = {"min_letters": 1, "min_confidence": 0, "detector": detector, "allowed": LISTENED}
+	first = detect_languages(texts, **kwargs)
 	for _ in range(3):
-		assert detect_languages(texts, min_letters=1, min_confidence=0) == first
+		assert detect_languages(texts, **kwargs) == first
 	# reversed order gives the same answers per text (fresh detector per call)
-	assert list(reversed(detect_languages(list(reversed(texts)), min_letters=1, min_confidence=0))) == first
+	assert list(reversed(detect_languages(list(reversed(texts)), **kwargs))) == first
 	code = (
 		"from social_crm.engine.analysis.language import detect_languages\n"
-		f"print([r.code + ':' + str(r.confidence) for r in detect_languages({texts!r}, min_letters=1, min_confidence=0)])"
+		f"print([r.code + ':' + str(r.confidence) for r in detect_languages({texts!r}, **{kwargs!r})])"
 	)
 	runs = {
 		subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -82,25 +117,41 @@ def test_deterministic_across_calls_and_processes():
 	assert runs.pop().strip() == str([f"{r.code}:{r.confidence}" for r in first])
 
 
-def test_allowed_languages_restrict_short_texts():
+@pytest.mark.parametrize("detector", ["auto", "langdetect"])
+def test_allowed_languages_restrict_short_texts(detector):
 	# Short German phrase; restricted to en/de it must come out German.
-	assert detect_language("gut gemacht, danke", allowed=["en", "de"], min_letters=5).code == "de"
-	assert detect_language("thanks, well done", allowed=["en", "de"], min_letters=5).code == "en"
-	result = detect_language(FRENCH, allowed=["en", "de"])
+	assert (
+		detect_language("gut gemacht, danke", allowed=["en", "de"], min_letters=5, detector=detector).code
+		== "de"
+	)
+	assert (
+		detect_language("thanks, well done", allowed=["en", "de"], min_letters=5, detector=detector).code
+		== "en"
+	)
+	result = detect_language(FRENCH, allowed=["en", "de"], detector=detector)
 	assert result.code in ("en", "de", UNKNOWN)
 	assert result.code != "fr"
 
 
-def test_unknown_allowed_codes_mean_no_restriction():
-	assert detect_language(FRENCH, allowed=["xx"]).code == "fr"
+def test_one_allowed_language_is_the_answer_for_text_with_letters():
+	assert detect_language("Kaffee", allowed=["de"]) == LanguageResult("de", 1.0, "py3langid")
+	assert detect_language("12 !!", allowed=["de"]).code == UNKNOWN
 
 
-def test_low_confidence_is_unknown():
-	result = detect_language("Kaffee coffee café", min_letters=1, min_confidence=0.999999)
+@pytest.mark.parametrize("detector", ["auto", "langdetect"])
+def test_unknown_allowed_codes_mean_no_restriction(detector):
+	assert detect_language(FRENCH, allowed=["xx"], detector=detector).code == "fr"
+
+
+def test_low_confidence_is_unknown_for_langdetect():
+	kwargs = {"detector": "langdetect", "min_letters": 1}
+	result = detect_language("Kaffee coffee café", min_confidence=0.999999, **kwargs)
 	if result.confidence < 0.999999:
 		assert result.code == UNKNOWN and result.method == "low-confidence"
-	strict = detect_language(ENGLISH, min_confidence=1.01)
+	strict = detect_language(ENGLISH, min_confidence=1.01, detector="langdetect")
 	assert strict.code == UNKNOWN and strict.method == "low-confidence"
+	# py3langid always names its most likely language
+	assert detect_language(ENGLISH, min_confidence=1.01).code == "en"
 
 
 def test_batch_with_hints():
@@ -112,6 +163,11 @@ def test_batch_with_hints():
 
 def test_chinese_variants_are_normalized():
 	assert detect_language("今天天气很好，我们一起去公园散步吧，然后喝咖啡。").code == "zh"
+	assert (
+		detect_language("今天天气很好，我们一起去公园散步吧，然后喝咖啡。", detector="langdetect").code
+		== "zh"
+	)
+	assert "zh" in supported_languages() and "zh-cn" not in supported_languages()
 
 
 def test_normalize_language_code():

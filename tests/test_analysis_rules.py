@@ -1,7 +1,5 @@
 """Listening rules: phrases (accents, word boundaries), hashtags, accounts, exclusions, filters, validation."""
 
-import time
-
 import pytest
 
 from social_crm.engine.analysis.rules import (
@@ -180,7 +178,8 @@ def test_fold():
 	assert fold("Ünïcödé") == "unicode"
 
 
-def test_compiled_matcher_is_fast():
+def test_compiled_matcher_matches_among_many_rules():
+	"""Correctness with many rules; their speed is measured in benchmarks/bench_enrichment.py."""
 	rules = [
 		Rule(
 			f"rule{i}",
@@ -197,12 +196,11 @@ def test_compiled_matcher_is_fast():
 		"Highly recommended for everyone who likes coffee in the morning #tag12 https://example.com/x"
 	)
 	assert names(matcher.match(post)) == ["rule3", "rule7", "rule12"]
-	count = 2000
-	started = time.perf_counter()
-	for _ in range(count):
-		matcher.match(post, language="en", source="Mastodon", author_handle="someone")
-	per_second = count / (time.perf_counter() - started)
-	assert per_second > 2000, per_second
+	assert names(matcher.match(post.replace("@acct3", "someone"), language="en", source="Mastodon")) == [
+		"rule7",
+		"rule12",
+	]
+	assert names(matcher.match(post + " spam7")) == ["rule3", "rule12"]
 
 
 def test_split_query_classifies_terms_as_the_matcher_does():
@@ -210,3 +208,4 @@ def test_split_query_classifies_terms_as_the_matcher_does():
 
 	assert split_query("Café Nova, #cafenova\n@novacafe\n#") == (["Café Nova", "@novacafe", "#"], ["cafenova"])
 	assert split_query(None) == ([], [])
+

@@ -108,8 +108,8 @@ def test_german_lexicon_is_read_from_the_installed_package():
 
 
 def test_fallbacks(analyzer):
-	texts = ["C'est magnifique :)", "今天天气很好", "Great stuff", "", "   "]
-	results = analyzer.analyze(texts, ["fr", "zh", "unknown", "en", "de"])
+	texts = ["Qué bonito :)", "今天天气很好", "Great stuff", "", "   "]
+	results = analyzer.analyze(texts, ["es", "zh", "unknown", "en", "de"])
 	assert results[0].method == "vader-fallback" and results[0].label == "Positive"
 	assert results[1] == SentimentResult("Neutral", 0.0, "unsupported")
 	assert results[2].method == "vader-fallback" and results[2].label == "Positive"
@@ -154,3 +154,32 @@ def test_importing_sentiment_does_not_import_flair():
 	)
 	out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 	assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(
+	"text, language, label",
+	[
+		("C'est magnifique, le service est excellent !", "fr", "Positive"),
+		("Le produit est vraiment mauvais et le support est nul.", "fr", "Negative"),
+		("Ce n'est pas bon du tout.", "fr", "Negative"),
+		("Je n'aime pas cette application.", "fr", "Negative"),
+		("Le colis sera livré mardi.", "fr", "Neutral"),
+		("Wat een prachtig en lekker ontbijt, echt geweldig!", "nl", "Positive"),
+		("De app is slecht en waardeloos.", "nl", "Negative"),
+		("Het eten was niet lekker.", "nl", "Negative"),
+		("Het pakket kwam dinsdag aan.", "nl", "Neutral"),
+	],
+)
+def test_french_and_dutch_lexicons(analyzer, text, language, label):
+	result = analyzer.analyze([text], [language])[0]
+	assert result.method == f"lexicon-{language}"
+	assert result.label == label, (text, result)
+
+
+def test_contrast_and_not_only_per_language():
+	from social_crm.engine.analysis.sentiment import lexicon_polarity
+
+	assert lexicon_polarity("Bon, mais vraiment mauvais.", "fr") < 0
+	assert lexicon_polarity("Lekker, maar erg slecht.", "nl") < 0
+	assert lexicon_polarity("Het is niet alleen mooi, maar ook goed.", "nl") > 0
+	assert lexicon_polarity("l'excellent café", "fr") > 0  # elision

@@ -25,7 +25,8 @@ from social_crm.engine.connectors.base import ListResult, Mark, StreamConnector,
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import Author, Post, parse_datetime
 
-DATA = pathlib.Path(__file__).resolve().parent / "data" / "connectors"
+# the payload fixtures live inside the app, where its Frappe tests read them too
+DATA = pathlib.Path(__file__).resolve().parents[1] / "social_crm" / "tests" / "data" / "connectors"
 NOW = 1_714_600_000.0  # 2024-05-01T21:46:40Z
 
 
@@ -345,6 +346,15 @@ PLATFORMS = {
 		"url": "https://www.googleapis.com/youtube/v3/commentThreads",
 		"body": "youtube_newer.json",
 	},
+	"X": {
+		"config": {
+			"query_terms": ["acme"],
+			"credentials": {"token": "AAAA"},
+			"options": {"check_usage": False},
+		},
+		"url": "https://api.x.com/2/tweets/search/recent",
+		"body": "x_search_newer.json",
+	},
 	"RSS": {
 		"config": {"base_url": "https://blog.example.org/feed.xml"},
 		"url": "https://blog.example.org/feed.xml",
@@ -445,11 +455,24 @@ def test_missing_credentials_are_reported_clearly(platform, config):
 
 
 def test_registry_knows_every_listed_platform_and_refuses_others():
-	for name in ("Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube"):
+	for name in (
+		"Mastodon",
+		"Bluesky",
+		"Reddit",
+		"Hacker News",
+		"Discourse",
+		"RSS",
+		"YouTube",
+		"Facebook",
+		"Instagram",
+		"X",
+		"LinkedIn",
+	):
 		assert get_connector(SourceConfig(platform=name)).platform == name
 	assert get_connector(SourceConfig(platform="hn")).platform == "Hacker News"
+	assert get_connector(SourceConfig(platform="twitter")).platform == "X"
 	with pytest.raises(ConnectorError, match="no connector"):
-		get_connector(SourceConfig(platform="Instagram"))
+		get_connector(SourceConfig(platform="Webhook"))
 
 
 def test_query_matchers_are_available():

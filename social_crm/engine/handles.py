@@ -22,6 +22,7 @@ PLATFORMS = (
 	"Facebook",
 	"Instagram",
 	"LinkedIn",
+	"XING",
 	"Webhook",
 	"Other",
 )

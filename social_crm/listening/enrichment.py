@@ -2,10 +2,13 @@
 
 Language: ``detect_language`` with the platform's hint (the pipeline stores a post's
 language tag in ``language`` until enrichment replaces it), the site's listened-for
-languages (Social CRM Settings > Languages) and minimum confidence; "unknown" when the
-text is too short or the detector is unsure. Sentiment: the analyzer chosen in the
+languages (Social CRM Settings > Languages) and its detector (Auto: lingua for short
+texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
+the text has no language signal. Sentiment: the analyzer chosen in the
 settings; a Flair model that cannot be loaded is logged once per process and the
-default analyzer is used instead.
+default analyzer is used instead. The site's learned model (``learning``) replaces it
+for the languages where it beat the default; a human label (``human_sentiment``) is
+never overwritten.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 import frappe
 from frappe.utils import flt, now_datetime
 
-from social_crm.engine.analysis.language import DEFAULT_MIN_CONFIDENCE, detect_language
+from social_crm.engine.analysis.aspects import aspect_sentiments
+from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 
 CHUNK = 500
@@ -59,7 +63,10 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	settings = frappe.get_cached_doc("Social CRM Settings")
 	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
 	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
-	analyzer = get_configured_analyzer()
+	detector = (settings.get("language_detector") or DEFAULT_DETECTOR).lower()
+	from social_crm.listening.learning import learned_analyzer
+
+	analyzer = learned_analyzer(get_configured_analyzer())
 	consent_allows = _consent_check()
 	total = 0
 	for start in range(0, len(names), CHUNK):
@@ -70,7 +77,16 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		rows = frappe.get_all(
 			"Mention",
 			filters=filters,
-			fields=["name", "text", "title", "language", "author", "platform", "anonymized"],
+			fields=[
+				"name",
+				"text",
+				"title",
+				"language",
+				"author",
+				"platform",
+				"anonymized",
+				"human_sentiment",
+			],
 		)
 		rows = [r for r in rows if not r.anonymized]
 		if not rows:
@@ -94,22 +110,24 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		work = [r for r in rows if r.name not in skip]
 		texts = [_analysis_text(r) for r in work]
 		languages = [
-			detect_language(text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence).code
+			detect_language(
+				text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence, detector=detector
+			).code
 			for r, text in zip(work, texts, strict=True)
 		]
 		sentiments = analyzer.analyze(texts, languages) if work else []
+		rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)
 		now = now_datetime()
 		updates = {}
 		for row, language, sentiment in zip(work, languages, sentiments, strict=True):
-			updates[row.name] = {
-				"language": language,
-				"sentiment": sentiment.label,
-				"sentiment_score": sentiment.score,
-				"enriched_on": now,
-			}
+			updates[row.name] = {"language": language, "enriched_on": now}
+			if not row.human_sentiment:  # a human label always wins
+				updates[row.name].update({"sentiment": sentiment.label, "sentiment_score": sentiment.score})
 		for name in skip:
 			updates[name] = {"enriched_on": now}
 		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
+		if rule_updates:
+			frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
 		total += len(work)
 	return total
 
@@ -143,3 +161,30 @@ def _hint(row) -> str:
 	if row.language and row.language != "unknown":
 		return row.language
 	return ""
+
+
+def _aspect_updates(work, texts, languages, sentiments, analyzer) -> dict:
+	"""Sentiment per matched rule row (``engine.analysis.aspects``); the overall one for single-rule posts."""
+	if not work:
+		return {}
+	rows = frappe.get_all(
+		"Mention Rule Match",
+		filters={"parent": ("in", [r.name for r in work]), "parenttype": "Mention"},
+		fields=["name", "parent", "listening_rule", "matched_terms"],
+	)
+	by_parent: dict[str, list] = {}
+	for row in rows:
+		by_parent.setdefault(row.parent, []).append(row)
+	updates = {}
+	for mention, text, language, overall in zip(work, texts, languages, sentiments, strict=True):
+		matches = by_parent.get(mention.name) or []
+		if mention.human_sentiment or len(matches) < 2:
+			label = mention.human_sentiment or overall.label
+			updates.update({m.name: {"sentiment": label} for m in matches})
+			continue
+		terms = {
+			m.name: [t.strip() for t in (m.matched_terms or "").split(",") if t.strip()] for m in matches
+		}
+		aspects = aspect_sentiments(text, language, terms, analyzer, overall=overall)
+		updates.update({name: {"sentiment": result.label} for name, result in aspects.items()})
+	return updates

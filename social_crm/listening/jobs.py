@@ -70,6 +70,7 @@ def poll_source(source: str, ingestor: Ingestor | None = None) -> dict:
 	ingestor = ingestor or Ingestor(source=source, origin="Poll")
 	pages = rejected = 0
 	error = None
+	connector = None
 	try:
 		connector = get_connector(source_config(doc))
 		for page in connector.fetch(doc.cursor or None):
@@ -117,6 +118,12 @@ def poll_source(source: str, ingestor: Ingestor | None = None) -> dict:
 		_record(source, ingestor, pages, rejected, error=f"{type(exc).__name__}: {exc}", failed=True)
 	else:
 		_record(source, ingestor, pages, rejected)
+	if connector is not None:
+		# What the platform said about its budget (rate limits, monthly caps, token expiry).
+		note = connector.health_note()
+		if note:
+			frappe.db.set_value("Social Source", source, "platform_limits", note, update_modified=False)
+			_commit()
 	summary = ingestor.stats.as_dict()
 	summary.update({"pages": pages, "rejected_items": rejected, "error": str(error) if error else None})
 	return summary

@@ -16,7 +16,31 @@ REQUIRED_CREDENTIALS = {
 	"Bluesky": ("username", "app_password"),
 	"Reddit": ("client_id", "api_key"),
 	"YouTube": ("api_key",),
+	"Facebook": ("api_key",),
+	"Instagram": ("api_key",),
+	"X": ("api_key",),
+	"LinkedIn": ("api_key",),
 }
+
+
+def unix_to_datetime(value: int | float):
+	"""A unix time as the naive datetime in the system time zone that Frappe stores and shows."""
+	from datetime import datetime, timezone
+
+	from frappe.utils import convert_utc_to_system_timezone
+
+	return convert_utc_to_system_timezone(datetime.fromtimestamp(int(value), timezone.utc)).replace(
+		tzinfo=None
+	)
+
+
+def datetime_to_unix(value) -> int:
+	"""A naive datetime in the system time zone (as Frappe stores it) as unix time."""
+	from zoneinfo import ZoneInfo
+
+	from frappe.utils import get_datetime, get_system_timezone
+
+	return int(get_datetime(value).replace(tzinfo=ZoneInfo(get_system_timezone())).timestamp())
 
 
 def health_for(consecutive_failures: int) -> str:
@@ -75,10 +99,16 @@ def source_config(doc) -> SourceConfig:
 		"client_id": doc.client_id or "",
 		"api_key": api_key,
 		"app_password": doc.get_password("app_password", raise_exception=False) or "",
-		# The one secret field serves as Mastodon's access token and Reddit's client secret.
+		# The one secret field serves as Mastodon's, Meta's, X's and LinkedIn's access token and
+		# Reddit's client secret; App Secret is Meta's app secret and LinkedIn's client secret.
 		"token": api_key,
 		"client_secret": api_key,
 	}
+	app_secret = doc.get_password("app_secret", raise_exception=False) if doc.get("app_secret") else ""
+	if app_secret:
+		credentials["app_secret"] = app_secret
+		if doc.platform == "LinkedIn":
+			credentials["client_secret"] = app_secret
 	options = parse_options(doc.get("options"))
 	return SourceConfig(
 		platform=doc.platform,

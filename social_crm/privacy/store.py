@@ -11,6 +11,7 @@ from frappe.utils import now_datetime
 
 from social_crm.engine.privacy import anonymize as engine
 from social_crm.privacy.suppression import get_secret
+from social_crm.support.issues import redact_copies as redact_issue_copies
 
 BATCH_SIZE = 1000
 
@@ -158,6 +159,7 @@ def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None)
 def write_mention_anonymization(updates: dict, cleared: set) -> int:
 	if not updates:
 		return 0
+	redact_issue_copies(list(updates))
 	bulk_update(
 		"Mention",
 		updates,
@@ -171,6 +173,7 @@ def write_mention_anonymization(updates: dict, cleared: set) -> int:
 def delete_mentions(names: list[str]) -> int:
 	if not names:
 		return 0
+	redact_issue_copies(names)
 	frappe.db.sql(
 		f"update `tabIdea` set source_mention = NULL where source_mention in ({_placeholders(names)})", names
 	)
@@ -279,6 +282,8 @@ def delete_profiles(names: list[str]) -> int:
 		names,
 	)
 	frappe.db.delete("Social Consent Entry", {"social_profile": ("in", names)})
+	entries = frappe.get_all("Social Contest Entry", {"social_profile": ("in", names)}, pluck="name")
+	delete_rows("Social Contest Entry", entries)
 	return delete_rows("Social Profile", names)
 
 

@@ -84,6 +84,7 @@ def collect(doctype: str, name: str) -> dict[str, list[str]]:
 		"Idea": names("Idea", "submitted_by_profile"),
 		"Idea Vote": names("Idea Vote", "voter_profile"),
 		"Social Consent Entry": names("Social Consent Entry", "social_profile"),
+		"Social Contest Entry": names("Social Contest Entry", "social_profile"),
 	}
 
 
@@ -101,6 +102,7 @@ def export(doctype: str, name: str) -> dict:
 		"Idea": "ideas",
 		"Idea Vote": "votes",
 		"Social Consent Entry": "consent_entries",
+		"Social Contest Entry": "contest_entries",
 	}
 	for target, key in keys.items():
 		docs = []
@@ -108,6 +110,12 @@ def export(doctype: str, name: str) -> dict:
 			doc = frappe.get_doc(target, docname).as_dict(no_default_fields=False)
 			docs.append(_clean(doc))
 		data[key] = docs
+	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_leadgen_id"):
+		from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
+
+		row = frappe.db.get_value("Lead", name, list(LEAD_ADS_FIELDS), as_dict=True) or {}
+		if row.get("meta_leadgen_id"):
+			data["meta_lead_ads"] = _clean(dict(row))
 	counts = {keys[t]: len(v) for t, v in found.items()}
 	write_log(
 		"Export",
@@ -179,6 +187,7 @@ def erase(doctype: str, name: str) -> dict:
 	for start in range(0, len(found["Mention"]), store.BATCH_SIZE):
 		store.delete_mentions(found["Mention"][start : start + store.BATCH_SIZE])
 	store.delete_votes(found["Idea Vote"])
+	store.delete_rows("Social Contest Entry", found["Social Contest Entry"])
 	store.anonymize_ideas(found["Idea"], person)
 	consent_kept = _erase_consent_entries(found["Social Consent Entry"])
 	store.anonymize_profiles([p.name for p in profiles])
@@ -188,12 +197,16 @@ def erase(doctype: str, name: str) -> dict:
 		)
 	if doctype in PARTY_TYPES and frappe.get_meta(doctype).has_field("social_handles"):
 		frappe.db.set_value(doctype, name, "social_handles", None, update_modified=False)
+	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_lead_answers"):
+		# the Lead Ads form answers beyond the Lead's own fields (the Lead itself is ERPNext's)
+		frappe.db.set_value("Lead", name, "meta_lead_answers", None, update_modified=False)
 
 	counts = {
 		"profiles_anonymized": len(profiles),
 		"mentions_deleted": len(found["Mention"]),
 		"ideas_anonymized": len(found["Idea"]),
 		"votes_deleted": len(found["Idea Vote"]),
+		"contest_entries_deleted": len(found["Social Contest Entry"]),
 		"consent_entries_deleted": len(found["Social Consent Entry"]) - consent_kept,
 		"withdrawals_kept": consent_kept,
 		"suppression_keys": keys,

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "connectors"
+DATA = Path(__file__).resolve().parent / "data" / "connectors"
 
 
 def load_fixture(name: str):

@@ -276,6 +276,25 @@ class TestInsightReports(SocialCRMTestCase):
 		_c, only, *_ = mentions_by_item.execute(self.filters(item=self.item2))
 		self.assertEqual([row.item for row in only], [self.item2])
 
+	def test_mentions_by_item_uses_the_sentiment_towards_the_item(self):
+		def counts():
+			_c, data, *_ = mentions_by_item.execute(self.filters(item=self.item2))
+			return data[0].positive, data[0].negative
+
+		row, mention = frappe.db.sql(
+			"""select r.name, m.name from `tabMention` m join `tabMention Rule Match` r on r.parent = m.name
+			where r.listening_rule = %(rule)s and m.sentiment = 'Negative' and m.posted_at >= %(f)s
+			and m.posted_at < %(t)s limit 1""",
+			{"rule": self.product2, "f": FROM, "t": TO + timedelta(days=1)},
+		)[0]
+		positive, negative = counts()
+		frappe.db.set_value(
+			"Mention Rule Match", row, "sentiment", "Positive"
+		)  # aspect: praise for this item
+		self.assertEqual(counts(), (positive + 1, negative - 1))
+		frappe.db.set_value("Mention", mention, "human_sentiment", "Negative")  # a person's label wins
+		self.assertEqual(counts(), (positive, negative))
+
 	# --- workspace numbers -----------------------------------------------------------------
 
 	def test_dashboard_sentiment_trend_matches_report(self):

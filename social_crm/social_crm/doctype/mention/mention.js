@@ -34,9 +34,11 @@ frappe.ui.form.on("Mention", {
 				run("mark_ignored", { mention: frm.doc.name }, __("Marked as Ignored"))
 			);
 		}
-		if (["Mastodon", "Bluesky"].includes(frm.doc.platform) && frm.doc.source && !frm.doc.anonymized) {
+		// the platforms and limits of engine/connectors/replies.py MAX_REPLY_CHARS
+		const reply_limits = { Mastodon: 500, Bluesky: 300, X: 280, Facebook: 8000, Instagram: 2200, LinkedIn: 1250 };
+		if (reply_limits[frm.doc.platform] && frm.doc.source && !frm.doc.anonymized) {
 			frm.add_custom_button(__("Reply"), () => {
-				const limit = frm.doc.platform === "Bluesky" ? 300 : 500;
+				const limit = reply_limits[frm.doc.platform];
 				const dialog = new frappe.ui.Dialog({
 					title: __("Reply on {0}", [frm.doc.platform]),
 					fields: [
@@ -64,5 +66,37 @@ frappe.ui.form.on("Mention", {
 	refresh(frm) {
 		if (frm.is_new() || !frm.doc.author || frm.doc.anonymized || !frappe.model.can_create("Lead")) return;
 		frm.add_custom_button(__("Create Lead"), () => social_crm.create_lead({ mention: frm.doc.name }));
+	},
+});
+
+// Learning from the team: a human sentiment label (social_crm.listening.learning)
+frappe.ui.form.on("Mention", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.perm[0] || !frm.perm[0].write) return;
+		frm.add_custom_button(__("Correct Sentiment"), () => {
+			frappe.prompt(
+				{
+					fieldname: "sentiment",
+					fieldtype: "Select",
+					label: __("Sentiment"),
+					options: ["Positive", "Neutral", "Negative"].map((value) => ({ value, label: __(value) })),
+					default: frm.doc.human_sentiment || frm.doc.sentiment,
+					reqd: 1,
+				},
+				({ sentiment }) =>
+					frappe
+						.call({
+							method: "social_crm.listening.learning.correct_sentiment",
+							args: { names: [frm.doc.name], sentiment },
+							freeze: true,
+						})
+						.then(() => {
+							frappe.show_alert({ message: __("Sentiment corrected"), indicator: "green" });
+							frm.reload_doc();
+						}),
+				__("Correct Sentiment"),
+				__("Save")
+			);
+		});
 	},
 });

@@ -56,6 +56,7 @@ class Mention(Document):
 			"Facebook",
 			"Instagram",
 			"LinkedIn",
+			"XING",
 			"Webhook",
 			"Other",
 		]
@@ -68,6 +69,7 @@ class Mention(Document):
 		sent_replies: DF.Table[MentionReply]
 		sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
 		sentiment_score: DF.Float
+		human_sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
 		source: DF.Link | None
 		status: DF.Literal["New", "Linked", "Needs Review", "Converted", "Responded", "Ignored"]
 		text: DF.Text | None

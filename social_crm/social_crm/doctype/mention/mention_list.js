@@ -38,6 +38,37 @@ frappe.listview_settings["Mention"] = {
 					});
 			});
 		bulk("Responded", __("Mark Responded"));
+		listview.page.add_actions_menu_item(__("Correct Sentiment"), () => {
+			const names = listview.get_checked_items(true);
+			if (!names.length) return;
+			frappe.prompt(
+				{
+					fieldname: "sentiment",
+					fieldtype: "Select",
+					label: __("Sentiment"),
+					options: ["Positive", "Neutral", "Negative"].map((value) => ({ value, label: __(value) })),
+					reqd: 1,
+				},
+				({ sentiment }) =>
+					frappe
+						.call({
+							method: "social_crm.listening.learning.correct_sentiment",
+							args: { names, sentiment },
+							freeze: true,
+						})
+						.then(({ message }) => {
+							frappe.show_alert({
+								message: __("Sentiment of {0} mentions corrected", [message.done.length]),
+								indicator: message.failed.length ? "orange" : "green",
+							});
+							listview.clear_checked_items();
+							listview.last_args = null;
+							listview.refresh();
+						}),
+				__("Correct Sentiment"),
+				__("Save")
+			);
+		});
 		bulk("Ignored", __("Ignore"));
 	},
 };

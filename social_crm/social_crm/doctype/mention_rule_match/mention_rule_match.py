@@ -17,6 +17,7 @@ class MentionRuleMatch(Document):
 		kind: DF.Literal["Brand", "Product", "Competitor", "Person", "Campaign"]
 		listening_rule: DF.Link
 		matched_terms: DF.Data | None
+		sentiment: DF.Literal["", "Positive", "Neutral", "Negative"]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

@@ -24,7 +24,9 @@ class SocialCRMSettings(Document):
 		flair_model: DF.Data | None
 		ingest_secret: DF.Password | None
 		keep_raw_payloads: DF.Check
+		language_detector: DF.Literal["Auto", "py3langid", "lingua", "langdetect"]
 		language_min_confidence: DF.Float
+		learned_sentiment_report: DF.SmallText | None
 		languages: DF.Data | None
 		linked_mention_retention_days: DF.Int
 		max_text_length: DF.Int

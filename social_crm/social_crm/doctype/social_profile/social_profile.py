@@ -63,6 +63,7 @@ class SocialProfile(Document):
 			"Facebook",
 			"Instagram",
 			"LinkedIn",
+			"XING",
 			"Webhook",
 			"Other",
 		]

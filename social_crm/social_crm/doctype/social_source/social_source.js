@@ -8,11 +8,23 @@ frappe.ui.form.on("Social Source", {
 			frm.page.set_indicator(__(frm.doc.health), colors[frm.doc.health]);
 		}
 		if (frm.is_new()) return;
+		if (frm.doc.token_expires_at) {
+			const days = frappe.datetime.get_day_diff(frm.doc.token_expires_at, frappe.datetime.now_datetime());
+			if (days <= 14) {
+				frm.dashboard.set_headline_alert(
+					days < 0
+						? __("The access token expired on {0}: renew it.", [frappe.datetime.str_to_user(frm.doc.token_expires_at)])
+						: __("The access token expires on {0}: renew it soon.", [frappe.datetime.str_to_user(frm.doc.token_expires_at)]),
+					days < 0 ? "red" : "orange"
+				);
+			}
+		}
 		const is_manager = frappe.user.has_role("Social CRM Manager");
 		if (is_manager && frm.doc.platform !== "Webhook") {
 			frm.add_custom_button(__("Test Connection"), () => {
 				frm.call({ method: "test_connection", doc: frm.doc, freeze: true }).then((r) => {
 					if (r.message) frappe.msgprint({ message: r.message, indicator: "green", title: __("Test Connection") });
+					frm.reload_doc(); // Test Connection records the token's expiry and the platform's limits
 				});
 			});
 			frm.add_custom_button(__("Poll Now"), () => {

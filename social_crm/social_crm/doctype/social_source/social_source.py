@@ -8,7 +8,13 @@ from frappe.model.document import Document
 from social_crm.engine.connectors import ConnectorError, get_connector
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
-from social_crm.listening.sources import REQUIRED_CREDENTIALS, health_for, parse_options, source_config
+from social_crm.listening.sources import (
+	REQUIRED_CREDENTIALS,
+	health_for,
+	parse_options,
+	source_config,
+	unix_to_datetime,
+)
 
 PLATFORMS_NEEDING_URL = ("Mastodon", "Discourse", "RSS")
 
@@ -24,6 +30,7 @@ class SocialSource(Document):
 
 		api_key: DF.Password | None
 		app_password: DF.Password | None
+		app_secret: DF.Password | None
 		base_url: DF.Data | None
 		client_id: DF.Data | None
 		consecutive_failures: DF.Int
@@ -34,15 +41,32 @@ class SocialSource(Document):
 		last_poll_summary: DF.SmallText | None
 		last_polled: DF.Datetime | None
 		last_success: DF.Datetime | None
+		lead_ads: DF.Check
+		leads_synced_until: DF.Datetime | None
 		next_poll_after: DF.Datetime | None
 		options: DF.JSON | None
+		platform_limits: DF.SmallText | None
 		platform: DF.Literal[
-			"", "Mastodon", "Bluesky", "Reddit", "Hacker News", "Discourse", "RSS", "YouTube", "Webhook"
+			"",
+			"Mastodon",
+			"Bluesky",
+			"Reddit",
+			"Hacker News",
+			"Discourse",
+			"RSS",
+			"YouTube",
+			"Facebook",
+			"Instagram",
+			"X",
+			"LinkedIn",
+			"Webhook",
 		]
 		poll_frequency: DF.Int
 		query: DF.SmallText | None
 		source_name: DF.Data
+		token_expires_at: DF.Datetime | None
 		username: DF.Data | None
+		webhook_verify_token: DF.Password | None
 	# end: auto-generated types
 
 	def validate(self):
@@ -95,9 +119,15 @@ class SocialSource(Document):
 				"Webhook sources receive posts through /api/method/social_crm.api.ingest; nothing to test."
 			)
 		try:
-			message = get_connector(source_config(self)).test_connection()
+			connector = get_connector(source_config(self))
+			message = connector.test_connection()
 		except ConnectorError as exc:
 			frappe.throw(_("Connection failed: {0}").format(str(exc)), title=_("Test Connection"))
+		expires = getattr(connector, "token_expires_at", None)
+		values = {"platform_limits": connector.health_note() or None}
+		if expires:
+			values["token_expires_at"] = unix_to_datetime(expires)
+		self.db_set(values, update_modified=False)
 		return message
 
 	@frappe.whitelist()

@@ -50,7 +50,10 @@ def query(filters, from_date, to_date):
 			cast({sentiment_count("Negative")} as signed) as negative,
 			max(posted_at) as last_mention
 		from (
-			select lr.item, i.item_name, i.item_group, `tabMention`.name, `tabMention`.sentiment,
+			select lr.item, i.item_name, i.item_group, `tabMention`.name,
+				-- towards this item (aspect sentiment of its rules), unless a person labelled the post
+				if(ifnull(`tabMention`.human_sentiment, '') != '', `tabMention`.sentiment,
+					coalesce(max(nullif(rm.sentiment, '')), `tabMention`.sentiment)) as sentiment,
 				`tabMention`.posted_at, group_concat(distinct lr.name separator ', ') as rules
 			from `tabMention`
 			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name

@@ -1,0 +1,1 @@
+"""Contests and giveaways: entries from posts and the portal, a reproducible draw, ERPNext vouchers."""

@@ -1,0 +1,31 @@
+from social_crm.engine.contests import draw, eligible, has_hashtag, new_seed
+
+
+def test_hashtag_whole_tag_case_insensitive():
+	assert has_hashtag("Win it! #GrindGiveaway now", "#grindgiveaway")
+	assert has_hashtag("#grindgiveaway", "grindgiveaway")
+	assert not has_hashtag("#grindgiveaway2026", "grindgiveaway")
+	assert not has_hashtag("grindgiveaway", "grindgiveaway")
+	assert not has_hashtag("anything", "")
+
+
+def test_one_entry_per_person_with_consent():
+	entries = [
+		{"key": "e2", "person": "p1", "at": "2026-12-01 10:00", "consent": True},
+		{"key": "e1", "person": "p1", "at": "2026-12-01 09:00", "consent": True},
+		{"key": "e3", "person": "p2", "at": "2026-12-01 08:00", "consent": False},
+		{"key": "e4", "person": "p3", "at": "2026-12-01 11:00", "consent": True},
+	]
+	assert [e["key"] for e in eligible(entries)] == ["e1", "e4"]
+
+
+def test_draw_is_reproducible_and_order_independent():
+	keys = [f"e{i}" for i in range(50)]
+	seed = new_seed()
+	first = draw(keys, seed, 3)
+	assert len(set(first)) == 3
+	assert draw(list(reversed(keys)), seed, 3) == first
+	assert draw(keys, "fixed-seed", 3) == draw(keys, "fixed-seed", 3)
+	assert draw(keys, "a", 50) != draw(keys, "b", 50)
+	assert draw(keys[:2], seed, 5) and len(draw(keys[:2], seed, 5)) == 2
+	assert draw([], seed, 3) == []
