@@ -271,9 +271,8 @@ def test_bad_config(config):
 		detect([], NOW, config)
 
 
-def test_episode_key_and_is_new_episode():
+def test_episode_key():
 	assert episode_key("", SENTIMENT_SWING, END) == "*:swing:2024-05-10T12:00"
 	assert len(episode_key("r" * 500, VOLUME_SPIKE, END)) < 140
 	with pytest.raises(InvalidRecord):
 		episode_key("R", "Other", END)
-	cooldown = 6 * HOUR

@@ -206,6 +206,8 @@ def test_compiled_matcher_matches_among_many_rules():
 def test_split_query_classifies_terms_as_the_matcher_does():
 	from social_crm.engine.analysis.rules import split_query
 
-	assert split_query("Café Nova, #cafenova\n@novacafe\n#") == (["Café Nova", "@novacafe", "#"], ["cafenova"])
+	assert split_query("Café Nova, #cafenova\n@novacafe\n#") == (
+		["Café Nova", "@novacafe", "#"],
+		["cafenova"],
+	)
 	assert split_query(None) == ([], [])
-

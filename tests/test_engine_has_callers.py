@@ -16,7 +16,10 @@ ENGINE = APP / "engine"
 # Known backlog of issue 11 (each still to be wired into the Frappe layer or deleted); the
 # list may only shrink.
 ALLOWED: dict[tuple[str, str], str] = {
-	("social_crm/engine/analysis/language.py", "detect_languages"): "enrichment calls detect_language per row",
+	(
+		"social_crm/engine/analysis/language.py",
+		"detect_languages",
+	): "enrichment calls detect_language per row",
 	("social_crm/engine/analysis/language.py", "supported_languages"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/sentiment.py", "german_lexicon_path"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/sentiment.py", "german_lexicon"): "merged from main (issue 13)",
@@ -24,12 +27,21 @@ ALLOWED: dict[tuple[str, str], str] = {
 	("social_crm/engine/analysis/sentiment.py", "german_polarity"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/rules.py", "match_rules"): "pipeline calls RuleMatcher.match directly",
 	("social_crm/engine/analysis/sentiment.py", "clear_model_cache"): "frees a loaded flair model (issue 13)",
-	("social_crm/engine/clock.py", "utc_now"): "re-exported by social_crm.clock; alerts/retention windows next",
+	(
+		"social_crm/engine/clock.py",
+		"utc_now",
+	): "re-exported by social_crm.clock; alerts/retention windows next",
 	("social_crm/engine/identity/names.py", "name_similarity"): "scoring uses name_key only",
 	("social_crm/engine/ideas/ranking.py", "rank_ideas"): "portal orders by SQL on stored vote sums",
-	("social_crm/engine/privacy/anonymize.py", "anonymize_fields"): "privacy store dispatches itself (issue 12)",
+	(
+		"social_crm/engine/privacy/anonymize.py",
+		"anonymize_fields",
+	): "privacy store dispatches itself (issue 12)",
 	("social_crm/engine/privacy/consent.py", "withdraw"): "consent doctype builds entries (issue 12)",
-	("social_crm/engine/privacy/suppression.py", "suppressed_by"): "suppressed_indexes checks keys itself (issue 12)",
+	(
+		"social_crm/engine/privacy/suppression.py",
+		"suppressed_by",
+	): "suppressed_indexes checks keys itself (issue 12)",
 }
 
 
@@ -44,7 +56,7 @@ def public_engine_functions() -> dict[tuple[str, str], int]:
 		tree = ast.parse(path.read_text(encoding="utf-8"))
 		module = str(path.relative_to(APP.parent))
 		for node in tree.body:
-			if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+			if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
 				found[(module, node.name)] = node.lineno
 	return found
 
@@ -72,8 +84,8 @@ def test_every_public_engine_function_has_a_caller_outside_tests():
 		for (module, name), line in public_engine_functions().items()
 		if name not in used and (module, name) not in ALLOWED
 	]
-	assert not orphans, "engine functions only tests call (use them in the app or delete them):\n" + "\n".join(
-		orphans
+	assert not orphans, (
+		"engine functions only tests call (use them in the app or delete them):\n" + "\n".join(orphans)
 	)
 
 

@@ -5,9 +5,9 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate, now_datetime
 
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.overrides.party import mention_filters
 from social_crm.party import PARTY_TYPES
-from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 
 TREND_WEEKS = 12
 

@@ -7,7 +7,6 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from social_crm.clock import minutes_between, site_to_utc
-
 from social_crm.engine.connectors import ConnectorError, SourceConfig
 from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply
 from social_crm.engine.errors import InvalidRecord

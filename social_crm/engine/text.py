@@ -112,4 +112,3 @@ def truncate(text: str, max_chars: int) -> tuple[str, bool]:
 
 def extract_urls(text: str) -> list[str]:
 	return [u.rstrip(".,;:!?") for u in URL_RE.findall(text or "")]
-

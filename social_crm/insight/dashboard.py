@@ -10,8 +10,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
-from social_crm.permissions import social_data_query_conditions
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
+from social_crm.permissions import social_data_query_conditions
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -170,11 +170,7 @@ def erase(doctype: str, name: str) -> dict:
 		fields=["name", "platform", "external_id"],
 	)
 	for row in mention_rows:
-		key = (
-			suppression.post_key(row.platform, row.external_id)
-			if not is_anonymized(row)
-			else None
-		)
+		key = suppression.post_key(row.platform, row.external_id) if not is_anonymized(row) else None
 		if key:
 			keys += suppression.add_keys({"post": key}, row.platform, log.name)
 

@@ -113,7 +113,9 @@ class TestEngagement(SocialCRMTestCase):
 				doc = frappe.get_doc("Mention", mention.name)
 				self.assertAlmostEqual(doc.response_minutes, 30, delta=1)
 				# first_response_at is the site's clock, as every desk time stamp
-				self.assertLess(abs((get_datetime(doc.first_response_at) - now_datetime()).total_seconds()), 120)
+				self.assertLess(
+					abs((get_datetime(doc.first_response_at) - now_datetime()).total_seconds()), 120
+				)
 
 	def _set_time_zone(self, zone: str) -> None:
 		previous = frappe.db.get_single_value("System Settings", "time_zone")

@@ -248,7 +248,10 @@ class TestInsightReports(SocialCRMTestCase):
 		)
 		filters = {"from_date": "2018-06-01", "to_date": "2018-06-01"}
 		_c, authors, *_ = top_authors.execute(filters)
-		self.assertEqual([(r.profile, r.mentions, r.negative, r.negative_share) for r in authors], [(quiet.name, 3, 0, 0.0)])
+		self.assertEqual(
+			[(r.profile, r.mentions, r.negative, r.negative_share) for r in authors],
+			[(quiet.name, 3, 0, 0.0)],
+		)
 		_c, items, *_ = mentions_by_item.execute(filters)
 		self.assertEqual(
 			[(r.item, r.mentions, r.positive, r.neutral, r.negative, r.negative_share) for r in items],

@@ -345,7 +345,12 @@ class TestMentionThroughREST(SocialCRMTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.get_doc(
-			{"doctype": "Listening Rule", "rule_name": "_rest Oatly brand", "kind": "Brand", "terms": "oatquill"}
+			{
+				"doctype": "Listening Rule",
+				"rule_name": "_rest Oatly brand",
+				"kind": "Brand",
+				"terms": "oatquill",
+			}
 		).insert()
 
 	def insert(self, external_id: str, text: str) -> "frappe.Document":
@@ -361,10 +366,16 @@ class TestMentionThroughREST(SocialCRMTestCase):
 
 	def test_rest_mention_is_matched_and_enriched_like_an_ingested_one(self):
 		with mock.patch("frappe.enqueue") as enqueue:
-			doc = self.insert("rest-1", "<p>I love the new oatquill latte, it is wonderful and delicious!</p>")
+			doc = self.insert(
+				"rest-1", "<p>I love the new oatquill latte, it is wonderful and delicious!</p>"
+			)
 		self.assertEqual(doc.rule_kind, "Brand")
 		self.assertEqual([r.listening_rule for r in doc.matched_rules], ["_rest Oatly brand"])
-		calls = [c for c in enqueue.call_args_list if c.args[0] == "social_crm.listening.enrichment.enrich_mentions"]
+		calls = [
+			c
+			for c in enqueue.call_args_list
+			if c.args[0] == "social_crm.listening.enrichment.enrich_mentions"
+		]
 		self.assertEqual(len(calls), 1)
 		self.assertEqual(calls[0].kwargs["names"], [doc.name])
 		self.assertTrue(calls[0].kwargs["enqueue_after_commit"])
@@ -385,7 +396,12 @@ class TestMentionThroughREST(SocialCRMTestCase):
 			self.insert("rest-erased", "oatquill again")
 		# an erased author's new post is refused too
 		profile = frappe.get_doc(
-			{"doctype": "Social Profile", "platform": "Mastodon", "external_id": "rest-gone", "handle": "gone@m.example"}
+			{
+				"doctype": "Social Profile",
+				"platform": "Mastodon",
+				"external_id": "rest-gone",
+				"handle": "gone@m.example",
+			}
 		).insert()
 		add_keys(keys_for_profile("Mastodon", "rest-gone", "gone@m.example"), "Mastodon")
 		with self.assertRaises(SuppressedMention):

@@ -319,6 +319,3 @@ def episode_key(rule: str, kind: str, onset: datetime) -> str:
 	if len(rule) > 100:
 		rule = hashlib.sha256(rule.encode("utf-8")).hexdigest()[:32]
 	return f"{rule}:{code}:{onset:%Y-%m-%dT%H:%M}"
-
-
-

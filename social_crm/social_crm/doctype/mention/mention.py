@@ -7,13 +7,12 @@ from frappe.model.document import Document
 from frappe.utils import flt
 
 from social_crm.engagement.response import record_first_response
-from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import html_to_text
-from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
-
+from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 
 
 class Mention(Document):

@@ -16,7 +16,6 @@ from social_crm.insight.report_utils import (
 )
 
 
-
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	check_mention_report_permission()
