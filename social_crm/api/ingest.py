@@ -3,8 +3,9 @@
 ``POST /api/method/social_crm.api.ingest`` takes one record (JSON object), a list of
 records (JSON array, or ``{"records": [...]}``) or JSON Lines, in the normalized shape of
 ``social_crm.engine.records.Post.from_dict``. Callers authenticate with a Frappe API key
-of a user with a Social CRM role, or without a session by signing the raw body:
-``X-Social-CRM-Signature: sha256=<hex HMAC-SHA256 of the body with the Ingest Secret>``.
+of a user with a Social CRM role, or without a session by signing the delivery with the
+Ingest Secret (timestamp, delivery id, query string and raw body: see
+``social_crm.engine.webhook``); stale, replayed or malformed signed deliveries get a 401.
 
 Answer: ``{"summary": {status: count}, "results": [{"index", "status", "reason", ...}]}`` with
 status accepted / updated / duplicate / dropped / suppressed / rejected / failed.
@@ -13,10 +14,9 @@ status accepted / updated / duplicate / dropped / suppressed / rejected / failed
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import json
+import time
 
 import frappe
 from frappe import _
@@ -26,9 +26,17 @@ from frappe.utils import cint
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
 from social_crm.engine.records import Post
+from social_crm.engine.webhook import (
+	BAD_SIGNATURE,
+	DELIVERY_HEADER,
+	MALFORMED,
+	SIGNATURE_HEADER,
+	STALE,
+	TIMESTAMP_HEADER,
+	check_delivery,
+)
 from social_crm.listening.pipeline import REJECTED, Ingestor, RecordResult, log_ingest_error
 
-SIGNATURE_HEADER = "X-Social-CRM-Signature"
 MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_RECORDS = 1_000  # per webhook request
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
@@ -94,14 +102,13 @@ def _fail(message: str, status: int):
 
 
 def _authenticate(body: bytes) -> None:
-	"""HMAC signature (guest) or a logged-in / API-key user with a Social CRM role."""
+	"""A signed delivery (guest) or a logged-in / API-key user with a Social CRM role."""
 	signature = frappe.get_request_header(SIGNATURE_HEADER)
-	if signature:
+	if signature is not None:
 		secret = frappe.get_single("Social CRM Settings").get_password("ingest_secret", raise_exception=False)
 		if not secret:
 			_fail(_("Signed ingest is disabled: no Ingest Secret is set in Social CRM Settings"), 403)
-		if not verify_signature(body, signature, secret):
-			_fail(_("Invalid signature"), 401)
+		_check_signed_delivery(body, signature, secret)
 		frappe.set_user("Administrator")  # a verified sender; records are stored by the pipeline
 		return
 	if frappe.session.user == "Guest":
@@ -110,18 +117,39 @@ def _authenticate(body: bytes) -> None:
 		_fail(_("Only Social CRM users may ingest posts"), 403)
 
 
-def sign(body: bytes, secret: str) -> str:
-	"""The signature header value for a body: ``sha256=<hex>``."""
-	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def _signature_window() -> int:
+	return cint(frappe.conf.get("social_crm_webhook_window_seconds")) or 300
 
 
-def verify_signature(body: bytes, header: str, secret: str) -> bool:
-	"""Constant-time comparison of ``sha256=<hex>`` (the prefix may be omitted)."""
-	value = (header or "").strip()
-	if value.lower().startswith("sha256="):
-		value = value[7:]
-	expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-	return hmac.compare_digest(expected, value.lower())
+def _check_signed_delivery(body: bytes, signature: str, secret: str) -> None:
+	"""401 unless the delivery is well-formed, fresh, signed with the secret and not seen before."""
+	delivery_id = frappe.get_request_header(DELIVERY_HEADER)
+	window = _signature_window()
+	reason = check_delivery(
+		secret=secret,
+		signature=signature,
+		timestamp=frappe.get_request_header(TIMESTAMP_HEADER),
+		delivery_id=delivery_id,
+		query=(frappe.request.query_string or b"").decode("latin-1"),
+		body=body,
+		now=time.time(),
+		window=window,
+	)
+	if reason:
+		messages = {
+			MALFORMED: _("Malformed signature headers: send {0}, {1} and {2}").format(
+				SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER
+			),
+			STALE: _("The signed timestamp is more than {0} seconds away from the server's clock").format(
+				window
+			),
+			BAD_SIGNATURE: _("Invalid signature"),
+		}
+		_fail(messages[reason], 401)
+	# A delivery id is accepted once while its timestamp is valid (SET NX: atomic across workers).
+	key = frappe.cache.make_key(f"social_crm:webhook_delivery:{delivery_id}")
+	if not frappe.cache.set(key, 1, ex=2 * window, nx=True):
+		_fail(_("This delivery was already received (replayed delivery id)"), 401)
 
 
 def _source_and_platform(source: str | None, platform: str | None) -> tuple[str | None, str | None]:

@@ -3,6 +3,8 @@
 import importlib
 import json
 import random
+import time
+import uuid
 from contextlib import contextmanager
 from unittest import mock
 
@@ -12,6 +14,7 @@ from werkzeug.wrappers import Request
 import frappe
 from frappe.utils.password import set_encrypted_password
 
+from social_crm.engine import webhook
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.utils import make_user
 
@@ -69,9 +72,30 @@ class TestIngestWebhook(SocialCRMTestCase):
 		finally:
 			frappe.local.request = None
 
-	def call(self, payload, signed: bool = True, secret: str = SECRET, user: str = "Guest", **kwargs) -> dict:
+	def signed_headers(
+		self,
+		body: bytes,
+		secret: str = SECRET,
+		query: str = "",
+		timestamp: float | None = None,
+		delivery=None,
+	) -> dict:
+		"""The three headers a sender computes, over the query string exactly as it arrives."""
+		raw_query = EnvironBuilder(query_string=query).get_environ()["QUERY_STRING"]
+		stamp = str(int(time.time() if timestamp is None else timestamp))
+		delivery = delivery or uuid.uuid4().hex
+		return {
+			webhook.TIMESTAMP_HEADER: stamp,
+			webhook.DELIVERY_HEADER: delivery,
+			webhook.SIGNATURE_HEADER: webhook.sign(secret, stamp, delivery, raw_query, body),
+		}
+
+	def call(
+		self, payload, signed: bool = True, secret: str = SECRET, user: str = "Guest", headers=None, **kwargs
+	) -> dict:
 		body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-		headers = {api.SIGNATURE_HEADER: api.sign(body, secret)} if signed else {}
+		if headers is None:
+			headers = self.signed_headers(body, secret, kwargs.get("query", "")) if signed else {}
 		frappe.set_user(user)
 		with self.request(body, headers, **kwargs):
 			return api.ingest()
@@ -114,9 +138,47 @@ class TestIngestWebhook(SocialCRMTestCase):
 		# a signature of another body does not pass either
 		body = json.dumps(record("ia-swap")).encode()
 		frappe.set_user("Guest")
-		with self.request(body, {api.SIGNATURE_HEADER: api.sign(b"{}", SECRET)}):
+		other = self.signed_headers(b"{}")
+		with self.request(body, other):
 			with self.assertRaises(frappe.AuthenticationError):
 				api.ingest()
+
+	def test_stale_replayed_or_query_changed_deliveries_are_refused(self):
+		body = json.dumps(record("ia-replay")).encode()
+		# outside the window (either side of the server's clock)
+		for skew in (-301, 301):
+			with self.assertRaises(frappe.AuthenticationError):
+				self.call(body, headers=self.signed_headers(body, timestamp=time.time() + skew))
+		# the query string is signed: a captured delivery cannot be moved to another source
+		headers = self.signed_headers(body, query="platform=Mastodon")
+		with self.assertRaises(frappe.AuthenticationError):
+			self.call(body, headers=headers, query="platform=Reddit")
+		# accepted once; the same delivery again is refused and stores nothing new
+		headers = self.signed_headers(body)
+		self.assertEqual(self.call(body, headers=headers)["results"][0]["status"], "accepted")
+		with self.assertRaises(frappe.AuthenticationError):
+			self.call(body, headers=headers)
+		self.assertEqual(frappe.db.count("Mention", {"external_id": "ia-replay"}), 1)
+
+	def test_malformed_signature_headers_answer_401_not_500(self):
+		body = json.dumps(record("ia-malformed")).encode()
+		good = self.signed_headers(body)
+		hostile = [
+			{**good, webhook.SIGNATURE_HEADER: "sha256=" + "é" * 64},
+			{**good, webhook.SIGNATURE_HEADER: "sha256="},
+			{**good, webhook.SIGNATURE_HEADER: "md5=abc"},
+			{**good, webhook.SIGNATURE_HEADER: "sha256=" + "0" * 10_000},
+			{**good, webhook.TIMESTAMP_HEADER: "1e999"},
+			{**good, webhook.TIMESTAMP_HEADER: "-5"},
+			{**good, webhook.DELIVERY_HEADER: "x" * 500},
+			{**good, webhook.DELIVERY_HEADER: "bad id;drop"},
+			{k: v for k, v in good.items() if k != webhook.TIMESTAMP_HEADER},
+			{k: v for k, v in good.items() if k != webhook.DELIVERY_HEADER},
+		]
+		for headers in hostile:
+			with self.subTest(headers=headers), self.assertRaises(frappe.AuthenticationError):
+				self.call(body, headers=headers)
+		self.assertFalse(frappe.db.exists("Mention", {"external_id": "ia-malformed"}))
 
 	def test_signed_ingest_is_off_without_a_secret(self):
 		with (
