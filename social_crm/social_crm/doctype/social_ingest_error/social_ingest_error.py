@@ -70,7 +70,7 @@ class SocialIngestError(Document):
 		self.save(ignore_permissions=True)
 		return result.status if result is not None else "rejected"
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def retry_now(self) -> str:
 		frappe.has_permission("Social Ingest Error", "write", doc=self, throw=True)
 		return self.retry()
@@ -82,7 +82,7 @@ class SocialIngestError(Document):
 		frappe.db.delete(table, filters=(table.modified < (Now() - Interval(days=days))))
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def retry_errors(names: list[str] | str) -> dict:
 	"""Bulk retry from the list view; more than a few rows run as a background job."""
 	if isinstance(names, str):

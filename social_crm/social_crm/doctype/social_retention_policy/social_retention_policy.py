@@ -52,7 +52,7 @@ class SocialRetentionPolicy(Document):
 		frappe.has_permission(self.doctype, "read", doc=self, throw=True)
 		return preview(self)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def run_now(self) -> str:
 		"""Queue a run of this policy (Social CRM Manager / System Manager)."""
 		from social_crm.privacy.audit import ensure_privacy_officer

@@ -110,7 +110,7 @@ class SocialSource(Document):
 				frappe.MandatoryError,
 			)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def test_connection(self) -> str:
 		"""Reach the platform with the saved credentials; answers a short message or throws."""
 		require_manager()
@@ -130,7 +130,7 @@ class SocialSource(Document):
 		self.db_set(values, update_modified=False)
 		return message
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def poll_now(self) -> str:
 		"""Queue a poll of this source at once (deduplicated with the scheduled one)."""
 		require_manager()
