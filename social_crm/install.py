@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+APP = "social_crm"
 ROLES = ("Social CRM Manager", "Social CRM User")
 LEAD_SOURCE = "Social Media"
 SOCIAL_HANDLES_HELP = (
@@ -43,9 +44,6 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		"Lead": social_fields("dashboard_tab", "Tab Break") + lead_ads_fields(),
 		"Contact": social_fields("unsubscribed", "Section Break"),
 	}
-
-
-APP = "social_crm"
 
 
 def before_install():
