@@ -4,13 +4,13 @@ import pytest
 
 from social_crm.engine.analysis.sentiment import (
 	LABELS,
+	LEXICON_LANGUAGES,
 	AnalyzerUnavailable,
 	DefaultAnalyzer,
 	SentimentResult,
-	german_lexicon,
-	german_polarity,
 	get_analyzer,
 	label_for,
+	lexicon_polarity,
 )
 
 ENGLISH = [
@@ -64,44 +64,46 @@ def test_scores_are_polarities_in_range(analyzer):
 
 
 def test_german_negation_before_and_after():
-	assert german_polarity("Das Essen ist gut.") > 0
-	assert german_polarity("Das Essen ist nicht gut.") < 0
-	assert german_polarity("Das ist nicht schlecht.") > 0
-	assert german_polarity("Kein Problem!") > 0
+	assert lexicon_polarity("Das Essen ist gut.", "de") > 0
+	assert lexicon_polarity("Das Essen ist nicht gut.", "de") < 0
+	assert lexicon_polarity("Das ist nicht schlecht.", "de") > 0
+	assert lexicon_polarity("Kein Problem!", "de") > 0
 	# verb-second: the negation comes after the verb
-	assert german_polarity("Das gefällt mir.") > 0
-	assert german_polarity("Das gefällt mir nicht.") < 0
-	assert german_polarity("Ich empfehle das Produkt nicht.") < 0
+	assert lexicon_polarity("Das gefällt mir.", "de") > 0
+	assert lexicon_polarity("Das gefällt mir nicht.", "de") < 0
+	assert lexicon_polarity("Ich empfehle das Produkt nicht.", "de") < 0
 	# "nicht nur ... sondern auch" is not a negation
-	assert german_polarity("nicht nur gut, sondern auch günstig") > 0
+	assert lexicon_polarity("nicht nur gut, sondern auch günstig", "de") > 0
 
 
 def test_german_intensifiers_and_dampeners():
-	plain = german_polarity("Der Kaffee ist gut.")
-	assert german_polarity("Der Kaffee ist sehr gut.") > plain
-	assert german_polarity("Der Kaffee ist extrem gut.") > plain
-	assert 0 < german_polarity("Der Kaffee ist etwas gut.") < plain
-	assert german_polarity("Der Kaffee ist sehr schlecht.") < german_polarity("Der Kaffee ist schlecht.")
+	plain = lexicon_polarity("Der Kaffee ist gut.", "de")
+	assert lexicon_polarity("Der Kaffee ist sehr gut.", "de") > plain
+	assert lexicon_polarity("Der Kaffee ist extrem gut.", "de") > plain
+	assert 0 < lexicon_polarity("Der Kaffee ist etwas gut.", "de") < plain
+	assert lexicon_polarity("Der Kaffee ist sehr schlecht.", "de") < lexicon_polarity(
+		"Der Kaffee ist schlecht.", "de"
+	)
 	# "echt" is +1 in the word list but here only an intensifier
-	assert german_polarity("echt") == 0
-	assert german_polarity("Der Kaffee ist gut!!!") > plain
+	assert lexicon_polarity("echt", "de") == 0
+	assert lexicon_polarity("Der Kaffee ist gut!!!", "de") > plain
 
 
 def test_german_inflected_forms_and_contrast():
-	assert german_polarity("Ein schönes Wochenende und schöne Grüße") > 0
-	assert german_polarity("Die schlechteste Pizza der Stadt") < 0
-	assert german_polarity("Ich hasse Montage.") < 0
-	assert german_polarity("Das Essen war gut, aber der Kellner war unfreundlich.") < 0
-	assert german_polarity("Der Kellner war unfreundlich, aber das Essen war hervorragend.") > 0
+	assert lexicon_polarity("Ein schönes Wochenende und schöne Grüße", "de") > 0
+	assert lexicon_polarity("Die schlechteste Pizza der Stadt", "de") < 0
+	assert lexicon_polarity("Ich hasse Montage.", "de") < 0
+	assert lexicon_polarity("Das Essen war gut, aber der Kellner war unfreundlich.", "de") < 0
+	assert lexicon_polarity("Der Kellner war unfreundlich, aber das Essen war hervorragend.", "de") > 0
 
 
 def test_german_emoji_and_emoticons():
-	assert german_polarity("Neuer Laden in der Stadt 😍") > 0
-	assert german_polarity("Neuer Laden in der Stadt :(") < 0
+	assert lexicon_polarity("Neuer Laden in der Stadt 😍", "de") > 0
+	assert lexicon_polarity("Neuer Laden in der Stadt :(", "de") < 0
 
 
 def test_german_lexicon_is_read_from_the_installed_package():
-	lexicon = german_lexicon()
+	lexicon = LEXICON_LANGUAGES["de"].lexicon()
 	assert len(lexicon) > 7_000
 	assert lexicon["gut"][0] > 0 and lexicon["schlecht"][0] < 0
 	assert "echt" not in lexicon and "nicht" not in lexicon

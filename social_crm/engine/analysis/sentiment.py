@@ -247,11 +247,6 @@ def _package_file(package: str, parts: tuple[str, ...], what: str) -> Path:
 	return path
 
 
-def german_lexicon_path() -> Path:
-	"""Where textblob-de's German polarity lexicon is installed (without importing the package)."""
-	return _package_file(GERMAN_LEXICON_PACKAGE, GERMAN_LEXICON_FILE, "German sentiment")
-
-
 def _read_pattern_lexicon(path: Path) -> dict[str, tuple[float, bool]]:
 	"""A pattern-style ``<word form polarity pos>`` XML file -> word: (mean valence, is_verb)."""
 	import xml.etree.ElementTree as ET  # a file from an installed package: trusted input
@@ -270,12 +265,6 @@ def _read_pattern_lexicon(path: Path) -> dict[str, tuple[float, bool]]:
 		if word.get("pos") == "VB":
 			verbs.add(form)
 	return {form: (sum(values) / len(values), form in verbs) for form, values in sums.items()}
-
-
-@lru_cache(maxsize=1)
-def german_lexicon() -> dict[str, tuple[float, bool]]:
-	"""Lower-cased word -> (valence in [-1, 1], is_verb), from textblob-de's file plus our supplement."""
-	return LEXICON_LANGUAGES["de"].lexicon()
 
 
 _ADJ_ENDINGS = (
@@ -493,23 +482,6 @@ def _lexicon(code: str) -> dict[str, tuple[float, bool]]:
 		lexicon.pop(form, None)  # "echt"/"wirklich" are +1 in the list; here they only intensify
 	lexicon.update(config.supplement)
 	return lexicon
-
-
-def lexicon_languages() -> list[str]:
-	"""Languages the lexicon scorer has a word list for whose package is installed."""
-	out = []
-	for code in LEXICON_LANGUAGES:
-		try:
-			_lexicon(code)
-		except AnalyzerUnavailable:
-			continue
-		out.append(code)
-	return out
-
-
-def german_polarity(text: str) -> float:
-	"""VADER-style polarity in [-1, 1] of a German text."""
-	return lexicon_polarity(text, "de")
 
 
 def lexicon_polarity(text: str, language: str) -> float:
