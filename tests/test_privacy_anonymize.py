@@ -4,8 +4,6 @@ import pytest
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy.anonymize import (
-	is_erased_profile,
-	is_redacted,
 	Person,
 	anonymize_fields,
 	anonymize_idea_fields,
@@ -13,6 +11,8 @@ from social_crm.engine.privacy.anonymize import (
 	anonymize_profile_fields,
 	fold,
 	is_anonymized,
+	is_erased_profile,
+	is_redacted,
 	redact,
 )
 from social_crm.engine.privacy.suppression import post_key, profile_key

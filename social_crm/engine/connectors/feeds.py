@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InvalidRecord
-from ..records import scoped_post_id, MAX_ID_CHARS, Post, parse_datetime
+from ..records import MAX_ID_CHARS, Post, parse_datetime, scoped_post_id
 from .base import Connector, ConnectorError, Page
 from .safe_xml import parse_xml
 
