@@ -12,7 +12,7 @@ from social_crm.linking import jobs
 from social_crm.listening import pipeline
 from social_crm.listening.pipeline import Ingestor
 from social_crm.tests import SocialCRMTestCase
-from social_crm.tests.utils import make_contact, make_customer, make_profile, make_user
+from social_crm.tests.utils import make_contact, make_customer, make_mention, make_profile, make_user
 
 test_ignore = ["Customer", "Lead", "Contact", "Item", "Competitor", "Campaign", "User"]
 
@@ -118,6 +118,9 @@ class TestConsentAtIngest(IngestPrivacyCase):
 		after = profile_of("wanda@example.social")
 		# nothing of that person was refreshed: name, last seen
 		self.assertEqual((after.display_name, after.last_seen), (before.display_name, before.last_seen))
+		# nor stored through REST / the desk
+		with self.assertRaises(pipeline.SuppressedMention):
+			make_mention("ip-c4", author=before.name, text="quorbix by hand")
 
 	def test_a_party_objection_covers_its_profiles_on_the_webhook_and_edits(self):
 		customer = make_customer("_Test Ingest Privacy Customer").name
@@ -403,3 +406,52 @@ class TestSourceBoundMentions(IngestPrivacyCase):
 			origin="Import",
 		)
 		self.assertEqual(bare["results"][0]["status"], "rejected")
+
+
+class TestKeyFormatPatch(IngestPrivacyCase):
+	def test_patch_scopes_stored_discourse_handles_and_bare_post_ids(self):
+		from social_crm.patches import scope_discourse_handles_and_post_ids as patch
+
+		profile = make_profile("hans@forum-x.example", platform="Discourse", handle="Hans")
+		self.assertEqual(profile.handle, "hans")  # stored the old way: no profile URL, no forum
+		mention = make_mention(
+			"ip-k1",
+			author=profile.name,
+			platform="Discourse",
+			text="quorbix",
+			url="https://forum-x.example/p/9",
+		)
+		frappe.db.set_value("Mention", mention.name, "external_id", "9")  # a bare id of an old import
+		patch.execute()
+		self.assertEqual(
+			frappe.db.get_value("Social Profile", profile.name, "handle"), "hans@forum-x.example"
+		)
+		self.assertEqual(
+			frappe.db.get_value("Mention", mention.name, ["external_id", "author_handle"]),
+			("forum-x.example:9", "hans@forum-x.example"),
+		)
+		keys = frappe.get_all(
+			"Social Match Key",
+			filters={
+				"reference_doctype": "Social Profile",
+				"reference_name": profile.name,
+				"key_type": "handle",
+			},
+			pluck="key_value",
+		)
+		self.assertIn("Discourse:hans@forum-x.example", keys)
+		# the same post delivered again now is a duplicate, not a second mention
+		again = ingest_records(
+			[
+				{
+					"platform": "Discourse",
+					"id": 9,
+					"instance": "forum-x.example",
+					"text": "quorbix",
+					"posted_at": "2026-11-20T10:00:00Z",
+					"author": {"external_id": "hans@forum-x.example", "handle": "hans"},
+				}
+			],
+			origin="Import",
+		)
+		self.assertEqual(again["results"][0]["status"], "duplicate")
