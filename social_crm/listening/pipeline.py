@@ -42,7 +42,7 @@ from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.privacy.anonymize import is_erased_profile
 from social_crm.engine.records import Author, Post, edit_allowed
 from social_crm.engine.status import mention_status
-from social_crm.privacy.consent import ERASED, withheld_authors
+from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
 from social_crm.support import issues
 
 ACCEPTED = "accepted"
@@ -57,6 +57,12 @@ MAX_INT = 2**31 - 1  # Int columns are 32-bit
 MAX_RAW_PAYLOAD_CHARS = 200_000
 MAX_MATCHED_TERMS_CHARS = 140
 ENRICH_BATCH = 500
+UNCHECKED = "unchecked"
+WITHHELD_REASONS = {
+	ERASED: "the author's profile was erased",
+	LISTENING_STOPPED: "the author withdrew from or objected to listening",
+	UNCHECKED: "the author's consent could not be checked (see the error log)",
+}
 PROFILE_IDENTITY_FIELDS = ("handle", "display_name", "profile_url", "website", "email", "bio")
 
 
@@ -277,11 +283,7 @@ class Ingestor:
 					post = item[1]
 					why = withheld.get((post.platform, post.author.external_id))
 					if why:
-						reason = (
-							"the author's profile was erased"
-							if why == ERASED
-							else "the author withdrew from or objected to listening"
-						)
+						reason = WITHHELD_REASONS.get(why, why)
 						out[item[0]] = RecordResult(
 							SUPPRESSED, post.platform, post.external_id, reason=reason
 						)
@@ -321,7 +323,7 @@ class Ingestor:
 		except Exception:
 			# Never store a post whose author we could not check: log and withhold the page.
 			frappe.log_error(title="Social CRM: consent check failed", message=traceback.format_exc())
-			return {(post.platform, post.author.external_id): ERASED for post in posts}
+			return {(post.platform, post.author.external_id): UNCHECKED for post in posts}
 
 	def _existing_mentions(self, posts: list[Post]) -> dict[tuple[str, str], frappe._dict]:
 		by_platform: dict[str, list[str]] = defaultdict(list)
