@@ -230,7 +230,9 @@ class TestDeletionRequest(IngestPrivacyCase):
 		self.assertEqual(frappe.db.count("Mention", {"external_id": ("in", ["ip-d1", "ip-d2"])}), 0)
 
 	def test_a_profile_redacted_by_an_earlier_request_is_never_refreshed(self):
-		Ingestor(origin="Poll", enrichment="none").ingest([post("ip-r1", author="rex@example.social")])
+		Ingestor(origin="Poll", enrichment="none").ingest(
+			[post("ip-r1", author="rex@example.social"), post("ip-r0", author="otto-other@example.social")]
+		)
 		profile = profile_of("rex@example.social").name
 		# what Frappe's redaction left before this app hooked into it: platform id kept, values redacted
 		frappe.db.set_value(
@@ -245,6 +247,16 @@ class TestDeletionRequest(IngestPrivacyCase):
 		row = frappe.db.get_value("Social Profile", profile, ["handle", "display_name"], as_dict=True)
 		self.assertEqual((row.handle, row.display_name), ("[REDACTED]", "[REDACTED]"))
 		self.assertFalse(mention_rows(external_id="ip-r2"))
+
+		# the migrate patch finishes such an old request: the person's mentions are erased too
+		from social_crm.patches import erase_profiles_redacted_by_deletion_requests as patch
+
+		self.assertTrue(frappe.db.exists("Mention", {"author": profile, "external_id": "ip-r1"}))
+		untouched = profile_of("otto-other@example.social")
+		patch.execute()
+		self.assertFalse(frappe.db.exists("Mention", {"author": profile}))
+		self.assertEqual(frappe.db.get_value("Social Profile", profile, "anonymized"), 1)
+		self.assertEqual(profile_of("otto-other@example.social"), untouched)
 
 
 # -- item 7: self-asserted identity never auto-links ----------------------------------------------
