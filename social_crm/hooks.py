@@ -92,6 +92,8 @@ doc_events = {
 	},
 	"Mention": {"on_update": "social_crm.support.issues.mention_on_update"},
 	"Issue": {"on_update": "social_crm.support.issues.issue_on_update"},
+	# Frappe's deletion request also erases the person's profiles with their mentions
+	"Personal Data Deletion Request": {"on_update": "social_crm.privacy.deletion_request.on_update"},
 	"ToDo": {
 		"on_update": "social_crm.engagement.assignment.sync_mention_assignee",
 		"on_trash": "social_crm.engagement.assignment.sync_mention_assignee",
@@ -167,7 +169,9 @@ scheduler_events = {
 # Data protection
 # ---------------
 
-# Frappe's Personal Data Download / Deletion Requests cover social data keyed by email.
+# Frappe's Personal Data Download / Deletion Requests cover social data keyed by email; a
+# deletion request also erases the person's Social Profiles with their Mentions (doc_events above,
+# social_crm/privacy/deletion_request.py), so the next poll cannot restore them.
 user_data_fields = [
 	{
 		"doctype": "Social Profile",

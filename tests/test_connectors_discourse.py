@@ -36,7 +36,7 @@ def test_latest_post_fields_are_mapped():
 	assert post.text == "The Acme widget broke again.\nx"
 	assert "alert" not in post.text
 	assert post.author.external_id == "jane_doe@forum.acme.example"
-	assert post.author.handle == "jane_doe"
+	assert post.author.handle == "jane_doe@forum.acme.example"  # the forum is part of the identity
 	assert post.author.display_name == "Jane Doe"
 	assert post.author.profile_url == "https://forum.acme.example/u/Jane_Doe"
 	assert (

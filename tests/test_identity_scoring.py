@@ -49,11 +49,65 @@ def signals(candidate):
 
 def test_email_alone_links():
 	party = contact(emails=["anna.private@gmail.com"])
-	profile = ProfileFacts("Reddit", handle="zz_top", bio="mail me: ANNA.PRIVATE@gmail.com")
+	profile = ProfileFacts("Reddit", handle="zz_top", email="ANNA.PRIVATE@gmail.com")
 	candidate = score(profile, party)
 	assert signals(candidate) == ["email"]
 	assert candidate.score == scoring.EMAIL_WEIGHT >= AUTO_LINK_THRESHOLD
 	assert rank(profile, [party]).action == "link"
+
+
+# -- self-asserted evidence proposes a review, never a link -----------------------------------
+
+
+def test_email_only_in_the_bio_is_self_asserted_and_goes_to_review():
+	party = contact(emails=["anna.private@gmail.com"])
+	profile = ProfileFacts("Reddit", handle="zz_top", bio="mail me: ANNA.PRIVATE@gmail.com")
+	candidate = score(profile, party)
+	assert signals(candidate) == ["email"]
+	assert candidate.score == scoring.EMAIL_WEIGHT >= AUTO_LINK_THRESHOLD  # as strong as ever ...
+	decision = rank(profile, [party])
+	assert decision.action == "review"  # ... but only proposes the link
+	assert "self-asserted" in decision.note
+	assert scoring.verified_score(profile, candidate, party) == 0
+
+
+def test_rss_author_email_is_self_asserted():
+	party = contact(emails=["anna.schmidt@acme-tools.de"])
+	feed = ProfileFacts("RSS", handle="", display_name="x", email="anna.schmidt@acme-tools.de")
+	assert score(feed, party).score >= AUTO_LINK_THRESHOLD
+	assert rank(feed, [party]).action == "review"
+	# the same address in the email field of a profile a platform or a person filled in links
+	assert rank(ProfileFacts("Webhook", handle="as", email="anna.schmidt@acme-tools.de"), [party]).action == (
+		"link"
+	)
+
+
+def test_company_and_domain_named_only_in_the_bio_never_link():
+	party = contact()
+	profile = ProfileFacts(
+		"X", handle="q", display_name="Anna Schmidt", bio="Engineer at ACME Tools, anna.schmidt@acme-tools.de"
+	)
+	assert score(profile, party).score >= AUTO_LINK_THRESHOLD
+	assert rank(profile, [party]).action == "review"
+	# the company's domain as the profile's own website is verified evidence: that links
+	own = ProfileFacts(
+		"X", handle="q", display_name="Anna Schmidt", bio="at ACME Tools", website="https://acme-tools.de"
+	)
+	assert rank(own, [party]).action == "link"
+
+
+def test_discourse_handle_without_its_forum_only_proposes_a_review():
+	profile = ProfileFacts("Discourse", handle="anna", profile_url="https://forum.acme.de/u/anna")
+	assert profile.handle == "anna"  # facts take the handle as stored; the controller scopes it
+	scoped = ProfileFacts("Discourse", handle="anna@forum.acme.de")
+	bare = contact(emails=[], handles=[("Discourse", "anna")])
+	decision = rank(scoped, [bare])
+	assert signals(decision.best) == ["handle_user"]
+	assert decision.action == "review"
+	# even with the weights turned up (auto-link at the user part's weight) it stays a review
+	assert rank(scoped, [bare], auto_link=scoring.HANDLE_USER_PART_WEIGHT, review=0.5).action == "review"
+	full = contact(emails=[], handles=[("Discourse", "Anna@Forum.Acme.de")])
+	assert rank(scoped, [full]).action == "link"
 
 
 @pytest.mark.parametrize(
@@ -320,14 +374,18 @@ def test_contact_and_its_customer_are_related_not_rivals():
 
 
 def test_thresholds_are_respected():
-	profile = ProfileFacts("X", handle="as", display_name="Anna Schmidt", bio="Engineer at ACME Tools")
-	party = contact(emails=[])
+	profile = ProfileFacts("X", handle="q", website="https://acme-tools.de")  # verified, medium
+	party = ACME
 	value = score(profile, party).score
 	assert rank(profile, [party]).action == "review"
 	assert rank(profile, [party], auto_link=value, review=0.5).action == "link"
 	assert rank(profile, [party], auto_link=0.99, review=value + 0.01).action == "none"
 	with pytest.raises(ValueError):
 		rank(profile, [party], auto_link=0.5, review=0.7)
+	# self-asserted evidence stays a review whatever the thresholds
+	bio = ProfileFacts("X", handle="as", display_name="Anna Schmidt", bio="Engineer at ACME Tools")
+	bio_value = score(bio, contact(emails=[])).score
+	assert rank(bio, [contact(emails=[])], auto_link=bio_value, review=0.5).action == "review"
 
 
 def test_no_candidates_and_no_signals():

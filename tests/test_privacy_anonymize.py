@@ -11,6 +11,8 @@ from social_crm.engine.privacy.anonymize import (
 	anonymize_profile_fields,
 	fold,
 	is_anonymized,
+	is_erased_profile,
+	is_redacted,
 	redact,
 )
 from social_crm.engine.privacy.suppression import post_key, profile_key
@@ -186,3 +188,22 @@ def test_unknown_platform_still_gets_a_stable_anonymous_id():
 
 def test_a_single_string_is_one_value_not_letters():
 	assert redact("a cat and Anna", names="Anna", handles="cat") == "a [handle] and [name]"
+
+
+# -- profiles ingest must never write to again -------------------------------------------------
+
+
+def test_a_personal_data_deletion_request_redaction_is_recognised():
+	# what Frappe's PDDR writes: "[REDACTED]" in Data fields, the field name in a Small Text (bio)
+	redacted = {"external_id": "42", "handle": "[REDACTED]", "display_name": "[REDACTED]", "bio": "bio"}
+	assert is_redacted(redacted)
+	assert is_erased_profile(redacted)
+	assert is_redacted({"display_name": "[REDACTED]: Removed due to Personal Data Deletion Request"})
+	assert is_redacted({"handle": "REDACTED"})
+	assert not is_redacted({"handle": "anna", "display_name": "Anna Redactedson", "bio": "I redact texts"})
+
+
+def test_anonymized_profiles_are_erased_by_id_or_flag():
+	assert is_erased_profile({"external_id": "anon:abc", "handle": None})
+	assert is_erased_profile({"external_id": "42", "anonymized": 1})
+	assert not is_erased_profile({"external_id": "42", "anonymized": 0, "handle": "anna"})

@@ -7,6 +7,7 @@ from social_crm.engine.privacy.consent import (
 	ConsentEntry,
 	derive_state,
 	normalize_purpose,
+	stops_ingest,
 	validate_entry,
 	withdraw,
 )
@@ -195,3 +196,23 @@ def test_purpose_aliases_and_withdraw_helper():
 	w = withdraw("linking", NOW, source="email from subject")
 	assert (w.purpose, w.status, w.basis) == ("Linking", "Withdrawn", "Consent")
 	assert not derive_state([w], NOW).allows("Linking")
+
+
+# -- what stops storage at ingest --------------------------------------------------------------
+
+
+def test_only_a_listening_withdrawal_or_objection_stops_ingest():
+	assert not stops_ingest([], NOW)  # no entry: the default (or its absence) decides later, not ingest
+	assert stops_ingest([entry("Listening", "Withdrawn", days_ago=1)], NOW)
+	assert stops_ingest([entry("Listening", "Objected", basis="Legitimate Interest", days_ago=1)], NOW)
+	assert not stops_ingest([entry("Linking", "Withdrawn", days_ago=1)], NOW)
+	assert not stops_ingest([entry("Marketing", "Objected", days_ago=1)], NOW)
+
+
+def test_a_later_grant_lifts_the_stop_and_a_future_withdrawal_is_not_in_effect_yet():
+	withdrawn = entry("Listening", "Withdrawn", days_ago=5)
+	assert not stops_ingest([withdrawn, entry("Listening", "Granted", days_ago=1)], NOW)
+	assert stops_ingest([entry("Listening", "Granted", days_ago=5), withdrawn], NOW + timedelta(days=1))
+	assert not stops_ingest([entry("Listening", "Withdrawn", days_ago=-3)], NOW)
+	# an expired grant does not undo an older withdrawal's absence: no entry in effect, no stop
+	assert not stops_ingest([entry("Listening", "Granted", days_ago=30, expires_in=-1)], NOW)

@@ -69,15 +69,16 @@ def _post():
 def test_incoming_post_is_suppressed_by_profile_handle_or_post():
 	post = _post()
 	keys = keys_for_post(post, "s")
+	assert post.external_id == "mastodon.social:555"  # a local status id is unique per instance only
 	assert keys == {
-		"post": post_key("Mastodon", "555", "s"),
+		"post": post_key("Mastodon", "mastodon.social:555", "s"),
 		"profile": profile_key("Mastodon", "42", "s"),
 		"handle": handle_key("Mastodon", "alice@mastodon.social", "s"),
 	}
 	assert suppressed_by(post, set(), "s") is None
 	assert suppressed_by(post, {profile_key("Mastodon", "42", "s")}, "s") == "profile"
 	assert suppressed_by(post, {handle_key("Mastodon", "@alice@mastodon.social", "s")}, "s") == "handle"
-	assert suppressed_by(post, {post_key("Mastodon", "555", "s")}, "s") == "post"
+	assert suppressed_by(post, {post_key("Mastodon", "mastodon.social:555", "s")}, "s") == "post"
 	assert suppressed_by(post, {profile_key("Mastodon", "42", "other secret")}, "s") is None
 
 

@@ -28,6 +28,9 @@ PLATFORMS = (
 )
 
 FEDERATED_PLATFORMS = {"Mastodon"}
+# Platforms whose user names are unique per server only: the server's host is part of the
+# handle (``anna@chaos.social``; Discourse: ``anna@forum.example``, every forum has its own anna).
+HOST_SCOPED_HANDLE_PLATFORMS = FEDERATED_PLATFORMS | {"Discourse"}
 
 _HANDLE_SANE = re.compile(r"^[\w.\-@:+~]+$", re.UNICODE)
 
@@ -56,7 +59,8 @@ def normalize_handle(platform: str | None, handle: str | None, instance: str | N
 	- strips whitespace and leading ``@``; lower-cases;
 	- a profile URL (``https://mastodon.social/@Alice``) is reduced to its handle;
 	- Mastodon: ``alice`` seen on instance ``mastodon.social`` becomes
-	  ``alice@mastodon.social``; ``@Alice@Mastodon.Social`` becomes the same;
+	  ``alice@mastodon.social``; ``@Alice@Mastodon.Social`` becomes the same; Discourse
+	  likewise with the forum's host (``anna@forum.example``);
 	- Reddit: a leading ``u/`` or ``/u/`` is dropped.
 	"""
 	if not handle:
@@ -68,12 +72,14 @@ def normalize_handle(platform: str | None, handle: str | None, instance: str | N
 		last = path.split("/")[-1] if path else ""
 		if platform in FEDERATED_PLATFORMS and last.startswith("@") and "@" not in last[1:]:
 			instance = instance or parsed.hostname
+		elif platform in HOST_SCOPED_HANDLE_PLATFORMS and "@" not in last:
+			instance = instance or parsed.hostname  # a forum profile URL: https://forum.example/u/anna
 		value = last
 	value = value.strip().lstrip("@").strip()
 	if platform == "Reddit":
 		value = re.sub(r"^/?u/", "", value, flags=re.IGNORECASE)
 	value = value.lower()
-	if platform in FEDERATED_PLATFORMS and value and "@" not in value:
+	if platform in HOST_SCOPED_HANDLE_PLATFORMS and value and "@" not in value:
 		host = _host(instance)
 		if host:
 			value = f"{value}@{host}"

@@ -87,7 +87,14 @@ class Post:
 			raise InvalidRecord(
 				f"unknown or missing platform: {str(data.get('platform') or '')[:40]!r}", "platform"
 			)
-		external_id = clean_id(data.get("external_id") or data.get("id"), "external_id")
+		external_id = clean_id(
+			scoped_post_id(
+				platform,
+				clean_id(data.get("external_id") or data.get("id"), "external_id"),
+				data.get("instance") or data.get("feed"),
+			),
+			"external_id",
+		)
 
 		author_data = data.get("author")
 		if isinstance(author_data, str):
@@ -128,6 +135,52 @@ class Post:
 			truncated=truncated,
 			raw=data.get("raw") if isinstance(data.get("raw"), dict) else None,
 		)
+
+
+# Platforms whose bare post ids ("42") are unique only on one server or in one feed: a
+# Discourse forum, a Mastodon instance (its local status ids), an RSS/Atom feed's guids.
+SCOPED_POST_PLATFORMS = frozenset({"Discourse", "Mastodon", "RSS"})
+# ... and those where a bare id cannot be stored without its scope (every forum counts from 1).
+SCOPE_REQUIRED_PLATFORMS = frozenset({"Discourse"})
+
+
+def scoped_post_id(platform: str, external_id: str, scope: Any = None) -> str:
+	"""The id that identifies a post on its platform: a bare local id gets its server/feed host.
+
+	``42`` from forum ``forum.example`` is ``forum.example:42`` (the form the Discourse and RSS
+	connectors store); an id that is already global (a URI/URN, ``at://...``, or already
+	``host:42``) is kept. A bare Discourse id without its forum is rejected: it would collide
+	with every other forum's post of that number.
+	"""
+	if platform not in SCOPED_POST_PLATFORMS or ":" in external_id:
+		return external_id
+	host = scope_host(scope)
+	if not host:
+		if platform in SCOPE_REQUIRED_PLATFORMS:
+			raise InvalidRecord(
+				f"a {platform} post id is unique per server only: give its instance (host)", "instance"
+			)
+		return external_id
+	return f"{host}:{external_id}"
+
+
+def scope_host(scope: Any) -> str:
+	"""The lower-case host of an instance or feed given as a host or a URL, or ""."""
+	value = _str(scope).strip().lower()
+	if "://" in value:
+		value = value.split("://", 1)[1]
+	value = value.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+	return value if value and all(ch.isalnum() or ch in ".-:" for ch in value) else ""
+
+
+def edit_allowed(stored_source: str | None, source: str | None) -> bool:
+	"""May a post seen by ``source`` change the stored copy that ``stored_source`` wrote?
+
+	Only the source that stored a mention may edit it (no source = the unsourced webhook and
+	imports). Another source delivering the same post id is a duplicate: it cannot overwrite
+	text, title, engagement or matches of a mention it did not store.
+	"""
+	return (stored_source or "") == (source or "")
 
 
 def build_author(platform: str, data: dict, instance: str | None = None) -> Author:

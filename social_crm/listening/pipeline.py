@@ -5,9 +5,15 @@ Polling, the webhook and file imports all call :class:`Ingestor`. Per page of po
 1. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
    and counted, nothing of it is stored;
 2. existing mentions of the page are looked up in one query by (platform, external id):
-   same text = duplicate, changed text or title = edited (the Mention is updated);
+   same text = duplicate, changed text or title = edited (the Mention is updated) — but only
+   when this ingest's source is the one that stored it (``engine.records.edit_allowed``):
+   another source's copy of the same post id is a duplicate and changes nothing;
 3. suppression of what would be written (the privacy module's check, per page): an erased
-   person's or post's record is dropped;
+   person's or post's record is dropped; so is every post of an author whose profile was
+   anonymized or redacted (Frappe's Personal Data Deletion Request) or whose consent log
+   withdraws or objects to Listening (``privacy.consent.withheld_authors``: one query for the
+   page's profiles, one for their consent log). Nothing of such an author is stored or
+   refreshed: no profile field, no last seen, no new mention, no edit;
 4. the authors' Social Profiles are created (through the controller, so linking hooks run)
    or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
    handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
@@ -33,8 +39,10 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
-from social_crm.engine.records import Author, Post
+from social_crm.engine.privacy.anonymize import is_erased_profile
+from social_crm.engine.records import Author, Post, edit_allowed
 from social_crm.engine.status import mention_status
+from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
 from social_crm.support import issues
 
 ACCEPTED = "accepted"
@@ -49,6 +57,12 @@ MAX_INT = 2**31 - 1  # Int columns are 32-bit
 MAX_RAW_PAYLOAD_CHARS = 200_000
 MAX_MATCHED_TERMS_CHARS = 140
 ENRICH_BATCH = 500
+UNCHECKED = "unchecked"
+WITHHELD_REASONS = {
+	ERASED: "the author's profile was erased",
+	LISTENING_STOPPED: "the author withdrew from or objected to listening",
+	UNCHECKED: "the author's consent could not be checked (see the error log)",
+}
 PROFILE_IDENTITY_FIELDS = ("handle", "display_name", "profile_url", "website", "email", "bio")
 
 
@@ -236,6 +250,14 @@ class Ingestor:
 				new.append((i, post, matches))
 			elif row.anonymized or ((row.text or "") == post.text and (row.title or "") == post.title):
 				out[i] = RecordResult(DUPLICATE, post.platform, post.external_id, row.name, "already stored")
+			elif not edit_allowed(row.source, self.source):
+				out[i] = RecordResult(
+					DUPLICATE,
+					post.platform,
+					post.external_id,
+					row.name,
+					"stored by another source; only that source may edit it",
+				)
 			else:
 				edited.append((i, post, matches, row.name))
 
@@ -252,6 +274,20 @@ class Ingestor:
 					)
 			new = [item for item in new if item[0] not in drop]
 			edited = [item for item in edited if item[0] not in drop]
+
+		# Consent and erased profiles: nothing of a withheld author is stored or refreshed.
+		withheld = self._withheld([item[1] for item in new + edited])
+		if withheld:
+			for bucket in (new, edited):
+				for item in list(bucket):
+					post = item[1]
+					why = withheld.get((post.platform, post.author.external_id))
+					if why:
+						reason = WITHHELD_REASONS.get(why, why)
+						out[item[0]] = RecordResult(
+							SUPPRESSED, post.platform, post.external_id, reason=reason
+						)
+						bucket.remove(item)
 
 		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
 		failed_profiles = self._upsert_profiles(profile_posts)
@@ -278,6 +314,17 @@ class Ingestor:
 			self._enrich(to_enrich)
 		return out
 
+	def _withheld(self, posts: list[Post]) -> dict[tuple[str, str], str]:
+		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure)."""
+		if not posts:
+			return {}
+		try:
+			return withheld_authors({(post.platform, post.author.external_id) for post in posts})
+		except Exception:
+			# Never store a post whose author we could not check: log and withhold the page.
+			frappe.log_error(title="Social CRM: consent check failed", message=traceback.format_exc())
+			return {(post.platform, post.author.external_id): UNCHECKED for post in posts}
+
 	def _existing_mentions(self, posts: list[Post]) -> dict[tuple[str, str], frappe._dict]:
 		by_platform: dict[str, list[str]] = defaultdict(list)
 		for post in posts:
@@ -287,7 +334,7 @@ class Ingestor:
 			for row in frappe.get_all(
 				"Mention",
 				filters={"platform": platform, "external_id": ("in", ids)},
-				fields=["name", "platform", "external_id", "text", "title", "anonymized"],
+				fields=["name", "platform", "external_id", "source", "text", "title", "anonymized"],
 			):
 				found[(row.platform, row.external_id)] = row
 		return found
@@ -398,8 +445,8 @@ class Ingestor:
 
 	def _refresh_profile(self, row: frappe._dict, post: Post, now) -> None:
 		author = post.author
-		if row.anonymized:
-			return  # an erased person's profile keeps its anonymized values
+		if is_erased_profile(row):
+			return  # an erased or redacted person's profile keeps its anonymized values
 		changed = {}
 		for fieldname in PROFILE_IDENTITY_FIELDS:
 			value = getattr(author, fieldname, "") or ""
@@ -685,15 +732,21 @@ def admit_mention(doc) -> None:
 	"""Mention.before_insert for a mention not written by the Ingestor (REST, desk, scripts).
 
 	The same checks as webhook and poll: suppression (an erased person's or post's record is
-	refused) and the listening rules (their matches are recorded when the caller gave none; a
-	mention a person stores on purpose is kept even when no rule matches it). Consent is
-	checked by the enrichment job, as for every path.
+	refused), the author's consent (a Listening withdrawal or objection refuses it, as does an
+	anonymized or redacted author) and the listening rules (their matches are recorded when the
+	caller gave none; a mention a person stores on purpose is kept even when no rule matches it).
 	"""
 	post = post_of_mention(doc)
 	check = _suppression_check()
 	if check and (check([post]) if post.author.external_id else _post_key_suppressed(post)):
 		frappe.throw(
 			_("This post or its author was erased and is not stored again"),
+			SuppressedMention,
+			title=_("Suppressed"),
+		)
+	if post.author.external_id and withheld_authors({(post.platform, post.author.external_id)}):
+		frappe.throw(
+			_("The author of this post was erased or withdrew from listening: it is not stored"),
 			SuppressedMention,
 			title=_("Suppressed"),
 		)

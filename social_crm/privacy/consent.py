@@ -11,12 +11,15 @@ caches the summary on the profile and applies the withdrawal policy:
 - Marketing: nothing is stored for marketing; the state alone stops it.
 """
 
+from collections import defaultdict
+
 import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
+from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_erased_profile
 from social_crm.party import PARTY_TYPES
 
 ENTRY_FIELDS = ["name", "purpose", "lawful_basis", "status", "at", "expires", "source", "evidence"]
@@ -87,6 +90,93 @@ def allows(profile_name: str | None, purpose: str) -> bool:
 	if profile_name and cint(frappe.db.get_value("Social Profile", profile_name, "anonymized")):
 		return False  # an erased or anonymized person is not processed again
 	return state_for_profile(profile_name).allows(purpose)
+
+
+# Why ingest stores nothing of an author (the codes of :func:`withheld_authors`).
+ERASED = "erased"
+LISTENING_STOPPED = "listening stopped"
+
+
+def withheld_authors(authors) -> dict[tuple[str, str], str]:
+	"""Authors of one page whose posts ingest must not store, nor refresh anything of theirs.
+
+	``authors``: (platform, author external id) pairs. Returns ``{pair: ERASED}`` for a
+	profile that was anonymized or redacted (Frappe's Personal Data Deletion Request) and
+	``{pair: LISTENING_STOPPED}`` when the profile's or its party's consent log withdraws or
+	objects to Listening (``engine.stops_ingest``). One query per platform for the profiles,
+	one for the consent log of all of them. Unknown authors are not withheld.
+	"""
+	by_platform: dict[str, set[str]] = defaultdict(set)
+	for platform, external_id in authors:
+		if platform and external_id:
+			by_platform[platform].add(external_id)
+	profiles: dict[tuple[str, str], frappe._dict] = {}
+	for platform, ids in by_platform.items():
+		for row in frappe.get_all(
+			"Social Profile",
+			filters={"platform": platform, "external_id": ("in", sorted(ids))},
+			fields=[
+				"name",
+				"platform",
+				"external_id",
+				"party_type",
+				"party",
+				"anonymized",
+				*PROFILE_IDENTITY,
+			],
+		):
+			profiles[(row.platform, row.external_id)] = row
+	out: dict[tuple[str, str], str] = {}
+	live = {}
+	for key, row in profiles.items():
+		if is_erased_profile(row):
+			out[key] = ERASED
+		else:
+			live[key] = row
+	if not live:
+		return out
+	names = [row.name for row in live.values()]
+	parties = sorted({row.party for row in live.values() if row.party})
+	or_filters = [["social_profile", "in", names]]
+	if parties:
+		or_filters.append(["party", "in", parties])
+	own: dict[str, list] = defaultdict(list)
+	of_party: dict[tuple[str, str], list] = defaultdict(list)
+	for entry in frappe.get_all(
+		"Social Consent Entry",
+		filters={"purpose": engine.LISTENING},
+		or_filters=or_filters,
+		fields=[*ENTRY_FIELDS, "social_profile", "party_type", "party"],
+	):
+		if entry.social_profile:
+			own[entry.social_profile].append(entry)
+		elif entry.party:
+			of_party[(entry.party_type, entry.party)].append(entry)
+	now = now_datetime()
+	for key, row in live.items():
+		rows = own.get(row.name, []) + (of_party.get((row.party_type, row.party), []) if row.party else [])
+		if rows and engine.stops_ingest([to_engine(r) for r in rows], now):
+			out[key] = LISTENING_STOPPED
+	return out
+
+
+def ensure_may_record(entry) -> None:
+	"""A Listening withdrawal/objection that deletes stored mentions needs the erasure role.
+
+	With "On Listening Withdrawal" = Delete such an entry deletes data as an erasure does, so
+	it needs the same role (Social CRM Manager or System Manager, ``ensure_privacy_officer``).
+	"""
+	from social_crm.privacy.audit import ensure_privacy_officer
+
+	if entry.purpose != engine.LISTENING or entry.status not in RESTRICTIVE:
+		return
+	if listening_withdrawal_action() == "Delete":
+		ensure_privacy_officer()
+
+
+def listening_withdrawal_action() -> str:
+	"""What a Listening withdrawal does to stored mentions: "Anonymize" (default) or "Delete"."""
+	return frappe.db.get_single_value("Social CRM Settings", "on_listening_withdrawal") or "Anonymize"
 
 
 def refresh_profile_state(profile: str) -> str:
@@ -169,7 +259,7 @@ def apply_withdrawal(entry: str) -> dict:
 			result["mentions_unlinked"] = store.clear_party_on_mentions(doc.party_type, doc.party)
 		summary = _("Unlinked {0} profile(s); automatic linking switched off").format(result["unlinked"])
 	elif doc.purpose == engine.LISTENING:
-		action = frappe.db.get_single_value("Social CRM Settings", "on_listening_withdrawal") or "Anonymize"
+		action = listening_withdrawal_action()
 		party = (doc.party_type, doc.party) if not doc.social_profile and doc.party else None
 		result["action"] = action
 		result["mentions"] = store.handle_mentions_of(profiles, action, party=party)

@@ -193,8 +193,9 @@ class TestMatchRules(LinkingTestCase):
 
 	def test_email_on_lead_with_its_auto_created_contact(self):
 		lead = make_lead("Lena", "Leadwell", email_id="lena.leadwell@lead-link.example")
+		# (the profile's email field: an address only in the bio is self-asserted and only proposes a review)
 		profile = make_profile(
-			"rule-lead-1", platform="Reddit", handle="lenal", bio="mail: lena.leadwell@lead-link.example"
+			"rule-lead-1", platform="Reddit", handle="lenal", email="lena.leadwell@lead-link.example"
 		)
 		jobs.match_profile(profile.name)
 		profile = self.reload(profile)

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..errors import InvalidRecord
-from ..records import Post
+from ..records import Post, scoped_post_id
 from .base import ConnectorError, ListResult, Mark, StreamConnector
 
 LATEST = "latest"
@@ -101,7 +101,8 @@ class DiscourseConnector(StreamConnector):
 		avatar = str(item.get("avatar_template") or "").replace("{size}", "120")
 		return self.build_post(
 			item,
-			external_id=f"{self.host}:{post_id}",
+			external_id=scoped_post_id(self.platform, str(post_id), self.host),
+			instance=self.host,
 			url=url,
 			author={
 				"external_id": f"{username.lower()}@{self.host}",

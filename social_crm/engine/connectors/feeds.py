@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InvalidRecord
-from ..records import MAX_ID_CHARS, Post, parse_datetime
+from ..records import MAX_ID_CHARS, Post, parse_datetime, scoped_post_id
 from .base import Connector, ConnectorError, Page
 from .safe_xml import parse_xml
 
@@ -159,7 +159,7 @@ class FeedConnector(Connector):
 		if not raw_id:
 			return ""
 		# guids like "42" are only unique within one feed; URLs / URNs are global.
-		value = raw_id if ":" in raw_id else f"{self.host}:{raw_id}"
+		value = scoped_post_id(self.platform, raw_id, self.host)
 		if len(value) > MAX_ID_CHARS:
 			value = "sha256:" + hashlib.sha256(value.encode()).hexdigest()
 		return value

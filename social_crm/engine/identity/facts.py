@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InvalidRecord
-from ..handles import normalize_handle, normalize_platform
+from ..handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle, normalize_platform
 from ..text import EMAIL_RE, extract_urls
 from .domains import organization_domain
 from .names import name_key, name_parts
@@ -35,6 +35,14 @@ DOMAIN_SOURCE_FACTORS = {
 OWN_SITE_PLATFORMS = frozenset({"RSS", "Webhook", "Other"})
 # Platforms whose handle is "user@server" / "user.server": the bare user part is also a lookup key.
 HANDLE_SERVER_SUFFIX = {"Bluesky": ".bsky.social"}
+
+# Self-asserted evidence: what the author wrote about themselves and nobody verified. It may
+# propose a review, never an automatic link (``scoring.rank`` links only when the profile's
+# verified facts alone reach the threshold). It is the bio (emails, links and companies named
+# there) and the author email of platforms that take it from the author's own content: an
+# RSS/Atom ``<author>`` says whatever the feed's writer typed. (Handles matched without their
+# host are the third kind; see ``scoring.SELF_ASSERTED_SIGNALS``.)
+SELF_ASSERTED_EMAIL_PLATFORMS = frozenset({"RSS"})
 
 MAX_EMAIL_CHARS = 254
 MIN_SINGLE_TOKEN_KEY_CHARS = 4  # a one-word name key shorter than this ("Jo") matches too much
@@ -71,6 +79,18 @@ class ProfileFacts:
 			profile_url=getattr(author, "profile_url", ""),
 			website=getattr(author, "website", ""),
 			email=getattr(author, "email", ""),
+		)
+
+	def verified(self) -> ProfileFacts:
+		"""These facts without the self-asserted ones (see SELF_ASSERTED_EMAIL_PLATFORMS)."""
+		return ProfileFacts(
+			platform=self.platform,
+			handle=self.handle,
+			display_name=self.display_name,
+			bio="",
+			profile_url=self.profile_url,
+			website=self.website,
+			email="" if self.platform in SELF_ASSERTED_EMAIL_PLATFORMS else self.email,
 		)
 
 
@@ -195,11 +215,11 @@ def profile_domains(profile: ProfileFacts) -> dict[str, str]:
 
 
 def handle_keys(platform: str, handle: str) -> list[tuple[str, str]]:
-	"""The handle, plus its bare user part on federated platforms (``anna@chaos.social`` -> ``anna``)."""
+	"""The handle, plus its bare user part where the host is part of it (``anna@chaos.social`` -> ``anna``)."""
 	if not handle:
 		return []
 	keys = [(platform, handle)]
-	if platform == "Mastodon" and "@" in handle:
+	if platform in HOST_SCOPED_HANDLE_PLATFORMS and "@" in handle:
 		keys.append((platform, handle.split("@", 1)[0]))
 	suffix = HANDLE_SERVER_SUFFIX.get(platform)
 	if suffix and handle.endswith(suffix) and len(handle) > len(suffix):

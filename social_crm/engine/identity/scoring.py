@@ -17,7 +17,8 @@ Weights are chosen so that the combinations behave as follows (``T`` = auto-link
 ==========================================  ================  ==========
 signals                                     score             outcome
 ==========================================  ================  ==========
-email equal                                 0.95              link
+email equal (the profile's email field)     0.95              link
+email only in the bio, or an RSS author's   0.95              review
 handle equal (same platform)                0.92              link
 Mastodon/Bluesky user part only             0.60              review
 Customer website domain                     0.80              review
@@ -27,8 +28,15 @@ exact person name alone                     0.55              none
 name + company named in bio                 0.80              review
 name + domain only from a bio link          0.81              review
 name + own website/email domain (Contact)   0.93              link
-name + company in bio + domain              0.95              link
+name + company in bio + own website domain  0.95              link
 ==========================================  ================  ==========
+
+Self-asserted evidence never links on its own: an email or company named in the bio, a
+bio link's domain, an RSS ``<author>`` email (``facts.SELF_ASSERTED_EMAIL_PLATFORMS``) and
+a handle matched without its host (``SELF_ASSERTED_SIGNALS``) can raise a candidate to
+review, but :func:`rank` links only when the profile's verified facts alone
+(:meth:`ProfileFacts.verified`, without those signals) reach the auto-link threshold.
+So "email in the bio" and "name + company in bio + domain from the bio" are reviews.
 
 Penalties multiply the combined score: the party records another handle on the same
 platform (``OTHER_HANDLE_FACTOR``), or strong signals point at different, unrelated
@@ -76,6 +84,9 @@ CUSTOMER_MENTION_WEIGHT = 0.25  # the Customer named in the bio of a profile tha
 OTHER_HANDLE_FACTOR = 0.8  # the party has a different handle on this platform and no email matches
 CONFLICT_FACTOR = 0.7  # strong signals (handle, email) point at different, unrelated parties
 STRONG_SIGNALS = frozenset({"handle", "email"})
+# Signals that are self-asserted whatever the facts: "anna" recorded without a server matches
+# every server's anna. (Self-asserted facts are left out by ProfileFacts.verified.)
+SELF_ASSERTED_SIGNALS = frozenset({"handle_user"})
 AMBIGUITY_MARGIN = 0.1  # unrelated runner-up this close to the best -> review, never auto-link
 AUTO_LINK_THRESHOLD = 0.9
 REVIEW_THRESHOLD = 0.6
@@ -206,7 +217,10 @@ def _subset_similarity(profile_tokens: set[str], party_names: list[str]) -> floa
 	return 0.0
 
 
-def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = None) -> Candidate:
+def _score(
+	view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = None, verified: bool = False
+) -> Candidate:
+	"""``verified``: score only evidence that is not self-asserted (view built from verified facts)."""
 	profile = view.profile
 	reasons: list[Reason] = []
 
@@ -224,6 +238,8 @@ def _score(view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = 
 			handle_matched = True
 		elif full is False and "@" not in handle and "." not in handle.strip("."):
 			# The party recorded only the user part; the profile's server may not be theirs.
+			if verified:
+				continue  # self-asserted (SELF_ASSERTED_SIGNALS): no evidence, and no other handle
 			reasons.append(
 				Reason(
 					"handle_user", HANDLE_USER_PART_WEIGHT, f"{platform} user {handle} without server matches"
@@ -320,6 +336,20 @@ def score(profile: ProfileFacts, party: PartyFacts, customer: PartyFacts | None 
 	return _score(_view(profile), party, customer)
 
 
+def verified_score(
+	profile: ProfileFacts, candidate: Candidate, party: PartyFacts, customer: PartyFacts | None = None
+) -> float:
+	"""The candidate's score from evidence that is not self-asserted, with the candidate's penalties.
+
+	What :func:`rank` compares with the auto-link threshold before it links (see module doc).
+	"""
+	plain = _score(_view(profile.verified()), party, customer, verified=True).score
+	for reason in candidate.reasons:
+		if reason.signal == "conflict":
+			plain *= CONFLICT_FACTOR
+	return round(plain, SCORE_DIGITS)
+
+
 def related(a: Candidate, b: Candidate) -> bool:
 	"""True when two candidates are the same party or one belongs to the other (Contact -> Customer).
 
@@ -378,10 +408,12 @@ def rank(
 	view = _view(profile)
 	customers = {party.name: party for party in parties if party.party_type == "Customer"}
 	seen: dict[tuple[str, str], Candidate] = {}
+	facts: dict[tuple[str, str], tuple[PartyFacts, PartyFacts | None]] = {}
 	for party in parties:
 		if party.key not in seen:
 			customer = customers.get(party.customer) if party.party_type == "Contact" else None
 			seen[party.key] = _score(view, party, customer)
+			facts[party.key] = (party, customer)
 	candidates = [candidate for candidate in seen.values() if candidate.score > 0]
 	_apply_conflicts(candidates)
 	candidates.sort(key=_sort_key)
@@ -400,6 +432,13 @@ def rank(
 
 	if best.score >= auto_link and not ambiguous:
 		action = "link"
+		verified = verified_score(profile, best, *facts[best.key])
+		if verified < auto_link:
+			action = "review"
+			note = (
+				f"self-asserted evidence (bio, feed author email, handle without its server) only "
+				f"proposes a link; verified facts alone score {verified:.2f}"
+			)
 	elif best.score >= review or (ambiguous and best.score >= auto_link):
 		action = "review"
 	else:

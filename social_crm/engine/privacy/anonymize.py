@@ -374,6 +374,32 @@ def is_anonymized(record: Mapping) -> bool:
 	return str(record.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)
 
 
+# What Frappe's Personal Data Deletion Request writes over the fields it redacts
+# (``[REDACTED]`` for Data fields, its longer text for Code, ``REDACTED`` for names).
+REDACTED_MARKERS = ("[REDACTED]", "REDACTED")
+# A Social Profile's identity fields: the ones such a request redacts.
+PROFILE_IDENTITY = ("handle", "display_name", "profile_url", "website", "bio")
+
+
+def is_redacted(record: Mapping) -> bool:
+	"""True when a Personal Data Deletion Request redacted this profile's identity fields."""
+	for name in PROFILE_IDENTITY:
+		value = str(record.get(name) or "").strip()
+		if value and value.upper().startswith(REDACTED_MARKERS):
+			return True
+	return False
+
+
+def is_erased_profile(record: Mapping) -> bool:
+	"""True for a Social Profile that must never be refreshed or written to by ingest again.
+
+	Anonymized by retention, erasure or a withdrawal (``anon:`` id or the Anonymized flag),
+	or redacted by Frappe's Personal Data Deletion Request (which keeps the platform id, so
+	the next poll of the same author finds the row: its redacted values must stay).
+	"""
+	return bool(is_anonymized(record) or record.get("anonymized") or is_redacted(record))
+
+
 def _anonymous_id(record: Mapping, secret: str, keyer) -> str:
 	external_id = str(record.get("external_id") or "")
 	if external_id.startswith(ANONYMIZED_ID_PREFIX):

@@ -269,6 +269,17 @@ def derive_state(
 	return ConsentState(states)
 
 
+def stops_ingest(entries: Iterable[ConsentEntry | Mapping], now: datetime) -> bool:
+	"""True when a subject's log stops storing their posts at ingest: Listening withdrawn or objected.
+
+	Only a live Withdrawn/Objected entry stops ingest (the person said no). A missing basis
+	(no grant while the default is "Consent") does not: such posts are stored and not enriched,
+	as before, until someone records a grant or the retention policies remove them.
+	"""
+	state = derive_state(entries, now, default_basis_for_public=None)
+	return LISTENING in state.blocked()
+
+
 def _default_basis(value: str | None) -> str | None:
 	if not value:
 		return None

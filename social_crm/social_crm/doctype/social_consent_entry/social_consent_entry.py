@@ -9,6 +9,7 @@ from frappe.utils import now_datetime
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.party import validate_party
+from social_crm.privacy.consent import ensure_may_record
 
 # What a consent entry records; once saved these never change (add a new entry instead).
 LOGGED_FIELDS = (
@@ -52,7 +53,9 @@ class SocialConsentEntry(Document):
 	def validate(self):
 		self.validate_subject()
 		self.validate_with_engine()
-		if not self.is_new():
+		if self.is_new():
+			ensure_may_record(self)
+		else:
 			self.validate_unchanged()
 
 	def validate_subject(self):

@@ -9,7 +9,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from social_crm.engine.errors import InvalidRecord
-from social_crm.engine.handles import normalize_handle
+from social_crm.engine.handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle
 from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
 from social_crm.engine.text import html_to_text, truncate
 from social_crm.linking.jobs import move_mentions
@@ -95,7 +95,7 @@ class SocialProfile(Document):
 				frappe.MandatoryError,
 			)
 		instance = None
-		if self.platform == "Mastodon" and self.profile_url:
+		if self.platform in HOST_SCOPED_HANDLE_PLATFORMS and self.profile_url:
 			instance = self.profile_url
 		self.handle = normalize_handle(self.platform, self.handle, instance=instance)
 
