@@ -44,6 +44,11 @@ class Subject:
 		"""What to LIKE-search in free-text stores: handles, emails (see engine ``search_terms``)."""
 		return search_terms(self.person, extra)
 
+	def handle_terms(self) -> list[str]:
+		"""Handles only: for stores where an email address also stands for ERPNext's own mail
+		to the party (email headers, the party's own versions)."""
+		return search_terms(Person(handles=self.person.handles))
+
 	def identifiers(self) -> list[str]:
 		"""Terms plus the profiles' names and platform ids and the portal users (raw JSON copies)."""
 		return search_terms(self.person, [*self.profiles, *self.author_ids, *self.users])

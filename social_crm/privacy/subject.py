@@ -17,6 +17,7 @@ from social_crm.privacy.audit import write_log
 from social_crm.privacy.registry import Subject
 
 SUBJECT_DOCTYPES = ("Social Profile", *PARTY_TYPES)
+PERSON_PARTIES = ("Contact", "Lead")
 EXPORT_EXCLUDE = {"_user_tags", "_comments", "_assign", "_liked_by", "docstatus", "idx", "_seen"}
 
 
@@ -78,9 +79,10 @@ def build_subject(doctype: str, name: str, log: str | None = None) -> Subject:
 		person = person.merged(Person.from_profile(row))
 	party = (doctype, name) if doctype in PARTY_TYPES else None
 	if party:
+		# a Contact or Lead is one person: their address is theirs (a Customer's may be the company's)
 		email = (
 			frappe.db.get_value(doctype, name, "email_id")
-			if frappe.get_meta(doctype).has_field("email_id")
+			if doctype in PERSON_PARTIES and frappe.get_meta(doctype).has_field("email_id")
 			else None
 		)
 		person = person.merged(Person(names=[_party_title(doctype, name)], emails=[email] if email else []))

@@ -11,6 +11,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.core.doctype.file.utils import get_content_hash
 from frappe.utils import escape_html, now_datetime
 
 from social_crm.engine.privacy import consent as consent_engine
@@ -109,9 +110,10 @@ def _notification_logs(subject: Subject) -> list[str]:
 
 
 def delete_queued_emails(subject: Subject) -> dict:
-	"""Emails to the person (queued or sent) and emails whose text names the handle or email."""
-	recipients = db_in([*subject.users, *subject.person.emails])
-	where, params = like_any("q.message", subject.terms())
+	"""Emails to the person's portal user (queued or sent) and emails whose text names the handle."""
+	# only portal users: the party's own address also receives ERPNext's mail (quotes, invoices)
+	recipients = db_in(subject.users)
+	where, params = like_any("q.message", subject.handle_terms())
 	sql = f"""select q.name from `tabEmail Queue` q where q.name in (
 			select r.parent from `tabEmail Queue Recipient` r where r.recipient in %s) or {where}"""
 	names = sorted({r[0] for r in frappe.db.sql(sql, [recipients, *params])})
@@ -365,7 +367,7 @@ def delete_party_versions(subject: Subject) -> dict:
 	"""Earlier versions of the party that hold the person's handles (Social Handles edits)."""
 	if not subject.party:
 		return {"versions_deleted": 0}
-	where, params = like_any("data", subject.terms())
+	where, params = like_any("data", subject.handle_terms())
 	sql = f"select name from `tabVersion` where ref_doctype = %s and docname = %s and {where}"
 	names = [r[0] for r in frappe.db.sql(sql, [subject.party[0], subject.party[1], *params])]
 	frappe.db.delete("Version", {"name": ("in", names or [""])})
@@ -412,7 +414,7 @@ def redact_import_files(subject: Subject) -> dict:
 		frappe.db.set_value(
 			"File",
 			doc.name,
-			{"file_size": len(data), "content_hash": frappe.generate_hash(data.decode(), 32)},
+			{"file_size": len(data), "content_hash": get_content_hash(data)},
 			update_modified=False,
 		)
 		rewritten += 1

@@ -302,6 +302,7 @@ class TestErasureReachesEveryStore(ErasureCase):
 		)
 
 	def test_notification_log_and_email_queue_copies(self):
+		self.portal_user()
 		idea = make_idea("Greta's offline mode", submitted_by_profile=self.profile).name
 		staff = make_user("ej-staff@example.com", ["Social CRM User"]).name
 		note = frappe.get_doc(
@@ -332,7 +333,16 @@ class TestErasureReachesEveryStore(ErasureCase):
 				"recipients": [{"recipient": EMAIL}],
 			}
 		).insert(ignore_permissions=True)
+		unrelated = frappe.get_doc(
+			{
+				"doctype": "Email Queue",
+				"sender": "crm@example.com",
+				"message": f"Quotation for {EMAIL.split('@')[0]}",
+				"recipients": [{"recipient": "buyer@example.com"}],
+			}
+		).insert(ignore_permissions=True)
 		result = self.erase_profile()
+		self.assertTrue(frappe.db.exists("Email Queue", unrelated.name))
 		self.assertFalse(frappe.db.exists("Notification Log", note.name))
 		self.assertFalse(frappe.db.exists("Email Queue", mail.name))
 		self.assertFalse(frappe.db.exists("Email Queue", to_person.name))
