@@ -55,7 +55,7 @@ def _party_sql(subject: Subject, prefix: str = "") -> tuple[str, dict]:
 	)
 
 
-def _page(subject: Subject, doctype: str, where: str, values: dict, after: str, limit: int) -> list[str]:
+def _page(doctype: str, where: str, values: dict, after: str, limit: int) -> list[str]:
 	return _names(
 		f"select name from `tab{doctype}` where name > %(after)s and ({where}) order by name limit %(limit)s",
 		{**values, "after": after, "limit": int(limit)},
@@ -152,7 +152,6 @@ def _profile_urls(subject: Subject) -> list[str]:
 def find_mentions(subject: Subject, after: str, limit: int) -> list[str]:
 	party, values = _party_sql(subject)
 	return _page(
-		subject,
 		"Mention",
 		f"author in %(profiles)s or {party}",
 		{"profiles": db_in(subject.profiles), **values},
@@ -192,7 +191,6 @@ def redact_mention_references(subject: Subject, names: list[str]) -> dict:
 
 def find_votes(subject: Subject, after: str, limit: int) -> list[str]:
 	return _page(
-		subject,
 		"Idea Vote",
 		"voter_profile in %(profiles)s or voter_user in %(users)s",
 		{"profiles": db_in(subject.profiles), "users": db_in(subject.users)},
@@ -210,7 +208,6 @@ def find_comments(subject: Subject, after: str, limit: int) -> list[str]:
 	if not subject.users:
 		return []
 	return _page(
-		subject,
 		"Comment",
 		"reference_doctype in %(doctypes)s and (owner in %(users)s or comment_email in %(users)s)",
 		{"doctypes": SOCIAL_DOCTYPES, "users": db_in(subject.users)},
@@ -227,7 +224,6 @@ def erase_comments(subject: Subject, names: list[str]) -> dict:
 def find_ideas(subject: Subject, after: str, limit: int) -> list[str]:
 	party, values = _party_sql(subject)
 	return _page(
-		subject,
 		"Idea",
 		f"submitted_by_profile in %(profiles)s or website_user in %(users)s or owner in %(users)s or {party}",
 		{"profiles": db_in(subject.profiles), "users": db_in(subject.users), **values},
@@ -255,7 +251,6 @@ def erase_ideas(subject: Subject, names: list[str]) -> dict:
 
 def find_contest_entries(subject: Subject, after: str, limit: int) -> list[str]:
 	return _page(
-		subject,
 		"Social Contest Entry",
 		"social_profile in %(profiles)s",
 		{"profiles": db_in(subject.profiles)},
@@ -271,7 +266,6 @@ def erase_contest_entries(subject: Subject, names: list[str]) -> dict:
 def find_consent_entries(subject: Subject, after: str, limit: int) -> list[str]:
 	party, values = _party_sql(subject)
 	return _page(
-		subject,
 		"Social Consent Entry",
 		f"social_profile in %(profiles)s or {party}",
 		{"profiles": db_in(subject.profiles), **values},

@@ -162,6 +162,19 @@ class TestErasureJobPath(ErasureCase):
 			frappe.db.count("Idea Vote", {"voter_profile": self.profile}),
 		)
 
+	def test_unfinished_erasures_are_queued_again_every_hour(self):
+		from social_crm.privacy.jobs import resume_erasures
+
+		with mock.patch("frappe.enqueue"):
+			log = erasure.request_erasure("Social Profile", self.profile)["log"]
+		frappe.db.set_value("Social Privacy Log", log, "status", "Interrupted")
+		with mock.patch("frappe.enqueue") as enqueue:
+			self.assertGreaterEqual(resume_erasures(), 1)
+		calls = [c.kwargs for c in enqueue.call_args_list if c.kwargs.get("log") == log]
+		self.assertEqual(len(calls), 1)
+		self.assertTrue(calls[0]["deduplicate"])
+		self.assertEqual(calls[0]["job_id"], erasure.job_id("Social Profile", self.profile))
+
 	def test_report_lists_every_store_with_counts_and_no_personal_data(self):
 		make_mention("ej-rep1", author=self.profile, text="Greta Gruenspan loves it")
 		make_mention("ej-rep2", author=self.other, text=f"cc @{HANDLE}")
