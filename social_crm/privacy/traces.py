@@ -97,8 +97,12 @@ def delete_notifications(subject: Subject) -> dict:
 
 def _notification_logs(subject: Subject) -> list[str]:
 	where, params = like_any("subject", subject.terms())
-	sql = f"select name from `tabNotification Log` where for_user in %s or {where}"
-	found = [r[0] for r in frappe.db.sql(sql, [db_in(subject.users), *params])]
+	sql = f"select name, for_user, subject from `tabNotification Log` where for_user in %s or {where}"
+	found = [
+		name
+		for name, user, text in frappe.db.sql(sql, [db_in(subject.users), *params])
+		if user in subject.users or names_person(subject, text)
+	]
 	for doctype, names in (("Social Profile", subject.profiles),):
 		if names:
 			found += frappe.get_all(
@@ -114,9 +118,14 @@ def delete_queued_emails(subject: Subject) -> dict:
 	# only portal users: the party's own address also receives ERPNext's mail (quotes, invoices)
 	recipients = db_in(subject.users)
 	where, params = like_any("q.message", subject.handle_terms())
-	sql = f"""select q.name from `tabEmail Queue` q where q.name in (
-			select r.parent from `tabEmail Queue Recipient` r where r.recipient in %s) or {where}"""
-	names = sorted({r[0] for r in frappe.db.sql(sql, [recipients, *params])})
+	to_person = frappe.get_all(
+		"Email Queue Recipient", filters={"recipient": ("in", recipients)}, pluck="parent", distinct=True
+	)
+	sql = f"select q.name, q.message from `tabEmail Queue` q where {where}"
+	naming = [
+		name for name, message in frappe.db.sql(sql, params) if names_person(subject, message, emails=False)
+	]
+	names = sorted(set(to_person) | set(naming))
 	return {"emails_deleted": _delete_emails(names)}
 
 
@@ -350,8 +359,41 @@ def find_deleted_documents(subject: Subject, after: str, limit: int) -> list[str
 
 
 def erase_deleted_documents(subject: Subject, names: list[str]) -> dict:
-	frappe.db.delete("Deleted Document", {"name": ("in", names)})
-	return {"deleted_documents_removed": len(names)}
+	"""Remove the copies that really are the person's (the LIKE search only proposes them)."""
+	rows = frappe.get_all("Deleted Document", filters={"name": ("in", names)}, fields=["name", "data"])
+	mine = [r.name for r in rows if deleted_document_is_of(subject, r.data)]
+	frappe.db.delete("Deleted Document", {"name": ("in", mine or [""])})
+	return {"deleted_documents_removed": len(mine)}
+
+
+PROFILE_LINKS = ("name", "author", "voter_profile", "submitted_by_profile", "social_profile")
+USER_LINKS = ("owner", "modified_by", "voter_user", "website_user", "comment_email")
+
+
+def deleted_document_is_of(subject: Subject, data: str | None) -> bool:
+	"""A deleted row of the person: it links their profile or portal user, is their profile (by
+	platform id), or names their handle or email."""
+	try:
+		doc = json.loads(data or "{}")
+	except ValueError:
+		return names_person(subject, data)
+	if not isinstance(doc, dict):
+		return names_person(subject, data)
+	if any(doc.get(f) in subject.profiles for f in PROFILE_LINKS if doc.get(f)):
+		return True
+	if any(doc.get(f) in subject.users for f in USER_LINKS if doc.get(f)):
+		return True
+	if doc.get("doctype") == "Social Profile" and doc.get("external_id") in subject.author_ids:
+		return True
+	return names_person(subject, data)
+
+
+def names_person(subject: Subject, text: str | None, emails: bool = True) -> bool:
+	"""Does ``text`` name the person's handle (or email)? The same rule that redacts it decides."""
+	if not text:
+		return False
+	found = redact_references(text, subject.person.handles, subject.person.emails if emails else ())
+	return found != text
 
 
 # --- sweeps: versions, files, search, caches, the party, keys ------------------------------------
@@ -362,8 +404,12 @@ def delete_party_versions(subject: Subject) -> dict:
 	if not subject.party:
 		return {"versions_deleted": 0}
 	where, params = like_any("data", subject.handle_terms())
-	sql = f"select name from `tabVersion` where ref_doctype = %s and docname = %s and {where}"
-	names = [r[0] for r in frappe.db.sql(sql, [subject.party[0], subject.party[1], *params])]
+	sql = f"select name, data from `tabVersion` where ref_doctype = %s and docname = %s and {where}"
+	names = [
+		name
+		for name, data in frappe.db.sql(sql, [subject.party[0], subject.party[1], *params])
+		if names_person(subject, data, emails=False)
+	]
 	frappe.db.delete("Version", {"name": ("in", names or [""])})
 	return {"versions_deleted": len(names)}
 

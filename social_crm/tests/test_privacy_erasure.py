@@ -269,7 +269,8 @@ class TestErasureReachesEveryStore(ErasureCase):
 		mention = make_mention("ej-d1", author=self.profile, text="deleted from the desk")
 		frappe.delete_doc("Idea Vote", vote.name, ignore_permissions=True)
 		frappe.delete_doc("Mention", mention.name, ignore_permissions=True)
-		unrelated = make_mention("ej-d2", author=self.other)
+		# found by the search (its id contains the person's platform id "ej-1"), but not theirs
+		unrelated = make_mention("ej-1-unrelated", author=self.other)
 		frappe.delete_doc("Mention", unrelated.name, ignore_permissions=True)
 		names = (vote.name, mention.name)
 		self.assertEqual(frappe.db.count("Deleted Document", {"deleted_name": ("in", names)}), 2)
