@@ -11,7 +11,8 @@ here once, with one :class:`Store` entry:
   report (``{"mentions_deleted": 12}``); it must be idempotent;
 - or ``sweep(subject)`` for a store that is erased in one set-based pass (caches, copies
   held by Frappe's own tables);
-- ``export=True`` puts the rows ``find`` returns into the export under ``key``;
+- ``export=True`` puts the rows ``find`` returns into the export under ``key``
+  (``export_filter`` keeps only the person's own where ``find`` also finds others' rows);
 - ``retention`` names the retention target that expires the store (None: nothing expires
   it, and ``retention_note`` says why), ``delete`` how a retention run deletes its rows.
 
@@ -63,6 +64,8 @@ class Store:
 	erase: Callable[[Subject, list[str]], dict] | None = None
 	sweep: Callable[[Subject], dict] | None = None
 	export: bool = False
+	# export only the rows of a page that really are the person's (``find`` may over-select)
+	export_filter: Callable[[Subject, list[str]], list[str]] | None = None
 	retention: str | None = None
 	retention_note: str = ""
 	delete: Callable[[list[str]], int] | None = None
@@ -170,6 +173,8 @@ def _stores() -> list[Store]:
 			counts=("ingest_errors_deleted", "ingest_errors_redacted"),
 			find=traces.find_ingest_errors,
 			erase=traces.erase_ingest_errors,
+			export=True,
+			export_filter=traces.own_ingest_errors,
 			retention="Ingest Error",
 		),
 		Store(
@@ -178,6 +183,8 @@ def _stores() -> list[Store]:
 			counts=("deleted_documents_removed",),
 			find=traces.find_deleted_documents,
 			erase=traces.erase_deleted_documents,
+			export=True,
+			export_filter=traces.own_deleted_documents,
 			retention_note="Frappe keeps Deleted Document rows until they are removed",
 		),
 		# copies in Frappe's own tables and caches

@@ -120,7 +120,11 @@ def collect(doctype: str, name: str) -> dict[str, list[str]]:
 	found: dict[str, list[str]] = {}
 	for item in registry.stores():
 		if item.export:
-			names = [n for page in registry.pages(item.find, subject) for n in page]
+			names = [
+				n
+				for page in registry.pages(item.find, subject)
+				for n in (item.export_filter(subject, page) if item.export_filter else page)
+			]
 			found[item.doctype] = sorted(set(found.get(item.doctype, []) + names))
 	return found
 
@@ -139,6 +143,8 @@ def export(doctype: str, name: str) -> dict:
 			continue
 		docs = []
 		for page in registry.pages(item.find, subject):
+			if item.export_filter:
+				page = item.export_filter(subject, page)
 			for docname in page:
 				docs.append(_clean(frappe.get_doc(item.doctype, docname).as_dict(no_default_fields=False)))
 		data[item.key] = docs

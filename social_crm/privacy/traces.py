@@ -347,6 +347,20 @@ def erase_ingest_errors(subject: Subject, names: list[str]) -> dict:
 	return {"ingest_errors_deleted": len(deleted), "ingest_errors_redacted": len(redacted)}
 
 
+def own_ingest_errors(subject: Subject, names: list[str]) -> list[str]:
+	"""The rejected records that are the person's own (export)."""
+	rows = frappe.get_all("Social Ingest Error", filters={"name": ("in", names)}, fields=["name", "payload"])
+	own = []
+	for row in rows:
+		try:
+			payload = json.loads(row.payload or "null")
+		except ValueError:
+			continue
+		if record_is_by(payload, subject.person.handles, subject.author_ids):
+			own.append(row.name)
+	return own
+
+
 def find_deleted_documents(subject: Subject, after: str, limit: int) -> list[str]:
 	"""Frappe's copies of social rows deleted from the desk (votes undone, mentions deleted ...)."""
 	terms = subject.identifiers()
@@ -360,10 +374,14 @@ def find_deleted_documents(subject: Subject, after: str, limit: int) -> list[str
 
 def erase_deleted_documents(subject: Subject, names: list[str]) -> dict:
 	"""Remove the copies that really are the person's (the LIKE search only proposes them)."""
-	rows = frappe.get_all("Deleted Document", filters={"name": ("in", names)}, fields=["name", "data"])
-	mine = [r.name for r in rows if deleted_document_is_of(subject, r.data)]
+	mine = own_deleted_documents(subject, names)
 	frappe.db.delete("Deleted Document", {"name": ("in", mine or [""])})
 	return {"deleted_documents_removed": len(mine)}
+
+
+def own_deleted_documents(subject: Subject, names: list[str]) -> list[str]:
+	rows = frappe.get_all("Deleted Document", filters={"name": ("in", names)}, fields=["name", "data"])
+	return [r.name for r in rows if deleted_document_is_of(subject, r.data)]
 
 
 PROFILE_LINKS = ("name", "author", "voter_profile", "submitted_by_profile", "social_profile")
@@ -468,9 +486,13 @@ def delete_global_search(subject: Subject) -> dict:
 	(Rows of erased and anonymized mentions and ideas go with them: ``store.forget_history``.)
 	"""
 	where, params = like_any("content", subject.terms())
-	sql = f"""select doctype, name from `__global_search`
+	sql = f"""select doctype, name, content from `__global_search`
 		where (doctype = 'Social Profile' and name in %s) or (doctype in %s and {where})"""
-	rows = frappe.db.sql(sql, [db_in(subject.profiles), SOCIAL_DOCTYPES, *params])
+	rows = [
+		(doctype, name)
+		for doctype, name, content in frappe.db.sql(sql, [db_in(subject.profiles), SOCIAL_DOCTYPES, *params])
+		if (doctype == "Social Profile" and name in subject.profiles) or names_person(subject, content)
+	]
 	for doctype, name in rows:
 		frappe.db.delete("__global_search", {"doctype": doctype, "name": name})
 	return {"global_search_rows_deleted": len(rows)}

@@ -238,6 +238,10 @@ class TestErasureReachesEveryStore(ErasureCase):
 			"bad date",
 			with_traceback=False,
 		)
+		from social_crm.privacy.subject import export
+
+		exported = export("Social Profile", self.profile)
+		self.assertEqual([e["name"] for e in exported["ingest_errors"]], [own])  # not the other's
 		result = self.erase_profile()
 		self.assertFalse(frappe.db.exists("Social Ingest Error", own))
 		payload = frappe.db.get_value("Social Ingest Error", others, "payload")
@@ -274,6 +278,10 @@ class TestErasureReachesEveryStore(ErasureCase):
 		frappe.delete_doc("Mention", unrelated.name, ignore_permissions=True)
 		names = (vote.name, mention.name)
 		self.assertEqual(frappe.db.count("Deleted Document", {"deleted_name": ("in", names)}), 2)
+		from social_crm.privacy.subject import export
+
+		exported = {d["deleted_name"] for d in export("Social Profile", self.profile)["deleted_documents"]}
+		self.assertEqual(exported, set(names))
 		result = self.erase_profile()
 		self.assertEqual(frappe.db.count("Deleted Document", {"deleted_name": ("in", names)}), 0)
 		self.assertTrue(frappe.db.exists("Deleted Document", {"deleted_name": unrelated.name}))
