@@ -1,7 +1,7 @@
 """The one registry of every place Social CRM stores personal data.
 
 Erasure (``privacy.erasure``), export (``privacy.subject.export``) and retention
-(``privacy.retention``) iterate :data:`STORES`; a new store of personal data is declared
+(``privacy.retention``) iterate :func:`stores`; a new store of personal data is declared
 here once, with one :class:`Store` entry:
 
 - ``find(subject, after, limit)`` returns the names of the subject's rows in that store
