@@ -155,6 +155,8 @@ scheduler_events = {
 	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
 	"hourly_long": [
 		"social_crm.insight.alerts.run_alerts",
+		# erasures whose worker died continue (the job is deduplicated per subject)
+		"social_crm.privacy.jobs.resume_erasures",
 		# Meta Lead Ads missed while the webhook was down
 		"social_crm.listening.lead_ads.backfill_leads",
 	],

@@ -13,7 +13,12 @@ from social_crm.engine.privacy.anonymize import (
 	is_anonymized,
 	is_erased_profile,
 	is_redacted,
+	record_is_by,
 	redact,
+	redact_references,
+	redact_references_in,
+	scrub_import_text,
+	search_terms,
 )
 from social_crm.engine.privacy.suppression import post_key, profile_key
 
@@ -207,3 +212,50 @@ def test_anonymized_profiles_are_erased_by_id_or_flag():
 	assert is_erased_profile({"external_id": "anon:abc", "handle": None})
 	assert is_erased_profile({"external_id": "42", "anonymized": 1})
 	assert not is_erased_profile({"external_id": "42", "anonymized": 0, "handle": "anna"})
+
+# --- erasure: traces of a person in other people's data ------------------------------------------
+
+
+def test_redact_references_touches_only_the_given_handle_and_email():
+	text = "Thanks @greta@mastodon.social (@greta) and greta@example.com; bob@example.org, https://x.org/a"
+	assert redact_references(text, ["greta@mastodon.social"], ["greta@example.com"]) == (
+		"Thanks [handle] ([handle]) and [email]; bob@example.org, https://x.org/a"
+	)
+	assert redact_references("nothing here", ["greta"], []) == "nothing here"
+	assert redact_references(None, ["greta"]) == ""
+	assert redact_references_in({"a": ["hi @greta"], "n": 3}, ["greta"]) == {"a": ["hi [handle]"], "n": 3}
+
+
+def test_search_terms_are_handles_and_emails_of_useful_length():
+	person = Person(
+		names=["Greta G"], handles=["@greta@mastodon.social", "u/al"], emails=["Greta@Example.com"]
+	)
+	assert search_terms(person, ["SP-1", "ab"]) == ["greta@mastodon.social", "greta@example.com", "sp-1"]
+
+
+def test_record_is_by_compares_author_handle_id_and_post_id():
+	assert record_is_by({"author": {"handle": "@Greta@mastodon.social"}}, ["greta@mastodon.social"])
+	assert record_is_by({"author_handle": "greta"}, ["greta@mastodon.social"])  # local part, no host
+	assert not record_is_by({"author_handle": "greta@other.host"}, ["greta@mastodon.social"])
+	assert record_is_by({"author_id": "42"}, author_ids=["42"])
+	assert record_is_by({"external_id": "p1"}, post_ids=["p1"])
+	assert not record_is_by({"author_handle": "bob", "text": "@greta"}, ["greta"])
+	assert not record_is_by("not a record", ["greta"])
+
+
+def test_scrub_import_text_removes_own_records_and_redacts_others():
+	jsonl = '{"author_handle": "greta", "text": "mine"}\n{"author_handle": "bob", "text": "hi @greta"}\n'
+	assert scrub_import_text(jsonl, False, ["greta"]) == (
+		'{"author_handle": "bob", "text": "hi [handle]"}\n',
+		1,
+		1,
+	)
+	array = '[{"author_id": "7"}, {"author_id": "8", "text": "mail greta@example.com"}]'
+	text, removed, redacted = scrub_import_text(array, False, [], ["greta@example.com"], ["7"])
+	assert (removed, redacted) == (1, 1) and "[email]" in text and '"7"' not in text
+	csv_text = "platform,author_handle,text\nReddit,u/greta,a\nReddit,bob,hey u/greta\n"
+	assert scrub_import_text(csv_text, True, ["greta"]) == (
+		"platform,author_handle,text\nReddit,bob,hey [handle]\n",
+		1,
+		1,
+	)

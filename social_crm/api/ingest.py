@@ -267,6 +267,7 @@ def import_file(file_url: str, source: str | None = None, platform: str | None =
 	records = read_import_file(file_doc)
 	if not records:
 		frappe.throw(_("The file holds no records"))
+	remember_import(file_doc, source)
 	if len(records) <= INLINE_IMPORT_RECORDS:
 		return ingest_records(records, source=source, platform=platform, origin="Import")
 	frappe.enqueue(
@@ -282,6 +283,20 @@ def import_file(file_url: str, source: str | None = None, platform: str | None =
 		user=frappe.session.user,
 	)
 	return {"queued": True, "records": len(records)}
+
+
+def remember_import(file_doc, source: str | None) -> None:
+	"""An imported file holds people's posts: attach it to its source (or to the settings) so that
+	erasure finds it (``privacy.traces.redact_import_files``)."""
+	if file_doc.attached_to_doctype:
+		return
+	doctype = "Social Source" if source else "Social CRM Settings"
+	frappe.db.set_value(
+		"File",
+		file_doc.name,
+		{"attached_to_doctype": doctype, "attached_to_name": source or doctype},
+		update_modified=False,
+	)
 
 
 def read_import_file(file_doc) -> list:

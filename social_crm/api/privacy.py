@@ -59,18 +59,15 @@ def export_social_data(doctype: str, name: str, download: int = 1):
 
 @frappe.whitelist(methods=["POST"])
 def erase_social_data(doctype: str, name: str) -> dict:
-	"""Delete or anonymize all social data of the subject; keep a minimal proof (see privacy.subject)."""
-	from social_crm.privacy.subject import erase
+	"""Queue the erasure of all social data of the subject (see privacy.erasure); returns at once.
+
+	The job reports progress to the requesting user and stores its report on the audit row."""
+	from social_crm.privacy.erasure import request_erasure
 
 	ensure_privacy_officer()
-	counts = erase(doctype, name)
+	queued = request_erasure(doctype, name)
 	frappe.msgprint(
-		_("Erased: {0} mention(s) and {1} vote(s) deleted, {2} profile(s) and {3} idea(s) anonymized").format(
-			counts["mentions_deleted"],
-			counts["votes_deleted"],
-			counts["profiles_anonymized"],
-			counts["ideas_anonymized"],
-		),
+		_("The erasure is queued; you are told when it is done (audit log {0}).").format(queued["log"]),
 		alert=True,
 	)
-	return counts
+	return queued

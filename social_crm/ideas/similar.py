@@ -76,6 +76,14 @@ def _bump_version() -> None:
 	frappe.cache.set_value(VERSION_KEY, frappe.generate_hash(length=12))
 
 
+def forget_index() -> None:
+	"""Drop every cached index (they hold ideas' old titles and texts), e.g. after an erasure."""
+	frappe.cache.delete_keys(CACHE_KEY)
+	_process_cache.pop(frappe.local.site, None)
+	_bump_version()
+	frappe.db.after_commit.add(_bump_version)
+
+
 def warm_index() -> None:
 	"""Background job after an Idea change: build the new version so no visitor waits for it."""
 	get_index()

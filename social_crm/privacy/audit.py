@@ -63,7 +63,7 @@ def write_log(
 			"reference_doctype": reference_doctype,
 			"reference_name": reference_name,
 			"started_at": started_at or now,
-			"finished_at": None if status == "Running" else now,
+			"finished_at": None if status in ("Running", "Queued") else now,
 			"performed_by": performed_by or current_actor(),
 			"summary": summary,
 			"details": json.dumps(details, indent=1, default=str, sort_keys=True) if details else None,

@@ -39,3 +39,22 @@ def refresh_expired_consents() -> int:
 	from social_crm.privacy.consent import refresh_expired
 
 	return refresh_expired()
+
+
+def resume_erasures() -> int:
+	"""Hourly: queue every unfinished erasure again; a job still queued or running is not
+	duplicated (deduplicated job id), a dead one continues where it stopped."""
+	from social_crm.privacy.erasure import OPEN_STATUSES, request_erasure
+
+	rows = frappe.get_all(
+		"Social Privacy Log",
+		filters={"event": "Erasure", "status": ("in", OPEN_STATUSES)},
+		fields=["name", "reference_doctype", "reference_name"],
+	)
+	for row in rows:
+		try:
+			request_erasure(row.reference_doctype, row.reference_name)
+		except frappe.DoesNotExistError:
+			# the subject itself was deleted since: nothing is left to find by it
+			frappe.db.set_value("Social Privacy Log", row.name, "status", "Failed", update_modified=False)
+	return len(rows)

@@ -14,7 +14,7 @@ from frappe.utils import cint, now_datetime
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
-from social_crm.privacy import store
+from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
 
 MIN_BATCH, MAX_BATCH = 100, engine.MAX_BATCH_SIZE
@@ -163,13 +163,8 @@ def apply_batch(
 		if plan.doctype == "Social Profile":
 			return store.anonymize_profiles(names)
 		raise InvalidRecord(f"{plan.doctype} records cannot be anonymized", "action")
-	deleters = {
-		"Mention": store.delete_mentions,
-		"Social Profile": store.delete_profiles,
-		"Idea": store.delete_ideas,
-		"Idea Vote": store.delete_votes,
-	}
-	return deleters.get(plan.doctype, lambda n: store.delete_rows(plan.doctype, n))(names)
+	# how each store deletes its rows is declared once, in the registry of personal-data stores
+	return registry.deleter(plan.doctype)(names)
 
 
 def run_policy(

@@ -85,10 +85,12 @@ def bulk_update(
 
 
 def forget_history(doctype: str, names: list[str], comments: bool = True):
-	"""Version rows hold old values (personal data); comments and assignments refer to the rows."""
+	"""Version rows and Frappe's global search rows hold old values (personal data); comments
+	refer to the rows."""
 	if not names:
 		return
 	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
+	frappe.db.delete("__global_search", {"doctype": doctype, "name": ("in", names)})
 	if comments:
 		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
 
@@ -178,6 +180,31 @@ def delete_mentions(names: list[str]) -> int:
 		f"update `tabIdea` set source_mention = NULL where source_mention in ({_placeholders(names)})", names
 	)
 	return delete_rows("Mention", names)
+
+
+def redact_mentions(names: list[str], person: engine.Person) -> int:
+	"""Other people's posts that name ``person``: their handle and email are redacted in the text
+	and title (engine ``redact_references``), the raw platform copy is cleared. Returns how many
+	rows changed; rows that do not name the person are left alone."""
+	if not names:
+		return 0
+	rows = frappe.get_all("Mention", filters={"name": ("in", names)}, fields=["name", "text", "title"])
+	updates = {}
+	for row in rows:
+		changes = {
+			field: engine.redact_references(row.get(field), person.handles, person.emails)
+			for field in ("text", "title")
+			if row.get(field)
+		}
+		changes = {k: v for k, v in changes.items() if v != row.get(k)}
+		if changes:
+			updates[row.name] = changes
+	if not updates:
+		return 0
+	redact_issue_copies(list(updates))
+	bulk_update("Mention", updates, constants={"raw_payload": None, "modified": now_datetime()})
+	forget_history("Mention", list(updates), comments=False)
+	return len(updates)
 
 
 def mention_batches(filters: dict | list, fields=None, batch_size: int = BATCH_SIZE):

@@ -62,6 +62,46 @@ def add_keys(found: dict[str, str], platform: str, erasure_log: str | None = Non
 	return added
 
 
+def add_post_keys(rows: list[dict], erasure_log: str | None = None) -> int:
+	"""Suppression keys of many posts (dicts with platform, external_id) in two statements."""
+	wanted: dict[str, str] = {}
+	for row in rows:
+		if str(row.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX):
+			continue  # an anonymized post is recognised by its keyed id already
+		key = post_key(row.get("platform") or "", row.get("external_id") or "")
+		if key:
+			wanted[key] = normalize_platform(row.get("platform") or "") or row.get("platform")
+	if not wanted:
+		return 0
+	stored = set(
+		frappe.get_all("Social Suppression Key", filters={"name": ("in", list(wanted))}, pluck="name")
+	)
+	now, user = frappe.utils.now_datetime(), frappe.session.user
+	values = [
+		(key, key, keys.POST, platform, erasure_log, now, now, user, user)
+		for key, platform in wanted.items()
+		if key not in stored
+	]
+	if values:
+		frappe.db.bulk_insert(
+			"Social Suppression Key",
+			[
+				"name",
+				"key",
+				"kind",
+				"platform",
+				"erasure_log",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			values,
+			ignore_duplicates=True,
+		)
+	return len(values)
+
+
 def keys_for_profile(platform: str, external_id: str, handle: str | None = None) -> dict[str, str]:
 	"""Profile (and handle) keys of one author; empty when the ids cannot be keyed."""
 	try:

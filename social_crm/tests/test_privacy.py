@@ -205,9 +205,17 @@ class TestErasure(SocialCRMTestCase):
 		grant = record_consent("Listening", "Granted", social_profile=self.profile).name
 		withdrawal = record_consent("Linking", "Withdrawn", party_type="Customer", party=self.customer).name
 
-		from social_crm.api.privacy import erase_social_data
+		from unittest import mock
 
-		counts = erase_social_data("Customer", self.customer)
+		from social_crm.api.privacy import erase_social_data
+		from social_crm.privacy.erasure import erasure_job
+
+		with mock.patch("frappe.enqueue") as enqueue:
+			queued = erase_social_data("Customer", self.customer)
+		self.assertEqual(enqueue.call_args.kwargs["log"], queued["log"])
+		self.assertTrue(frappe.db.exists("Mention", mentions[0]))  # the request only queues
+		with mock.patch.object(frappe.db, "commit"):
+			counts = erasure_job(queued["log"])
 		self.assertEqual(counts["mentions_deleted"], 3)
 		self.assertFalse(frappe.db.exists("Mention", {"name": ("in", mentions)}))
 		self.assertFalse(frappe.db.exists("Idea Vote", vote))

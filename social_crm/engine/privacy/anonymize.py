@@ -17,7 +17,10 @@ the Frappe layer applies them (``frappe.db.set_value`` or ``doc.update``).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -437,3 +440,150 @@ def _present(*values: Any) -> list[str]:
 
 def _unique(values: Iterable[str]) -> list[str]:
 	return list(dict.fromkeys(values))
+
+
+# --- erasure: traces of one person in other people's data ----------------------------------------
+
+MIN_SEARCH_TERM = 3  # shorter handles or emails would match far too many rows in a LIKE search
+
+
+def redact_references(text: str | None, handles: Iterable[str] = (), emails: Iterable[str] = ()) -> str:
+	"""Replace only the given handles ("[handle]") and emails ("[email]") in ``text``.
+
+	Used on data that belongs to somebody else (another author's post naming the erased
+	person, a rejected record, an imported file): unlike :func:`redact` it leaves every
+	other URL, email and name alone, and returns ``text`` unchanged when nothing matches.
+	"""
+	if not text:
+		return text or ""
+	text = str(text)
+	for pattern in _handle_patterns(_as_strings(handles)):
+		text = pattern.sub(HANDLE, text)
+	for pattern in _email_patterns(tuple(_present(*_as_strings(emails)))):
+		text = pattern.sub(EMAIL, text)
+	return text
+
+
+def redact_references_in(value: Any, handles: Iterable[str] = (), emails: Iterable[str] = ()) -> Any:
+	""":func:`redact_references` on every string inside a JSON-like value (dicts, lists)."""
+	handles, emails = _as_strings(handles), _as_strings(emails)
+	if isinstance(value, str):
+		return redact_references(value, handles, emails)
+	if isinstance(value, Mapping):
+		return {k: redact_references_in(v, handles, emails) for k, v in value.items()}
+	if isinstance(value, list | tuple):
+		return [redact_references_in(v, handles, emails) for v in value]
+	return value
+
+
+def search_terms(person: Person, extra: Iterable[str] = ()) -> list[str]:
+	"""Strings to look for (SQL LIKE) when searching stores for traces of ``person``.
+
+	Handles without their "@" / "u/" prefix, emails and ``extra`` values (document names,
+	external ids), each at least :data:`MIN_SEARCH_TERM` characters; names are not searched
+	(a common name would find other people), only redacted where the person's rows are known.
+	"""
+	terms = []
+	for handle in person.handles:
+		terms.append(re.sub(r"^(?:/?u/)", "", handle.strip().lstrip("@"), flags=re.IGNORECASE))
+	terms += [e.strip() for e in person.emails]
+	terms += [str(v).strip() for v in extra if v]
+	return [t for t in _unique(t.lower() for t in terms) if len(t) >= MIN_SEARCH_TERM]
+
+
+def record_is_by(
+	record: Any,
+	handles: Iterable[str] = (),
+	author_ids: Iterable[str] = (),
+	post_ids: Iterable[str] = (),
+) -> bool:
+	"""True when an imported or rejected raw record (a normalized post mapping) is the person's own:
+	its author handle or author id, or its post id, is one of the person's.
+
+	Handles compare lower-case without "@" / "u/"; a federated handle also matches its local
+	part only when the record names no other host. Anything that is not a mapping is not a record.
+	"""
+	if not isinstance(record, Mapping):
+		return False
+
+	def bare(value: Any) -> str:
+		return re.sub(r"^(?:/?u/)", "", str(value or "").strip().lstrip("@"), flags=re.IGNORECASE).lower()
+
+	author = record.get("author")
+	if isinstance(author, str):
+		author = {"handle": author}
+	if not isinstance(author, Mapping):
+		author = {}
+	record_handles = {bare(author.get("handle")), bare(record.get("author_handle"))} - {""}
+	record_ids = {
+		str(v).strip()
+		for v in (author.get("external_id"), author.get("id"), record.get("author_id"))
+		if v not in (None, "")
+	}
+	wanted = {bare(h) for h in handles} - {""}
+	if record_handles & wanted:
+		return True
+	if any("@" in w and "@" not in h and w.split("@", 1)[0] == h for w in wanted for h in record_handles):
+		return True
+	if record_ids & {str(a).strip() for a in author_ids if a}:
+		return True
+	post_id = str(record.get("external_id") or record.get("id") or "").strip()
+	return bool(post_id) and post_id in {str(p).strip() for p in post_ids if p}
+
+
+def scrub_import_text(
+	content: str,
+	is_csv: bool,
+	handles: Iterable[str] = (),
+	emails: Iterable[str] = (),
+	author_ids: Iterable[str] = (),
+) -> tuple[str, int, int]:
+	"""An imported JSONL / JSON / CSV file without the person: their own records removed
+	(:func:`record_is_by`), their handle and email redacted in everybody else's
+	(:func:`redact_references_in`). Returns ``(new text, records removed, records redacted)``.
+	"""
+	handles, emails, author_ids = _as_strings(handles), _as_strings(emails), _as_strings(author_ids)
+	removed = redacted = 0
+
+	def scrub(record):
+		nonlocal removed, redacted
+		if record_is_by(record, handles, author_ids):
+			removed += 1
+			return None
+		new = redact_references_in(record, handles, emails)
+		if new != record:
+			redacted += 1
+		return new
+
+	if is_csv:
+		reader = csv.DictReader(io.StringIO(content))
+		rows = [scrub(row) for row in reader]
+		out = io.StringIO()
+		writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+		writer.writeheader()
+		writer.writerows(row for row in rows if row is not None)
+		return out.getvalue(), removed, redacted
+	stripped = content.lstrip()
+	if stripped.startswith("["):
+		try:
+			records = json.loads(stripped)
+		except ValueError:
+			records = None
+		if isinstance(records, list):
+			kept = [r for r in (scrub(r) for r in records) if r is not None]
+			return json.dumps(kept, ensure_ascii=False, indent=1), removed, redacted
+	lines = []
+	for line in content.splitlines():
+		try:
+			record = json.loads(line) if line.strip() else None
+		except ValueError:
+			record = None
+		if record is None:
+			new_line = redact_references(line, handles, emails)
+			redacted += new_line != line
+			lines.append(new_line)
+			continue
+		new = scrub(record)
+		if new is not None:
+			lines.append(line if new == record else json.dumps(new, ensure_ascii=False))
+	return "\n".join(lines) + ("\n" if content.endswith("\n") else ""), removed, redacted

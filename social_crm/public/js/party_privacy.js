@@ -27,13 +27,35 @@ social_crm.privacy.setup = function (frm) {
 				frappe.call({
 					method: "social_crm.api.privacy.erase_social_data",
 					args: { doctype: frm.doctype, name: frm.doc.name },
-					freeze: true,
-					freeze_message: __("Erasing social data..."),
-				}).then(() => frm.reload_doc());
+				});
 			}
 		);
 	}, group);
 };
+
+// The erasure runs as a background job: Frappe shows its progress; this shows its report.
+social_crm.privacy.erasure_done = function (data) {
+	const rows = Object.entries(data.report || {})
+		.filter(([, count]) => count)
+		.map(([key, count]) => `<tr><td>${frappe.utils.escape_html(key)}</td><td>${count}</td></tr>`);
+	frappe.hide_progress();
+	frappe.msgprint({
+		title: __("Social data erased"),
+		message: `<p>${__("{0} {1}: what was removed where (audit log {2})", [
+			__(data.doctype),
+			frappe.utils.escape_html(data.name),
+			`<a href="/app/social-privacy-log/${encodeURIComponent(data.log)}">${frappe.utils.escape_html(data.log)}</a>`,
+		])}</p><table class="table table-condensed">${rows.join("")}</table>`,
+		indicator: "green",
+	});
+	const frm = window.cur_frm;
+	if (frm && frm.doctype === data.doctype && frm.doc.name === data.name) frm.reload_doc();
+};
+if (!social_crm.privacy.listening) {
+	// this file may be loaded once per doctype: listen once
+	social_crm.privacy.listening = true;
+	frappe.realtime.on("social_crm_erasure_done", social_crm.privacy.erasure_done);
+}
 
 social_crm.privacy.show_consent = function (frm) {
 	frappe

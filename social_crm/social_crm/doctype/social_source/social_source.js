@@ -46,6 +46,9 @@ frappe.ui.form.on("Social Source", {
 
 function social_crm_import(frm) {
 	new frappe.ui.FileUploader({
+		// attached to the source: erasure finds the people's posts in imported files
+		doctype: frm.doctype,
+		docname: frm.docname,
 		restrictions: { allowed_file_types: [".jsonl", ".json", ".ndjson", ".csv"] },
 		on_success(file) {
 			frappe
