@@ -353,3 +353,51 @@ def test_instagram_mentions_webhook_reads_caption_and_comment_mentions():
 	with pytest.raises(ConnectorError) as info:
 		conn.mentioned_post(caption)
 	assert is_deleted_object(info.value)
+
+
+@responses.activate
+def test_instagram_replies_to_mentions_through_the_mentions_edge_and_not_to_hashtag_media():
+	conn, _ = instagram()
+	responses.post(f"{GRAPH}/{IG}/mentions", json={"id": "17846319838228163"})
+	caption = ReplyTarget(
+		"17920238422030506",
+		raw={**load("ig_mentioned_media.json")["mentioned_media"], "_mentioned_media": True},
+	)
+	assert conn.reply(caption, "Danke!").external_id == "17846319838228163"
+	body = responses.calls[-1].request.body
+	assert "media_id=17920238422030506" in body and "comment_id" not in body
+	comment = ReplyTarget(
+		"17873440459141021",
+		raw={**load("ig_mentioned_comment.json")["mentioned_comment"], "_mentioned_comment": True},
+	)
+	conn.reply(comment, "Ja, gibt es!")
+	body = responses.calls[-1].request.body
+	assert "media_id=17920238422030999" in body and "comment_id=17873440459141021" in body
+	with pytest.raises(ConnectorError, match="hashtag"):
+		conn.reply(ReplyTarget("17880997618081620", raw={"_hashtag": "acmekaffee"}), "Hallo")
+	assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_instagram_reply_without_a_stored_payload_asks_graph_what_was_mentioned():
+	conn, _ = instagram()
+	error = load("ig_error_deleted_media.json")
+	responses.get(
+		f"{GRAPH}/{IG}",
+		status=400,
+		json=error,
+		match=[
+			matchers.query_param_matcher(
+				{"fields": "mentioned_comment.comment_id(17920238422030506){id,media{id}}"},
+				strict_match=False,
+			)
+		],
+	)
+	responses.get(f"{GRAPH}/{IG}", json={"mentioned_media": {"id": "17920238422030506"}, "id": IG})
+	responses.post(f"{GRAPH}/{IG}/mentions", json={"id": "17846319838228164"})
+	assert conn.reply(ReplyTarget("17920238422030506"), "Danke!").external_id == "17846319838228164"
+	# an ordinary comment on the account's own media: neither lookup knows it, /replies answers
+	responses.reset()
+	responses.get(f"{GRAPH}/{IG}", status=400, json=error)
+	responses.post(f"{GRAPH}/17950000000000002/replies", json={"id": "17950000000000009"})
+	assert conn.reply(ReplyTarget("17950000000000002"), "Gern!").external_id == "17950000000000009"

@@ -542,3 +542,30 @@ class TestMetaWebhooksOverLoopback(LoopbackTestCase):
 
 		self.deliver(payload, "instagram-app-secret")  # redelivered: still one Mention each
 		self.assertEqual(len(self.mentions(ig_source)), 2)
+
+		# an answer from the Mention form goes through Instagram's mentions edge; the site keeps
+		# no raw payloads, so the connector asks the Graph API what was mentioned first
+		self.meta.add(
+			"GET",
+			f"{GRAPH_PREFIX}/{IG}",
+			fixture("ig_error_deleted_media.json"),
+			status=400,
+			query={"fields": "mentioned_comment.comment_id(17920238422030506){id,media{id}}"},
+		)
+		self.meta.add(
+			"GET",
+			f"{GRAPH_PREFIX}/{IG}",
+			{"mentioned_media": {"id": "17920238422030506"}, "id": IG},
+			query={"fields": "mentioned_media.media_id(17920238422030506){id}"},
+		)
+		answer = self.meta.add("POST", f"{GRAPH_PREFIX}/{IG}/mentions", {"id": "17846319838228163"})
+		from social_crm.engagement.response import reply_to_mention
+
+		reply_to_mention(stored["17920238422030506"].name, "Danke, Bea!")
+		self.assertEqual(answer.calls, 1)
+		sent = self.meta.calls(f"{GRAPH_PREFIX}/{IG}/mentions")[0].body.decode()
+		self.assertIn("media_id=17920238422030506", sent)
+		self.assertIn("message=Danke%2C+Bea%21", sent)
+		mention = frappe.get_doc("Mention", stored["17920238422030506"].name)
+		self.assertEqual(mention.status, "Responded")
+		self.assertEqual(mention.sent_replies[0].external_id, "17846319838228163")

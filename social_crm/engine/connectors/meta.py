@@ -25,7 +25,7 @@ Instagram hashtag search: ``GET /ig_hashtag_search?user_id=&q=`` gives the hasht
 and global), ``GET /{hashtag-id}/recent_media`` (media of the last 24 hours, newest first) and
 ``/top_media`` the media, with ``user_id``. An account may query 30 unique hashtags in a rolling
 7 days (``/{ig-user-id}/recently_searched_hashtags`` lists them); the connector keeps its own
-log in the cursor, never starts an 31st and says so in :meth:`health_note`. Hashtag media carry
+log in the cursor, never starts a 31st and says so in :meth:`health_note`. Hashtag media carry
 no ``username`` (Meta does not disclose it): they become posts of one placeholder author,
 :data:`UNDISCLOSED_AUTHOR`, which has nothing to link by.
 
@@ -522,7 +522,55 @@ class InstagramConnector(MetaConnector):
 			item = {**item, "_mentioned_comment": True}
 			if not isinstance(item.get("media"), dict) and event.media_id:
 				item["media"] = {"id": event.media_id}
+		else:
+			item = {**item, "_mentioned_media": True}
 		return self.to_post(item)
+
+	def _mention_kind(self, item_id: str) -> dict:
+		"""``{"_mentioned_comment": True, "media": {...}}``, ``{"_mentioned_media": True}`` or {}."""
+		user = self.ig_user_id()
+		for field_name, selector, fields in (
+			("mentioned_comment", "comment_id", "id,media{id}"),
+			("mentioned_media", "media_id", "id"),
+		):
+			try:
+				data = self.graph.get(user, {"fields": f"{field_name}.{selector}({item_id}){{{fields}}}"})
+			except RateLimited:
+				raise
+			except ConnectorError:
+				continue  # not this kind of mention
+			item = data.get(field_name)
+			if isinstance(item, dict) and item.get("id"):
+				return {**item, f"_{field_name}": True}
+		return {}
+
+	def reply(self, target, text: str):
+		"""Comments answer on ``/{comment}/replies``; @mentions only through ``POST /{ig-user-id}/mentions``
+		(what the webhook reported: the media, and the comment for a comment mention); hashtag
+		media cannot be commented on through the API. The kind is read from the stored payload or,
+		when the site keeps no payloads, asked from the Graph API."""
+		from .replies import SentReply, validate_reply_text
+
+		raw = target.raw if isinstance(target.raw, dict) else {}
+		if not raw:
+			raw = self._mention_kind(target.external_id)
+		if raw.get("_hashtag"):
+			raise ConnectorError("Instagram does not allow comments on media found by hashtag search")
+		if not (raw.get("_mentioned_media") or raw.get("_mentioned_comment")):
+			return super().reply(target, text)
+		text = validate_reply_text(self.platform, text)
+		media = raw.get("media") if isinstance(raw.get("media"), dict) else {}
+		data = {"message": text}
+		if raw.get("_mentioned_comment"):
+			data.update(media_id=str(media.get("id") or ""), comment_id=target.external_id)
+		else:
+			data["media_id"] = target.external_id
+		if not data["media_id"]:
+			raise ConnectorError("Instagram needs the media of a mentioned comment to answer it")
+		answer = self.graph.post(f"{self.ig_user_id()}/mentions", data)
+		if not answer.get("id"):
+			raise ConnectorError("Meta did not return the new comment")
+		return SentReply(external_id=str(answer["id"]), url="", raw=answer)
 
 
 @dataclass
