@@ -260,6 +260,11 @@ def test_instagram_hashtag_budget_of_30_per_7_days_is_honoured():
 	conn.config.hashtags = ["kaffee", "acmekaffee"]
 	collect(conn, json.dumps(old))
 	assert conn.hashtags_skipped == ["acmekaffee"]
+	# a hashtag dropped from the rules keeps its place until its window ends, then is forgotten
+	conn.config.hashtags = []
+	assert list(json.loads(collect(conn, json.dumps(old))[-1].cursor)["hashtags"]) == ["kaffee"]
+	clock.now += 7 * 86400
+	assert "hashtags" not in json.loads(collect(conn, json.dumps(old))[-1].cursor)
 
 	# after 7 days a hashtag's window is over: it may start a new one
 	responses.reset()

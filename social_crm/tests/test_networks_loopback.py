@@ -493,6 +493,30 @@ class TestMetaWebhooksOverLoopback(LoopbackTestCase):
 		self.assertEqual(self.meta.requests, [])  # nothing was fetched
 		self.assertEqual(frappe.db.count("Lead"), before)
 
+	def test_subscription_check_answers_for_an_instagram_source(self):
+		self.source(
+			"_lb IG subscribe",
+			"Instagram",
+			self.meta.url + GRAPH_PREFIX,
+			{"ig_user_id": "17841400000000777"},
+			webhook_verify_token="ig-verify-token",
+		)
+		for token, expected in (("ig-verify-token", "4711"), ("lb-verify", "4711"), ("wrong", None)):
+			query = f"hub.mode=subscribe&hub.challenge=4711&hub.verify_token={token}"
+			frappe.local.request = Request(
+				EnvironBuilder(path=f"/api/method/{WEBHOOK}", method="GET", query_string=query).get_environ()
+			)
+			frappe.local.request_ip = "127.0.0.15"
+			frappe.local.form_dict = frappe._dict(cmd=WEBHOOK)
+			frappe.set_user("Guest")
+			try:
+				if expected:
+					self.assertEqual(execute_cmd(WEBHOOK).get_data(as_text=True), expected)
+				else:
+					self.assertRaises(frappe.PermissionError, execute_cmd, WEBHOOK)
+			finally:
+				frappe.set_user("Administrator")
+
 	def test_instagram_mentions_webhook_stores_caption_and_comment_mentions(self):
 		customer = make_customer("_LB Barista Kundin")
 		customer.social_handles = "instagram:barista.bea"

@@ -413,6 +413,9 @@ class InstagramConnector(MetaConnector):
 			if self.config.options.get("hashtag_top_media"):
 				streams.append(f"hashtag_top:{name}:{entry['id']}")
 		self.hashtags_in_window = max(len(in_window), platform_used or 0)
+		# forget hashtags that left the rules once their window is over (the ids are cheap to find again)
+		wanted = set(self.hashtag_names())
+		self.hashtag_log = {n: e for n, e in self.hashtag_log.items() if n in wanted or n in in_window}
 		return streams
 
 	def _search_hashtag(self, name: str) -> str:
