@@ -325,7 +325,7 @@ class InstagramConnector(MetaConnector):
 		self.hashtag_log: dict[str, dict] = {}
 		self.hashtags_skipped: list[str] = []
 		self.hashtags_refused: list[str] = []
-		self.hashtags_in_window = 0
+		self.hashtags_in_window: int | None = None  # None until this poll resolved its hashtags
 
 	def ig_user_id(self) -> str:
 		user = self.option("ig_user_id")
@@ -432,7 +432,7 @@ class InstagramConnector(MetaConnector):
 
 	def health_note(self) -> str:
 		parts = [self.graph.note()]
-		if self.config.options.get("hashtag_search"):
+		if self.config.options.get("hashtag_search") and self.hashtags_in_window is not None:
 			note = f"Instagram hashtags {self.hashtags_in_window}/{self.hashtag_budget()} in 7 days"
 			if self.hashtags_skipped:
 				note += " (weekly limit reached, not searched: #" + ", #".join(self.hashtags_skipped) + ")"
