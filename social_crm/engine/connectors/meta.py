@@ -1,10 +1,14 @@
-"""Meta Graph API: Facebook Page comments and visitor posts, Instagram comments and tags, Lead Ads.
+"""Meta Graph API: Facebook Page comments and visitor posts, Instagram comments, tags, @mentions
+and hashtag search, Lead Ads.
 
 Credentials: ``token`` is a Page access token (or a system user's token with the Page
 assigned); ``app_secret`` (optional for polling) adds ``appsecret_proof`` to each request
 and is the key of the webhook's ``X-Hub-Signature-256``. Targets in ``options``:
 ``page_id`` (Facebook), ``ig_user_id`` (the Instagram professional account), ``recent_posts``
-(how many of the newest posts/media have their comments read, default 10).
+(how many of the newest posts/media have their comments read, default 10); Instagram also
+``hashtag_search`` (read the rules' #hashtags, needs the *Instagram Public Content Access*
+feature), ``hashtag_top_media`` (also each hashtag's ``top_media``) and ``hashtag_budget``
+(unique hashtags this source may use per 7 days, at most Meta's 30).
 
 Graph lists are ``{"data": [...], "paging": {"cursors": {"before", "after"}, "next"}}``;
 a page's ``after`` cursor is the continuation token while ``paging.next`` is present.
@@ -15,9 +19,22 @@ invalid or expired token, 10/200-299 missing permissions (AuthError), 100/33 a d
 of the budget) are noted for the source's health.
 
 Deleted comments and posts disappear from the lists; comments Meta removed the author of
-(``from`` missing) are rejected with a reason. Instagram hashtag search (``ig_hashtag_search``)
-returns media without their author, so it cannot produce Mentions with Social Profiles and
-is not offered; Instagram @mentions in other accounts' captions arrive only as webhooks.
+(``from`` missing) are rejected with a reason.
+
+Instagram hashtag search: ``GET /ig_hashtag_search?user_id=&q=`` gives the hashtag's id (static
+and global), ``GET /{hashtag-id}/recent_media`` (media of the last 24 hours, newest first) and
+``/top_media`` the media, with ``user_id``. An account may query 30 unique hashtags in a rolling
+7 days (``/{ig-user-id}/recently_searched_hashtags`` lists them); the connector keeps its own
+log in the cursor, never starts a 31st and says so in :meth:`health_note`. Hashtag media carry
+no ``username`` (Meta does not disclose it): they become posts of one placeholder author,
+:data:`UNDISCLOSED_AUTHOR`, which has nothing to link by.
+
+Instagram @mentions in other accounts' captions and comments cannot be listed; Meta sends a
+``mentions`` webhook (``{"object": "instagram", "entry": [{"id": <ig-user-id>, "changes":
+[{"field": "mentions", "value": {"media_id", "comment_id"?}}]}]}``) and the item is read with
+``GET /{ig-user-id}?fields=mentioned_media.media_id(<id>){...}`` or
+``mentioned_comment.comment_id(<id>){...}`` (:func:`mention_events`,
+:meth:`InstagramConnector.mentioned_post`). A mentioned comment has no username either.
 """
 
 from __future__ import annotations
@@ -38,8 +55,11 @@ from .base import (
 	HttpResponse,
 	ListResult,
 	Mark,
+	Page,
 	RateLimited,
 	StreamConnector,
+	dump_cursor,
+	load_cursor,
 )
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
@@ -52,6 +72,18 @@ FB_COMMENT_FIELDS = "id,message,created_time,from{id,name},permalink_url,like_co
 FB_POST_FIELDS = "id,message,created_time,updated_time,from{id,name},permalink_url"
 IG_COMMENT_FIELDS = "id,text,timestamp,username,like_count,from{id,username},parent_id,media{id,permalink}"
 IG_MEDIA_FIELDS = "id,caption,timestamp,permalink,username,like_count,comments_count,media_type"
+# Hashtag media: Meta refuses ``username`` on them.
+IG_HASHTAG_MEDIA_FIELDS = "id,caption,media_type,permalink,timestamp,like_count,comments_count"
+IG_MENTIONED_COMMENT_FIELDS = "id,text,timestamp,like_count,media{id,permalink}"
+IG_HASHTAG_LIMIT = 30  # unique hashtags per account in a rolling 7 days (Meta's limit)
+IG_HASHTAG_WINDOW = 7 * 24 * 3600
+IG_HASHTAG_PAGE_MAX = 50  # recent_media / top_media return at most 50 per page
+# Hashtag media and mentioned comments come without their author: one placeholder profile holds
+# them. It has no handle, URL or email, and its bracketed name gives no name key, so nothing links it.
+UNDISCLOSED_AUTHOR = {
+	"external_id": "instagram:undisclosed",
+	"display_name": "(Instagram: author not disclosed)",
+}
 LEAD_FIELDS = "id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,platform,is_organic"
 
 
@@ -186,8 +218,8 @@ class MetaConnector(StreamConnector):
 		self.token_expires_at = expires or None
 		return "never expires" if not expires else f"expires at {expires}"
 
-	def list_page(self, path: str, params: dict, token: str | None) -> ListResult:
-		params = {**params, "limit": max(1, min(MAX_LIMIT, self.config.page_size))}
+	def list_page(self, path: str, params: dict, token: str | None, limit: int | None = None) -> ListResult:
+		params = {**params, "limit": limit or max(1, min(MAX_LIMIT, self.config.page_size))}
 		if token:
 			params["after"] = token
 		try:
@@ -278,10 +310,22 @@ class FacebookConnector(MetaConnector):
 
 
 class InstagramConnector(MetaConnector):
-	"""Streams: ``tags`` (media the account is tagged in) and ``comments:<media id>`` for the
-	account's newest media."""
+	"""Streams: ``tags`` (media the account is tagged in), ``comments:<media id>`` for the account's
+	newest media and, with ``hashtag_search``, ``hashtag:<name>:<hashtag id>`` (recent media) and
+	``hashtag_top:<name>:<hashtag id>`` (top media) per #hashtag of the rules.
+
+	The cursor also keeps the hashtag log ``{"hashtags": {name: {"id", "since"}}}``: the id (static,
+	so it is searched once) and when the hashtag's current 7-day window began.
+	"""
 
 	platform = "Instagram"
+
+	def __init__(self, config, http=None):
+		super().__init__(config, http)
+		self.hashtag_log: dict[str, dict] = {}
+		self.hashtags_skipped: list[str] = []
+		self.hashtags_refused: list[str] = []
+		self.hashtags_in_window: int | None = None  # None until this poll resolved its hashtags
 
 	def ig_user_id(self) -> str:
 		user = self.option("ig_user_id")
@@ -293,19 +337,138 @@ class InstagramConnector(MetaConnector):
 		user = self.graph.get(self.ig_user_id(), {"fields": "id,username"})
 		return f"Connected to the Instagram account @{user.get('username') or user.get('id')}; token {self.check_token()}"
 
+	def fetch(self, cursor: str | None = None) -> Iterator[Page]:
+		state = load_cursor(cursor)
+		log = state.get("hashtags")
+		self.hashtag_log = {
+			str(k): v for k, v in (log.items() if isinstance(log, dict) else []) if isinstance(v, dict)
+		}
+		for page in super().fetch(cursor):
+			# the hashtag log travels with every page's cursor, so a stored cursor always has it
+			data = json.loads(page.cursor)
+			if self.hashtag_log:
+				data["hashtags"] = self.hashtag_log
+			page.cursor = dump_cursor(data)
+			yield page
+
 	def streams(self) -> list[str]:
-		media = self.graph.get(
-			f"{self.ig_user_id()}/media", {"fields": "id,timestamp", "limit": self.recent_count()}
-		)
+		user = self.ig_user_id()
+		media = self.graph.get(f"{user}/media", {"fields": "id,timestamp", "limit": self.recent_count()})
 		ids = [str(m["id"]) for m in media.get("data") or [] if isinstance(m, dict) and m.get("id")]
-		return ["tags"] + [f"comments:{i}" for i in ids]
+		return ["tags"] + [f"comments:{i}" for i in ids] + self.hashtag_streams()
+
+	# --- hashtag search ---------------------------------------------------------------------
+
+	def hashtag_budget(self) -> int:
+		try:
+			budget = int(self.config.options.get("hashtag_budget") or IG_HASHTAG_LIMIT)
+		except (TypeError, ValueError):
+			budget = IG_HASHTAG_LIMIT
+		return max(0, min(IG_HASHTAG_LIMIT, budget))
+
+	def hashtag_names(self) -> list[str]:
+		names = []
+		for tag in self.config.hashtags:
+			name = str(tag).strip().lstrip("#").lower()
+			if name and name not in names:
+				names.append(name)
+		return names
+
+	def hashtag_streams(self) -> list[str]:
+		"""Resolve the rules' hashtags to ids within the 7-day budget; hashtags over it are skipped."""
+		if not self.config.options.get("hashtag_search"):
+			return []
+		now = self.http.clock()
+		budget = self.hashtag_budget()
+		in_window = {
+			name
+			for name, entry in self.hashtag_log.items()
+			if now - _float(entry.get("since")) < IG_HASHTAG_WINDOW
+		}
+		platform_used: int | None = None
+		streams = []
+		for name in self.hashtag_names():
+			entry = self.hashtag_log.get(name) or {}
+			if name not in in_window:
+				# a new 7-day window starts for this hashtag: it takes one of the budget's places
+				if platform_used is None:
+					platform_used = self._recently_searched_count()
+				if max(len(in_window), platform_used) >= budget:
+					self.hashtags_skipped.append(name)
+					continue
+				if not entry.get("id"):
+					try:
+						entry = {"id": self._search_hashtag(name)}
+					except RateLimited:
+						raise
+					except ConnectorError as exc:
+						# sensitive hashtags get a generic error; a missing feature a permission error
+						self.hashtags_refused.append(f"{name} ({str(exc)[:80]})")
+						continue
+				entry = {"id": str(entry["id"]), "since": int(now)}
+				self.hashtag_log[name] = entry
+				in_window.add(name)
+				platform_used += 1
+			streams.append(f"hashtag:{name}:{entry['id']}")
+			if self.config.options.get("hashtag_top_media"):
+				streams.append(f"hashtag_top:{name}:{entry['id']}")
+		self.hashtags_in_window = max(len(in_window), platform_used or 0)
+		# forget hashtags that left the rules once their window is over (the ids are cheap to find again)
+		wanted = set(self.hashtag_names())
+		self.hashtag_log = {n: e for n, e in self.hashtag_log.items() if n in wanted or n in in_window}
+		return streams
+
+	def _search_hashtag(self, name: str) -> str:
+		data = self.graph.get("ig_hashtag_search", {"user_id": self.ig_user_id(), "q": name})
+		found = [h for h in data.get("data") or [] if isinstance(h, dict) and h.get("id")]
+		if not found:
+			raise ConnectorError(f"Instagram knows no hashtag #{name}")
+		return str(found[0]["id"])
+
+	def _recently_searched_count(self) -> int:
+		"""How many unique hashtags the account queried in the last 7 days (any app, Meta's count)."""
+		data = self.graph.get(f"{self.ig_user_id()}/recently_searched_hashtags", {"limit": IG_HASHTAG_LIMIT})
+		return len([h for h in data.get("data") or [] if isinstance(h, dict)])
+
+	def health_note(self) -> str:
+		parts = [self.graph.note()]
+		if self.config.options.get("hashtag_search") and self.hashtags_in_window is not None:
+			note = f"Instagram hashtags {self.hashtags_in_window}/{self.hashtag_budget()} in 7 days"
+			if self.hashtags_skipped:
+				note += " (weekly limit reached, not searched: #" + ", #".join(self.hashtags_skipped) + ")"
+			if self.hashtags_refused:
+				note += "; refused: #" + ", #".join(self.hashtags_refused)
+			parts.append(note)
+		return "; ".join(p for p in parts if p)
+
+	# --- listings ---------------------------------------------------------------------------
 
 	def list_items(
 		self, stream: str, upper: Mark | None, lower: Mark | None, token: str | None
 	) -> ListResult:
 		if stream == "tags":
 			return self.list_page(f"{self.ig_user_id()}/tags", {"fields": IG_MEDIA_FIELDS}, token)
-		return self.list_page(f"{stream.split(':', 1)[1]}/comments", {"fields": IG_COMMENT_FIELDS}, token)
+		kind, _, rest = stream.partition(":")
+		if kind in ("hashtag", "hashtag_top"):
+			name, _, hashtag_id = rest.rpartition(":")
+			edge = "recent_media" if kind == "hashtag" else "top_media"
+			params = {
+				"user_id": self.ig_user_id(),
+				"fields": IG_HASHTAG_MEDIA_FIELDS,
+				"limit": max(1, min(IG_HASHTAG_PAGE_MAX, self.config.page_size)),
+			}
+			if kind == "hashtag_top":
+				# top media are ordered by popularity, not time: one page of up to 50, sorted newest
+				# first so the walk's cursor logic holds
+				params["limit"] = IG_HASHTAG_PAGE_MAX
+			result = self.list_page(f"{hashtag_id}/{edge}", params, token, limit=params["limit"])
+			# marked so to_post knows the author is not disclosed (and which hashtag found it)
+			items = [{**i, "_hashtag": name} for i in result.items if isinstance(i, dict)]
+			if kind == "hashtag_top":
+				items.sort(key=lambda i: str(i.get("timestamp") or ""), reverse=True)
+				return ListResult(items, None)
+			return ListResult(items, result.next_token)
+		return self.list_page(f"{rest}/comments", {"fields": IG_COMMENT_FIELDS}, token)
 
 	def item_key(self, item: Any) -> str:
 		return parse_datetime(item["timestamp"]).strftime(KEY_FORMAT)
@@ -315,26 +478,135 @@ class InstagramConnector(MetaConnector):
 			raise InvalidRecord("Graph item must be an object")
 		author = item.get("from") if isinstance(item.get("from"), dict) else {}
 		username = author.get("username") or item.get("username")
-		if not username:
-			raise InvalidRecord("Instagram did not say who wrote this (no username)", "author")
 		is_comment = "caption" not in item and "media_type" not in item
 		media = item.get("media") if isinstance(item.get("media"), dict) else {}
-		return self.build_post(
-			item,
-			external_id=item.get("id"),
-			url=item.get("permalink") or media.get("permalink"),
-			author={
+		if username:
+			who = {
 				"external_id": author.get("id") or username,
 				"handle": username,
 				"display_name": username,
 				"profile_url": f"https://www.instagram.com/{username}/",
-			},
-			text=(item.get("text") if is_comment else item.get("caption")) or "",
+			}
+		elif item.get("_hashtag") or item.get("_mentioned_comment"):
+			who = dict(UNDISCLOSED_AUTHOR)  # Meta does not disclose who posted hashtag media
+		else:
+			raise InvalidRecord("Instagram did not say who wrote this (no username)", "author")
+		text = (item.get("text") if is_comment else item.get("caption")) or ""
+		if not text.strip() and item.get("_hashtag"):
+			raise InvalidRecord("hashtag media without a caption", "text")
+		return self.build_post(
+			item,
+			external_id=item.get("id"),
+			url=item.get("permalink") or media.get("permalink"),
+			author=who,
+			text=text,
 			posted_at=item.get("timestamp"),
 			in_reply_to=item.get("parent_id") or media.get("id"),
 			likes=item.get("like_count"),
 			replies=item.get("comments_count"),
 		)
+
+	# --- @mentions (webhook) ----------------------------------------------------------------
+
+	def mentioned_post(self, event: MentionEvent) -> Post:
+		"""Read the caption or comment an Instagram ``mentions`` webhook pointed at, as a Post."""
+		user = self.ig_user_id()
+		if event.comment_id:
+			field_name = "mentioned_comment"
+			fields = f"mentioned_comment.comment_id({event.comment_id}){{{IG_MENTIONED_COMMENT_FIELDS}}}"
+		else:
+			field_name = "mentioned_media"
+			fields = f"mentioned_media.media_id({event.media_id}){{{IG_MEDIA_FIELDS}}}"
+		data = self.graph.get(user, {"fields": fields})
+		item = data.get(field_name)
+		if not isinstance(item, dict) or not item.get("id"):
+			raise InvalidRecord(f"Instagram returned no {field_name}", field_name)
+		if event.comment_id:
+			item = {**item, "_mentioned_comment": True}
+			if not isinstance(item.get("media"), dict) and event.media_id:
+				item["media"] = {"id": event.media_id}
+		else:
+			item = {**item, "_mentioned_media": True}
+		return self.to_post(item)
+
+	def _mention_kind(self, item_id: str) -> dict:
+		"""``{"_mentioned_comment": True, "media": {...}}``, ``{"_mentioned_media": True}`` or {}."""
+		user = self.ig_user_id()
+		for field_name, selector, fields in (
+			("mentioned_comment", "comment_id", "id,media{id}"),
+			("mentioned_media", "media_id", "id"),
+		):
+			try:
+				data = self.graph.get(user, {"fields": f"{field_name}.{selector}({item_id}){{{fields}}}"})
+			except RateLimited:
+				raise
+			except ConnectorError:
+				continue  # not this kind of mention
+			item = data.get(field_name)
+			if isinstance(item, dict) and item.get("id"):
+				return {**item, f"_{field_name}": True}
+		return {}
+
+	def reply(self, target, text: str):
+		"""Comments answer on ``/{comment}/replies``; @mentions only through ``POST /{ig-user-id}/mentions``
+		(what the webhook reported: the media, and the comment for a comment mention); hashtag
+		media cannot be commented on through the API. The kind is read from the stored payload or,
+		when the site keeps no payloads, asked from the Graph API."""
+		from .replies import SentReply, validate_reply_text
+
+		raw = target.raw if isinstance(target.raw, dict) else {}
+		if not raw:
+			raw = self._mention_kind(target.external_id)
+		if raw.get("_hashtag"):
+			raise ConnectorError("Instagram does not allow comments on media found by hashtag search")
+		if not (raw.get("_mentioned_media") or raw.get("_mentioned_comment")):
+			return super().reply(target, text)
+		text = validate_reply_text(self.platform, text)
+		media = raw.get("media") if isinstance(raw.get("media"), dict) else {}
+		data = {"message": text}
+		if raw.get("_mentioned_comment"):
+			data.update(media_id=str(media.get("id") or ""), comment_id=target.external_id)
+		else:
+			data["media_id"] = target.external_id
+		if not data["media_id"]:
+			raise ConnectorError("Instagram needs the media of a mentioned comment to answer it")
+		answer = self.graph.post(f"{self.ig_user_id()}/mentions", data)
+		if not answer.get("id"):
+			raise ConnectorError("Meta did not return the new comment")
+		return SentReply(external_id=str(answer["id"]), url="", raw=answer)
+
+
+@dataclass
+class MentionEvent:
+	"""One ``mentions`` change of an Instagram webhook delivery: a caption (media only) or a comment."""
+
+	ig_user_id: str
+	media_id: str
+	comment_id: str = ""
+
+
+def mention_events(payload: Any) -> list[MentionEvent]:
+	"""The @mention changes in a body ``{"object": "instagram", "entry": [{"id", "changes": [...]}]}``."""
+	if not isinstance(payload, dict) or payload.get("object") != "instagram":
+		return []
+	events = []
+	for entry in payload.get("entry") or []:
+		if not isinstance(entry, dict):
+			continue
+		for change in entry.get("changes") or []:
+			if not isinstance(change, dict) or change.get("field") != "mentions":
+				continue
+			value = change.get("value") or {}
+			if not isinstance(value, dict) or not (value.get("media_id") or value.get("comment_id")):
+				continue
+			events.append(
+				MentionEvent(
+					ig_user_id=str(entry.get("id") or ""),
+					media_id=str(value.get("media_id") or ""),
+					comment_id=str(value.get("comment_id") or ""),
+				)
+			)
+	return events
 
 
 # --- Lead Ads ------------------------------------------------------------------------------
@@ -518,3 +790,10 @@ def _int(value: Any) -> int:
 		return int(value)
 	except (TypeError, ValueError):
 		return 0
+
+
+def _float(value: Any) -> float:
+	try:
+		return float(value)
+	except (TypeError, ValueError):
+		return 0.0
