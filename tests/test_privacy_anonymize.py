@@ -213,6 +213,7 @@ def test_anonymized_profiles_are_erased_by_id_or_flag():
 	assert is_erased_profile({"external_id": "42", "anonymized": 1})
 	assert not is_erased_profile({"external_id": "42", "anonymized": 0, "handle": "anna"})
 
+
 # --- erasure: traces of a person in other people's data ------------------------------------------
 
 
