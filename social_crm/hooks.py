@@ -105,12 +105,17 @@ permission_query_conditions = {
 	"Social Profile": "social_crm.permissions.social_data_query_conditions",
 	"Mention": "social_crm.permissions.social_data_query_conditions",
 	"Idea": "social_crm.permissions.social_data_query_conditions",
+	"Idea Vote": "social_crm.permissions.social_data_query_conditions",
+	# child tables listed with parent="Mention": only rows of readable mentions
+	"Mention Rule Match": "social_crm.permissions.mention_child_query_conditions",
+	"Mention Reply": "social_crm.permissions.mention_child_query_conditions",
 }
 
 has_permission = {
 	"Social Profile": "social_crm.permissions.has_social_data_permission",
 	"Mention": "social_crm.permissions.has_social_data_permission",
 	"Idea": "social_crm.permissions.has_social_data_permission",
+	"Idea Vote": "social_crm.permissions.has_social_data_permission",
 }
 
 # Social history on ERPNext forms
