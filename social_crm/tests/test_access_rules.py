@@ -321,6 +321,7 @@ class TestAccessRules(SocialCRMTestCase):
 		customer.social_handles = "mastodon:target_h12a@mastodon.social"
 		customer.save()
 		frappe.set_user("Administrator")
+		self.assertEqual(jobs.match_profile(target), "Needs Review")
 		self.assertEqual(
 			frappe.db.get_value(
 				KEY_DOCTYPE,
@@ -329,7 +330,6 @@ class TestAccessRules(SocialCRMTestCase):
 			),
 			1,
 		)
-		self.assertEqual(jobs.match_profile(target), "Needs Review")
 		self.assertFalse(frappe.db.get_value("Social Profile", target, "party"))
 		frappe.set_user(SALES)
 		self.assertFalse(frappe.has_permission("Mention", "read", doc=post))
