@@ -196,4 +196,6 @@ default_log_clearing_doctypes = {"Social Ingest Error": 30}
 # Keep Mention.assigned_to in step when an assignment is removed from the sidebar
 override_whitelisted_methods = {
 	"frappe.desk.form.assign_to.remove": "social_crm.engagement.assignment.remove_assignment",
+	# connection counts on Customer / Lead / Contact: the Social group counts readable rows only
+	"frappe.desk.notifications.get_open_count": "social_crm.overrides.dashboard.get_open_count",
 }

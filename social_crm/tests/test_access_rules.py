@@ -204,6 +204,31 @@ class TestAccessRules(SocialCRMTestCase):
 		self.assertIn(self.mentions["a"], texts)
 		self.assertNotIn(self.mentions["x"], texts)
 
+	def test_connection_counts_on_the_party_form_count_readable_rows(self):
+		# the method the form calls, as Frappe resolves it (override_whitelisted_methods)
+		method = "frappe.desk.notifications.get_open_count"
+		open_count = frappe.get_attr(
+			frappe.get_hooks("override_whitelisted_methods").get(method, [method])[-1]
+		)
+
+		def social_counts():
+			result = open_count("Customer", self.customer_a)
+			return {
+				row["doctype"]: row["count"]
+				for row in result["count"]["external_links_found"]
+				if row["doctype"] in ("Mention", "Social Profile")
+			}
+
+		full = social_counts()
+		frappe.set_user(SALES)
+		counts = social_counts()
+		self.assertEqual(counts["Mention"], full["Mention"] - 1)  # not Contact X's mention
+		self.assertEqual(counts["Social Profile"], full["Social Profile"] - 1)
+		self.assertEqual(
+			counts["Mention"],
+			len(frappe.get_list("Mention", filters={"customer": self.customer_a}, pluck="name")),
+		)
+
 	def test_match_candidates_name_only_readable_parties(self):
 		frappe.db.set_value(
 			"Social Profile",
