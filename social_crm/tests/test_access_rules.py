@@ -322,6 +322,16 @@ class TestAccessRules(SocialCRMTestCase):
 		self.assertIn("billed_revenue", [c["fieldname"] for c in columns])
 		self.assertEqual(next(r for r in data if r.profile == self.profile_a).billed_revenue, 1_000)
 
+	def test_contest_results_show_revenue_only_to_invoice_readers(self):
+		from social_crm.social_crm.report.social_contest_results import social_contest_results
+
+		columns, _data = social_contest_results.execute({})
+		self.assertIn("revenue", [c["fieldname"] for c in columns])
+		frappe.set_user(SOCIAL)  # Social CRM User: runs the report, may not read invoices
+		columns, data = social_contest_results.execute({})
+		self.assertNotIn("revenue", [c["fieldname"] for c in columns])
+		self.assertFalse(any("revenue" in row for row in data))
+
 	def test_stored_vote_weight_is_a_tier_not_the_revenue(self):
 		insert_invoice(self.customer_b, 50_000, self.company)
 		frappe.db.set_single_value("Social CRM Settings", "weight_votes_by_customer_value", 1)
