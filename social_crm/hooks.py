@@ -107,12 +107,17 @@ permission_query_conditions = {
 	"Social Profile": "social_crm.permissions.social_data_query_conditions",
 	"Mention": "social_crm.permissions.social_data_query_conditions",
 	"Idea": "social_crm.permissions.social_data_query_conditions",
+	"Idea Vote": "social_crm.permissions.social_data_query_conditions",
+	# child tables listed with parent="Mention": only rows of readable mentions
+	"Mention Rule Match": "social_crm.permissions.mention_child_query_conditions",
+	"Mention Reply": "social_crm.permissions.mention_child_query_conditions",
 }
 
 has_permission = {
 	"Social Profile": "social_crm.permissions.has_social_data_permission",
 	"Mention": "social_crm.permissions.has_social_data_permission",
 	"Idea": "social_crm.permissions.has_social_data_permission",
+	"Idea Vote": "social_crm.permissions.has_social_data_permission",
 }
 
 # Social history on ERPNext forms
@@ -197,4 +202,6 @@ default_log_clearing_doctypes = {"Social Ingest Error": 30}
 # Keep Mention.assigned_to in step when an assignment is removed from the sidebar
 override_whitelisted_methods = {
 	"frappe.desk.form.assign_to.remove": "social_crm.engagement.assignment.remove_assignment",
+	# connection counts on Customer / Lead / Contact: the Social group counts readable rows only
+	"frappe.desk.notifications.get_open_count": "social_crm.overrides.dashboard.get_open_count",
 }

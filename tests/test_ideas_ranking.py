@@ -1,4 +1,3 @@
-import math
 from dataclasses import dataclass
 
 import pytest
@@ -21,12 +20,29 @@ def test_customer_weight():
 	assert customer_weight(9_000) == pytest.approx(2.0)
 	assert customer_weight(99_000) == pytest.approx(3.0)
 	assert customer_weight(10_000_000) == 3.0
-	assert customer_weight(1_000) == pytest.approx(1 + math.log10(2))
+	assert customer_weight(1_000) == 1.0  # a tier: below 9 units is one vote
 	assert customer_weight(900, unit=100, cap=5) == pytest.approx(2.0)
 	with pytest.raises(InvalidRecord):
 		customer_weight(10, unit=0)
 	with pytest.raises(InvalidRecord):
 		customer_weight(10, cap=0.5)
+
+
+def test_customer_weight_is_a_tier_that_does_not_give_the_revenue_back():
+	# the weight stored on a vote is one of a few whole tiers: the decade of the revenue
+	assert {customer_weight(r) for r in range(0, 200_001, 250)} == {1.0, 2.0, 3.0}
+	# boundaries by comparison, not by a float logarithm
+	assert customer_weight(8_999.99) == 1.0
+	assert customer_weight(9_000) == 2.0
+	assert customer_weight(98_999.99) == 2.0
+	assert customer_weight(99_000) == 3.0
+	# very different revenues in one tier are indistinguishable from the weight
+	assert customer_weight(9_500) == customer_weight(95_000)
+	assert customer_weight(100_000) == customer_weight(50_000_000)
+	assert customer_weight(float("inf")) == 3.0
+	assert customer_weight(float("nan")) == 1.0
+	assert customer_weight(5_000_000, unit=100, cap=5) == 5.0
+	assert customer_weight(5_000_000, unit=100, cap=2.5) == 2.0
 
 
 VOTES = [

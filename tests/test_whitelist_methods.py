@@ -16,6 +16,7 @@ READ_ONLY = {
 	"similar_to_idea": "similar-idea suggestions",
 	"verify_draw": "re-runs a recorded draw and compares, stores nothing",
 	"get_candidates": "match candidates of a profile",
+	"get_open_count": "connection counts on party forms (Frappe's, narrowed to readable rows)",
 	"negative_share": "number card",
 	"preview": "what a retention policy would remove",
 	"get": "dashboard chart source",

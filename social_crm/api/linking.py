@@ -41,11 +41,16 @@ def get_candidates(profile: str) -> dict:
 	_check_profile(profile, "read")
 	state = read_state(frappe.db.get_value("Social Profile", profile, "match_candidates"))
 	candidates = []
+	hidden = 0
 	for candidate in state["candidates"]:
 		party_type, party = candidate.get("party_type"), candidate.get("party")
 		if party_type not in PARTY_TYPES or not frappe.db.exists(party_type, party):
 			continue
 		readable = bool(frappe.has_permission(party_type, "read", doc=party))
+		if not readable:
+			# a party the viewer may not read is not named, scored or explained to them
+			hidden += 1
+			continue
 		candidates.append(
 			{
 				"party_type": party_type,
@@ -63,7 +68,16 @@ def get_candidates(profile: str) -> dict:
 		)
 	return {
 		"candidates": candidates,
-		"rejected": state["rejected"],
+		"hidden": hidden,
+		"rejected": [
+			row
+			for row in state["rejected"]
+			if isinstance(row, dict)
+			and row.get("party_type") in PARTY_TYPES
+			and row.get("party")
+			and frappe.db.exists(row["party_type"], row["party"])
+			and frappe.has_permission(row["party_type"], "read", doc=row["party"])
+		],
 		"note": state.get("note") or "",
 		"ambiguous": bool(state.get("ambiguous")),
 	}

@@ -2,12 +2,12 @@
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate, now_datetime
 
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.overrides.party import mention_filters
 from social_crm.party import PARTY_TYPES
+from social_crm.permissions import social_data_query_conditions
 
 TREND_WEEKS = 12
 
@@ -26,20 +26,18 @@ def get_social_summary(party_type: str, party: str) -> dict:
 		frappe.throw(_("Not permitted to read social data"), frappe.PermissionError)
 
 	filters = mention_filters(party_type, party)
-	mention = frappe.qb.DocType("Mention")
-	condition = None
-	for fieldname, value in filters.items():
-		clause = mention[fieldname] == value
-		condition = clause if condition is None else condition & clause
+	# the viewer's row rule on Mention: a Customer's summary counts its Contacts' mentions
+	# only where the viewer may read that Contact (permissions.py)
+	condition = social_data_query_conditions(doctype="Mention")
+	where = " and ".join(f"`tabMention`.`{k}` = %({k})s" for k in filters) + (
+		f" and {condition}" if condition else ""
+	)
 
 	counts = {label: 0 for label in SENTIMENTS}
 	unanalyzed = 0
-	for sentiment, count in (
-		frappe.qb.from_(mention)
-		.select(mention.sentiment, Count("*"))
-		.where(condition)
-		.groupby(mention.sentiment)
-	).run():
+	for sentiment, count in frappe.db.sql(
+		f"select sentiment, count(*) from `tabMention` where {where} group by sentiment", filters
+	):
 		if sentiment in counts:
 			counts[sentiment] = count
 		else:
@@ -52,7 +50,7 @@ def get_social_summary(party_type: str, party: str) -> dict:
 		f"""
 		select date_sub(date(posted_at), interval weekday(posted_at) day) as week, sentiment, count(*)
 		from `tabMention`
-		where {" and ".join(f"`{k}` = %({k})s" for k in filters)} and posted_at >= %(start)s
+		where {where} and posted_at >= %(start)s
 		group by week, sentiment
 		""",
 		{**filters, "start": start},
@@ -72,10 +70,18 @@ def get_social_summary(party_type: str, party: str) -> dict:
 		"total": sum(counts.values()) + unanalyzed,
 		"counts": counts,
 		"unanalyzed": unanalyzed,
-		"profiles": frappe.db.count("Social Profile", profile_filters),
-		"ideas": frappe.db.count("Idea", profile_filters),
+		"profiles": readable_count("Social Profile", profile_filters),
+		"ideas": readable_count("Idea", profile_filters),
 		"trend": {
 			"labels": [str(week) for week in weeks],
 			"datasets": [{"name": _(label), "label": label, "values": series[label]} for label in SENTIMENTS],
 		},
 	}
+
+
+def readable_count(doctype: str, filters: dict) -> int:
+	"""Rows of ``doctype`` matching ``filters`` that the session user may read (0 without read)."""
+	if not frappe.has_permission(doctype, "read"):
+		return 0
+	rows = frappe.get_list(doctype, filters=filters, fields=["count(*) as n"], limit_page_length=0)
+	return int(rows[0].n) if rows else 0

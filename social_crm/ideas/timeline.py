@@ -39,13 +39,17 @@ def get_idea_timeline(doctype: str, docname: str) -> list[dict]:
 		order_by="creation desc",
 		limit_page_length=limit,
 	)
-	votes = frappe.get_all(
-		"Idea Vote",
-		filters=filters,
-		fields=["name", "idea", "voter_user", "weight", "creation"],
-		order_by="creation desc",
-		limit=limit,
-	)
+	votes = []
+	if frappe.has_permission("Idea Vote", "read"):
+		# permission-checked: a Customer's timeline lists its Contacts' votes only where the
+		# viewer may read that Contact (row rule of Idea Vote, permissions.py)
+		votes = frappe.get_list(
+			"Idea Vote",
+			filters=filters,
+			fields=["name", "idea", "voter_user", "creation"],
+			order_by="creation desc",
+			limit_page_length=limit,
+		)
 	titles = {}
 	if votes:
 		readable = frappe.get_list(

@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import add_months, flt, today
+from frappe.utils import flt
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ideas.ranking import (
@@ -15,8 +15,7 @@ from social_crm.engine.ideas.ranking import (
 )
 from social_crm.ideas.portal import ensure_participant, get_visible_idea, weighting_enabled
 from social_crm.party import get_customer_of
-
-REVENUE_MONTHS = 12
+from social_crm.revenue import billed_revenue as billed_revenue_by_customer
 
 
 def throw_invalid(error: InvalidRecord, status: str | None = None) -> None:
@@ -42,22 +41,18 @@ def throw_invalid(error: InvalidRecord, status: str | None = None) -> None:
 
 
 def billed_revenue(customer: str | None) -> float:
-	"""Net amount billed to ``customer`` in the last 12 months (submitted Sales Invoices, returns included)."""
-	if not customer:
-		return 0.0
-	(total,) = frappe.db.sql(
-		"""select coalesce(sum(base_net_total), 0) from `tabSales Invoice`
-		where docstatus = 1 and customer = %s and posting_date >= %s""",
-		(customer, add_months(today(), -REVENUE_MONTHS)),
-	)[0]
-	return flt(total)
+	"""The system's figure of what ``customer`` was billed in the last 12 months (social_crm.revenue)."""
+	return billed_revenue_by_customer([customer]).get(customer, 0.0) if customer else 0.0
 
 
 def vote_weight(customer: str | None) -> float:
-	"""1, or the customer-value weight (engine ``customer_weight``) when the setting is on."""
+	"""1, or the customer's weight tier (engine ``customer_weight``: 1, 2 or 3) when the setting is on.
+
+	Only the tier is stored on the vote: it tells the revenue's decade, never the amount.
+	"""
 	if not customer or not weighting_enabled():
 		return 1.0
-	return round(customer_weight(billed_revenue(customer)), 3)
+	return customer_weight(billed_revenue(customer))
 
 
 def clean_idea_input(title, description) -> tuple[str, str]:

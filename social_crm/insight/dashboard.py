@@ -2,8 +2,14 @@
 
 Every query adds the caller's row-level condition on Mention (permissions.py), so a
 Sales User sees the numbers of the parties they may read, not the whole company's.
+Chart data is cached per chart, filters, language, day *and permission scope*
+(:func:`cached_chart`): Frappe's ``cache_source`` keys by chart only, which would hand one
+user's numbers to everyone who opens the workspace after them.
 """
 
+import hashlib
+import json
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import frappe
@@ -11,10 +17,12 @@ from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
-from social_crm.permissions import social_data_query_conditions
+from social_crm.permissions import permission_scope, social_data_query_conditions
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+CHART_CACHE_SECONDS = 600
+CHART_CACHE_PREFIX = "social_crm:chart"
 
 
 def _check_read():
@@ -25,6 +33,35 @@ def _check_read():
 def _mention_condition() -> str:
 	condition = social_data_query_conditions(doctype="Mention")
 	return f" and {condition}" if condition else ""
+
+
+def chart_cache_key(chart_name: str, filters=None) -> str:
+	"""Cache key of one chart's data as the session user may see it."""
+	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
+	digest = hashlib.sha256(json.dumps(filters or {}, sort_keys=True, default=str).encode()).hexdigest()
+	return ":".join(
+		(
+			CHART_CACHE_PREFIX,
+			str(chart_name or ""),
+			permission_scope(),
+			frappe.local.lang or "en",
+			today(),
+			digest[:16],
+		)
+	)
+
+
+def cached_chart(chart_name: str, filters, refresh, compute: Callable[[], dict]) -> dict:
+	"""``compute()``'s result, cached for a few minutes per chart, filters and permission scope."""
+	_check_read()
+	key = chart_cache_key(chart_name, filters)
+	if not cint(refresh):
+		cached = frappe.cache.get_value(key)
+		if cached is not None:
+			return cached
+	result = compute()
+	frappe.cache.set_value(key, result, expires_in_sec=CHART_CACHE_SECONDS)
+	return result
 
 
 def day_range(days: int | None = None, to_date: date | str | None = None) -> tuple[date, date]:

@@ -45,7 +45,8 @@ def party_on_update(doc, method=None):
 	rows, customer = keys.desired_party_rows(doc.doctype, doc.name)
 	if doc.doctype == "Contact":
 		refresh_contact_rollup(doc.name, customer)
-	added = keys.sync_keys(doc.doctype, doc.name, rows, customer)
+	# keys typed in by a user without the social roles wait for review before they link anyone
+	added = keys.sync_keys(doc.doctype, doc.name, rows, customer, pending_review=keys.edit_needs_review())
 	if added:
 		for profile in keys.find_profiles_for_rows(added):
 			enqueue_match(profile)

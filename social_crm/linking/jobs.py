@@ -22,7 +22,14 @@ from frappe.utils import cint, flt, now_datetime
 
 from social_crm.engine.identity import Decision, lookup_keys, rank
 from social_crm.engine.status import status_changes
-from social_crm.linking.keys import PROFILE, find_candidate_refs, load_parties, profile_facts
+from social_crm.linking.keys import (
+	PROFILE,
+	find_candidate_refs,
+	key_rows,
+	load_parties,
+	pending_keys,
+	profile_facts,
+)
 from social_crm.party import set_party_on_mentions
 
 MATCH_METHOD = "social_crm.linking.jobs.match_profile"
@@ -264,6 +271,12 @@ def decide(row, rejected: set[tuple[str, str]] | None = None) -> Decision:
 	return rank(facts, parties, auto_link=auto_link, review=review)
 
 
+def rests_on_pending_keys(row, candidate) -> bool:
+	"""True when the candidate party shares a lookup key with the profile that still waits for review."""
+	pending = pending_keys(candidate.party_type, candidate.party)
+	return bool(pending and pending & key_rows(lookup_keys(profile_facts(row))))
+
+
 def link_method_for(candidate) -> str:
 	reasons = [
 		reason for reason in candidate.reasons if reason.signal in SIGNAL_METHODS and reason.weight > 0
@@ -305,6 +318,13 @@ def _match_profile(profile: str) -> str:
 	decision = decide(row, rejected)
 	if decision.action == "link" and not auto_linking_enabled():
 		decision.action = "review"  # auto-linking is switched off: a person decides
+	if decision.action == "link" and rests_on_pending_keys(row, decision.best):
+		# the party's matching keys were typed in by a user without the social roles: a link
+		# would widen what that user may read, so someone with the social roles decides
+		decision.action = "review"
+		decision.note = _(
+			"The matching keys of {0} {1} were entered by a user without the Social CRM roles: a Social CRM user must accept the link"
+		).format(_(decision.best.party_type), decision.best.party)
 	state.update(
 		candidates=[candidate.to_dict() for candidate in decision.candidates[:MAX_STORED_CANDIDATES]],
 		action=decision.action,

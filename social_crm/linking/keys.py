@@ -26,6 +26,7 @@ from social_crm.engine.identity import (
 	party_lookup_keys,
 )
 from social_crm.party import PARTY_TYPES
+from social_crm.permissions import is_unrestricted
 
 KEY_DOCTYPE = "Social Match Key"
 PROFILE = "Social Profile"
@@ -211,9 +212,17 @@ def desired_party_rows(doctype: str, name: str) -> tuple[set[tuple[str, str]], s
 
 
 def sync_keys(
-	reference_doctype: str, reference_name: str, rows: set[tuple[str, str]], customer: str = ""
+	reference_doctype: str,
+	reference_name: str,
+	rows: set[tuple[str, str]],
+	customer: str = "",
+	pending_review: bool = False,
 ) -> set[tuple[str, str]]:
-	"""Make the stored rows of one party/profile equal ``rows``. Returns the rows that were added."""
+	"""Make the stored rows of one party/profile equal ``rows``. Returns the rows that were added.
+
+	``pending_review``: the added rows come from an edit by a user without the social roles
+	(:func:`edit_needs_review`); a link resting on them waits for review (:func:`pending_keys`).
+	"""
 	existing = frappe.get_all(
 		KEY_DOCTYPE,
 		filters={"reference_doctype": reference_doctype, "reference_name": reference_name},
@@ -229,11 +238,14 @@ def sync_keys(
 	if stale_customer:
 		frappe.db.set_value(KEY_DOCTYPE, {"name": ("in", stale_customer)}, "customer", customer or None)
 	added = rows - set(current)
-	insert_rows([(kind, value, reference_doctype, reference_name, customer) for kind, value in sorted(added)])
+	insert_rows(
+		[(kind, value, reference_doctype, reference_name, customer) for kind, value in sorted(added)],
+		pending_review=pending_review,
+	)
 	return added
 
 
-def insert_rows(rows: list[tuple[str, str, str, str, str]]) -> None:
+def insert_rows(rows: list[tuple[str, str, str, str, str]], pending_review: bool = False) -> None:
 	"""Bulk insert (key_type, key_value, reference_doctype, reference_name, customer), skipping duplicates."""
 	if not rows:
 		return
@@ -246,19 +258,75 @@ def insert_rows(rows: list[tuple[str, str, str, str, str]]) -> None:
 		"reference_doctype",
 		"reference_name",
 		"customer",
+		"pending_review",
 		"creation",
 		"modified",
 		"owner",
 		"modified_by",
 	]
+	pending = 1 if pending_review else 0
 	values = [
-		(frappe.generate_hash(length=12), *row[:4], row[4] or None, now, now, user, user) for row in rows
+		(frappe.generate_hash(length=12), *row[:4], row[4] or None, pending, now, now, user, user)
+		for row in rows
 	]
 	for start in range(0, len(values), INSERT_BATCH):
 		# ignore: a concurrent writer (another worker) may have inserted the same key a moment ago
 		frappe.db.bulk_insert(
 			KEY_DOCTYPE, fields, values[start : start + INSERT_BATCH], ignore_duplicates=True
 		)
+
+
+def edit_needs_review(user: str | None = None) -> bool:
+	"""Keys a party gets from an edit by this user wait for review: they lack the social roles.
+
+	A Sales User may edit the Customers they look after; without this, typing someone's handle,
+	email or website into one would link that person's profile and posts to it, and so widen what
+	the Sales User may read, without anyone with the social roles deciding.
+	"""
+	return not is_unrestricted(user)
+
+
+def pending_keys(reference_doctype: str, reference_name: str) -> set[tuple[str, str]]:
+	"""The party's key rows still waiting for review (entered by a user without the social roles)."""
+	return {
+		(row.key_type, row.key_value)
+		for row in frappe.get_all(
+			KEY_DOCTYPE,
+			filters={
+				"reference_doctype": reference_doctype,
+				"reference_name": reference_name,
+				"pending_review": 1,
+			},
+			fields=["key_type", "key_value"],
+		)
+	}
+
+
+def confirm_keys(reference_doctype: str, reference_name: str, profile: str) -> int:
+	"""A person with the social roles accepted a link: the keys the party shares with the profile are
+	no longer pending. Returns how many rows were confirmed."""
+	shared = pending_keys(reference_doctype, reference_name) & set(
+		(row.key_type, row.key_value)
+		for row in frappe.get_all(
+			KEY_DOCTYPE,
+			filters={"reference_doctype": PROFILE, "reference_name": profile},
+			fields=["key_type", "key_value"],
+		)
+	)
+	for key_type, key_value in shared:
+		frappe.db.set_value(
+			KEY_DOCTYPE,
+			{
+				"reference_doctype": reference_doctype,
+				"reference_name": reference_name,
+				"key_type": key_type,
+				"key_value": key_value,
+			},
+			"pending_review",
+			0,
+			update_modified=False,
+		)
+	return len(shared)
 
 
 def sync_party(doctype: str, name: str) -> set[tuple[str, str]]:

@@ -15,8 +15,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from social_crm.linking.jobs import _match_profile, read_state
-from social_crm.linking.keys import PROFILE
+from social_crm.linking.keys import PROFILE, confirm_keys
 from social_crm.party import PARTY_TYPES
+from social_crm.permissions import is_unrestricted
 
 
 def accept(profile: str, party_type: str, party: str) -> dict:
@@ -38,6 +39,9 @@ def accept(profile: str, party_type: str, party: str) -> dict:
 	doc.match_status = ""
 	doc.flags.ignore_permissions = True  # the API checked write on the profile and read on the party
 	doc.save()
+	if is_unrestricted():
+		# a person with the social roles vouched for the keys this link rests on
+		confirm_keys(party_type, party, profile)
 	if candidate:
 		# keep the score the person accepted next to the manual link
 		frappe.db.set_value(

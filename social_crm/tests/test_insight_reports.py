@@ -33,12 +33,22 @@ def insert_invoice(customer, amount, posting_date, docstatus=1):
 	name = "_T-SINV-" + frappe.generate_hash(length=8)
 	frappe.db.bulk_insert(
 		"Sales Invoice",
-		["name", "customer", "posting_date", "base_grand_total", "grand_total", "docstatus", "company"],
+		[
+			"name",
+			"customer",
+			"posting_date",
+			"base_net_total",
+			"base_grand_total",
+			"grand_total",
+			"docstatus",
+			"company",
+		],
 		[
 			(
 				name,
 				customer,
 				posting_date,
+				amount,
 				amount,
 				amount,
 				docstatus,

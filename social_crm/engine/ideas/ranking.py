@@ -1,17 +1,20 @@
 """Idea ranking, vote merging and validation of submitted ideas.
 
-Customer-value weighting. A vote by a customer counts::
+Customer-value weighting. A vote by a customer counts a whole number of votes, its
+*tier*::
 
-    weight = min(cap, 1 + log10(1 + revenue / unit))
+    weight = min(cap, 1 + floor(log10(1 + revenue / unit)))
 
 where ``revenue`` is what the customer was billed in the last 12 months (submitted
 Sales Invoices, company currency) and ``unit`` a revenue step (default 1,000). Votes of
 prospects, portal users without a customer and customers with no revenue count 1, so
-the weighted ranking never counts anyone as less than a plain vote. The logarithm
-keeps revenue's long tail in check: each tenfold of revenue adds one vote's worth, so
-one large account cannot outvote a crowd of small ones. The cap (default 3, reached at
-99 units, e.g. 99,000) bounds any single voter at three votes. Credit notes that make
-revenue negative count as no revenue.
+the weighted ranking never counts anyone as less than a plain vote. Each tenfold of
+revenue adds one vote (1 below 9 units, 2 from 9 units, 3 from 99 units, e.g. 99,000),
+so one large account cannot outvote a crowd of small ones; the cap (default 3) bounds
+any single voter at three votes. Credit notes that make revenue negative count as no
+revenue. The weight is stored on the vote and shown to people who may not read
+invoices: being a tier, it tells the revenue's decade, never an amount that could be
+worked back from it.
 """
 
 from __future__ import annotations
@@ -47,13 +50,22 @@ class RankedIdea:
 
 
 def customer_weight(revenue: float | None, unit: float = DEFAULT_UNIT, cap: float = DEFAULT_CAP) -> float:
-	"""Vote weight for a customer billed ``revenue`` in the last 12 months (see the module doc)."""
+	"""Vote weight tier for a customer billed ``revenue`` in the last 12 months (see the module doc)."""
 	if unit <= 0:
 		raise InvalidRecord("revenue unit must be positive", "unit")
 	if cap < 1:
 		raise InvalidRecord("weight cap must be at least 1", "cap")
-	revenue = max(0.0, float(revenue or 0.0))
-	return min(cap, 1.0 + math.log10(1.0 + revenue / unit))
+	revenue = float(revenue or 0.0)
+	if math.isnan(revenue) or revenue <= 0:
+		return 1.0
+	if math.isinf(revenue):
+		return float(math.floor(cap))
+	# whole decades of (1 + revenue / unit), counted by comparison: no float log at a boundary
+	steps = 1.0 + revenue / unit
+	tier = 1
+	while tier < cap and steps >= 10.0**tier:
+		tier += 1
+	return float(min(tier, math.floor(cap)))
 
 
 def rank_ideas(

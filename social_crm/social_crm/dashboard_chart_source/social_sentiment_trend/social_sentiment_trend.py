@@ -2,13 +2,11 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils.dashboard import cache_source
 
-from social_crm.insight.dashboard import _days_filter, sentiment_trend
+from social_crm.insight.dashboard import _days_filter, cached_chart, sentiment_trend
 
 
 @frappe.whitelist()
-@cache_source
 def get(
 	chart_name=None,
 	chart=None,
@@ -19,5 +17,8 @@ def get(
 	timespan=None,
 	time_interval=None,
 	heatmap_year=None,
+	refresh=None,
 ):
-	return sentiment_trend(_days_filter(filters))
+	# cached per permission scope, never per chart only (insight/dashboard.py)
+	name = chart_name or (frappe.parse_json(chart) or {}).get("name")
+	return cached_chart(name, filters, refresh or no_cache, lambda: sentiment_trend(_days_filter(filters)))

@@ -17,6 +17,7 @@ class SocialMatchKey(Document):
 		customer: DF.Data | None
 		key_type: DF.Literal["handle", "email", "domain", "name"]
 		key_value: DF.Data
+		pending_review: DF.Check
 		reference_doctype: DF.Literal["Customer", "Lead", "Contact", "Social Profile"]
 		reference_name: DF.Data
 	# end: auto-generated types

@@ -58,7 +58,7 @@ window.social_crm_linking = {
 		frappe
 			.call({ method: "social_crm.api.linking.get_candidates", args: { profile: frm.doc.name } })
 			.then(({ message }) => {
-				if (!message || !message.candidates.length) return;
+				if (!message || (!message.candidates.length && !message.hidden)) return;
 				const esc = frappe.utils.escape_html;
 				const rows = message.candidates
 					.map((c, i) => {
@@ -80,7 +80,10 @@ window.social_crm_linking = {
 						</tr>`;
 					})
 					.join("");
-				const note = message.note ? `<p class="text-muted small">${esc(message.note)}</p>` : "";
+				const hidden = message.hidden
+					? `<p class="text-muted small">${esc(__("{0} more candidates you may not read", [message.hidden]))}</p>`
+					: "";
+				const note = (message.note ? `<p class="text-muted small">${esc(message.note)}</p>` : "") + hidden;
 				const html = $(`<div>${note}<table class="table table-sm table-bordered mb-0">
 					<thead><tr><th>${esc(__("Party"))}</th><th>${esc(__("Score"))}</th><th>${esc(__("Reasons"))}</th><th></th></tr></thead>
 					<tbody>${rows}</tbody></table></div>`);

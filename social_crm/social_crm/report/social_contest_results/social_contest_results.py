@@ -9,6 +9,8 @@ net total of the submitted Sales Invoices billed for those orders, plus the POS 
 import frappe
 from frappe import _
 
+from social_crm.permissions import can_read_invoices
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -26,6 +28,10 @@ def execute(filters=None):
 		{"label": _("Vouchers Redeemed"), "fieldname": "redeemed", "fieldtype": "Int", "width": 140},
 		{"label": _("Revenue"), "fieldname": "revenue", "fieldtype": "Currency", "width": 140},
 	]
+	# revenue from Sales Invoices only for users who may read them
+	show_revenue = can_read_invoices()
+	if not show_revenue:
+		columns = [column for column in columns if column["fieldname"] != "revenue"]
 	contest_filters = {"name": filters.contest} if filters.get("contest") else {}
 	data = []
 	for contest in frappe.get_all(
@@ -38,16 +44,16 @@ def execute(filters=None):
 		redeemed = revenue = 0
 		if coupons:
 			redeemed, revenue = redemption(coupons)
-		data.append(
-			{
-				"contest": contest.name,
-				"hashtag": contest.hashtag,
-				"entries": len(entries),
-				"winners": sum(1 for e in entries if e.winner),
-				"redeemed": redeemed,
-				"revenue": revenue,
-			}
-		)
+		row = {
+			"contest": contest.name,
+			"hashtag": contest.hashtag,
+			"entries": len(entries),
+			"winners": sum(1 for e in entries if e.winner),
+			"redeemed": redeemed,
+		}
+		if show_revenue:
+			row["revenue"] = revenue
+		data.append(row)
 	return columns, data
 
 

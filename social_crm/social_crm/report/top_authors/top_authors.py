@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, getdate, today
+from frappe.utils import add_days, cint
 
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
@@ -11,8 +11,9 @@ from social_crm.insight.report_utils import (
 	mention_condition,
 	sentiment_count,
 )
+from social_crm.permissions import can_read_invoices
+from social_crm.revenue import billed_revenue
 
-REVENUE_DAYS = 365
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
@@ -24,16 +25,22 @@ def execute(filters=None):
 	limit = min(max(cint(filters.get("limit")) or DEFAULT_LIMIT, 1), MAX_LIMIT)
 
 	authors = query_authors(filters, from_date, to_date)
-	revenue = billed_revenue({a.customer for a in authors if a.customer})
+	# billed revenue only for users who may read Sales Invoices, from the invoices they may read
+	show_revenue = can_read_invoices()
+	revenue = billed_revenue((a.customer for a in authors), user=frappe.session.user) if show_revenue else {}
 	for author in authors:
-		author.billed_revenue = revenue.get(author.customer, 0.0) if author.customer else 0.0
+		if show_revenue:
+			author.billed_revenue = revenue.get(author.customer, 0.0) if author.customer else 0.0
 		author.negative_share = (
 			round(100.0 * author.negative / author.mentions, 1) if author.mentions else 0.0
 		)
-	# the most valuable voices first: billed revenue, then reach, then how much they talk
-	authors.sort(key=lambda a: (-a.billed_revenue, -(a.influence_score or 0), -a.mentions, a.profile))
+	# the most valuable voices first: billed revenue (for those who may see it; else the order
+	# would give it away), then reach, then how much they talk
+	authors.sort(
+		key=lambda a: (-(a.get("billed_revenue") or 0), -(a.influence_score or 0), -a.mentions, a.profile)
+	)
 	data = authors[:limit]
-	return columns(), data, None, chart(data)
+	return columns(show_revenue), data, None, chart(data)
 
 
 def query_authors(filters, from_date, to_date):
@@ -72,22 +79,8 @@ def query_authors(filters, from_date, to_date):
 	)
 
 
-def billed_revenue(customers: set[str]) -> dict[str, float]:
-	"""Submitted Sales Invoices of the last 12 months per customer (base_grand_total, returns net out)."""
-	if not customers:
-		return {}
-	since = add_days(getdate(today()), -REVENUE_DAYS)
-	rows = frappe.get_all(
-		"Sales Invoice",
-		filters={"docstatus": 1, "customer": ("in", list(customers)), "posting_date": (">=", since)},
-		fields=["customer", "sum(base_grand_total) as revenue"],
-		group_by="customer",
-	)
-	return {row.customer: float(row.revenue or 0) for row in rows}
-
-
-def columns():
-	return [
+def columns(show_revenue: bool = True):
+	columns = [
 		{
 			"fieldname": "profile",
 			"label": _("Social Profile"),
@@ -130,6 +123,7 @@ def columns():
 		},
 		{"fieldname": "last_mention", "label": _("Last Mention"), "fieldtype": "Datetime", "width": 160},
 	]
+	return columns if show_revenue else [c for c in columns if c["fieldname"] != "billed_revenue"]
 
 
 def chart(data):
