@@ -3,7 +3,8 @@
 ``collect`` finds everything Social CRM stores about the subject (profiles, mentions,
 ideas, votes, consent entries); ``export`` returns it as plain data; ``erase`` removes it:
 
-- mentions and votes are deleted, ideas are anonymized (submitter removed, texts redacted),
+- mentions and votes are deleted, ideas and contest entries are anonymized (submitter / entrant
+  removed, texts redacted; a contest's recorded draw stays reproducible),
 - consent grants are deleted; withdrawals and objections are kept without their evidence,
   as the proof that the person withdrew,
 - the profiles are anonymized (kept as an anonymous anchor for that proof, never linked again),
@@ -16,11 +17,13 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy.anonymize import Person, is_anonymized
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
 from social_crm.privacy.audit import write_log
+from social_crm.support.issues import issues_for_export
 
 SUBJECT_DOCTYPES = ("Social Profile", *PARTY_TYPES)
 EXPORT_EXCLUDE = {"_user_tags", "_comments", "_assign", "_liked_by", "docstatus", "idx", "_seen"}
@@ -110,6 +113,7 @@ def export(doctype: str, name: str) -> dict:
 			doc = frappe.get_doc(target, docname).as_dict(no_default_fields=False)
 			docs.append(_clean(doc))
 		data[key] = docs
+	data["support_issues"] = issues_for_export(found["Mention"])  # ERPNext Issues opened from their posts
 	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_leadgen_id"):
 		from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
 
@@ -183,7 +187,7 @@ def erase(doctype: str, name: str) -> dict:
 	for start in range(0, len(found["Mention"]), store.BATCH_SIZE):
 		store.delete_mentions(found["Mention"][start : start + store.BATCH_SIZE])
 	store.delete_votes(found["Idea Vote"])
-	store.delete_rows("Social Contest Entry", found["Social Contest Entry"])
+	anonymize_contest_entries(found["Social Contest Entry"])  # the contests' draw records stay valid
 	store.anonymize_ideas(found["Idea"], person)
 	consent_kept = _erase_consent_entries(found["Social Consent Entry"])
 	store.anonymize_profiles([p.name for p in profiles])
@@ -202,7 +206,7 @@ def erase(doctype: str, name: str) -> dict:
 		"mentions_deleted": len(found["Mention"]),
 		"ideas_anonymized": len(found["Idea"]),
 		"votes_deleted": len(found["Idea Vote"]),
-		"contest_entries_deleted": len(found["Social Contest Entry"]),
+		"contest_entries_anonymized": len(found["Social Contest Entry"]),
 		"consent_entries_deleted": len(found["Social Consent Entry"]) - consent_kept,
 		"withdrawals_kept": consent_kept,
 		"suppression_keys": keys,
