@@ -326,16 +326,22 @@ def approve(name: str) -> dict:
 		result = _("Erased the social data of {0} record(s)").format(len(results))
 	else:
 		data = export_for(subjects)
+		# a private file on the request: the manager sees what was sent, the mail attaches it
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"social-data-{doc.name}.json",
+				"is_private": 1,
+				"attached_to_doctype": REQUEST,
+				"attached_to_name": doc.name,
+				"content": json.dumps(data, indent=1, default=str, ensure_ascii=False),
+			}
+		).insert(ignore_permissions=True)
 		frappe.sendmail(
 			recipients=[doc.email],
 			subject=_("Your social data"),
 			message=_("Attached is the social data we store about you, as you requested."),
-			attachments=[
-				{
-					"fname": "social-data.json",
-					"fcontent": json.dumps(data, indent=1, default=str, ensure_ascii=False),
-				}
-			],
+			attachments=[{"fid": file.name}],
 			reference_doctype=REQUEST,
 			reference_name=doc.name,
 			now=False,
@@ -395,6 +401,16 @@ def send_request_link(email: str, request_type: str) -> bool:
 	request_type = engine.normalize_request_type(request_type)
 	if not email or not email_subjects(email):
 		return False
+	try:
+		_send_link(email, request_type)
+	except frappe.OutgoingEmailError:
+		# no outgoing account: the visitor gets the same answer; the site's admin sees the error log
+		frappe.log_error(title=_("Social CRM: the confirmation link could not be sent"))
+		return False
+	return True
+
+
+def _send_link(email: str, request_type: str) -> None:
 	frappe.sendmail(
 		recipients=[email],
 		subject=_("Confirm your request about your social data"),
@@ -409,7 +425,6 @@ def send_request_link(email: str, request_type: str) -> bool:
 		),
 		now=False,
 	)
-	return True
 
 
 def verify_link(query_string: str, now=None) -> dict | None:
