@@ -404,7 +404,9 @@ def send_request_link(email: str, request_type: str) -> bool:
 	try:
 		_send_link(email, request_type)
 	except frappe.OutgoingEmailError:
-		# no outgoing account: the visitor gets the same answer; the site's admin sees the error log
+		# no outgoing account: the visitor gets the same answer (not even the error message, which
+		# would tell that the address is known); the site's admin sees the error log
+		frappe.clear_last_message()
 		frappe.log_error(title=_("Social CRM: the confirmation link could not be sent"))
 		return False
 	return True

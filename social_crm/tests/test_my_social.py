@@ -307,3 +307,18 @@ class TestMySocial(SocialCRMTestCase):
 			frappe.local.request = None
 			frappe.local.form_dict = frappe._dict()
 			frappe.cache.delete_keys("rl:social_crm.api.my_social")
+
+	def test_no_mail_account_reveals_nothing_either(self):
+		from unittest import mock
+
+		def no_account(*args, **kwargs):
+			# what frappe.sendmail does without an outgoing Email Account
+			frappe.throw("Please setup default outgoing Email Account", frappe.OutgoingEmailError)
+
+		frappe.set_user("Guest")
+		frappe.local.message_log = []
+		with mock.patch.object(requests, "_send_link", side_effect=no_account):
+			known = api.request_by_email(USER, "Erasure")["message"]
+		self.assertEqual(frappe.local.message_log, [], "no error message tells that the address is known")
+		unknown = api.request_by_email("nobody-here@example.com", "Erasure")["message"]
+		self.assertEqual(known.replace(USER, "X"), unknown.replace("nobody-here@example.com", "X"))
