@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import frappe
 from frappe import _
 from frappe.utils import get_url, now_datetime
+from frappe.utils.user import get_users_with_role
 from frappe.utils.verified_command import get_signed_params
 
 from social_crm.engine.errors import InvalidRecord
@@ -306,7 +307,27 @@ def create_request(
 		reference_name=doc.name,
 		performed_by=user if user and user != "Guest" else "Guest",
 	)
+	notify_managers(doc)
 	return doc.name
+
+
+def notify_managers(doc) -> list[str]:
+	"""A bell notification for every Social CRM Manager: a request waits for their decision."""
+	users = [u for u in get_users_with_role("Social CRM Manager") if u not in ("Administrator", "Guest")]
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"subject": _("{0} request from {1} waits for approval").format(
+					_(doc.request_type), doc.email
+				),
+				"document_type": REQUEST,
+				"document_name": doc.name,
+			}
+		).insert(ignore_permissions=True)
+	return users
 
 
 def request_subjects(doc) -> list[tuple[str, str]]:

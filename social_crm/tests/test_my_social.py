@@ -199,16 +199,23 @@ class TestMySocial(SocialCRMTestCase):
 		)
 
 	def test_erasure_request_is_approved_by_a_manager(self):
+		make_user(MANAGER, ["Social CRM Manager"])
 		frappe.set_user(USER)
 		with self.assertRaises(frappe.ValidationError):
 			api.request_erasure(confirm=0)
 		name = api.request_erasure(confirm=1)["request"]
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log",
+				{"for_user": MANAGER, "document_type": "Social Privacy Request", "document_name": name},
+			),
+			"the managers are told a request waits",
+		)
 		self.assertEqual(api.request_erasure(confirm=1)["request"], name)  # one open request
 		self.assertTrue(api.get_overview()["pending_requests"])
 		with self.assertRaises(frappe.PermissionError):
 			api.approve_request(name)
 
-		make_user(MANAGER, ["Social CRM Manager"])
 		frappe.set_user(MANAGER)
 		doc = frappe.get_doc("Social Privacy Request", name)
 		self.assertEqual(
