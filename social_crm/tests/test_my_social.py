@@ -329,3 +329,33 @@ class TestMySocial(SocialCRMTestCase):
 		self.assertEqual(frappe.local.message_log, [], "no error message tells that the address is known")
 		unknown = api.request_by_email("nobody-here@example.com", "Erasure")["message"]
 		self.assertEqual(known.replace(USER, "X"), unknown.replace("nobody-here@example.com", "X"))
+
+	def test_pages_render_escaped_and_a_guest_is_sent_to_login(self):
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response
+
+		def render(path, query=""):
+			set_request(method="GET", path=path, query_string=query)
+			try:
+				return get_response()
+			finally:
+				frappe.local.request = None
+
+		frappe.db.set_value("Social Profile", self.mine.name, "display_name", "<script>alert('x')</script>")
+		frappe.set_user(USER)
+		page = render("/my-social")
+		html = page.get_data(as_text=True)
+		self.assertEqual(page.status_code, 200)
+		self.assertIn(f'data-profile="{self.mine.name}"', html)
+		self.assertNotIn(f'data-profile="{self.others.name}"', html)
+		self.assertNotIn("<script>alert('x')", html)
+		self.assertIn("&lt;script&gt;alert(", html)
+		self.assertIn('data-purpose="Marketing"', html)
+
+		frappe.set_user("Guest")
+		self.assertIn(render("/my-social").status_code, (301, 302))
+		self.assertIn('id="my-social-request-form"', render("/my-social/request").get_data(as_text=True))
+		query = urlparse(requests.confirm_url(USER, "Erasure")).query
+		self.assertIn("data-query=", render("/my-social/confirm", query).get_data(as_text=True))
+		bad = render("/my-social/confirm", query.replace("Erasure", "Access")).get_data(as_text=True)
+		self.assertNotIn("data-query=", bad)
