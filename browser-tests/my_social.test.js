@@ -1,6 +1,7 @@
 // /my-social "as a person would": a customer's portal user logs in, sees their social profiles and
 // why they are linked, unlinks a profile that is not theirs (confirming first), withdraws a consent,
-// downloads their data; the desk (Administrator over the REST API) sees the same state.
+// downloads their data and requests erasure; the desk (Administrator over the REST API) sees the same
+// state, and the manager rejects the request on its desk form.
 //
 // Run through ./my_social.run.sh SITE PORT (seeds data and serves the site). Screenshots: artifacts/my-social-*.png
 "use strict";
@@ -147,6 +148,46 @@ async function main() {
 		assert.ok(consent.includes("Marketing:Withdrawn"), "and the withdrawal");
 		await page.locator("#my-social-message.ok").waitFor();
 		await shot(page, "5-downloaded");
+
+		step("request erasure: a confirmation first, then a request waits for the team");
+		await page.click("#my-social-erase");
+		await page.locator(".my-social-confirm .my-social-confirm-yes").click();
+		await page.locator("#my-social-erase").waitFor({ state: "detached" });
+		assert.match(await page.locator("#my-social-message").innerText(), /erasure request was received/);
+		await page.reload();
+		await page.locator("#my-social-pending").waitFor();
+		const pending = await api.get("/api/resource/Social Privacy Request", {
+			params: {
+				filters: JSON.stringify([["website_user", "=", USER], ["status", "=", "Pending Approval"]]),
+				fields: JSON.stringify(["name", "request_type"]),
+			},
+		});
+		const [requestRow] = (await pending.json()).data;
+		assert.equal(requestRow?.request_type, "Erasure", "the desk has the erasure request");
+		await shot(page, "6-erasure-requested");
+
+		step("the manager rejects it on the request's desk form");
+		await context.clearCookies();
+		await page.goto(`${BASE}/login`);
+		await page.fill("#login_email", "Administrator");
+		await page.fill("#login_password", ADMIN_PASSWORD);
+		await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click(".btn-login")]);
+		await page.goto(`${BASE}/app/social-privacy-request/${requestRow.name}`);
+		const reject = page.getByRole("button", { name: "Reject", exact: true });
+		await reject.first().waitFor({ timeout: 60000 });
+		await reject.first().click();
+		const dialog = page.locator(".modal.show");
+		await dialog.locator("textarea[data-fieldname='reason']").fill("Checked with the customer: not wanted");
+		await dialog.locator(".btn-primary").click();
+		for (let i = 0; i < 30; i++) {
+			const row = await api.get(`/api/resource/Social Privacy Request/${requestRow.name}`);
+			if ((await row.json()).data.status === "Rejected") break;
+			await page.waitForTimeout(500);
+		}
+		const decided = (await (await api.get(`/api/resource/Social Privacy Request/${requestRow.name}`)).json()).data;
+		assert.equal(decided.status, "Rejected", "the request was rejected from the form");
+		assert.match(decided.result, /not wanted/);
+		await shot(page, "7-desk-rejected");
 
 		assert.deepEqual(errors, [], "no script errors on the page");
 		console.log("my-social browser test: OK");
