@@ -192,9 +192,18 @@ user_data_fields = [
 # Ideas portal
 # ------------
 
-website_route_rules = [{"from_route": "/ideas/<name>", "to_route": "ideas/idea"}]
+website_route_rules = [
+	{"from_route": "/ideas/<name>", "to_route": "ideas/idea"},
+	# /my-social: what we store about the visitor (privacy.requests); the email-link pages beside it
+	{"from_route": "/my-social", "to_route": "my_social"},
+	{"from_route": "/my-social/request", "to_route": "my_social_request"},
+	{"from_route": "/my-social/confirm", "to_route": "my_social_confirm"},
+]
 
-portal_menu_items = [{"title": "Ideas", "route": "/ideas"}]
+portal_menu_items = [
+	{"title": "Ideas", "route": "/ideas"},
+	{"title": "My Social Data", "route": "/my-social", "role": "Customer"},
+]
 
 # Listening: the ingest error log expires like Frappe's own logs (Log Settings)
 default_log_clearing_doctypes = {"Social Ingest Error": 30}

@@ -29,3 +29,30 @@ def test_draw_is_reproducible_and_order_independent():
 	assert draw(keys, "a", 50) != draw(keys, "b", 50)
 	assert draw(keys[:2], seed, 5) and len(draw(keys[:2], seed, 5)) == 2
 	assert draw([], seed, 3) == []
+
+
+def test_anonymized_entry_keeps_a_keyed_hash_of_the_person_only():
+	from social_crm.engine.contests import ENTRY_CLEAR, anonymize_entry_fields, is_anonymized_entry
+
+	entry = {
+		"name": "SCRM-CE-00001",
+		"contest": "Giveaway",
+		"person": "email:anna@example.com",
+		"email": "anna@example.com",
+		"social_profile": "P1",
+		"party_type": "Contact",
+		"party": "Anna",
+	}
+	updates = anonymize_entry_fields(entry, "site-secret")
+	assert all(updates[f] is None for f in ENTRY_CLEAR)
+	assert updates["person"].startswith("anon:") and "anna" not in updates["person"]
+	assert updates["entry_key"] == "Giveaway|" + updates["person"]
+	# the same person gives the same hash (one entry per person stays checkable), another secret does not
+	assert anonymize_entry_fields(dict(entry), "site-secret")["person"] == updates["person"]
+	assert anonymize_entry_fields(dict(entry), "other")["person"] != updates["person"]
+	assert is_anonymized_entry({**entry, **updates})
+	assert anonymize_entry_fields({**entry, **updates}, "site-secret") == {}
+	# the draw only knows entry names: it gives the same winners after anonymization
+	assert draw(["SCRM-CE-00001", "SCRM-CE-00002"], "seed", 1) == draw(
+		["SCRM-CE-00002", "SCRM-CE-00001"], "seed", 1
+	)

@@ -222,3 +222,28 @@ def test_next_batch_size_keeps_transactions_near_the_target():
 def test_next_batch_size_rejects_bad_input(current, largest):
 	with pytest.raises(InvalidRecord):
 		next_batch_size(current, 0.1, 0.5, 1, largest)
+
+
+def test_contest_entries_can_be_anonymized_or_deleted():
+	anonymize = plan(
+		policy(target="Contest Entry", conditions={"linked": True, "age_field": "entered_at"}), NOW
+	)
+	assert anonymize.doctype == "Social Contest Entry"
+	assert anonymize.filters == [
+		("entered_at", "<", "2024-04-01 12:00:00"),
+		("party", "is", "set"),
+		("person", "not like", "anon:%"),
+	]
+	delete = plan(
+		policy(
+			target="Contest Entry",
+			action="Delete",
+			conditions={"age_field": "entered_at"},
+			applies_to_all=True,
+		),
+		NOW,
+	)
+	assert delete.filters == [("entered_at", "<", "2024-04-01 12:00:00")]
+	with pytest.raises(InvalidRecord) as e:
+		validate_policy(policy(target="Contest Entry", conditions={"age_field": "posted_at", "linked": True}))
+	assert e.value.field == "age_field"

@@ -23,6 +23,7 @@ READ_ONLY = {
 	"get_ideas": "portal listing",
 	"similar_ideas": "portal suggestions while typing",
 	"get_idea": "portal idea page",
+	"get_overview": "/my-social: what we store about the session user",
 	"export_social_data": "download of a person's data (permission checked)",
 	"lead_ads_webhook": "GET is Meta's subscription check, which only echoes the challenge",
 }

@@ -20,6 +20,8 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 from social_crm.engine import contests as engine
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.party import get_customer_of
+from social_crm.privacy import store
+from social_crm.privacy.suppression import get_secret
 
 OPEN, DRAWN = "Open", "Drawn"
 
@@ -249,3 +251,22 @@ def notify_winner(contest, entry) -> None:
 		"Info", _("Winner notified; voucher {0}").format(code)
 	)
 	entry.db_set("notified", 1 if email else 0)
+
+
+def anonymize_entries(names: list[str]) -> int:
+	"""Anonymize contest entries (erasure, retention): the entrant's links and email go, a keyed
+	hash of the person stays (``engine.anonymize_entry_fields``). The row, its winner flag and
+	coupon stay, so the contest's recorded draw (entry names and seed) re-runs unchanged."""
+	if not names:
+		return 0
+	rows = frappe.get_all(
+		"Social Contest Entry",
+		filters={"name": ("in", names)},
+		fields=["name", "contest", "person", *engine.ENTRY_CLEAR],
+	)
+	secret = get_secret()
+	updates = {row.name: engine.anonymize_entry_fields(row, secret) for row in rows}
+	updates = {name: values for name, values in updates.items() if values}
+	store.bulk_update("Social Contest Entry", updates, constants={"modified": now_datetime()})
+	store.forget_history("Social Contest Entry", list(updates))
+	return len(updates)

@@ -5,6 +5,7 @@ contest: ``draw(entries, seed, count)`` gives the same winners on any machine.
 """
 
 import hashlib
+import hmac
 import random
 import re
 import secrets
@@ -46,3 +47,34 @@ def draw(keys: list[str], seed: str, count: int) -> list[str]:
 	pool = sorted(set(keys))
 	rng = random.Random(int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big"))
 	return rng.sample(pool, min(max(count, 0), len(pool)))
+
+
+# What identifies the person on a Social Contest Entry; cleared when the entry is anonymized
+# (the entry's name, contest, time, winner flag and coupon stay, so the draw record still adds up).
+ENTRY_CLEAR = ("social_profile", "mention", "party_type", "party", "email", "consent_entry")
+ANONYMOUS_PREFIX = "anon:"
+
+
+def is_anonymized_entry(record: dict) -> bool:
+	return str(record.get("person") or "").startswith(ANONYMOUS_PREFIX)
+
+
+def anonymize_entry_fields(record: dict, secret: str) -> dict:
+	"""Field updates that anonymize a contest entry.
+
+	``person`` (``profile:…``, ``Contact:…``, ``email:…``) becomes a keyed hash of itself, so the
+	one-entry-per-person rule can still be checked on the record without naming anyone; the links
+	to the profile, post, party, email and consent entry are cleared. Without its consent link the
+	entry takes no part in a later draw; a recorded draw lists entry names only, so it re-runs
+	unchanged (``draw``).
+	"""
+	if is_anonymized_entry(record):
+		return {}
+	digest = hmac.new(
+		(secret or "").encode("utf-8"), str(record.get("person") or "").encode("utf-8"), hashlib.sha256
+	).hexdigest()
+	person = ANONYMOUS_PREFIX + digest
+	updates: dict = {name: None for name in ENTRY_CLEAR}
+	updates["person"] = person
+	updates["entry_key"] = f"{record.get('contest') or ''}|{person}"
+	return updates

@@ -152,11 +152,11 @@ def _stores() -> list[Store]:
 		Store(
 			"contest_entries",
 			"Social Contest Entry",
-			counts=("contest_entries_deleted",),
+			counts=("contest_entries_anonymized",),
 			find=traces.find_contest_entries,
 			erase=traces.erase_contest_entries,
 			export=True,
-			retention_note="entries are kept as long as their contest (the draw is reproducible from them)",
+			retention="Contest Entry",
 		),
 		Store(
 			"consent_entries",

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
 from social_crm.privacy import registry, store
@@ -162,6 +163,8 @@ def apply_batch(
 			return store.write_mention_anonymization(updates, prepared["cleared"])
 		if plan.doctype == "Social Profile":
 			return store.anonymize_profiles(names)
+		if plan.doctype == "Social Contest Entry":
+			return anonymize_contest_entries(names)
 		raise InvalidRecord(f"{plan.doctype} records cannot be anonymized", "action")
 	# how each store deletes its rows is declared once, in the registry of personal-data stores
 	return registry.deleter(plan.doctype)(names)

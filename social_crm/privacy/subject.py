@@ -15,6 +15,7 @@ from social_crm.party import PARTY_TYPES
 from social_crm.privacy import registry
 from social_crm.privacy.audit import write_log
 from social_crm.privacy.registry import Subject
+from social_crm.support.issues import issues_for_export
 
 SUBJECT_DOCTYPES = ("Social Profile", *PARTY_TYPES)
 PERSON_PARTIES = ("Contact", "Lead")
@@ -149,6 +150,8 @@ def export(doctype: str, name: str) -> dict:
 				docs.append(_clean(frappe.get_doc(item.doctype, docname).as_dict(no_default_fields=False)))
 		data[item.key] = docs
 		counts[item.key] = len(docs)
+	# ERPNext Issues opened from (or joined by) their posts
+	data["support_issues"] = issues_for_export([m["name"] for m in data.get("mentions", [])])
 	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_leadgen_id"):
 		from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
 

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.core.doctype.file.utils import get_content_hash
 from frappe.utils import escape_html, now_datetime
 
+from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy.anonymize import (
 	record_is_by,
@@ -269,7 +270,8 @@ def find_contest_entries(subject: Subject, after: str, limit: int) -> list[str]:
 
 
 def erase_contest_entries(subject: Subject, names: list[str]) -> dict:
-	return {"contest_entries_deleted": store.delete_rows("Social Contest Entry", names)}
+	# anonymized, not deleted: the contest's recorded draw (entry names and seed) stays reproducible
+	return {"contest_entries_anonymized": anonymize_contest_entries(names)}
 
 
 def find_consent_entries(subject: Subject, after: str, limit: int) -> list[str]:

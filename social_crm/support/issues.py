@@ -285,3 +285,36 @@ def redact_copies(mentions: list[str]) -> int:
 			)
 	frappe.db.delete("Version", {"ref_doctype": "Communication", "docname": ("in", [r.name for r in rows])})
 	return len(rows)
+
+
+def issues_for_export(mentions: list[str]) -> list[dict]:
+	"""The ERPNext Issues opened from (or joined by) these mentions, for a subject's data export:
+	the Issue's own fields and the mentions that belong to it."""
+	if not mentions:
+		return []
+	links = frappe.get_all(
+		"Mention", filters={"name": ("in", mentions), "issue": ("is", "set")}, fields=["name", "issue"]
+	)
+	by_issue: dict[str, list[str]] = {}
+	for row in links:
+		by_issue.setdefault(row.issue, []).append(row.name)
+	if not by_issue:
+		return []
+	rows = frappe.get_all(
+		"Issue",
+		filters={"name": ("in", list(by_issue))},
+		fields=[
+			"name",
+			"subject",
+			"status",
+			"opening_date",
+			"customer",
+			"contact",
+			"raised_by",
+			"description",
+		],
+		order_by="name asc",
+	)
+	for row in rows:
+		row["mentions"] = sorted(by_issue[row.name])
+	return [{k: v for k, v in row.items() if v not in (None, "")} for row in rows]

@@ -85,6 +85,13 @@ TARGETS: dict[str, TargetSpec] = {
 	),
 	# A vote is nothing but "who voted": there is nothing left to keep once the voter is gone.
 	"Idea Vote": TargetSpec("Idea Vote", age_fields=("creation",), party_field="party"),
+	# A contest entry names the entrant; anonymizing keeps the row (winner, coupon) for the draw record.
+	"Contest Entry": TargetSpec(
+		"Social Contest Entry",
+		age_fields=("entered_at", "creation"),
+		party_field="party",
+		anonymize_pending=(("person", "not like", ANONYMIZED_ID_PREFIX + "%"),),
+	),
 	# Error logs and raw payloads hold untrusted source data that cannot be redacted reliably.
 	"Ingest Error": TargetSpec("Social Ingest Error", age_fields=("creation", "modified")),
 	"Raw Payload": TargetSpec(

@@ -24,6 +24,7 @@ class SocialPrivacyLog(Document):
 			"Consent Change",
 			"Withdrawal Applied",
 			"Personal Data Request",
+			"Unlink",
 		]
 		finished_at: DF.Datetime | None
 		performed_by: DF.Data | None

@@ -18,7 +18,7 @@ class SocialRetentionPolicy(Document):
 		from frappe.types import DF
 
 		action: DF.Literal["Delete", "Anonymize"]
-		age_field: DF.Literal["posted_at", "creation", "modified", "first_seen", "last_seen"]
+		age_field: DF.Literal["posted_at", "creation", "modified", "first_seen", "last_seen", "entered_at"]
 		applies_to_all: DF.Check
 		description: DF.SmallText | None
 		enabled: DF.Check
@@ -29,7 +29,9 @@ class SocialRetentionPolicy(Document):
 		platform: DF.SmallText | None
 		policy_name: DF.Data
 		statuses: DF.SmallText | None
-		target: DF.Literal["Mention", "Social Profile", "Idea", "Idea Vote", "Ingest Error", "Raw Payload"]
+		target: DF.Literal[
+			"Mention", "Social Profile", "Idea", "Idea Vote", "Contest Entry", "Ingest Error", "Raw Payload"
+		]
 
 	# end: auto-generated types
 	def validate(self):
