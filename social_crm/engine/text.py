@@ -95,7 +95,19 @@ def html_to_text(value: str | None) -> str:
 # bidi embeddings/overrides/isolates (U+202A-202E, U+2066-2069, U+061C), zero-width spaces,
 # joiners and marks (U+200B-200F), word joiner and invisible operators (U+2060-2064), the
 # byte order mark / zero-width no-break space (U+FEFF) and the soft hyphen.
-_INVISIBLE_RE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE_CHARACTERS = "".join(
+	chr(code)
+	for code in (
+		0x00AD,
+		0x061C,
+		*range(0x200B, 0x2010),
+		*range(0x202A, 0x202F),
+		*range(0x2060, 0x2065),
+		*range(0x2066, 0x206A),
+		0xFEFF,
+	)
+)
+_INVISIBLE_RE = re.compile(f"[{re.escape(INVISIBLE_CHARACTERS)}]")
 
 
 def clean_display(value: object, max_chars: int = 0) -> str:

@@ -21,6 +21,7 @@ from social_crm.listening.sources import source_config
 from social_crm.social_crm.report.top_authors import top_authors
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.fake_mastodon import FakeMastodon, fixture_statuses, load_fixture
+from social_crm.tests.utils import make_mention, make_profile
 
 test_ignore = ["Customer", "Lead", "Contact", "Item", "Competitor", "Campaign", "User"]
 
@@ -256,3 +257,29 @@ class TestNoHTMLFromRemoteStrings(SocialCRMTestCase):
 			}
 		).insert()
 		self.assertEqual((profile.handle, profile.display_name), ("brand", "Mallory"))
+
+	def test_patch_cleans_rows_stored_before(self):
+		from social_crm.patches.v1_0 import clean_remote_display_strings
+
+		profile = make_profile("xss-old-1", display_name="Old")
+		mention = make_mention("xss-old-m1", author=profile.name)
+		clean = make_mention("xss-old-m2", author=profile.name)
+		# what a bulk insert of the old code left behind
+		frappe.db.set_value(
+			"Mention",
+			mention.name,
+			{"author_name": HOSTILE_NAME, "author_handle": "<svg onload=x>\u200beve"},
+			update_modified=False,
+		)
+		frappe.db.set_value(
+			"Social Profile", profile.name, "display_name", "Eve\u202e\u2066", update_modified=False
+		)
+		before = frappe.db.get_value("Mention", clean.name, ["author_name", "modified"], as_dict=True)
+		clean_remote_display_strings.execute()
+		row = frappe.db.get_value("Mention", mention.name, ["author_name", "author_handle"], as_dict=True)
+		self.assertEqual(row.author_name, '‹img src=x onerror="alert(1)"›Mallory')
+		self.assertEqual(row.author_handle, "‹svg onload=x›eve")
+		self.assertEqual(frappe.db.get_value("Social Profile", profile.name, "display_name"), "Eve")
+		self.assertEqual(
+			frappe.db.get_value("Mention", clean.name, ["author_name", "modified"], as_dict=True), before
+		)
