@@ -99,6 +99,7 @@ class TestNoSSRF(SocialCRMTestCase):
 			source.test_connection()
 		self.assertEqual(metadata.call_count, 0)
 		self.assertIn("refused", shown_messages())
+		self.assertIn("only https is allowed", shown_messages())  # the translated reason
 
 	@responses.activate
 	def test_api_key_stays_with_the_forum_on_redirect(self):
@@ -133,9 +134,11 @@ class TestNoSSRF(SocialCRMTestCase):
 			"https://evil.example.net/xrpc/com.atproto.server.createSession",
 			json=load_fixture("bluesky_session.json"),
 		)
+		frappe.clear_messages()
 		with self.assertRaises(frappe.ValidationError):
 			source.test_connection()
 		self.assertEqual(stolen.call_count, 0)
+		self.assertIn("credentials in its body", shown_messages())
 
 	@responses.activate
 	def test_test_connection_uses_the_saved_source_only(self):

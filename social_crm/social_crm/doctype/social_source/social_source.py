@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from social_crm.display import display_html
 from social_crm.engine.connectors import ConnectorError, get_connector
+from social_crm.engine.connectors.base import BlockedUrl
 from social_crm.engine.connectors.urlguard import UnsafeUrl
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
@@ -153,6 +154,11 @@ class SocialSource(Document):
 		try:
 			connector = get_connector(source_config(saved))
 			message = connector.test_connection()
+		except BlockedUrl as exc:
+			frappe.throw(
+				f"{blocked_reason(exc.code)}<br><br>{display_html(str(exc))}",
+				title=_("Test Connection"),
+			)
 		except ConnectorError as exc:
 			frappe.throw(
 				_("Connection failed: {0}").format(display_html(str(exc))), title=_("Test Connection")
@@ -174,6 +180,23 @@ class SocialSource(Document):
 
 		enqueue_poll_now(self.name)
 		return _("Poll queued")
+
+
+def blocked_reason(code: str) -> str:
+	"""The translated reason the SSRF rule (engine ``urlguard``) refused a request."""
+	reasons = {
+		"scheme": _(
+			"The source URL or a redirect uses plain http; only https is allowed (site config social_crm_allow_http)"
+		),
+		"private_address": _(
+			"The source URL or a redirect leads to a loopback, private, link-local or metadata address; sources may not reach it (site config social_crm_allow_private_hosts)"
+		),
+		"redirect_body": _(
+			"The platform redirected a request with credentials in its body to another host; it was not sent"
+		),
+		"redirect_loop": _("The platform redirected too often"),
+	}
+	return reasons.get(code) or _("The request was refused by the network rule")
 
 
 def require_manager():
