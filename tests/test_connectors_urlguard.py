@@ -117,18 +117,19 @@ def test_unresolvable_name_is_left_to_the_connect_time_check():
 	guard = UrlGuard(resolver=resolver_for({}))
 	guard.check_url("https://nowhere.example.com/")
 	with pytest.raises(OSError):
-		guard.connect_address("nowhere.example.com", 443)
+		guard.connect_addresses("nowhere.example.com", 443)
 
 
 def test_connect_address_checks_every_answer():
 	guard = UrlGuard(
 		resolver=resolver_for({"a.example.com": [PUBLIC], "b.example.com": [PUBLIC, "127.0.0.1"]})
 	)
-	assert guard.connect_address("a.example.com", 443) == PUBLIC
+	assert guard.connect_addresses("a.example.com", 443) == [PUBLIC]
 	with pytest.raises(UnsafeUrl):
-		guard.connect_address("b.example.com", 443)
+		guard.connect_addresses("b.example.com", 443)
 	assert (
-		UrlGuard(allow_private=True, resolver=guard.resolver).connect_address("b.example.com", 443) == PUBLIC
+		UrlGuard(allow_private=True, resolver=guard.resolver).connect_addresses("b.example.com", 443)[0]
+		== PUBLIC
 	)
 
 
@@ -319,3 +320,17 @@ def test_socket_connects_to_the_checked_address():
 		http = HttpClient(sleep=lambda s: None, max_retries=0, guard=guard)
 		assert http.get(f"http://forum.internal:{server.port}/").json() == {"ok": True}
 		assert server.hits == [f"forum.internal:{server.port}"]
+
+
+def test_each_checked_address_is_tried_in_turn():
+	"""A host whose first answer does not accept connections (say, IPv6 without a route) is
+	reached on its next checked answer, as a plain connection would."""
+	guard = UrlGuard(
+		allow_http=True,
+		allow_private=True,
+		resolver=resolver_for({"dual.internal": ["127.0.0.3", "127.0.0.1"]}),  # nothing on .3
+	)
+	with _Server() as server:
+		http = HttpClient(sleep=lambda s: None, max_retries=0, guard=guard)
+		assert http.get(f"http://dual.internal:{server.port}/").json() == {"ok": True}
+		assert len(server.hits) == 1

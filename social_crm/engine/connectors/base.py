@@ -382,13 +382,20 @@ class GuardedAdapter(HTTPAdapter):
 def _guarded_pools(guard: UrlGuard):
 	def new_conn(conn) -> socket.socket:
 		try:
-			address = guard.connect_address(conn._dns_host, conn.port)
-			return urllib3_connection.create_connection(
-				(address, conn.port),
-				conn.timeout,
-				source_address=conn.source_address,
-				socket_options=conn.socket_options,
-			)
+			addresses = guard.connect_addresses(conn._dns_host, conn.port)
+			# like create_connection for a name: each checked address in turn (IPv6 then IPv4...)
+			for i, address in enumerate(addresses):
+				try:
+					return urllib3_connection.create_connection(
+						(address, conn.port),
+						conn.timeout,
+						source_address=conn.source_address,
+						socket_options=conn.socket_options,
+					)
+				except OSError:
+					if i == len(addresses) - 1:
+						raise
+			raise OSError(f"no address to connect to for {conn.host}")
 		except socket.gaierror as exc:
 			raise NameResolutionError(conn.host, conn, exc) from exc
 		except TimeoutError as exc:

@@ -5,7 +5,7 @@ is chosen by a remote server, so neither may point the server at itself or its n
 loopback, private, link-local, carrier-grade NAT, multicast, reserved and cloud metadata
 addresses (``169.254.169.254``, ``fd00:ec2::254``), IPv4 hidden in IPv6 (``::ffff:127.0.0.1``,
 NAT64, 6to4, Teredo) included. The check runs on the addresses a host name resolves to, and
-:class:`UrlGuard.connect_address` is what the HTTP client's socket connects to, so a name that
+:meth:`UrlGuard.connect_addresses` is what the HTTP client's socket connects to, so a name that
 resolves to a public address at check time and to ``127.0.0.1`` a moment later (DNS
 rebinding) still never reaches a private address.
 
@@ -154,7 +154,7 @@ class UrlGuard:
 
 		Checks the scheme and, when the host is an address or resolves now, its addresses. A
 		name that does not resolve passes here: the connection fails on it anyway, and
-		:meth:`connect_address` decides at connect time.
+		:meth:`connect_addresses` decides at connect time.
 		"""
 		scheme, host, port = origin(url)
 		allowed = ("https", "http") if self.allow_http else ("https",)
@@ -176,8 +176,8 @@ class UrlGuard:
 				return
 		self._refuse_blocked(host, addresses)
 
-	def connect_address(self, host: str, port: int) -> str:
-		"""The address to open the socket to: resolved once, every answer checked (no rebinding).
+	def connect_addresses(self, host: str, port: int) -> list[str]:
+		"""The addresses to open the socket to, in order: resolved once, every answer checked (no rebinding).
 
 		Raises OSError (``socket.gaierror``) when the name does not resolve, :class:`UnsafeUrl`
 		when an answer is a blocked address.
@@ -189,7 +189,7 @@ class UrlGuard:
 			raise socket.gaierror(socket.EAI_NONAME, f"{host} did not resolve")
 		if not self.allow_private:
 			self._refuse_blocked(host, addresses)
-		return addresses[0]
+		return list(dict.fromkeys(addresses))
 
 	def _refuse_blocked(self, host: str, addresses: list[str]) -> None:
 		# One blocked answer is enough: a name that also points inside is not a public host.
