@@ -11,6 +11,8 @@ from social_crm.engine.analysis.sentiment import (
 	LABELS,
 	AnalyzerUnavailable,
 	FlairAnalyzer,
+	ModelNotAllowed,
+	flair_model_source,
 	get_analyzer,
 	load_flair_model,
 	map_flair_label,
@@ -54,7 +56,7 @@ def test_unknown_bare_name_fails_fast_without_importing_flair(tmp_path, monkeypa
 	monkeypatch.setenv("FLAIR_CACHE_ROOT", str(tmp_path))
 	started = time.monotonic()
 	with mock.patch.dict(sys.modules, {"flair": None, "flair.models": None}):
-		with pytest.raises(AnalyzerUnavailable, match="neither a local file"):
+		with pytest.raises(AnalyzerUnavailable, match="neither one of flair's names"):
 			load_flair_model("no-such-model-name")
 	assert time.monotonic() - started < 1.0
 
@@ -142,7 +144,8 @@ def test_tiny_trained_model_through_real_loading_code(tmp_path):
 	pytest.importorskip("flair", reason="flair is optional (pip install torch==<cpu wheel> flair)")
 	model_path = _train_tiny_model(tmp_path / "model")
 
-	analyzer = get_analyzer("flair", str(model_path), neutral_below=0.5, mini_batch_size=4)
+	models = model_path.parent  # the models folder: the setting names a file in it
+	analyzer = get_analyzer("flair", model_path.name, neutral_below=0.5, mini_batch_size=4, models_dir=models)
 	assert isinstance(analyzer, FlairAnalyzer)
 	texts = POSITIVE_TRAIN + NEGATIVE_TRAIN + ["", "   "]
 	results = analyzer.analyze(texts, ["en"] * len(texts))
@@ -154,7 +157,7 @@ def test_tiny_trained_model_through_real_loading_code(tmp_path):
 	assert results[-1].label == "Neutral" and results[-1].score == 0.0
 
 	# Loaded once per process: a second analyzer reuses the same model object.
-	again = get_analyzer("flair", str(model_path))
+	again = get_analyzer("flair", model_path.name, models_dir=models)
 	assert again.classifier is analyzer.classifier
 	# Same answers on a second run (no randomness at prediction time).
 	assert analyzer.analyze(texts, None) == results
@@ -185,3 +188,75 @@ def test_three_class_and_star_labels_map_with_the_neutral_band():
 	stars = {"4 stars": 0.5, "5 stars": 1.0}
 	result = map_flair_label("4 stars", 0.8, polarities=stars)
 	assert result.label == "Positive" and result.score == 0.4
+
+
+@pytest.mark.parametrize(
+	"setting",
+	[
+		"/etc/passwd.pt",
+		"../outside.pt",
+		"sub/model.pt",
+		"https://models.example.com/evil.pt",
+		"evil-org/sentiment-model",  # a Hugging Face id: downloaded and unpickled
+		"C:\\models\\x.pt",
+		"model.bin",
+		".hidden.pt",
+		"~/model.pt",
+		"no-such-model-name",
+	],
+)
+def test_model_setting_is_a_flair_name_or_a_file_in_the_models_folder(tmp_path, setting):
+	(tmp_path / "outside.pt").write_bytes(b"x")
+	models = tmp_path / "models"
+	models.mkdir()
+	with pytest.raises(ModelNotAllowed) as info:
+		flair_model_source(setting, models)
+	assert info.value.code == "not_allowed"
+
+
+def test_model_file_in_the_folder_and_flair_names_pass(tmp_path):
+	models = tmp_path / "models"
+	models.mkdir()
+	(models / "shop-sentiment.pt").write_bytes(b"x")
+	assert flair_model_source("shop-sentiment.pt", models) == (
+		str((models / "shop-sentiment.pt").resolve()),
+		True,
+	)
+	assert flair_model_source("sentiment", models) == ("sentiment", False)
+	assert flair_model_source("en-sentiment", None) == ("en-sentiment", False)
+	with pytest.raises(ModelNotAllowed) as info:
+		flair_model_source("absent.pt", models)
+	assert info.value.code == "missing"
+	# without a models folder only flair's names are allowed
+	with pytest.raises(ModelNotAllowed):
+		flair_model_source("shop-sentiment.pt", None)
+
+
+def test_symlink_out_of_the_models_folder_is_refused(tmp_path):
+	models = tmp_path / "models"
+	models.mkdir()
+	(tmp_path / "elsewhere.pt").write_bytes(b"x")
+	(models / "link.pt").symlink_to(tmp_path / "elsewhere.pt")
+	with pytest.raises(ModelNotAllowed):
+		flair_model_source("link.pt", models)
+
+
+@pytest.mark.parametrize("content", [b"not a torch file at all", b"PK\x03\x04broken zip"])
+def test_a_broken_model_file_is_unavailable_not_a_crash(tmp_path, content):
+	pytest.importorskip("flair", reason="flair is optional")
+	models = tmp_path / "models"
+	models.mkdir()
+	(models / "broken.pt").write_bytes(content)
+	with pytest.raises(AnalyzerUnavailable, match="could not load flair file"):
+		get_analyzer("flair", "broken.pt", models_dir=models)
+
+
+def test_a_torch_file_that_is_no_classifier_is_unavailable(tmp_path):
+	pytest.importorskip("flair", reason="flair is optional")
+	import torch
+
+	models = tmp_path / "models"
+	models.mkdir()
+	torch.save({"weights": torch.zeros(2)}, models / "weights-only.pt")
+	with pytest.raises(AnalyzerUnavailable):
+		get_analyzer("flair", "weights-only.pt", models_dir=models)

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from social_crm.clock import minutes_between, site_to_utc
+from social_crm.display import display_html
 from social_crm.engine.connectors import ConnectorError, SourceConfig
 from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply
 from social_crm.engine.errors import InvalidRecord
@@ -84,13 +85,16 @@ def reply_to_mention(mention: str, text: str) -> "frappe.Document":
 	try:
 		sent = send_reply(reply_config(doc.source), target, text)
 	except InvalidRecord as exc:
-		frappe.throw(_("The reply cannot be sent: {0}").format(str(exc)), title=_("Invalid Reply"))
+		frappe.throw(
+			_("The reply cannot be sent: {0}").format(display_html(str(exc))), title=_("Invalid Reply")
+		)
 	except ConnectorError as exc:
 		frappe.log_error(
 			title=_("Social CRM: reply failed"), reference_doctype="Mention", reference_name=doc.name
 		)
 		frappe.throw(
-			_("{0} did not accept the reply: {1}").format(doc.platform, str(exc)), title=_("Reply Failed")
+			_("{0} did not accept the reply: {1}").format(doc.platform, display_html(str(exc))),
+			title=_("Reply Failed"),
 		)
 
 	doc.append(

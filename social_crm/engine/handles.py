@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from .text import clean_display
+
 PLATFORMS = (
 	"Mastodon",
 	"Bluesky",
@@ -61,11 +63,13 @@ def normalize_handle(platform: str | None, handle: str | None, instance: str | N
 	- Mastodon: ``alice`` seen on instance ``mastodon.social`` becomes
 	  ``alice@mastodon.social``; ``@Alice@Mastodon.Social`` becomes the same; Discourse
 	  likewise with the forum's host (``anna@forum.example``);
-	- Reddit: a leading ``u/`` or ``/u/`` is dropped.
+	- Reddit: a leading ``u/`` or ``/u/`` is dropped;
+	- bidi controls and zero-width characters are dropped and ``<``/``>`` cannot survive
+	  (:func:`text.clean_display`), so ``brand\u200b`` is ``brand`` and no handle is markup.
 	"""
 	if not handle:
 		return ""
-	value = str(handle).strip()
+	value = clean_display(handle).strip()
 	if value.lower().startswith(("http://", "https://")):
 		parsed = urlparse(value)
 		path = parsed.path.strip("/")

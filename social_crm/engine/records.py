@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InvalidRecord
 from .handles import normalize_handle, normalize_platform
-from .text import html_to_text, truncate
+from .text import clean_display, html_to_text, truncate
 
 MAX_TEXT_CHARS = 10_000  # stored text longer than this is cut (and flagged)
 MAX_RAW_TEXT_CHARS = 200_000  # raw text/HTML longer than this is rejected outright
@@ -114,7 +114,7 @@ class Post:
 		if not isinstance(raw_text, str):
 			raise InvalidRecord("text must be a string", "text")
 		text, truncated = clean_text(raw_text)
-		title = html_to_text(str(data.get("title") or ""))[: MAX_NAME_CHARS * 2]
+		title = clean_display(html_to_text(str(data.get("title") or "")), MAX_NAME_CHARS * 2)
 		if not text and not title:
 			raise InvalidRecord("text is empty", "text")
 
@@ -190,7 +190,9 @@ def build_author(platform: str, data: dict, instance: str | None = None) -> Auth
 	return Author(
 		external_id=external_id,
 		handle=handle[:MAX_NAME_CHARS],
-		display_name=html_to_text(_str(data.get("display_name") or data.get("name")))[:MAX_NAME_CHARS],
+		display_name=clean_display(
+			html_to_text(_str(data.get("display_name") or data.get("name"))), MAX_NAME_CHARS
+		),
 		profile_url=clean_url(data.get("profile_url") or data.get("url"), "author.profile_url"),
 		avatar_url=clean_url(data.get("avatar_url"), "author.avatar_url"),
 		bio=truncate(html_to_text(_str(data.get("bio"))), MAX_BIO_CHARS)[0],

@@ -91,6 +91,40 @@ def html_to_text(value: str | None) -> str:
 	return normalize_whitespace(text)
 
 
+# Characters that change how text around them is shown without being visible themselves:
+# bidi embeddings/overrides/isolates (U+202A-202E, U+2066-2069, U+061C), zero-width spaces,
+# joiners and marks (U+200B-200F), word joiner and invisible operators (U+2060-2064), the
+# byte order mark / zero-width no-break space (U+FEFF) and the soft hyphen.
+INVISIBLE_CHARACTERS = "".join(
+	chr(code)
+	for code in (
+		0x00AD,
+		0x061C,
+		*range(0x200B, 0x2010),
+		*range(0x202A, 0x202F),
+		*range(0x2060, 0x2065),
+		*range(0x2066, 0x206A),
+		0xFEFF,
+	)
+)
+_INVISIBLE_RE = re.compile(f"[{re.escape(INVISIBLE_CHARACTERS)}]")
+
+
+def clean_display(value: object, max_chars: int = 0) -> str:
+	"""One line of remote text fit to show anywhere: a name, a handle, an error message.
+
+	``<`` and ``>`` become U+2039 and U+203A (single angle quotation marks), so no tag can survive (use :func:`html_to_text`
+	first where a platform sends HTML); bidi controls and zero-width characters that could
+	disguise a name or reorder what is shown are stripped; control characters go and
+	whitespace folds to single spaces. Idempotent. ``max_chars`` > 0 cuts the result.
+	"""
+	if value is None:
+		return ""
+	text = _INVISIBLE_RE.sub("", str(value)).replace("<", "‹").replace(">", "›")
+	text = " ".join("".join(ch for ch in text if ch >= " " or ch in "\t\n\r").split())
+	return text[:max_chars] if max_chars > 0 else text
+
+
 def normalize_whitespace(text: str) -> str:
 	"""Fold runs of spaces, keep single line breaks, strip control characters."""
 	text = "".join(ch for ch in text if ch in "\n\t" or ch >= " " or ch == "\r")

@@ -5,13 +5,17 @@ language tag in ``language`` until enrichment replaces it), the site's listened-
 languages (Social CRM Settings > Languages) and its detector (Auto: lingua for short
 texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
 the text has no language signal. Sentiment: the analyzer chosen in the
-settings; a Flair model that cannot be loaded is logged once per process and the
-default analyzer is used instead. The site's learned model (``learning``) replaces it
+settings; a Flair model that cannot be loaded (not allowed, missing, broken, no working
+classifier) is logged once per process and the default analyzer is used instead. A flair
+model is one of flair's names or a ``.pt`` file in ``<site>/private/social_crm_models/``
+(:func:`flair_models_dir`). The site's learned model (``learning``) replaces it
 for the languages where it beat the default; a human label (``human_sentiment``) is
 never overwritten.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import frappe
 from frappe.utils import flt, now_datetime
@@ -23,6 +27,12 @@ from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAna
 CHUNK = 500
 _analyzers: dict[tuple[str, str], object] = {}
 _unavailable_logged: set[tuple[str, str]] = set()
+MODELS_FOLDER = "social_crm_models"
+
+
+def flair_models_dir() -> Path:
+	"""The site's folder for flair model files: ``<site>/private/social_crm_models`` (server admins only)."""
+	return Path(frappe.get_site_path("private", MODELS_FOLDER)).resolve()
 
 
 def get_configured_analyzer():
@@ -31,8 +41,8 @@ def get_configured_analyzer():
 	key = ((settings.sentiment_analyzer or "Default").lower(), (settings.flair_model or "").strip())
 	if key not in _analyzers:
 		try:
-			_analyzers[key] = get_analyzer(key[0], key[1])
-		except AnalyzerUnavailable as exc:
+			_analyzers[key] = get_analyzer(key[0], key[1], models_dir=flair_models_dir())
+		except Exception as exc:  # AnalyzerUnavailable, or anything a foreign model file raises
 			if key not in _unavailable_logged:
 				_unavailable_logged.add(key)
 				frappe.log_error(

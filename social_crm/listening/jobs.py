@@ -8,6 +8,7 @@ import frappe
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from social_crm.engine.connectors import AuthError, ConnectorError, RateLimited, TransientError, get_connector
+from social_crm.engine.text import clean_display
 from social_crm.listening.pipeline import Ingestor, log_ingest_error
 from social_crm.listening.sources import health_for, source_config
 
@@ -140,12 +141,15 @@ def _record(source, ingestor, pages, rejected, error=None, failed=False, next_po
 	elif failed:
 		failures = int(current) + 1
 		values.update(
-			consecutive_failures=failures, last_error=error[:MAX_ERROR_CHARS], health=health_for(failures)
+			consecutive_failures=failures,
+			last_error=clean_display(error, MAX_ERROR_CHARS),
+			health=health_for(failures),
 		)
 	else:
 		# Rate limited: not a failure of the source, but visible; the scheduler waits until next_poll_after.
 		values.update(
-			last_error=error[:MAX_ERROR_CHARS], health="Degraded" if not current else health_for(current)
+			last_error=clean_display(error, MAX_ERROR_CHARS),
+			health="Degraded" if not current else health_for(current),
 		)
 	frappe.db.set_value("Social Source", source, values, update_modified=False)
 	_commit()

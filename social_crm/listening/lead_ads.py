@@ -18,7 +18,7 @@ from frappe.utils import get_datetime, now_datetime
 from social_crm.engine.connectors.base import HttpClient
 from social_crm.engine.connectors.meta import GraphClient, LeadAdsClient, LeadAnswers, LeadEvent
 from social_crm.install import LEAD_SOURCE
-from social_crm.listening.sources import datetime_to_unix, parse_options
+from social_crm.listening.sources import datetime_to_unix, network_guard, parse_options
 
 BACKFILL_FIRST_DAYS = 7  # a source's first backfill looks back a week (Meta keeps leads 90 days)
 BACKFILL_OVERLAP = timedelta(minutes=10)  # re-read a little: leads appear in the list with a delay
@@ -47,7 +47,7 @@ def page_id(doc) -> str:
 
 def lead_client(doc) -> LeadAdsClient:
 	graph = GraphClient(
-		HttpClient(),
+		HttpClient(guard=network_guard()),
 		doc.get_password("api_key", raise_exception=False) or "",
 		doc.get_password("app_secret", raise_exception=False) if doc.get("app_secret") else "",
 		doc.base_url or "",

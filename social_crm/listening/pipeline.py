@@ -42,6 +42,7 @@ from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.privacy.anonymize import is_erased_profile
 from social_crm.engine.records import Author, Post, edit_allowed
 from social_crm.engine.status import mention_status
+from social_crm.engine.text import clean_display
 from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
 from social_crm.support import issues
 
@@ -608,10 +609,11 @@ class Ingestor:
 			"external_id": post.external_id,
 			"url": post.url or None,
 			"author": profile.name,
-			"author_handle": post.author.handle[:140],
-			"author_name": (post.author.display_name or post.author.handle)[:140],
+			# bulk insert skips Frappe's sanitizer: display strings are cleaned here (issue 12, item 13)
+			"author_handle": clean_display(post.author.handle, 140),
+			"author_name": clean_display(post.author.display_name or post.author.handle, 140),
 			"posted_at": post.posted_at_naive_utc,
-			"title": post.title[:280] or None,
+			"title": clean_display(post.title, 280) or None,
 			"text": post.text,
 			# the platform's language tag until enrichment decides (it is the detector's hint)
 			"language": post.language_hint or None,

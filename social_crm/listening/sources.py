@@ -8,6 +8,7 @@ import frappe
 
 from social_crm.engine.analysis.rules import split_query
 from social_crm.engine.connectors import SourceConfig
+from social_crm.engine.connectors.urlguard import UrlGuard
 
 FAILING_AFTER = 3  # consecutive failed polls until a source shows "Failing"
 
@@ -87,6 +88,20 @@ def parse_options(value) -> dict:
 	return data
 
 
+def network_guard() -> UrlGuard:
+	"""The site's SSRF policy for every outgoing connector request (docs/security.md).
+
+	Site config ``social_crm_allow_private_hosts`` lets sources reach loopback and private
+	addresses (on-premise forums, tests) and plain http; ``social_crm_allow_http`` allows
+	plain http to public hosts only.
+	"""
+	allow_private = bool(frappe.conf.get("social_crm_allow_private_hosts"))
+	return UrlGuard(
+		allow_private=allow_private,
+		allow_http=allow_private or bool(frappe.conf.get("social_crm_allow_http")),
+	)
+
+
 def source_config(doc) -> SourceConfig:
 	"""Build the engine's SourceConfig; credentials come from the Password fields."""
 	if doc.query and doc.query.strip():
@@ -120,4 +135,5 @@ def source_config(doc) -> SourceConfig:
 		options=options,
 		page_size=int(options.get("page_size") or 40),
 		max_pages=int(options.get("max_pages") or 5),
+		guard=network_guard(),
 	)

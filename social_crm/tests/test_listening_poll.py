@@ -38,6 +38,13 @@ class TestPolling(SocialCRMTestCase):
 			{"doctype": "Listening Rule", "rule_name": "_poll acme", "kind": "Brand", "terms": "acme\n#acme"}
 		).insert()
 
+	def setUp(self):
+		# The fake Mastodon listens on 127.0.0.1 (plain http): this site allows private hosts,
+		# as an on-premise installation would (docs/security.md).
+		switch = mock.patch.dict(frappe.conf, {"social_crm_allow_private_hosts": 1})
+		switch.start()
+		self.addCleanup(switch.stop)
+
 	def make_source(self, name: str, base_url: str, **kwargs):
 		return frappe.get_doc(
 			{

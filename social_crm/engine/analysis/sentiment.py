@@ -20,8 +20,9 @@ nothing is downloaded at run time:
   languages are simply neutral to it); any other script gets Neutral with score 0.
 
 ``FlairAnalyzer`` loads a flair ``TextClassifier`` by one of flair's names (downloaded
-into ``$FLAIR_CACHE_ROOT`` the first time, behind a file lock) or from a local path,
-once per process. flair is imported lazily, never at module import.
+into ``$FLAIR_CACHE_ROOT`` the first time, behind a file lock) or from a ``.pt`` file in
+a models folder the caller names (:func:`flair_model_source`: nothing else, since loading
+unpickles), once per process. flair is imported lazily, never at module import.
 """
 
 from __future__ import annotations
@@ -657,16 +658,52 @@ def flair_cache_root() -> Path:
 	return Path(os.environ.get("FLAIR_CACHE_ROOT") or Path.home() / ".flair")
 
 
-def _model_key(model: str) -> tuple[str, bool]:
-	"""(cache key, is_local_path)."""
-	path = Path(model).expanduser()
-	if path.exists():
-		return str(path.resolve()), True
-	if model in FLAIR_MODEL_NAMES or ("/" in model and not model.startswith((".", "/", "~"))):
-		return model, False  # a flair name, or a Hugging Face id ("org/model")
-	raise AnalyzerUnavailable(
-		f"flair model {model!r} is neither a local file nor one of flair's names ({', '.join(FLAIR_MODEL_NAMES)})"
-	)
+MODEL_FILE_SUFFIX = ".pt"  # what flair's ModelTrainer saves (final-model.pt, best-model.pt)
+
+
+class ModelNotAllowed(AnalyzerUnavailable):
+	"""The flair model setting names neither one of flair's models nor a file in the models folder.
+
+	``code``: "not_allowed" (a path, URL, Hugging Face id or unknown name) or "missing" (a
+	file name that is not in the folder).
+	"""
+
+	def __init__(self, message: str, code: str):
+		super().__init__(message)
+		self.code = code
+
+
+def flair_model_source(model: str, models_dir: Path | str | None = None) -> tuple[str, bool]:
+	"""(what to load, is a local file) for a flair model setting; :class:`ModelNotAllowed` otherwise.
+
+	Loading a flair model unpickles it, and unpickling runs code, so only two kinds of value
+	are accepted: one of flair's own model names (:data:`FLAIR_MODEL_NAMES`), or the plain
+	file name (``*.pt``, no folders, no ``..``) of a file directly inside ``models_dir`` (a
+	folder only the server's administrator writes to). Absolute paths, URLs, Hugging Face
+	ids and symlinks that lead out of the folder are refused.
+	"""
+	value = (model or "").strip()
+	if value in FLAIR_MODEL_NAMES:
+		return value, False
+	names = ", ".join(FLAIR_MODEL_NAMES)
+	if (
+		not models_dir
+		or not value.endswith(MODEL_FILE_SUFFIX)
+		or any(ch in value for ch in "/\\:\x00")
+		or value.startswith(".")
+	):
+		raise ModelNotAllowed(
+			f"flair model {value[:80]!r} is neither one of flair's names ({names}) nor the file name "
+			f"of a {MODEL_FILE_SUFFIX} file in the models folder",
+			"not_allowed",
+		)
+	folder = Path(models_dir).resolve()
+	path = (folder / value).resolve()
+	if path.parent != folder:
+		raise ModelNotAllowed(f"flair model {value!r} leads out of the models folder", "not_allowed")
+	if not path.is_file():
+		raise ModelNotAllowed(f"flair model file {value!r} is not in the models folder {folder}", "missing")
+	return str(path), True
 
 
 @contextlib.contextmanager
@@ -695,9 +732,13 @@ def _download_lock(path: Path):
 			fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_flair_model(model: str = DEFAULT_FLAIR_MODEL):
-	"""Load a flair TextClassifier once per process (by flair name or local path); cached."""
-	key, is_local = _model_key(model)
+def load_flair_model(model: str = DEFAULT_FLAIR_MODEL, models_dir: Path | str | None = None):
+	"""Load a flair TextClassifier once per process (by flair name or a file in ``models_dir``); cached.
+
+	Anything that goes wrong while loading (a corrupt or foreign file, no network for a
+	first download) raises :class:`AnalyzerUnavailable`, so callers fall back.
+	"""
+	key, is_local = flair_model_source(model, models_dir)
 	cached = _models.get(key)
 	if cached is not None:
 		return cached
@@ -720,7 +761,7 @@ def load_flair_model(model: str = DEFAULT_FLAIR_MODEL):
 		try:
 			with lock:
 				classifier = TextClassifier.load(key)
-		except (ConnectionError, OSError, ValueError) as exc:
+		except Exception as exc:  # a broken file fails in many ways (pickle, torch, flair)
 			where = "file" if is_local else "model"
 			raise AnalyzerUnavailable(
 				f"could not load flair {where} {model!r}: {type(exc).__name__}: {exc}. "
@@ -820,6 +861,7 @@ class FlairAnalyzer(SentimentAnalyzer):
 		mini_batch_size: int = 32,
 		languages: Sequence[str] | None = None,
 		fallback: SentimentAnalyzer | None = None,
+		models_dir: Path | str | None = None,
 	):
 		self.model_name = model or DEFAULT_FLAIR_MODEL
 		self.neutral_below = neutral_below
@@ -828,10 +870,18 @@ class FlairAnalyzer(SentimentAnalyzer):
 			languages = ["en"]
 		self.languages = frozenset(lang.lower() for lang in languages or ())
 		self.fallback = fallback
-		self.classifier = load_flair_model(self.model_name)
-		dictionary = getattr(self.classifier, "label_dictionary", None)
-		items = [str(i) for i in dictionary.get_items()] if dictionary is not None else []
-		self.polarities = label_polarities([i for i in items if i.lower() != "<unk>"]) or None
+		self.classifier = load_flair_model(self.model_name, models_dir)
+		try:
+			dictionary = getattr(self.classifier, "label_dictionary", None)
+			items = [str(i) for i in dictionary.get_items()] if dictionary is not None else []
+			self.polarities = label_polarities([i for i in items if i.lower() != "<unk>"]) or None
+			# one prediction now: a file that loads but is no working text classifier fails
+			# here, once, instead of in every enrichment job
+			self.analyze(["ok"], [next(iter(self.languages), "en")])
+		except Exception as exc:
+			raise AnalyzerUnavailable(
+				f"flair model {self.model_name!r} is not a working text classifier: {type(exc).__name__}: {exc}"
+			)
 
 	def analyze(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[SentimentResult]:
 		"""Predict all texts the model is for in mini-batches; others go to the fallback."""

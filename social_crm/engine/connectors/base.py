@@ -9,6 +9,7 @@ cursor past posts that were not saved.
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,10 +17,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.utils import parse_header_links
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from ..errors import EngineError, InvalidRecord
 from ..records import Post, parse_datetime
+from .urlguard import REDIRECT_STATUSES, UnsafeUrl, UrlGuard, next_hop
 
 USER_AGENT = "SocialCRM/1.0 (Frappe app social_crm; social listening connector)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one API response; anything larger is refused
@@ -54,6 +61,14 @@ class TransientError(ConnectorError):
 	"""Server errors, timeouts or connection failures persisted after all retries."""
 
 
+class BlockedUrl(ConnectorError):
+	"""The guard refused a URL or a redirect hop (SSRF rule); ``code`` as in :class:`UnsafeUrl`."""
+
+	def __init__(self, message: str, code: str):
+		super().__init__(message)
+		self.code = code
+
+
 @dataclass
 class SourceConfig:
 	"""What to read from one source. ``credentials`` keys: username, app_password,
@@ -71,6 +86,8 @@ class SourceConfig:
 	max_wait: float = 30.0
 	name: str = ""
 	options: dict[str, Any] = field(default_factory=dict)
+	# Where the source may connect (SSRF rule); the Frappe layer always sets it.
+	guard: UrlGuard | None = None
 
 	def credential(self, key: str) -> str:
 		return str(self.credentials.get(key) or "").strip()
@@ -141,6 +158,13 @@ class HttpClient:
 	  next request (same ``max_wait`` rule).
 	- 401/403: :class:`AuthError`; other 4xx: :class:`ConnectorError`.
 
+	- Redirects are followed by hand, at most ``guard.max_redirects`` (else 5) hops: headers
+	  with credentials and basic auth are dropped when the host changes, a body is never
+	  re-sent to another host (:func:`urlguard.next_hop`).
+	- With a ``guard`` (:class:`urlguard.UrlGuard`) every URL and redirect hop is checked
+	  before it is requested, and the socket connects only to an address the guard checked
+	  at connect time (:class:`BlockedUrl` otherwise, never retried).
+
 	``sleep`` and ``clock`` are injectable so tests never really sleep.
 	"""
 
@@ -156,6 +180,7 @@ class HttpClient:
 		clock: Callable[[], float] = time.time,
 		session: requests.Session | None = None,
 		user_agent: str = USER_AGENT,
+		guard: UrlGuard | None = None,
 	):
 		self.timeout = timeout
 		self.max_retries = max_retries
@@ -167,6 +192,11 @@ class HttpClient:
 		self.clock = clock
 		self.session = session or requests.Session()
 		self.session.headers["User-Agent"] = user_agent
+		self.guard = guard
+		if guard is not None:
+			adapter = GuardedAdapter(guard)
+			self.session.mount("https://", adapter)
+			self.session.mount("http://", adapter)
 		self._blocked_until = 0.0
 
 	def get(self, url: str, **kwargs) -> HttpResponse:
@@ -192,9 +222,11 @@ class HttpClient:
 		while True:
 			self._wait_for_rate_window(where)
 			try:
-				response = self._send(
+				response = self._send_following_redirects(
 					method, url, params=params, headers=headers, json=json, data=data, auth=auth
 				)
+			except UnsafeUrl as exc:
+				raise BlockedUrl(f"{where} refused: {exc}", exc.code)
 			except (
 				requests.Timeout,
 				requests.ConnectionError,
@@ -245,9 +277,34 @@ class HttpClient:
 				raise ConnectorError(f"{where} returned HTTP {status}", status, response.text[:500])
 			return response
 
+	def _send_following_redirects(self, method, url, *, params, headers, json, data, auth) -> HttpResponse:
+		max_hops = self.guard.max_redirects if self.guard is not None else 5
+		headers = dict(headers or {})
+		has_body = json is not None or data is not None
+		for _hop in range(max_hops + 1):
+			if self.guard is not None:
+				self.guard.check_url(url)
+			response = self._send(
+				method, url, params=params, headers=headers, json=json, data=data, auth=auth
+			)
+			location = response.headers.get("Location")
+			if response.status_code not in REDIRECT_STATUSES or not location:
+				return response
+			hop = next_hop(method, response.url or url, response.status_code, location, headers, has_body)
+			method, url, headers, params = hop.method, hop.url, hop.headers, None
+			if not hop.keep_body:
+				json = data = None
+				has_body = False
+			if not hop.keep_auth:
+				auth = None
+		raise UnsafeUrl(f"more than {max_hops} redirects", "redirect_loop")
+
 	def _send(self, method, url, **kwargs) -> HttpResponse:
-		# stream=True so an oversized (hostile or broken) response is cut off while reading.
-		with self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs) as raw:
+		# stream=True so an oversized (hostile or broken) response is cut off while reading;
+		# redirects are followed by _send_following_redirects, hop by hop.
+		with self.session.request(
+			method, url, timeout=self.timeout, stream=True, allow_redirects=False, **kwargs
+		) as raw:
 			declared = raw.headers.get("Content-Length")
 			if declared and declared.isdigit() and int(declared) > self.max_bytes:
 				raise ConnectorError(f"{safe_url(url)} response is larger than {self.max_bytes} bytes")
@@ -303,6 +360,64 @@ class HttpClient:
 		self._blocked_until = 0.0
 
 
+class GuardedAdapter(HTTPAdapter):
+	"""A requests adapter whose sockets connect only to addresses the guard checked.
+
+	The host name is resolved once at connect time, every answer is checked, and the socket
+	opens to that very address (TLS still verifies the certificate for the host name), so a
+	DNS answer that changes between the URL check and the connection (rebinding) cannot
+	lead to a private address.
+	"""
+
+	def __init__(self, guard: UrlGuard, **kwargs):
+		self.guard = guard
+		super().__init__(**kwargs)
+
+	def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
+		super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+		http_pool, https_pool = _guarded_pools(self.guard)
+		self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+
+
+def _guarded_pools(guard: UrlGuard):
+	def new_conn(conn) -> socket.socket:
+		try:
+			addresses = guard.connect_addresses(conn._dns_host, conn.port)
+			# like create_connection for a name: each checked address in turn (IPv6 then IPv4...)
+			for i, address in enumerate(addresses):
+				try:
+					return urllib3_connection.create_connection(
+						(address, conn.port),
+						conn.timeout,
+						source_address=conn.source_address,
+						socket_options=conn.socket_options,
+					)
+				except OSError:
+					if i == len(addresses) - 1:
+						raise
+			raise OSError(f"no address to connect to for {conn.host}")
+		except socket.gaierror as exc:
+			raise NameResolutionError(conn.host, conn, exc) from exc
+		except TimeoutError as exc:
+			raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from exc
+		except OSError as exc:
+			raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc
+
+	class GuardedHTTPConnection(HTTPConnection):
+		_new_conn = new_conn
+
+	class GuardedHTTPSConnection(HTTPSConnection):
+		_new_conn = new_conn
+
+	class GuardedHTTPPool(HTTPConnectionPool):
+		ConnectionCls = GuardedHTTPConnection
+
+	class GuardedHTTPSPool(HTTPSConnectionPool):
+		ConnectionCls = GuardedHTTPSConnection
+
+	return GuardedHTTPPool, GuardedHTTPSPool
+
+
 def parse_wait(value: str, now: float) -> float | None:
 	"""Seconds to wait from a Retry-After / rate reset value.
 
@@ -332,7 +447,7 @@ class Connector:
 
 	def __init__(self, config: SourceConfig, http: HttpClient | None = None):
 		self.config = config
-		self.http = http or HttpClient(timeout=config.timeout, max_wait=config.max_wait)
+		self.http = http or HttpClient(timeout=config.timeout, max_wait=config.max_wait, guard=config.guard)
 
 	def test_connection(self) -> str:
 		"""Check endpoint and credentials; return a short human message or raise ConnectorError."""

@@ -61,7 +61,9 @@ def send_reply(
 	"""Publish ``text`` as a reply to ``target`` through the source ``config``."""
 	from .registry import get_connector
 
-	http = http or HttpClient(timeout=config.timeout, max_wait=config.max_wait, max_retries=0)
+	http = http or HttpClient(
+		timeout=config.timeout, max_wait=config.max_wait, max_retries=0, guard=config.guard
+	)
 	connector = get_connector(config, http)
 	if not hasattr(connector, "reply"):
 		raise ConnectorError(f"{config.platform} does not support replies from the CRM")

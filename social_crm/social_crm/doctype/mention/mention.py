@@ -11,7 +11,7 @@ from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
 from social_crm.engine.status import mention_status
-from social_crm.engine.text import html_to_text
+from social_crm.engine.text import clean_display, html_to_text
 from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 
 
@@ -132,7 +132,10 @@ class Mention(Document):
 				),
 				title=_("Text Too Long"),
 			)
-		self.title = html_to_text(self.title)[:280]
+		self.title = clean_display(html_to_text(self.title), 280)
+		# shown in lists and reports as they are: never markup, no bidi / zero-width tricks
+		self.author_handle = clean_display(self.author_handle, 140)
+		self.author_name = clean_display(self.author_name, 140)
 		if not self.text and not self.title:
 			frappe.throw(_("A mention needs a text or a title"), frappe.MandatoryError)
 

@@ -4,7 +4,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+from frappe.utils import escape_html, flt
+
+from social_crm.engine.analysis.sentiment import FLAIR_MODEL_NAMES, ModelNotAllowed, flair_model_source
+from social_crm.listening.enrichment import flair_models_dir
+
+MODELS_FOLDER_HINT = "sites/&lt;site&gt;/private/social_crm_models/"
 
 
 class SocialCRMSettings(Document):
@@ -58,7 +63,35 @@ class SocialCRMSettings(Document):
 		if not 1 <= (self.timeline_limit or 0) <= 500:
 			frappe.throw(_("Mentions on Timeline must be between 1 and 500"))
 		if self.sentiment_analyzer == "Flair" and not (self.flair_model or "").strip():
-			frappe.throw(_("Please enter a flair model name or path"), frappe.MandatoryError)
+			frappe.throw(_("Please enter a flair model name or file name"), frappe.MandatoryError)
+		self.validate_flair_model()
+
+	def validate_flair_model(self):
+		"""Loading a flair model runs code from the file: only a System Manager chooses it, and
+		only one of flair's names or a file in the site's models folder (docs/security.md)."""
+		if self.sentiment_analyzer != "Flair":
+			return
+		if (
+			self.has_value_changed("flair_model") or self.has_value_changed("sentiment_analyzer")
+		) and "System Manager" not in frappe.get_roles():
+			frappe.throw(_("Only a System Manager can choose the flair model"), frappe.PermissionError)
+		self.flair_model = (self.flair_model or "").strip()
+		try:
+			flair_model_source(self.flair_model, flair_models_dir())
+		except ModelNotAllowed as exc:
+			if exc.code == "missing":
+				frappe.throw(
+					_("The flair model file {0} is not in the models folder {1}").format(
+						escape_html(self.flair_model), MODELS_FOLDER_HINT
+					),
+					title=_("Flair Model"),
+				)
+			frappe.throw(
+				_(
+					"The flair model must be one of flair's names ({0}) or the file name of a .pt file in the models folder {1}"
+				).format(", ".join(FLAIR_MODEL_NAMES), MODELS_FOLDER_HINT),
+				title=_("Flair Model"),
+			)
 
 	@property
 	def language_codes(self) -> list[str]:

@@ -11,7 +11,7 @@ from frappe.utils import now_datetime
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle
 from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
-from social_crm.engine.text import html_to_text, truncate
+from social_crm.engine.text import clean_display, html_to_text, truncate
 from social_crm.linking.jobs import move_mentions
 from social_crm.party import get_customer_of, get_party_title, validate_party
 
@@ -100,7 +100,7 @@ class SocialProfile(Document):
 		self.handle = normalize_handle(self.platform, self.handle, instance=instance)
 
 	def clean_profile_fields(self):
-		self.display_name = html_to_text(self.display_name)[:MAX_NAME_CHARS]
+		self.display_name = clean_display(html_to_text(self.display_name), MAX_NAME_CHARS)
 		self.bio = truncate(html_to_text(self.bio), MAX_BIO_CHARS)[0]
 		for fieldname in ("profile_url", "website", "avatar_url"):
 			try:

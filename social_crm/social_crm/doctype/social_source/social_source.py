@@ -5,12 +5,17 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from social_crm.display import display_html
 from social_crm.engine.connectors import ConnectorError, get_connector
+from social_crm.engine.connectors.base import BlockedUrl
+from social_crm.engine.connectors.urlguard import UnsafeUrl
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
+from social_crm.engine.text import clean_display
 from social_crm.listening.sources import (
 	REQUIRED_CREDENTIALS,
 	health_for,
+	network_guard,
 	parse_options,
 	source_config,
 	unix_to_datetime,
@@ -74,6 +79,7 @@ class SocialSource(Document):
 			self.base_url = clean_url(self.base_url, "base_url")
 		except InvalidRecord:
 			frappe.throw(_("Base URL must be an http(s) URL"))
+		self.validate_base_url_target()
 		if self.platform in PLATFORMS_NEEDING_URL and not self.base_url:
 			frappe.throw(_("{0} sources need a Base URL").format(self.platform), frappe.MandatoryError)
 		if (self.poll_frequency or 0) < 1 and self.platform != "Webhook":
@@ -81,6 +87,26 @@ class SocialSource(Document):
 		self.validate_options()
 		self.validate_credentials()
 		self.health = health_for(self.consecutive_failures)
+
+	def validate_base_url_target(self):
+		"""The SSRF rule on save: https only and no internal address (unless the site config allows)."""
+		if not self.base_url:
+			return
+		try:
+			network_guard().check_url(self.base_url)
+		except UnsafeUrl as exc:
+			if exc.code == "scheme":
+				frappe.throw(
+					_("Base URL must use https (site config social_crm_allow_http allows plain http)"),
+					title=_("Unsafe Base URL"),
+				)
+			frappe.throw(
+				_(
+					"Base URL points to a loopback, private, link-local or metadata address; sources may "
+					"not reach it (site config social_crm_allow_private_hosts allows it for on-premise servers)"
+				),
+				title=_("Unsafe Base URL"),
+			)
 
 	def validate_options(self):
 		try:
@@ -112,23 +138,37 @@ class SocialSource(Document):
 
 	@frappe.whitelist(methods=["POST"])
 	def test_connection(self) -> str:
-		"""Reach the platform with the saved credentials; answers a short message or throws."""
+		"""Reach the platform with the *saved* source; answers a short (escaped) message or throws.
+
+		The form sends its unsaved values along (URL, new secrets); they are ignored, so a
+		request cannot point the saved credentials at another host.
+		"""
 		require_manager()
-		if self.platform == "Webhook":
+		if self.is_new():
+			frappe.throw(_("Save the source before testing its connection"))
+		saved = frappe.get_doc(self.doctype, self.name)
+		if saved.platform == "Webhook":
 			return _(
 				"Webhook sources receive posts through /api/method/social_crm.api.ingest; nothing to test."
 			)
 		try:
-			connector = get_connector(source_config(self))
+			connector = get_connector(source_config(saved))
 			message = connector.test_connection()
+		except BlockedUrl as exc:
+			frappe.throw(
+				f"{blocked_reason(exc.code)}<br><br>{display_html(str(exc))}",
+				title=_("Test Connection"),
+			)
 		except ConnectorError as exc:
-			frappe.throw(_("Connection failed: {0}").format(str(exc)), title=_("Test Connection"))
+			frappe.throw(
+				_("Connection failed: {0}").format(display_html(str(exc))), title=_("Test Connection")
+			)
 		expires = getattr(connector, "token_expires_at", None)
-		values = {"platform_limits": connector.health_note() or None}
+		values = {"platform_limits": clean_display(connector.health_note()) or None}
 		if expires:
 			values["token_expires_at"] = unix_to_datetime(expires)
-		self.db_set(values, update_modified=False)
-		return message
+		saved.db_set(values, update_modified=False)
+		return display_html(message)
 
 	@frappe.whitelist(methods=["POST"])
 	def poll_now(self) -> str:
@@ -140,6 +180,23 @@ class SocialSource(Document):
 
 		enqueue_poll_now(self.name)
 		return _("Poll queued")
+
+
+def blocked_reason(code: str) -> str:
+	"""The translated reason the SSRF rule (engine ``urlguard``) refused a request."""
+	reasons = {
+		"scheme": _(
+			"The source URL or a redirect uses plain http; only https is allowed (site config social_crm_allow_http)"
+		),
+		"private_address": _(
+			"The source URL or a redirect leads to a loopback, private, link-local or metadata address; sources may not reach it (site config social_crm_allow_private_hosts)"
+		),
+		"redirect_body": _(
+			"The platform redirected a request with credentials in its body to another host; it was not sent"
+		),
+		"redirect_loop": _("The platform redirected too often"),
+	}
+	return reasons.get(code) or _("The request was refused by the network rule")
 
 
 def require_manager():

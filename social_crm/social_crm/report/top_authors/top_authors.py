@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint
 
+from social_crm.display import display_html
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -40,6 +41,10 @@ def execute(filters=None):
 		key=lambda a: (-(a.get("billed_revenue") or 0), -(a.influence_score or 0), -a.mentions, a.profile)
 	)
 	data = authors[:limit]
+	for row in data:
+		# remote names reach the report's HTML as they are (Data formatter): escape them here
+		row.display_name, row.handle = display_html(row.display_name), display_html(row.handle)
+		row.party_name = display_html(row.party_name) if row.party_name else row.party_name
 	return columns(show_revenue), data, None, chart(data)
 
 
