@@ -24,6 +24,7 @@ page is kept.
 from __future__ import annotations
 
 import json
+import reprlib
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -186,12 +187,19 @@ class Ingestor:
 		seen: set[tuple[str, str]] = set()
 		for i, post in enumerate(posts):
 			key = (post.platform, post.external_id)
-			matches = self.matcher.match(
-				f"{post.title}\n{post.text}" if post.title else post.text,
-				language=post.language_hint or None,
-				source=self.source,
-				author_handle=post.author.handle,
-			)
+			try:
+				matches = self.matcher.match(
+					f"{post.title}\n{post.text}" if post.title else post.text,
+					language=post.language_hint or None,
+					source=self.source,
+					author_handle=post.author.handle,
+				)
+			except Exception as exc:
+				# one post that breaks the matcher costs only itself
+				reason = f"listening rules could not be applied: {_short(exc)}"
+				self._log(post, reason)
+				results[i] = RecordResult(FAILED, *key, reason=reason)
+				continue
 			if not matches:
 				results[i] = RecordResult(DROPPED, *key, reason="no listening rule matches")
 				continue
@@ -795,6 +803,18 @@ def _short(exc: Exception) -> str:
 	return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def _short_repr(value) -> str:
+	"""repr of any payload, bounded in depth and size (deeply nested JSON cannot overflow)."""
+	shortener = reprlib.Repr()  # keyword arguments only from Python 3.12
+	shortener.maxlevel, shortener.maxstring, shortener.maxother = 8, 2000, 2000
+	return _storable(shortener.repr(value))
+
+
+def _storable(text: str) -> str:
+	"""Text the database accepts: lone surrogates (undecodable bytes) as backslash escapes."""
+	return str(text or "").encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 # ---------------------------------------------------------------------- error log
 
 
@@ -816,11 +836,16 @@ def log_ingest_error(
 		payload = payload.to_dict(include_raw=False)
 	try:
 		text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
-	except (TypeError, ValueError):
-		text = repr(payload)
+		text.encode("utf-8")
+	except UnicodeEncodeError:
+		# bytes of another encoding (lone surrogates): kept as \\udcxx escapes, still JSON
+		text = json.dumps(payload, default=str, ensure_ascii=True, indent=1)
+	except (TypeError, ValueError, RecursionError):
+		text = _short_repr(payload)
 	if isinstance(payload, dict):
 		platform = platform or str(payload.get("platform") or "")
 		external_id = external_id or str(payload.get("external_id") or payload.get("id") or "")
+	platform, external_id, error = _storable(platform), _storable(external_id), _storable(error)
 	tb = traceback.format_exc() if with_traceback else ""
 	if tb.strip() == "NoneType: None":
 		tb = ""
