@@ -247,7 +247,7 @@ def parse_csv_records(text: str) -> list:
 			continue
 		if not row:
 			continue
-		records.append({k: v for k, v in zip(header, row) if k and v not in (None, "")})
+		records.append({k: v for k, v in zip(header, row, strict=False) if k and v not in (None, "")})
 	return records
 
 

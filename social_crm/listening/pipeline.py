@@ -390,18 +390,16 @@ class Ingestor:
 		try:
 			doc.insert(ignore_permissions=True)
 		except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-			# A parallel worker created this author a moment ago: use theirs.
+			# A parallel worker created this author a moment ago (the unique (platform,
+			# external_id) key made our insert wait for its commit, then fail): use theirs.
 			frappe.db.rollback(save_point="social_crm_profile")
 			frappe.db.savepoint("social_crm_profile")
-			name = frappe.db.get_value(
-				"Social Profile", {"platform": post.platform, "external_id": author.external_id}
-			)
-			if not name:
+			row = _committed_profile(post.platform, author.external_id)
+			if not row:
 				raise
-			row = frappe.db.get_value(
-				"Social Profile", name, ["name", "party_type", "party", "customer"], as_dict=True
+			return _Profile(
+				row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
 			)
-			return _Profile(row.name, row.party_type, row.party, row.customer)
 		return _Profile(doc.name, doc.party_type, doc.party, doc.customer)
 
 	def _refresh_profile(self, row: frappe._dict, post: Post, now) -> None:
@@ -789,6 +787,22 @@ def _rule_rows(parent: str, matches, now, user) -> list[tuple]:
 		)
 		for idx, match in enumerate(matches, start=1)
 	]
+
+
+def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
+	"""The Social Profile another transaction committed, read with a locking read.
+
+	Under REPEATABLE READ a plain SELECT answers from this transaction's snapshot, taken
+	before the other worker committed, and would not find the row the unique key just
+	reported; a locking read (``LOCK IN SHARE MODE``) reads the latest committed version.
+	"""
+	rows = frappe.db.sql(
+		"""select name, party_type, party, customer, match_status from `tabSocial Profile`
+		where platform = %s and external_id = %s lock in share mode""",
+		(platform, external_id),
+		as_dict=True,
+	)
+	return rows[0] if rows else None
 
 
 def _valid_email(value: str) -> bool:
