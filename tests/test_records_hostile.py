@@ -137,7 +137,7 @@ def test_load_json_types_every_failure():
 		"deep": "[" * 100_000 + "]" * 100_000,
 		"nested": json.dumps(json.loads("[" * 80 + "]" * 80)),
 		"broken": "{not json",
-		"sjis": '{"text": "'.encode() + "日本語".encode("shift_jis") + b'"}',
+		"sjis": b'{"text": "' + "日本語".encode("shift_jis") + b'"}',
 	}.items():
 		with pytest.raises(InvalidRecord) as info:
 			load_json(text)
