@@ -173,7 +173,7 @@ def test_mastodon_page_with_hostile_statuses_keeps_the_good_ones():
 	connector = make("Mastodon", base_url="https://mastodon.social", hashtags=["#acme"])[0]
 	items = json.loads(raw("mastodon_tag_hostile.json"))
 	posts, rejected_items = connector.convert(items)
-	assert [p.external_id.rsplit("/", 1)[-1] for p in posts] == ["112400000000000001", "112400000000000010"]
+	assert [p.external_id.rsplit("/", 1)[-1] for p in posts] == ["112400000000000010", "112400000000000001"]
 	reasons = [r.reason for r in rejected_items]
 	assert len(reasons) == 8
 	assert any("favourites" in r or "likes" in r for r in reasons)

@@ -203,7 +203,7 @@ def parse_json_records(text: str) -> list:
 		if not line.strip():
 			continue
 		try:
-			records.append(load_json(line))
+			records.append(load_json(line, limit=None))  # depth: checked per record, with its id
 		except InvalidRecord as exc:
 			records.append(_Unparsable(f"line {number}: {exc}", line[:MAX_UNPARSABLE_CHARS]))
 	return records

@@ -240,8 +240,12 @@ def check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
 		stack.extend((child, depth + 1) for child in children)
 
 
-def load_json(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
-	"""``json.loads`` for untrusted input: typed rejections for broken, too-deep or non-UTF-8 JSON."""
+def load_json(text: str | bytes, limit: int | None = MAX_JSON_DEPTH) -> Any:
+	"""``json.loads`` for untrusted input: typed rejections for broken, too-deep or non-UTF-8 JSON.
+
+	``limit=None`` only refuses what the parser itself cannot nest (~1000 levels), leaving the
+	depth check to :meth:`Post.from_dict` (which then reports the record's id).
+	"""
 	if isinstance(text, bytes):
 		try:
 			text = text.decode("utf-8-sig")
@@ -250,10 +254,13 @@ def load_json(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
 	try:
 		data = json.loads(text)
 	except RecursionError:
-		raise InvalidRecord(f"JSON is nested deeper than {limit} levels", code=REJECT_TOO_DEEP)
+		raise InvalidRecord(
+			f"JSON is nested deeper than {limit or MAX_JSON_DEPTH} levels", code=REJECT_TOO_DEEP
+		)
 	except ValueError as exc:
 		raise InvalidRecord(f"not valid JSON: {getattr(exc, 'msg', exc)}")
-	check_depth(data, limit)
+	if limit is not None:
+		check_depth(data, limit)
 	return data
 
 
