@@ -25,7 +25,7 @@ from frappe.utils import cint
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
-from social_crm.engine.records import Post
+from social_crm.engine.records import Post, load_json
 from social_crm.engine.webhook import (
 	BAD_SIGNATURE,
 	DELIVERY_HEADER,
@@ -44,6 +44,7 @@ MAX_IMPORT_RECORDS = 200_000
 INLINE_IMPORT_RECORDS = 500  # bigger imports run as a background job
 PIPELINE_CHUNK = 500
 INGEST_ROLES = {"Social CRM Manager", "Social CRM User", "System Manager"}
+MAX_UNPARSABLE_CHARS = 2_000  # of a rejected line / CSV row kept in the ingest error log
 
 
 class _Unparsable:
@@ -71,11 +72,7 @@ def ingest() -> dict:
 	_authenticate(body)
 
 	source, platform = _source_and_platform(request.args.get("source"), request.args.get("platform"))
-	try:
-		text = body.decode("utf-8")
-	except UnicodeDecodeError:
-		_fail(_("The body must be UTF-8"), 400)
-	records = parse_json_records(text)
+	records = parse_json_records(decode_input(body))
 	if not records:
 		_fail(_("No records in the request body"), 400)
 	if len(records) > MAX_RECORDS:
@@ -167,14 +164,29 @@ def _source_and_platform(source: str | None, platform: str | None) -> tuple[str 
 # ---------------------------------------------------------------------- parsing
 
 
+def decode_input(data: bytes | str) -> str:
+	"""Bytes of a webhook body or import file as text, without ever failing the whole batch.
+
+	Bytes that are not UTF-8 (Shift_JIS, Big5, Latin-1 ...) are kept as lone surrogates
+	(``surrogateescape``): the records holding them are rejected one by one by the engine
+	(code ``encoding``), the others are stored.
+	"""
+	if isinstance(data, bytes):
+		data = data.decode("utf-8", errors="surrogateescape")
+	return data.lstrip("\ufeff")
+
+
 def parse_json_records(text: str) -> list:
-	"""A JSON object, a JSON array, ``{"records": [...]}`` or JSON Lines -> list of items."""
+	"""A JSON object, a JSON array, ``{"records": [...]}`` or JSON Lines -> list of items.
+
+	A JSON Lines line that is not JSON, or is nested too deeply, becomes one rejected item.
+	"""
 	stripped = text.strip()
 	if not stripped:
 		return []
 	try:
 		data = json.loads(stripped)
-	except ValueError:
+	except (ValueError, RecursionError):
 		data = None
 		is_json = False
 	else:
@@ -186,22 +198,56 @@ def parse_json_records(text: str) -> list:
 			return data
 		return [data]
 	records = []
-	for number, line in enumerate(stripped.splitlines(), start=1):
+	# split on "\n" only: str.splitlines() would also cut at U+2028 and friends inside strings
+	for number, line in enumerate(stripped.split("\n"), start=1):
 		if not line.strip():
 			continue
 		try:
-			records.append(json.loads(line))
-		except ValueError as exc:
-			records.append(_Unparsable(f"line {number} is not valid JSON: {exc.msg}", line[:2000]))
+			records.append(load_json(line, limit=None))  # depth: checked per record, with its id
+		except InvalidRecord as exc:
+			records.append(_Unparsable(f"line {number}: {exc}", line[:MAX_UNPARSABLE_CHARS]))
 	return records
 
 
 def parse_csv_records(text: str) -> list:
-	"""CSV with a header row of normalized field names (author_* columns for the author)."""
-	reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-	records = []
-	for row in reader:
-		records.append({k.strip(): v for k, v in row.items() if k and v not in (None, "")})
+	"""CSV with a header row of normalized field names (author_* columns for the author).
+
+	A row the csv module cannot read (a cell over its field size limit, a NUL byte) becomes
+	one rejected item with the start of its text; the other rows are read on.
+	"""
+	consumed: list[str] = []
+
+	def lines():
+		for line in io.StringIO(text.lstrip("\ufeff"), newline=""):
+			consumed.append(line)
+			yield line
+
+	reader = csv.reader(lines())
+	header: list[str] | None = None
+	records: list = []
+	while True:
+		try:
+			row = next(reader)
+		except StopIteration:
+			break
+		except csv.Error as exc:
+			raw, consumed[:] = "".join(consumed), []
+			records.append(
+				_Unparsable(
+					f"CSV row ending on line {reader.line_num} could not be read: {exc}",
+					raw[:MAX_UNPARSABLE_CHARS],
+				)
+			)
+			if header is None:
+				return records  # without a header no row can be read
+			continue
+		consumed[:] = []
+		if header is None:
+			header = [name.strip() for name in row]
+			continue
+		if not row:
+			continue
+		records.append({k: v for k, v in zip(header, row, strict=False) if k and v not in (None, "")})
 	return records
 
 
@@ -221,8 +267,10 @@ def ingest_records(
 			continue
 		try:
 			posts.append((i, Post.from_dict(record, default_platform=platform)))
-		except InvalidRecord as exc:
-			reason = str(exc)
+		except Exception as exc:
+			# InvalidRecord (typed, with a code) is the rule; anything else is a bug that must
+			# still cost only this record, not the batch.
+			reason = str(exc) if isinstance(exc, InvalidRecord) else f"{type(exc).__name__}: {exc}"[:500]
 			results[i] = RecordResult(
 				REJECTED,
 				platform=str(record.get("platform") or platform or "")[:40]
@@ -233,7 +281,13 @@ def ingest_records(
 				else "",
 				reason=reason,
 			)
-			log_ingest_error(record, reason, source=source, origin=origin, with_traceback=False)
+			log_ingest_error(
+				record,
+				reason,
+				source=source,
+				origin=origin,
+				with_traceback=not isinstance(exc, InvalidRecord),
+			)
 	ingestor = Ingestor(source=source, origin=origin)
 	for start in range(0, len(posts), PIPELINE_CHUNK):
 		chunk = posts[start : start + PIPELINE_CHUNK]
@@ -300,9 +354,7 @@ def remember_import(file_doc, source: str | None) -> None:
 
 
 def read_import_file(file_doc) -> list:
-	content = file_doc.get_content()
-	if isinstance(content, bytes):
-		content = content.decode("utf-8-sig", errors="replace")
+	content = decode_input(file_doc.get_content())
 	name = (file_doc.file_name or file_doc.file_url or "").lower()
 	if name.endswith(".csv"):
 		records = parse_csv_records(content)

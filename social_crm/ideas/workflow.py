@@ -5,6 +5,7 @@ from frappe import _
 
 from social_crm.engine.ideas.ranking import IDEA_STATUSES, VOTING_STATUSES, merge_votes
 from social_crm.engine.text import truncate
+from social_crm.social_crm.doctype.idea_vote.idea_vote import lock_idea
 
 # Open → Under Review → Planned → In Progress → Implemented, or Declined / Duplicate (with a reason)
 FORWARD = ("Open", "Under Review", "Planned", "In Progress", "Implemented")
@@ -44,6 +45,10 @@ def merge_ideas(duplicate: str, target: str, reason: str | None = None):
 	"""Mark ``duplicate`` as a Duplicate of ``target`` and move its votes there, each voter once."""
 	if duplicate == target:
 		frappe.throw(_("An idea cannot duplicate itself"))
+	# Both ideas' row locks, in a fixed order, before any vote moves: a vote cast meanwhile
+	# waits (it takes the same lock) instead of being left behind or deadlocking the merge.
+	for name in sorted((duplicate, target)):
+		lock_idea(name)
 	dup = frappe.get_doc("Idea", duplicate)
 	dup.check_permission("write")
 	target_doc = frappe.get_doc("Idea", target)
@@ -64,9 +69,12 @@ def merge_ideas(duplicate: str, target: str, reason: str | None = None):
 	dup.save()
 
 	fields = ["name", "voter"]
+	# locking reads: the votes committed up to now, not this transaction's older snapshot
 	moved, skipped = merge_votes(
-		frappe.get_all("Idea Vote", filters={"idea": target}, fields=fields),
-		frappe.get_all("Idea Vote", filters={"idea": duplicate}, fields=fields, order_by="creation asc"),
+		frappe.db.get_values("Idea Vote", {"idea": target}, fields, as_dict=True, for_update=True),
+		frappe.db.get_values(
+			"Idea Vote", {"idea": duplicate}, fields, as_dict=True, order_by="creation asc", for_update=True
+		),
 	)
 	for vote in moved:
 		frappe.db.set_value("Idea Vote", vote.name, "idea", target, update_modified=False)

@@ -30,6 +30,7 @@ page is kept.
 from __future__ import annotations
 
 import json
+import reprlib
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -201,12 +202,19 @@ class Ingestor:
 		seen: set[tuple[str, str]] = set()
 		for i, post in enumerate(posts):
 			key = (post.platform, post.external_id)
-			matches = self.matcher.match(
-				f"{post.title}\n{post.text}" if post.title else post.text,
-				language=post.language_hint or None,
-				source=self.source,
-				author_handle=post.author.handle,
-			)
+			try:
+				matches = self.matcher.match(
+					f"{post.title}\n{post.text}" if post.title else post.text,
+					language=post.language_hint or None,
+					source=self.source,
+					author_handle=post.author.handle,
+				)
+			except Exception as exc:
+				# one post that breaks the matcher costs only itself
+				reason = f"listening rules could not be applied: {_short(exc)}"
+				self._log(post, reason)
+				results[i] = RecordResult(FAILED, *key, reason=reason)
+				continue
 			if not matches:
 				results[i] = RecordResult(DROPPED, *key, reason="no listening rule matches")
 				continue
@@ -430,18 +438,16 @@ class Ingestor:
 		try:
 			doc.insert(ignore_permissions=True)
 		except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-			# A parallel worker created this author a moment ago: use theirs.
+			# A parallel worker created this author a moment ago (the unique (platform,
+			# external_id) key made our insert wait for its commit, then fail): use theirs.
 			frappe.db.rollback(save_point="social_crm_profile")
 			frappe.db.savepoint("social_crm_profile")
-			name = frappe.db.get_value(
-				"Social Profile", {"platform": post.platform, "external_id": author.external_id}
-			)
-			if not name:
+			row = _committed_profile(post.platform, author.external_id)
+			if not row:
 				raise
-			row = frappe.db.get_value(
-				"Social Profile", name, ["name", "party_type", "party", "customer"], as_dict=True
+			return _Profile(
+				row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
 			)
-			return _Profile(row.name, row.party_type, row.party, row.customer)
 		return _Profile(doc.name, doc.party_type, doc.party, doc.customer)
 
 	def _refresh_profile(self, row: frappe._dict, post: Post, now) -> None:
@@ -838,6 +844,22 @@ def _rule_rows(parent: str, matches, now, user) -> list[tuple]:
 	]
 
 
+def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
+	"""The Social Profile another transaction committed, read with a locking read.
+
+	Under REPEATABLE READ a plain SELECT answers from this transaction's snapshot, taken
+	before the other worker committed, and would not find the row the unique key just
+	reported; a locking read (``LOCK IN SHARE MODE``) reads the latest committed version.
+	"""
+	rows = frappe.db.sql(
+		"""select name, party_type, party, customer, match_status from `tabSocial Profile`
+		where platform = %s and external_id = %s lock in share mode""",
+		(platform, external_id),
+		as_dict=True,
+	)
+	return rows[0] if rows else None
+
+
 def _valid_email(value: str) -> bool:
 	if not value:
 		return False
@@ -848,6 +870,18 @@ def _valid_email(value: str) -> bool:
 
 def _short(exc: Exception) -> str:
 	return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _short_repr(value) -> str:
+	"""repr of any payload, bounded in depth and size (deeply nested JSON cannot overflow)."""
+	shortener = reprlib.Repr()  # keyword arguments only from Python 3.12
+	shortener.maxlevel, shortener.maxstring, shortener.maxother = 8, 2000, 2000
+	return _storable(shortener.repr(value))
+
+
+def _storable(text: str) -> str:
+	"""Text the database accepts: lone surrogates (undecodable bytes) as backslash escapes."""
+	return str(text or "").encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 # ---------------------------------------------------------------------- error log
@@ -871,11 +905,16 @@ def log_ingest_error(
 		payload = payload.to_dict(include_raw=False)
 	try:
 		text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
-	except (TypeError, ValueError):
-		text = repr(payload)
+		text.encode("utf-8")
+	except UnicodeEncodeError:
+		# bytes of another encoding (lone surrogates): kept as \\udcxx escapes, still JSON
+		text = json.dumps(payload, default=str, ensure_ascii=True, indent=1)
+	except (TypeError, ValueError, RecursionError):
+		text = _short_repr(payload)
 	if isinstance(payload, dict):
 		platform = platform or str(payload.get("platform") or "")
 		external_id = external_id or str(payload.get("external_id") or payload.get("id") or "")
+	platform, external_id, error = _storable(platform), _storable(external_id), _storable(error)
 	tb = traceback.format_exc() if with_traceback else ""
 	if tb.strip() == "NoneType: None":
 		tb = ""

@@ -24,7 +24,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
-from ..errors import EngineError, InvalidRecord
+from ..errors import REJECT_MALFORMED, EngineError, InvalidRecord
 from ..records import Post, parse_datetime
 from .urlguard import REDIRECT_STATUSES, UnsafeUrl, UrlGuard, next_hop
 
@@ -127,7 +127,7 @@ class HttpResponse:
 	def json(self) -> Any:
 		try:
 			return json.loads(self.content)
-		except ValueError:
+		except (ValueError, RecursionError):  # RecursionError: JSON nested ~1000 levels deep
 			raise ConnectorError(
 				f"{safe_url(self.url)} did not return JSON", self.status_code, self.text[:300]
 			)
@@ -465,18 +465,40 @@ class Connector:
 		"""Turn one platform item into a Post; raise InvalidRecord when it is malformed."""
 		raise NotImplementedError
 
+	def normalize(self, item: Any) -> Post:
+		"""``to_post`` whose only failure is :class:`InvalidRecord` (with a code), whatever the item.
+
+		Untrusted payloads break connectors in unforeseen ways (wrong types, missing keys,
+		nesting that exhausts the stack); those become ``REJECT_MALFORMED`` rejections.
+		"""
+		try:
+			return self.to_post(item)
+		except InvalidRecord:
+			raise
+		except (
+			KeyError,
+			IndexError,
+			TypeError,
+			AttributeError,
+			ValueError,
+			OverflowError,
+			RecursionError,
+		) as exc:
+			raise InvalidRecord(
+				f"malformed {self.platform} item: {type(exc).__name__}: {exc}"[:300], code=REJECT_MALFORMED
+			)
+
 	def convert(self, items: list[Any]) -> tuple[list[Post], list[RejectedItem]]:
 		"""Map items to posts; a malformed item is rejected with its reason, never aborts the page."""
 		posts: list[Post] = []
 		rejected: list[RejectedItem] = []
 		for item in items:
 			try:
-				posts.append(self.to_post(item))
+				posts.append(self.normalize(item))
 			except InvalidRecord as exc:
 				rejected.append(RejectedItem(item, str(exc), exc.field))
 			except Exception as exc:
-				# Untrusted payloads break in unforeseen ways (wrong types, missing keys);
-				# the item is kept for the ingest error log instead of failing the poll.
+				# anything normalize did not expect: still only this item is lost
 				rejected.append(RejectedItem(item, f"{type(exc).__name__}: {exc}"[:300]))
 		return posts, rejected
 

@@ -17,16 +17,17 @@ from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import InvalidRecord
+from ..errors import REJECT_ENCODING, REJECT_MALFORMED, InvalidRecord
 from ..records import MAX_ID_CHARS, Post, parse_datetime, scoped_post_id
 from .base import Connector, ConnectorError, Page
-from .safe_xml import parse_xml
+from .safe_xml import decode_xml, parse_xml
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_SEEN_IDS = 300  # feeds rarely list more; keeps the cursor well inside a Small Text field
+REPLACEMENT = "\ufffd"
 
 
 class FeedConnector(Connector):
@@ -89,7 +90,14 @@ class FeedConnector(Connector):
 			yield Page(posts, rejected, json.dumps(next_state, separators=(",", ":")))
 
 	def parse(self, content: bytes) -> tuple[dict, list[dict]]:
-		"""Parse a feed document into (feed metadata, entries as dicts), newest first as published."""
+		"""Parse a feed document into (feed metadata, entries as dicts), newest first as published.
+
+		A document in another encoding is transcoded (Shift_JIS, Big5 ... when declared); when
+		bytes had to be replaced, ``meta["repaired"]`` is set and :meth:`to_post` rejects the
+		entries that hold replaced bytes. An entry that cannot be read (e.g. XHTML nested too
+		deeply) becomes ``{"id": ..., "broken": reason}`` and is rejected alone.
+		"""
+		content, repaired = decode_xml(content) if isinstance(content, bytes) else (content, False)
 		root = parse_xml(content)
 		if root.tag == "rss":
 			channel = root.find("channel")
@@ -102,7 +110,8 @@ class FeedConnector(Connector):
 				"language": _text(channel.find("language")),
 				"updated": _text(channel.find("lastBuildDate")) or _text(channel.find("pubDate")),
 			}
-			entries = [self._rss_entry(item, meta) for item in channel.findall("item")]
+			meta["repaired"] = repaired
+			entries = [self._entry(self._rss_entry, item, meta) for item in channel.findall("item")]
 		elif root.tag == f"{ATOM}feed":
 			meta = {
 				"format": "atom",
@@ -111,10 +120,22 @@ class FeedConnector(Connector):
 				"language": root.get(XML_LANG, ""),
 				"updated": _text(root.find(f"{ATOM}updated")),
 			}
-			entries = [self._atom_entry(entry, meta) for entry in root.findall(f"{ATOM}entry")]
+			meta["repaired"] = repaired
+			entries = [self._entry(self._atom_entry, entry, meta) for entry in root.findall(f"{ATOM}entry")]
 		else:
 			raise ConnectorError("document is neither an RSS 2.0 nor an Atom feed")
 		return meta, entries
+
+	def _entry(self, build, element: ET.Element, meta: dict) -> dict:
+		try:
+			return build(element, meta)
+		except (RecursionError, ValueError, TypeError) as exc:
+			guid = element.find("guid") if element.find("guid") is not None else element.find(f"{ATOM}id")
+			try:
+				entry_id = self._entry_id(_text(guid))
+			except (RecursionError, ValueError):
+				entry_id = ""
+			return {"id": entry_id, "broken": f"{type(exc).__name__}: {exc}"[:300], "feed": meta}
 
 	def _rss_entry(self, item: ET.Element, meta: dict) -> dict:
 		name, email = _rss_author(_text(item.find("author")))
@@ -167,9 +188,18 @@ class FeedConnector(Connector):
 	def to_post(self, item: Any) -> Post:
 		if not isinstance(item, dict):
 			raise InvalidRecord("feed entry must be a mapping")
+		if item.get("broken"):
+			raise InvalidRecord(f"feed entry could not be read: {item['broken']}", code=REJECT_MALFORMED)
 		if not item.get("id"):
 			raise InvalidRecord("feed entry has no guid/id or link", "external_id")
 		feed = item.get("feed") or {}
+		if feed.get("repaired") and any(
+			REPLACEMENT in str(item.get(key) or "")
+			for key in ("id", "title", "content", "author_name", "author_email", "author_uri", "link")
+		):
+			raise InvalidRecord(
+				"feed entry holds bytes that are not valid in the feed's encoding", code=REJECT_ENCODING
+			)
 		published = item.get("published") or feed.get("updated")
 		# An undated entry is dated when we first saw it rather than dropped.
 		posted_at = parse_datetime(published) if published else datetime.now(timezone.utc)

@@ -74,11 +74,20 @@ class Idea(Document):
 			self.duplicate_of = None
 
 	def update_vote_count(self):
-		"""Recount from Idea Vote rows (idempotent; safe under concurrent votes)."""
+		"""Recount from Idea Vote rows (idempotent; for merges, weight refreshes and erasure).
+
+		Single votes and undos change the counts atomically (``idea_vote.add_to_counts``). This
+		full recount locks the idea's row first, then counts with a locking read: under
+		REPEATABLE READ a plain SELECT would answer from a snapshot older than the votes
+		committed meanwhile and write a stale count over a newer one.
+		"""
+		frappe.db.sql("select name from `tabIdea` where name = %s for update", self.name)
 		count, weighted = frappe.db.sql(
-			"select count(*), coalesce(sum(weight), 0) from `tabIdea Vote` where idea=%s", self.name
+			"""select count(*), coalesce(sum(weight), 0) from `tabIdea Vote`
+			where idea = %s lock in share mode""",
+			self.name,
 		)[0]
-		self.db_set({"vote_count": count, "weighted_votes": flt(weighted, 2)}, update_modified=False)
+		self.db_set({"vote_count": count, "weighted_votes": flt(weighted, 3)}, update_modified=False)
 
 
 def on_doctype_update():

@@ -66,12 +66,42 @@ class IdeaVote(Document):
 			return f"{self.party_type}:{self.party}"
 		return ""
 
+	# The idea's counts change in one atomic UPDATE per vote (add_to_counts): parallel votes
+	# and undos queue on the idea's row and none is lost. A recount here would read a snapshot
+	# older than the votes committed meanwhile and write a stale count over a newer one.
+	def after_insert(self):
+		add_to_counts(self.idea, 1, self.weight)
+
 	def on_update(self):
-		frappe.get_doc("Idea", self.idea).update_vote_count()
+		if self.flags.in_insert:
+			return  # counted in after_insert
+		before = self.get_doc_before_save()
+		if before is None or (before.idea, flt(before.weight, 3)) != (self.idea, flt(self.weight, 3)):
+			for idea in {self.idea, before.idea if before else None} - {None}:
+				if frappe.db.exists("Idea", idea):
+					frappe.get_doc("Idea", idea).update_vote_count()
 
 	def after_delete(self):
-		if frappe.db.exists("Idea", self.idea):
-			frappe.get_doc("Idea", self.idea).update_vote_count()
+		add_to_counts(self.idea, -1, self.weight)
+
+
+def add_to_counts(idea: str | None, votes: int, weight: float | None) -> None:
+	"""Add ``votes`` (+1 / -1) and ``votes * weight`` to the idea's counts, atomically, never below 0."""
+	if not idea:
+		return
+	frappe.db.sql(
+		"""update `tabIdea` set
+			vote_count = greatest(ifnull(vote_count, 0) + %(votes)s, 0),
+			weighted_votes = greatest(round(ifnull(weighted_votes, 0) + %(weighted)s, 3), 0)
+		where name = %(idea)s""",
+		{"idea": idea, "votes": votes, "weighted": votes * flt(1 if weight is None else weight, 3)},
+	)
+
+
+def lock_idea(idea: str | None) -> None:
+	"""Take the idea's row lock (held until commit) before votes of it are moved or recounted."""
+	if idea:
+		frappe.db.sql("select name from `tabIdea` where name = %s for update", idea)
 
 
 def on_doctype_update():

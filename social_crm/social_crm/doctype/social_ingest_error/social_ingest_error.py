@@ -53,7 +53,7 @@ class SocialIngestError(Document):
 				if not self.source:
 					raise InvalidRecord("a platform payload can only be retried with its source")
 				source = frappe.get_doc("Social Source", self.source)
-				post = get_connector(source_config(source)).to_post(payload)
+				post = get_connector(source_config(source)).normalize(payload)
 			else:
 				post = Post.from_dict(payload)
 			result = Ingestor(source=self.source, origin="Retry", log_errors=False).ingest([post])[0]
