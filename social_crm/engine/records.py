@@ -195,7 +195,7 @@ def scoped_post_id(platform: str, external_id: str, scope: Any = None) -> str:
 
 def scope_host(scope: Any) -> str:
 	"""The lower-case host of an instance or feed given as a host or a URL, or ""."""
-	value = _str(scope).strip().lower()
+	value = ("" if scope is None else str(scope)).strip().lower()
 	if "://" in value:
 		value = value.split("://", 1)[1]
 	value = value.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
