@@ -48,3 +48,20 @@ def billed_revenue(customers: Iterable[str | None], user: str | None = None) -> 
 			limit_page_length=0,
 		)
 	return {row.customer: flt(row.revenue) for row in rows}
+
+
+def readable_totals(doctype: str, rows: list[dict], user: str) -> float:
+	"""Sum ``base_net_total`` of the invoice ``rows`` (``name``, ``base_net_total``) that ``user``
+	may read: role permissions and User Permissions (e.g. on Company) of ``doctype``."""
+	if not rows or not frappe.has_permission(doctype, "read", user=user):
+		return 0.0
+	readable = set(
+		frappe.get_list(
+			doctype,
+			filters={"name": ("in", [row["name"] for row in rows])},
+			pluck="name",
+			user=user,
+			limit_page_length=0,
+		)
+	)
+	return sum(flt(row["base_net_total"]) for row in rows if row["name"] in readable)

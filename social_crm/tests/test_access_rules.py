@@ -332,6 +332,39 @@ class TestAccessRules(SocialCRMTestCase):
 		self.assertNotIn("revenue", [c["fieldname"] for c in columns])
 		self.assertFalse(any("revenue" in row for row in data))
 
+	def test_contest_revenue_is_narrowed_by_the_readers_user_permissions(self):
+		from social_crm.social_crm.report.social_contest_results import social_contest_results
+		from social_crm.tests.test_contests import make_contest
+
+		contest = make_contest("_Test H12A Contest").name
+		customer = make_customer("_Test H12A Contest Winner").name  # revenue of no other test
+		other = "_Test H12A Other Company"
+		for coupon, company, amount in (("H12A-C1", self.company, 1_000), ("H12A-C2", other, 5_000)):
+			order, invoice = f"_T-H12A-SO-{coupon}", insert_invoice(customer, amount, company)
+			frappe.db.bulk_insert(
+				"Sales Order",
+				["name", "customer", "company", "coupon_code", "docstatus", "transaction_date"],
+				[(order, customer, company, coupon, 1, today())],
+			)
+			frappe.db.bulk_insert(
+				"Sales Invoice Item",
+				["name", "parent", "parenttype", "parentfield", "sales_order"],
+				[(f"_T-H12A-SII-{coupon}", invoice, "Sales Invoice", "items", order)],
+			)
+			frappe.db.bulk_insert(
+				"Social Contest Entry",
+				["name", "contest", "winner", "coupon_code"],
+				[(f"_T-H12A-CE-{coupon}", contest, 1, coupon)],
+			)
+
+		def revenue_for(user):
+			frappe.set_user(user)
+			_columns, data = social_contest_results.execute({"contest": contest})
+			return data[0]["redeemed"], data[0].get("revenue")
+
+		self.assertEqual(revenue_for("Administrator"), (2, 6_000))
+		self.assertEqual(revenue_for(ACCOUNTS), (2, 1_000))  # invoices of their company only
+
 	def test_stored_vote_weight_is_a_tier_not_the_revenue(self):
 		insert_invoice(self.customer_b, 50_000, self.company)
 		frappe.db.set_single_value("Social CRM Settings", "weight_votes_by_customer_value", 1)

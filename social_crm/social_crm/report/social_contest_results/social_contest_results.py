@@ -9,7 +9,8 @@ net total of the submitted Sales Invoices billed for those orders, plus the POS 
 import frappe
 from frappe import _
 
-from social_crm.permissions import can_read_invoices
+from social_crm.permissions import INVOICE_DOCTYPE, can_read_invoices
+from social_crm.revenue import readable_totals
 
 
 def execute(filters=None):
@@ -43,7 +44,7 @@ def execute(filters=None):
 		coupons = [e.coupon_code for e in entries if e.coupon_code]
 		redeemed = revenue = 0
 		if coupons:
-			redeemed, revenue = redemption(coupons)
+			redeemed, revenue = redemption(coupons, frappe.session.user)
 		row = {
 			"contest": contest.name,
 			"hashtag": contest.hashtag,
@@ -57,7 +58,9 @@ def execute(filters=None):
 	return columns, data
 
 
-def redemption(coupons: list[str]) -> tuple[int, float]:
+def redemption(coupons: list[str], user: str) -> tuple[int, float]:
+	"""Vouchers used, and the revenue of the invoices that redeemed them which ``user`` may read
+	(User Permissions, e.g. on Company, narrow it like every other revenue figure)."""
 	values = {"coupons": coupons}
 	used = frappe.db.sql(
 		"""select coupon_code from `tabSales Order` where docstatus = 1 and coupon_code in %(coupons)s
@@ -65,16 +68,19 @@ def redemption(coupons: list[str]) -> tuple[int, float]:
 		values,
 	)
 	invoiced = frappe.db.sql(
-		"""select coalesce(sum(si.base_net_total), 0) from `tabSales Invoice` si
+		"""select si.name, si.base_net_total from `tabSales Invoice` si
 		where si.docstatus = 1 and si.name in (
 			select sii.parent from `tabSales Invoice Item` sii
 			join `tabSales Order` so on so.name = sii.sales_order
 			where so.docstatus = 1 and so.coupon_code in %(coupons)s)""",
 		values,
-	)[0][0]
+		as_dict=True,
+	)
 	pos = frappe.db.sql(
-		"""select coalesce(sum(base_net_total), 0) from `tabPOS Invoice`
+		"""select name, base_net_total from `tabPOS Invoice`
 		where docstatus = 1 and coupon_code in %(coupons)s and ifnull(consolidated_invoice, '') = ''""",
 		values,
-	)[0][0]
-	return len({row[0] for row in used}), float(invoiced or 0) + float(pos or 0)
+		as_dict=True,
+	)
+	revenue = readable_totals(INVOICE_DOCTYPE, invoiced, user) + readable_totals("POS Invoice", pos, user)
+	return len({row[0] for row in used}), revenue
