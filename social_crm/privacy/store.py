@@ -8,6 +8,7 @@ and references from other social doctypes go with the rows they belong to.
 
 import frappe
 from frappe.utils import now_datetime
+from frappe.utils.global_search import sync_global_search
 
 from social_crm.engine.privacy import anonymize as engine
 from social_crm.privacy.suppression import get_secret
@@ -86,9 +87,11 @@ def bulk_update(
 
 def forget_history(doctype: str, names: list[str], comments: bool = True):
 	"""Version rows and Frappe's global search rows hold old values (personal data); comments
-	refer to the rows."""
+	refer to the rows. Frappe's pending search queue (Redis) is synced first, so an entry queued
+	before cannot put a row back after this."""
 	if not names:
 		return
+	sync_global_search()
 	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
 	frappe.db.delete("__global_search", {"doctype": doctype, "name": ("in", names)})
 	if comments:

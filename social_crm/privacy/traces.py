@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.core.doctype.file.utils import get_content_hash
 from frappe.utils import escape_html, now_datetime
+from frappe.utils.global_search import sync_global_search
 
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.privacy import consent as consent_engine
@@ -486,7 +487,10 @@ def delete_global_search(subject: Subject) -> dict:
 	"""Frappe's search index rows of the person's profiles and of social rows naming them.
 
 	(Rows of erased and anonymized mentions and ideas go with them: ``store.forget_history``.)
+	Frappe's pending queue (Redis ``global_search_queue``, drained by the scheduler) is synced
+	first, so an entry queued before the erasure cannot write the person back afterwards.
 	"""
+	sync_global_search()
 	where, params = like_any("content", subject.terms())
 	sql = f"""select doctype, name, content from `__global_search`
 		where (doctype = 'Social Profile' and name in %s) or (doctype in %s and {where})"""

@@ -6,6 +6,7 @@ import json
 from unittest import mock
 
 import frappe
+from frappe.utils.global_search import sync_global_search
 
 from social_crm.engine.privacy import retention as retention_engine
 from social_crm.privacy import erasure, registry
@@ -258,10 +259,31 @@ class TestErasureReachesEveryStore(ErasureCase):
 				values (%s, %s, %s, %s, 0, '')""",
 				(doctype, name, "Greta Gruenspan", f"Handle : {HANDLE}"),
 			)
+		# an entry still in Frappe's queue (Redis) when the erasure runs must not come back later
+		frappe.cache.lpush(
+			"global_search_queue",
+			json.dumps(
+				{
+					"doctype": "Mention",
+					"name": other,
+					"content": f"Handle : {HANDLE}",
+					"published": 0,
+					"title": "Greta",
+					"route": "",
+				}
+			),
+		)
 		self.erase_profile()
+		sync_global_search()  # what the scheduler does next
 		self.assertFalse(
 			frappe.db.sql(
-				"select name from `__global_search` where name in %s", ((self.profile, mention, other),)
+				"select doctype, name, content from `__global_search` where name in %s",
+				((self.profile, mention, other),),
+			)
+		)
+		self.assertFalse(
+			frappe.db.sql(
+				"select doctype, name, content from `__global_search` where content like %s", (f"%{HANDLE}%",)
 			)
 		)
 
