@@ -35,6 +35,7 @@ from frappe.utils import get_datetime, now_datetime
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.records import Author, Post
 from social_crm.engine.status import mention_status
+from social_crm.insight import rollup
 from social_crm.support import issues
 
 ACCEPTED = "accepted"
@@ -266,6 +267,7 @@ class Ingestor:
 		to_enrich: list[str] = []
 		if new:
 			inserted = self._insert_mentions(new, out)
+			rollup.inserted(inserted)
 			to_enrich.extend(inserted)
 			issues.enqueue_rule_issues(inserted)
 		for i, post, matches, name in edited:

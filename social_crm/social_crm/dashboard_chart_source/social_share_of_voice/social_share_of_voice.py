@@ -9,6 +9,7 @@ from social_crm.insight.dashboard import _days_filter, share_of_voice
 
 @frappe.whitelist()
 @cache_source
+@frappe.read_only()  # only reads: a read replica may serve it (site_config read_from_replica)
 def get(
 	chart_name=None,
 	chart=None,
