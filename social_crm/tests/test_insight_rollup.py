@@ -42,7 +42,7 @@ def stored() -> Counter:
 
 def raw() -> Counter:
 	"""The same counts straight from Mention / Mention Rule Match with plain SQL."""
-	hour = "date_format(m.posted_at, '%%Y-%%m-%%d %%H:00:00')"
+	hour = "date_format(m.posted_at, '%Y-%m-%d %H:00:00')"  # no parameters: plain %
 	cols = "ifnull(m.platform, ''), ifnull(m.sentiment, ''), ifnull(m.language, ''), ifnull(m.rule_kind, '')"
 	queries = [
 		f"select {hour}, 'All', '', {cols}, '', count(*) from `tabMention` m group by 1, 2, 3, 4, 5, 6, 7, 8",
