@@ -102,6 +102,30 @@ def sentiment_trend(days: int | None = None, to_date=None) -> dict:
 	}
 
 
+def volume_by_platform(days: int | None = None, to_date=None) -> dict:
+	"""Mentions per platform in the period, the busiest first."""
+	_check_read()
+	start, end = day_range(days, to_date)
+	if rollup.serves():
+		rows = rollup.counts(ALL, start, add_days(end, 1), ["platform"])
+	else:
+		rows = frappe.db.sql(
+			f"""
+			select ifnull(platform, ''), count(*) from `tabMention`
+			where posted_at >= %(start)s and posted_at < %(end)s {_mention_condition()}
+			group by platform
+			""",
+			{"start": start, "end": add_days(end, 1)},
+		)
+	rows = sorted(
+		((platform or _("Unknown"), int(count)) for platform, count in rows), key=lambda r: (-r[1], r[0])
+	)
+	return {
+		"labels": [_(platform) for platform, _count in rows],
+		"datasets": [{"name": _("Mentions"), "values": [count for _platform, count in rows]}],
+	}
+
+
 def share_of_voice(days: int | None = None, to_date=None) -> dict:
 	"""Mentions of the brand (all Brand rules together) and of each competitor in the period."""
 	_check_read()

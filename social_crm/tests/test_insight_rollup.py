@@ -238,6 +238,11 @@ class TestMentionRollup(SocialCRMTestCase):
 		frappe.set_user(sales)
 		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
 		self.assertEqual((report[0]["total"], report[0]["negative"]), (2, 2))
+		volume = dashboard.volume_by_platform(1, day)
+		self.assertEqual((volume["labels"], volume["datasets"][0]["values"]), (["Mastodon"], [2]))
+		frappe.set_user("Administrator")
+		volume = dashboard.volume_by_platform(1, day)
+		self.assertEqual((volume["labels"], volume["datasets"][0]["values"]), (["Mastodon"], [5]))
 
 		frappe.set_user("Administrator")
 		rollup.rebuild()
