@@ -10,16 +10,24 @@ from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.insight.rollup import (
 	ALL,
 	COMPETITOR,
+	DAY,
+	HOUR,
 	KIND,
 	RULE,
 	RollupKey,
 	deltas,
 	hour_bucket,
+	is_midnight,
 	mention_keys,
+	name_range,
 )
 from social_crm.engine.privacy.anonymize import Person, anonymize_mention_fields
 
 POSTED = datetime(2026, 12, 1, 14, 37, 12, 5000)
+
+
+def hourly(keys):
+	return {k for k in keys if k.grain == HOUR}
 
 
 def mention(**values):
@@ -45,7 +53,7 @@ def test_hour_bucket_truncates_to_the_utc_hour():
 
 
 def test_a_mention_counts_once_per_dimension_and_value():
-	keys = mention_keys(
+	both = mention_keys(
 		mention(),
 		[
 			{"listening_rule": "acme", "kind": "Brand"},
@@ -58,6 +66,14 @@ def test_a_mention_counts_once_per_dimension_and_value():
 		],
 		competitors={"globex": "Globex Corp", "globex-typo": "Globex Corp"},
 	)
+	keys = hourly(both)
+	# every hourly row has its daily twin: the same key at the start of the UTC day
+	daily = {k for k in both if k.grain == DAY}
+	assert {(k.dimension, k.value, k.sentiment) for k in daily} == {
+		(k.dimension, k.value, k.sentiment) for k in keys
+	}
+	assert {k.bucket for k in daily} == {datetime(2026, 12, 1)}
+	assert len(both) == 2 * len(keys)
 	by_dimension = Counter(k.dimension for k in keys)
 	assert by_dimension == {ALL: 1, RULE: 5, KIND: 2, COMPETITOR: 2}
 	assert {k.value for k in keys if k.dimension == COMPETITOR} == {"Globex Corp", "initech"}
@@ -69,18 +85,20 @@ def test_a_mention_counts_once_per_dimension_and_value():
 
 
 def test_missing_values_are_empty_strings_and_no_posted_at_counts_nowhere():
-	(key,) = mention_keys(mention(sentiment=None, language=None, rule_kind=None, platform=None))
+	(key,) = hourly(mention_keys(mention(sentiment=None, language=None, rule_kind=None, platform=None)))
 	assert (key.sentiment, key.language, key.rule_kind, key.platform) == ("", "", "", "")
 	assert mention_keys(mention(posted_at=None)) == set()
 
 
-def test_key_name_is_stable_starts_with_the_hour_and_differs_per_key():
-	(key,) = mention_keys(mention())
-	(same,) = mention_keys(mention(posted_at=POSTED.replace(minute=1)))
-	(other,) = mention_keys(mention(sentiment="Positive"))
+def test_key_name_is_stable_starts_with_dimension_and_hour_and_differs_per_key():
+	(key,) = hourly(mention_keys(mention()))
+	(same,) = hourly(mention_keys(mention(posted_at=POSTED.replace(minute=1))))
+	(other,) = hourly(mention_keys(mention(sentiment="Positive")))
+	(daily,) = mention_keys(mention()) - {key}
+	assert daily.name.startswith("DA2026120100-")
 	assert key.name == same.name
 	assert key.name != other.name
-	assert key.name.startswith("2026120114-")
+	assert key.name.startswith("A2026120114-")
 	assert len(key.name) <= 140
 
 
@@ -131,7 +149,7 @@ def test_an_unchanged_row_gives_no_delta():
 	keys = mention_keys(mention(), [{"listening_rule": "brand", "kind": "Brand"}])
 	assert deltas([keys], [set(keys)]) == {}
 	change = deltas([mention_keys(mention())], [mention_keys(mention(sentiment="Positive"))])
-	assert sorted(change.values()) == [-1, 1]
+	assert sorted(change.values()) == [-1, -1, 1, 1]  # the hour row and the day row
 
 
 def test_anonymization_keeps_a_mention_in_its_rollup_rows():
@@ -161,3 +179,42 @@ def test_keys_sort_for_one_lock_order():
 	a = RollupKey(datetime(2026, 1, 1), ALL, "", "", "", "", "", "")
 	b = RollupKey(datetime(2026, 1, 2), ALL, "", "", "", "", "", "")
 	assert sorted([b, a]) == [a, b]
+
+
+def test_name_range_holds_exactly_the_rows_of_a_dimension_and_hours():
+	from datetime import date
+
+	keys = set()
+	for hours in range(0, 72):
+		moment = datetime(2026, 11, 30) + timedelta(hours=hours, minutes=17)
+		for dimension, matches in ((ALL, []), (RULE, [{"listening_rule": "r", "kind": "Brand"}])):
+			keys |= {k for k in mention_keys(mention(posted_at=moment), matches) if k.dimension == dimension}
+	start, end = datetime(2026, 12, 1, 5), datetime(2026, 12, 2, 7, 30)
+	low, high = name_range(RULE, start, end)
+	inside = {k for k in keys if low <= k.name < high}
+	expected = {k for k in keys if k.dimension == RULE and k.grain == HOUR and start <= k.bucket < end}
+	assert inside == expected and len(expected) == 27  # 05:00 .. 07:00 of the next day
+	low, high = name_range(ALL, date(2026, 12, 1), date(2026, 12, 2))
+	assert {k for k in keys if low <= k.name < high} == {
+		k for k in keys if k.dimension == ALL and k.grain == HOUR and k.bucket.date() == date(2026, 12, 1)
+	}
+	with pytest.raises(InvalidRecord):
+		name_range("Party", start, end)
+	low, high = name_range(ALL, date(2026, 12, 1), date(2026, 12, 2), DAY)
+	assert {k for k in keys if low <= k.name < high} == {
+		k for k in keys if k.dimension == ALL and k.grain == DAY and k.bucket == datetime(2026, 12, 1)
+	}
+	low, high = name_range(RULE, datetime(2026, 11, 30, 12), datetime(2026, 12, 2, 0, 0, 1), DAY)
+	assert {k.bucket for k in keys if low <= k.name < high} == {
+		datetime(2026, 11, 30),
+		datetime(2026, 12, 1),
+		datetime(2026, 12, 2),
+	}
+
+
+def test_is_midnight():
+	from datetime import date
+
+	assert is_midnight(date(2026, 12, 1)) and is_midnight(datetime(2026, 12, 1))
+	assert not is_midnight(datetime(2026, 12, 1, 0, 0, 1))
+	assert is_midnight(datetime(2026, 12, 1, 1, tzinfo=timezone(timedelta(hours=1))))

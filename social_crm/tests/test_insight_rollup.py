@@ -34,35 +34,38 @@ def stored() -> Counter:
 			(get_datetime(row[0]), *row[1:-1]): int(row[-1])
 			for row in frappe.db.sql(
 				f"""select bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind,
-				mention_count from {rollup.TABLE}"""
+				grain, mention_count from {rollup.TABLE}"""
 			)
 		}
 	)
 
 
 def raw() -> Counter:
-	"""The same counts straight from Mention / Mention Rule Match with plain SQL."""
-	hour = "date_format(m.posted_at, '%Y-%m-%d %H:00:00')"  # no parameters: plain %
-	cols = "ifnull(m.platform, ''), ifnull(m.sentiment, ''), ifnull(m.language, ''), ifnull(m.rule_kind, '')"
-	queries = [
-		f"select {hour}, 'All', '', {cols}, '', count(*) from `tabMention` m group by 1, 2, 3, 4, 5, 6, 7, 8",
-		f"""select {hour}, 'Rule', rm.listening_rule, {cols}, ifnull(rm.kind, ''), count(distinct m.name)
-		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
-		where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
-		f"""select {hour}, 'Kind', rm.kind, {cols}, rm.kind, count(distinct m.name)
-		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
-		where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
-		group by 1, 2, 3, 4, 5, 6, 7, 8""",
-		f"""select {hour}, 'Competitor', coalesce(nullif(lr.competitor, ''), lr.name), {cols}, 'Competitor',
-			count(distinct m.name)
-		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
-		join `tabListening Rule` lr on lr.name = rm.listening_rule
-		where rm.kind = 'Competitor' group by 1, 2, 3, 4, 5, 6, 7, 8""",
-	]
+	"""The same counts straight from Mention / Mention Rule Match with plain SQL, per hour and per day."""
 	out = Counter()
-	for query in queries:
-		for row in frappe.db.sql(query):
-			out[(get_datetime(row[0]), *row[1:-1])] += int(row[-1])
+	for grain, bucket in (("Hour", "%Y-%m-%d %H:00:00"), ("Day", "%Y-%m-%d 00:00:00")):
+		hour = f"date_format(m.posted_at, '{bucket}')"  # no parameters: plain %
+		cols = (
+			"ifnull(m.platform, ''), ifnull(m.sentiment, ''), ifnull(m.language, ''), ifnull(m.rule_kind, '')"
+		)
+		queries = [
+			f"select {hour}, 'All', '', {cols}, '', count(*) from `tabMention` m group by 1, 2, 3, 4, 5, 6, 7, 8",
+			f"""select {hour}, 'Rule', rm.listening_rule, {cols}, ifnull(rm.kind, ''), count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Kind', rm.kind, {cols}, rm.kind, count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
+			group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Competitor', coalesce(nullif(lr.competitor, ''), lr.name), {cols}, 'Competitor',
+				count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			join `tabListening Rule` lr on lr.name = rm.listening_rule
+			where rm.kind = 'Competitor' group by 1, 2, 3, 4, 5, 6, 7, 8""",
+		]
+		for query in queries:
+			for row in frappe.db.sql(query):
+				out[(get_datetime(row[0]), *row[1:-1], grain)] += int(row[-1])
 	return out
 
 

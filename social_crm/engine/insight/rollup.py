@@ -16,7 +16,9 @@ Because a mention is counted once per (dimension, value), "a mention matching tw
 one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
 
 The hour is the UTC hour of ``posted_at`` (naive datetimes are UTC, as the app stores
-them; aware ones are converted). ``match_kind`` is the kind of the match behind a
+them; aware ones are converted). Each row exists twice: per hour (grain ``Hour``: the alert
+series) and per UTC day (grain ``Day``, the same counts summed over the day: charts and
+reports over weeks read 24 times fewer rows). ``match_kind`` is the kind of the match behind a
 ``Rule``/``Kind``/``Competitor`` row (``""`` for ``All``), so reports can filter on the
 match's kind; ``rule_kind`` is the mention's own kind.
 
@@ -29,8 +31,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 
 from ..errors import InvalidRecord
 
@@ -39,6 +41,13 @@ RULE = "Rule"
 KIND = "Kind"
 COMPETITOR = "Competitor"
 DIMENSIONS = (ALL, RULE, KIND, COMPETITOR)
+HOUR = "Hour"
+DAY = "Day"
+GRAINS = (HOUR, DAY)
+# the start of a row's name: rows of one grain, dimension and hour are neighbours in the table
+# (daily names start with "D"; no hourly code is "D", and names compare case-insensitively)
+_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C"}
+_GRAIN_PREFIX = {HOUR: "", DAY: "D"}
 COMPETITOR_KIND = "Competitor"
 MAX_VALUE = 140
 
@@ -55,10 +64,11 @@ class RollupKey:
 	language: str
 	rule_kind: str
 	match_kind: str
+	grain: str = HOUR
 
 	@property
 	def name(self) -> str:
-		"""Stable primary key of the row: its hour first (rows of one hour are stored together)."""
+		"""Stable primary key of the row: dimension code and hour first (see :func:`name_range`)."""
 		raw = "\x1f".join(
 			(
 				self.bucket.strftime("%Y-%m-%d %H"),
@@ -69,10 +79,11 @@ class RollupKey:
 				self.language,
 				self.rule_kind,
 				self.match_kind,
+				self.grain,
 			)
 		)
 		digest = hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
-		return f"{self.bucket:%Y%m%d%H}-{digest}"
+		return f"{_GRAIN_PREFIX[self.grain]}{_CODES[self.dimension]}{self.bucket:%Y%m%d%H}-{digest}"
 
 
 def hour_bucket(moment: datetime | date | str) -> datetime:
@@ -90,6 +101,48 @@ def hour_bucket(moment: datetime | date | str) -> datetime:
 	if moment.tzinfo is not None:
 		moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
 	return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def day_bucket(moment: datetime | date | str) -> datetime:
+	"""Start of the UTC day ``moment`` falls in, as a naive datetime."""
+	return hour_bucket(moment).replace(hour=0)
+
+
+def is_midnight(moment: datetime | date) -> bool:
+	"""Whether ``moment`` is a UTC day boundary (a date, or a datetime at 00:00:00 UTC)."""
+	if not isinstance(moment, datetime):
+		return isinstance(moment, date)
+	if moment.tzinfo is not None:
+		moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+	return moment == day_bucket(moment)
+
+
+def name_range(
+	dimension: str, start: datetime | date, end: datetime | date, grain: str = HOUR
+) -> tuple[str, str]:
+	"""[low, high) of the row names of ``dimension`` and ``grain`` for buckets in [start, end).
+
+	Names sort by dimension, then hour, so this range is one contiguous stretch of the
+	table's primary key: readers scan exactly the rows they sum, in storage order.
+	"""
+	if dimension not in _CODES:
+		raise InvalidRecord(f"unknown rollup dimension {dimension!r}", "dimension")
+	if grain not in _GRAIN_PREFIX:
+		raise InvalidRecord(f"unknown rollup grain {grain!r}", "grain")
+	code = _GRAIN_PREFIX[grain] + _CODES[dimension]
+	if grain == DAY:
+		last = day_bucket(end)
+		high = last if is_midnight(end) else last + timedelta(days=1)
+		return f"{code}{day_bucket(start):%Y%m%d%H}", f"{code}{high:%Y%m%d%H}"
+	return f"{code}{hour_bucket(start):%Y%m%d%H}", f"{code}{_ceil_hour(end):%Y%m%d%H}"
+
+
+def _ceil_hour(moment: datetime | date) -> datetime:
+	floor = hour_bucket(moment)
+	exact = moment if isinstance(moment, datetime) else floor
+	if exact.tzinfo is not None:
+		exact = exact.astimezone(timezone.utc).replace(tzinfo=None)
+	return floor if exact == floor else floor + timedelta(hours=1)
 
 
 def _text(value) -> str:
@@ -130,7 +183,8 @@ def mention_keys(
 		if kind == COMPETITOR_KIND:
 			voice = _text(competitors.get(rule)) or rule
 			keys.add(RollupKey(dimension=COMPETITOR, value=voice, match_kind=kind, **base))
-	return keys
+	day = base["bucket"].replace(hour=0)
+	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
 
 
 def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) -> dict[RollupKey, int]:

@@ -16,6 +16,7 @@ class SocialMentionRollup(Document):
 
 		bucket: DF.Datetime
 		dimension: DF.Literal["All", "Rule", "Kind", "Competitor"]
+		grain: DF.Literal["Hour", "Day"]
 		language: DF.Data | None
 		match_kind: DF.Data | None
 		mention_count: DF.Int
@@ -31,6 +32,6 @@ class SocialMentionRollup(Document):
 
 
 def on_doctype_update():
-	# every reader range-scans the hours of one dimension; the name starts with the hour, so the
-	# rows of an hour are stored together
+	# readers scan a stretch of the primary key (the name starts with the dimension and the hour,
+	# engine.insight.rollup.name_range); this index serves ad-hoc filters on the list view
 	frappe.db.add_index("Social Mention Rollup", ["dimension", "bucket"])
