@@ -218,3 +218,15 @@ def test_is_midnight():
 	assert is_midnight(date(2026, 12, 1)) and is_midnight(datetime(2026, 12, 1))
 	assert not is_midnight(datetime(2026, 12, 1, 0, 0, 1))
 	assert is_midnight(datetime(2026, 12, 1, 1, tzinfo=timezone(timedelta(hours=1))))
+
+
+def test_sql_name_mirrors_the_name_layout():
+	from social_crm.engine.insight.rollup import sql_name
+
+	expression = sql_name(RULE, DAY, "t.b", ["t.v", "t.p", "t.s", "t.l", "t.rk", "t.mk"])
+	assert expression.startswith("concat('DR', date_format(t.b, '%Y%m%d%H'), '-'")
+	assert "'Rule'" in expression and "'Day'" in expression and "left(md5(" in expression
+	with pytest.raises(InvalidRecord):
+		sql_name("Party", DAY, "t.b", ["a"] * 6)
+	with pytest.raises(InvalidRecord):
+		sql_name(RULE, DAY, "t.b", ["a"] * 5)

@@ -31,14 +31,21 @@ import frappe
 from frappe import _
 
 from social_crm.engine.insight.rollup import (
+	ALL,
+	COMPETITOR,
+	COMPETITOR_KIND,
 	DAY,
 	DIMENSIONS,
 	HOUR,
+	KIND,
+	MAX_VALUE,
+	RULE,
 	RollupKey,
 	deltas,
 	is_midnight,
 	mention_keys,
 	name_range,
+	sql_name,
 )
 from social_crm.permissions import is_unrestricted
 
@@ -46,7 +53,7 @@ DOCTYPE = "Social Mention Rollup"
 TABLE = "`tabSocial Mention Rollup`"
 CHUNK = 1000
 WRITE_CHUNK = 500
-REBUILD_BATCH = 5000
+BATCH = 5000
 REBUILD_JOB_TIMEOUT = 3 * 3600
 COLUMNS = ("platform", "sentiment", "language", "rule_kind", "match_kind", "value")
 
@@ -197,7 +204,7 @@ def rule_changed(rule) -> int:
 	return done
 
 
-def _batches(query: str, values: dict, size: int = REBUILD_BATCH):
+def _batches(query: str, values: dict, size: int = BATCH):
 	last = ""
 	while True:
 		names = [r[0] for r in frappe.db.sql(query, {**values, "last": last, "limit": size})]
@@ -210,37 +217,72 @@ def _batches(query: str, values: dict, size: int = REBUILD_BATCH):
 # --- rebuild -------------------------------------------------------------------------------------
 
 
-def rebuild(batch_size: int = REBUILD_BATCH) -> dict:
-	"""Recompute the whole rollup from the stored mentions (same rule as the incremental path).
+def rebuild() -> dict:
+	"""Recompute the whole rollup from the stored mentions, set-based, on the database server.
 
-	``bench --site <site> execute social_crm.insight.rollup.rebuild``. Reads the mentions in
-	``posted_at`` order, so a batch covers a stretch of time and each rollup row is written
-	about once. Runs in one transaction: writers that store mentions meanwhile wait for it
-	(their delta lands after the rebuild), so the result is exact; on a large table run it
-	when ingest is quiet.
+	``bench --site <site> execute social_crm.insight.rollup.rebuild``. One ``INSERT ...
+	SELECT ... GROUP BY`` per dimension and grain, with the engine's naming rule
+	(:func:`~social_crm.engine.insight.rollup.sql_name`) and the same counting as
+	:func:`~social_crm.engine.insight.rollup.mention_keys` (a mention once per row; the
+	integration test compares the rebuild with the incremental rollup). Runs in one
+	transaction: writers that store mentions meanwhile wait for it (their delta lands after
+	the rebuild), so the result is exact; on a large table run it when ingest is quiet.
 	"""
 	frappe.db.sql(f"delete from {TABLE}")
-	competitor_of = competitors()
-	mentions = 0
-	last_posted, last_name = None, ""
-	while True:
-		if last_posted is None:
-			where, values = "", {}
-		else:
-			where = "where posted_at > %(p)s or (posted_at = %(p)s and name > %(n)s)"
-			values = {"p": last_posted, "n": last_name}
-		rows = frappe.db.sql(
-			f"select name, posted_at from `tabMention` {where} order by posted_at, name limit {int(batch_size)}",
-			values,
-		)
-		if not rows:
-			break
-		last_name, last_posted = rows[-1][0], rows[-1][1]
-		mentions += len(rows)
-		apply(after=snapshot([r[0] for r in rows], competitor_of))
-	missing = frappe.db.sql("select name from `tabMention` where posted_at is null")
-	mentions += len(missing)  # no posted_at: counted nowhere, as in the incremental path
-	return {"mentions": mentions, "rows": frappe.db.count(DOCTYPE)}
+	for grain, bucket in ((HOUR, "%Y-%m-%d %H:00:00"), (DAY, "%Y-%m-%d 00:00:00")):
+		for dimension, select in _rebuild_selects(bucket):
+			name = sql_name(dimension, grain, "t.b", ["t.v", "t.p", "t.s", "t.l", "t.rk", "t.mk"])
+			frappe.db.sql(
+				f"""insert into {TABLE}
+				(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
+					mention_count)
+				select {name}, t.b, '{dimension}', t.v, t.p, t.s, t.l, t.rk, t.mk, '{grain}', t.c
+				from ({select}) t"""
+			)
+	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
+	return {"mentions": int(mentions), "rows": frappe.db.count(DOCTYPE)}
+
+
+def _clean(column: str) -> str:
+	"""SQL of the engine's text rule for a key part: '' for NULL, trimmed, at most MAX_VALUE characters."""
+	return f"left(trim(ifnull({column}, '')), {MAX_VALUE})"
+
+
+def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
+	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format."""
+	b = f"date_format(m.posted_at, '{bucket}')"
+	cols = (
+		f"{_clean('m.platform')} as p, {_clean('m.sentiment')} as s, {_clean('m.language')} as l,"
+		f" {_clean('m.rule_kind')} as rk"
+	)
+	rule, kind = _clean("rm.listening_rule"), _clean("rm.kind")
+	voice = _clean("coalesce(nullif(trim(lr.competitor), ''), rm.listening_rule)")  # competitors() / engine
+	matches = "from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
+	group = "group by b, v, p, s, l, rk, mk"
+	return [
+		(
+			ALL,
+			f"select {b} as b, '' as v, {cols}, '' as mk, count(*) as c from `tabMention` m"
+			f" where m.posted_at is not null {group}",
+		),
+		(
+			RULE,
+			f"select {b} as b, {rule} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
+			f" where m.posted_at is not null and {rule} != '' {group}",
+		),
+		(
+			KIND,
+			f"select {b} as b, {kind} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
+			f" where m.posted_at is not null and {rule} != '' and {kind} != '' {group}",
+		),
+		(
+			COMPETITOR,
+			f"select {b} as b, {voice} as v,"
+			f" {cols}, '{COMPETITOR_KIND}' as mk, count(distinct m.name) as c {matches}"
+			" left join `tabListening Rule` lr on lr.name = rm.listening_rule"
+			f" where m.posted_at is not null and {rule} != '' and {kind} = '{COMPETITOR_KIND}' {group}",
+		),
+	]
 
 
 @frappe.whitelist(methods=["POST"])

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -84,6 +84,23 @@ class RollupKey:
 		)
 		digest = hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 		return f"{_GRAIN_PREFIX[self.grain]}{_CODES[self.dimension]}{self.bucket:%Y%m%d%H}-{digest}"
+
+
+def sql_name(dimension: str, grain: str, bucket: str, parts: Sequence[str]) -> str:
+	"""MariaDB expression computing :attr:`RollupKey.name` in a set-based rebuild.
+
+	``bucket`` is the SQL expression of the row's bucket, ``parts`` those of value, platform,
+	sentiment, language, rule kind and match kind (already trimmed strings, never NULL);
+	dimension and grain are constants. Mirrors the Python property exactly (the rebuild
+	test compares the two); a statement using it must not take parameters (plain ``%``).
+	"""
+	if dimension not in _CODES or grain not in _GRAIN_PREFIX or len(parts) != 6:
+		raise InvalidRecord("sql_name needs a known dimension and grain and six parts", "dimension")
+	fields = [f"date_format({bucket}, '%Y-%m-%d %H')", f"'{dimension}'", *parts, f"'{grain}'"]
+	return (
+		f"concat('{_GRAIN_PREFIX[grain]}{_CODES[dimension]}', date_format({bucket}, '%Y%m%d%H'), '-',"
+		f" left(md5(concat_ws(char(31 using utf8mb4), {', '.join(fields)})), 20))"
+	)
 
 
 def hour_bucket(moment: datetime | date | str) -> datetime:
