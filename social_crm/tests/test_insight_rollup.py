@@ -253,6 +253,18 @@ class TestMentionRollup(SocialCRMTestCase):
 		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
 		self.assertEqual((report[0]["total"], report[0]["negative"]), (5, 2))
 
+	def test_chart_sources_answer_through_the_read_only_wrapper(self):
+		from social_crm.social_crm.dashboard_chart_source.social_volume_by_platform import (
+			social_volume_by_platform,
+		)
+
+		data = social_volume_by_platform.get(chart_name="Mention Volume by Platform", no_cache=1)
+		self.assertEqual(data, dashboard.volume_by_platform(30))
+		self.assertEqual(
+			frappe.db.get_value("Dashboard Chart", "Mention Volume by Platform", "source"),
+			"Social Volume by Platform",
+		)
+
 	def test_alert_series_comes_from_the_rollup(self):
 		hour = datetime(2019, 6, 10, 8)
 		Ingestor(origin="Webhook", enrichment="none").ingest(
