@@ -13,6 +13,8 @@ from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_
 from frappe.utils.user import get_users_with_role
 
 from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
+from social_crm.engine.insight.rollup import HOUR, RULE, name_range
+from social_crm.insight import rollup
 
 MANAGER_ROLE = "Social CRM Manager"
 
@@ -58,28 +60,26 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	return created
 
 
+@frappe.read_only()
 def rule_series(start: datetime, end: datetime) -> dict[str, list[tuple[datetime, int, int]]]:
 	"""Hourly (bucket, total, negative) per listening rule for mentions posted in [start, end).
 
-	One grouped query over the posted_at range (index on Mention.posted_at, the matches read
-	from the covering index (parent, kind, listening_rule); Mention Rule Match is only ever a
-	child of Mention, so no parenttype condition that would force a row lookup per match).
-	Empty hours are absent and count as zero in the engine.
+	Read from the rollup (dimension Rule, grain Hour: one row per hour, rule, platform,
+	sentiment, language), so its cost follows the hours and rules, not the mentions. Read-only: a read
+	replica can answer it. Empty hours are absent and count as zero in the engine.
 	"""
+	low, high = name_range(RULE, start, end)  # one stretch of the rollup's primary key
 	rows = frappe.db.sql(
-		"""
-		select rm.listening_rule,
-			date_format(m.posted_at, '%%Y-%%m-%%d %%H:00:00') as bucket,
-			count(*) as total,
-			coalesce(sum(coalesce(m.sentiment, '') = 'Negative'), 0) as negative
-		from `tabMention` m
-		join `tabMention Rule Match` rm
-			on rm.parent = m.name
-		where m.posted_at >= %(start)s and m.posted_at < %(end)s and rm.listening_rule is not null
-		group by rm.listening_rule, bucket
-		order by rm.listening_rule, bucket
+		f"""
+		select value, bucket, sum(mention_count) as total,
+			sum(if(sentiment = 'Negative', mention_count, 0)) as negative
+		from {rollup.TABLE}
+		where name >= %(low)s and name < %(high)s
+			and dimension = %(dimension)s and grain = %(grain)s and bucket >= %(start)s and bucket < %(end)s
+		group by value, bucket
+		order by value, bucket
 		""",
-		{"start": start, "end": end},
+		{"low": low, "high": high, "dimension": RULE, "grain": HOUR, "start": start, "end": end},
 	)
 	series: dict[str, list[tuple[datetime, int, int]]] = {}
 	for rule, bucket, total, negative in rows:
@@ -119,17 +119,12 @@ def store_alert(alert: Alert) -> str | None:
 
 
 def count_mentions(doc) -> int:
-	conditions = ["m.posted_at >= %(start)s", "m.posted_at < %(end)s", "rm.listening_rule = %(rule)s"]
+	"""Mentions behind an alert (for a swing the negative ones), from the rollup."""
+	filters = {"value": doc.listening_rule}
 	if doc.kind == SENTIMENT_SWING:
-		conditions.append("m.sentiment = 'Negative'")
-	return frappe.db.sql(
-		f"""
-		select count(distinct m.name) from `tabMention` m
-		join `tabMention Rule Match` rm on rm.parent = m.name
-		where {" and ".join(conditions)}
-		""",
-		{"start": doc.mentions_from, "end": doc.mentions_to, "rule": doc.listening_rule},
-	)[0][0]
+		filters["sentiment"] = "Negative"
+	rows = rollup.counts(RULE, get_datetime(doc.mentions_from), get_datetime(doc.mentions_to), [], filters)
+	return rows[0][0] if rows else 0
 
 
 def describe(doc) -> str:

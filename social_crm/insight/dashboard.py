@@ -1,7 +1,9 @@
 """Numbers and series behind the Social CRM workspace (number cards and chart sources).
 
-Every query adds the caller's row-level condition on Mention (permissions.py), so a
-Sales User sees the numbers of the parties they may read, not the whole company's.
+Unrestricted users (Social CRM roles, System Manager) read the hourly rollup
+(``social_crm.insight.rollup``); every other query adds the caller's row-level condition on
+Mention (permissions.py), so a Sales User sees the numbers of the parties they may read, not
+the whole company's. All of it only reads (``@frappe.read_only()``: a read replica can serve it).
 Chart data is cached per chart, filters, language, day *and permission scope*
 (:func:`cached_chart`): Frappe's ``cache_source`` keys by chart only, which would hand one
 user's numbers to everyone who opens the workspace after them.
@@ -17,6 +19,8 @@ from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
+from social_crm.engine.insight.rollup import ALL, COMPETITOR, KIND
+from social_crm.insight import rollup
 from social_crm.permissions import permission_scope, social_data_query_conditions
 
 DEFAULT_DAYS = 30
@@ -77,18 +81,16 @@ def _days_filter(filters) -> int:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def negative_share(filters: str | dict | None = None) -> dict:
 	"""Number card: share of negative mentions among analysed mentions of the last 7 days."""
 	_check_read()
 	start, end = day_range(7)
-	total, negative = frappe.db.sql(
-		f"""
-		select count(*), coalesce(sum(sentiment = 'Negative'), 0) from `tabMention`
-		where posted_at >= %(start)s and posted_at < %(end)s and sentiment in ('Positive', 'Neutral', 'Negative')
-		{_mention_condition()}
-		""",
-		{"start": start, "end": add_days(end, 1)},
-	)[0]
+	if rollup.serves():
+		by_label = dict(rollup.counts(ALL, start, add_days(end, 1), ["sentiment"]))
+		total, negative = sum(by_label.get(s, 0) for s in SENTIMENTS), by_label.get("Negative", 0)
+	else:
+		total, negative = _negative_share_raw(start, end)
 	value = round(100.0 * int(negative) / int(total), 1) if total else 0.0
 	return {
 		"value": value,
@@ -98,6 +100,17 @@ def negative_share(filters: str | dict | None = None) -> dict:
 	}
 
 
+def _negative_share_raw(start, end) -> tuple[int, int]:
+	return frappe.db.sql(
+		f"""
+		select count(*), coalesce(sum(sentiment = 'Negative'), 0) from `tabMention`
+		where posted_at >= %(start)s and posted_at < %(end)s and sentiment in ('Positive', 'Neutral', 'Negative')
+		{_mention_condition()}
+		""",
+		{"start": start, "end": add_days(end, 1)},
+	)[0]
+
+
 def sentiment_trend(days: int | None = None, to_date=None) -> dict:
 	"""Mentions per day and sentiment label (Positive / Neutral / Negative)."""
 	_check_read()
@@ -105,20 +118,48 @@ def sentiment_trend(days: int | None = None, to_date=None) -> dict:
 	labels = [start + timedelta(days=i) for i in range((end - start).days + 1)]
 	index = {day: i for i, day in enumerate(labels)}
 	series = {label: [0] * len(labels) for label in SENTIMENTS}
-	for day, sentiment, count in frappe.db.sql(
-		f"""
-		select date(posted_at) as day, sentiment, count(*) from `tabMention`
-		where posted_at >= %(start)s and posted_at < %(end)s {_mention_condition()}
-		group by day, sentiment
-		""",
-		{"start": start, "end": add_days(end, 1)},
-	):
+	if rollup.serves():
+		rows = rollup.counts(ALL, start, add_days(end, 1), ["day", "sentiment"])
+	else:
+		rows = frappe.db.sql(
+			f"""
+			select date(posted_at) as day, sentiment, count(*) from `tabMention`
+			where posted_at >= %(start)s and posted_at < %(end)s {_mention_condition()}
+			group by day, sentiment
+			""",
+			{"start": start, "end": add_days(end, 1)},
+		)
+	for day, sentiment, count in rows:
 		i = index.get(getdate(day))
 		if i is not None and sentiment in series:
 			series[sentiment][i] = count
 	return {
 		"labels": [str(day) for day in labels],
 		"datasets": [{"name": _(label), "values": series[label]} for label in SENTIMENTS],
+	}
+
+
+def volume_by_platform(days: int | None = None, to_date=None) -> dict:
+	"""Mentions per platform in the period, the busiest first."""
+	_check_read()
+	start, end = day_range(days, to_date)
+	if rollup.serves():
+		rows = rollup.counts(ALL, start, add_days(end, 1), ["platform"])
+	else:
+		rows = frappe.db.sql(
+			f"""
+			select ifnull(platform, ''), count(*) from `tabMention`
+			where posted_at >= %(start)s and posted_at < %(end)s {_mention_condition()}
+			group by platform
+			""",
+			{"start": start, "end": add_days(end, 1)},
+		)
+	rows = sorted(
+		((platform or _("Unknown"), int(count)) for platform, count in rows), key=lambda r: (-r[1], r[0])
+	)
+	return {
+		"labels": [_(platform) for platform, _count in rows],
+		"datasets": [{"name": _("Mentions"), "values": [count for _platform, count in rows]}],
 	}
 
 
@@ -144,6 +185,12 @@ def voice_counts(start, end) -> list[tuple[str, str, int]]:
 	A competitor's group is its Competitor record, or the rule name when none is linked;
 	a mention matching two rules of one group counts once.
 	"""
+	if rollup.serves():
+		brand = rollup.counts(KIND, start, end, [], {"value": "Brand"})
+		competitors = rollup.counts(COMPETITOR, start, end, ["value"])
+		return [("Brand", "Brand", count) for (count,) in brand] + [
+			("Competitor", group, count) for group, count in competitors
+		]
 	return [
 		(kind, group, int(count))
 		for kind, group, count in frappe.db.sql(

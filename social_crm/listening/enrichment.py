@@ -23,6 +23,7 @@ from frappe.utils import flt, now_datetime
 from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
+from social_crm.insight import rollup
 
 CHUNK = 500
 _analyzers: dict[tuple[str, str], object] = {}
@@ -135,7 +136,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 				updates[row.name].update({"sentiment": sentiment.label, "sentiment_score": sentiment.score})
 		for name in skip:
 			updates[name] = {"enriched_on": now}
+		rollup_before = rollup.snapshot(updates)
 		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
+		rollup.changed(rollup_before)
 		if rule_updates:
 			frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
 		total += len(work)

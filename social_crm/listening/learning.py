@@ -23,6 +23,7 @@ from frappe import _
 
 from social_crm.engine.analysis.learned import MAX_LABELS, LearnedAnalyzer, load, save, train
 from social_crm.engine.analysis.sentiment import LABELS, DefaultAnalyzer
+from social_crm.insight import rollup
 
 MAX_BULK = 500
 MODEL_FILE = "social_crm_sentiment_model.npz"
@@ -47,6 +48,7 @@ def correct_sentiment(names: str | list, sentiment: str) -> dict:
 	if sentiment not in LABELS:
 		frappe.throw(_("Sentiment must be one of {0}").format(", ".join(_(label) for label in LABELS)))
 	done, failed = [], []
+	rollup_before = rollup.snapshot([str(n) for n in names])
 	for name in names:
 		name = str(name)
 		if not frappe.db.exists("Mention", name) or not frappe.has_permission("Mention", "write", name):
@@ -58,6 +60,7 @@ def correct_sentiment(names: str | list, sentiment: str) -> dict:
 			{"human_sentiment": sentiment, "sentiment": sentiment, "sentiment_score": _score(sentiment)},
 		)
 		done.append(name)
+	rollup.changed(rollup_before)
 	if done:
 		enqueue_training()
 	return {"done": done, "failed": failed}

@@ -44,6 +44,7 @@ from social_crm.engine.privacy.anonymize import is_erased_profile
 from social_crm.engine.records import Author, Post, edit_allowed
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display
+from social_crm.insight import rollup
 from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
 from social_crm.support import issues
 
@@ -311,6 +312,7 @@ class Ingestor:
 		to_enrich: list[str] = []
 		if new:
 			inserted = self._insert_mentions(new, out)
+			rollup.inserted(inserted)
 			to_enrich.extend(inserted)
 			issues.enqueue_rule_issues(inserted)
 		for i, post, matches, name in edited:

@@ -11,6 +11,7 @@ from frappe.utils import now_datetime
 from frappe.utils.global_search import sync_global_search
 
 from social_crm.engine.privacy import anonymize as engine
+from social_crm.insight import rollup
 from social_crm.privacy.suppression import get_secret
 from social_crm.support.issues import redact_copies as redact_issue_copies
 
@@ -179,6 +180,7 @@ def delete_mentions(names: list[str]) -> int:
 	if not names:
 		return 0
 	redact_issue_copies(names)
+	rollup.removing(names)
 	frappe.db.sql(
 		f"update `tabIdea` set source_mention = NULL where source_mention in ({_placeholders(names)})", names
 	)

@@ -7,6 +7,7 @@ from social_crm.insight.dashboard import _days_filter, cached_chart, sentiment_t
 
 
 @frappe.whitelist()
+@frappe.read_only()  # only reads: a read replica may serve it (site_config read_from_replica)
 def get(
 	chart_name=None,
 	chart=None,

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from social_crm.engine.analysis.rules import MAX_TERM_CHARS, MAX_TERMS, Rule, parse_terms, validate_rule
 from social_crm.engine.errors import InvalidRecord
+from social_crm.insight import rollup
 
 
 class ListeningRule(Document):
@@ -33,6 +34,9 @@ class ListeningRule(Document):
 		sources: DF.TableMultiSelect[ListeningRuleSource]
 		terms: DF.SmallText
 	# end: auto-generated types
+
+	def on_update(self):
+		rollup.rule_changed(self)
 
 	def validate(self):
 		terms = parse_terms(self.terms)

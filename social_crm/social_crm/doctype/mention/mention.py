@@ -12,6 +12,7 @@ from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_id, clean_language, clean_url
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display, html_to_text
+from social_crm.insight import rollup
 from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 
 
@@ -79,6 +80,12 @@ class Mention(Document):
 	def after_insert(self):
 		if not self.enriched_on and not self.anonymized:
 			enqueue_enrichment([self.name])
+
+	def on_update(self):
+		rollup.document_changed(self)
+
+	def on_trash(self):
+		rollup.document_removed(self)
 
 	def validate(self):
 		self.validate_identity()

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.utils import add_days, getdate
 
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
+from social_crm.engine.insight.rollup import ALL, RULE
+from social_crm.insight import rollup
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -47,6 +49,8 @@ def execute(filters=None):
 
 
 def query(filters, from_date, to_date):
+	if rollup.serves():
+		return rollup_query(filters, from_date, to_date)
 	conditions = ["`tabMention`.posted_at >= %(from)s", "`tabMention`.posted_at < %(to)s"]
 	values = {"from": from_date, "to": add_days(to_date, 1)}
 	for fieldname in ("platform", "language", "rule_kind"):
@@ -68,6 +72,15 @@ def query(filters, from_date, to_date):
 		""",
 		values,
 	)
+
+
+def rollup_query(filters, from_date, to_date):
+	"""(day, sentiment, mentions) from the hourly rollup (unrestricted users)."""
+	keys = {f: filters.get(f) for f in ("platform", "language", "rule_kind") if filters.get(f)}
+	if filters.get("listening_rule"):
+		keys["value"] = filters.listening_rule
+	dimension = RULE if filters.get("listening_rule") else ALL
+	return rollup.counts(dimension, from_date, add_days(to_date, 1), ["day", "sentiment"], keys)
 
 
 def columns():

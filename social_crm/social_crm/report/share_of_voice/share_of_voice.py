@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_crm.engine.insight.rollup import COMPETITOR, KIND, RULE
+from social_crm.insight import rollup
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -60,6 +62,8 @@ def execute(filters=None):
 
 def query(filters, group_by, from_date, to_date):
 	"""(day, group, distinct mentions): a mention matching two rules of one group counts once."""
+	if rollup.serves():
+		return rollup_query(filters, group_by, from_date, to_date)
 	if group_by == "Listening Rule":
 		group_expr = "rm.listening_rule"
 	elif group_by == "Rule Kind":
@@ -87,6 +91,28 @@ def query(filters, group_by, from_date, to_date):
 		""",
 		values,
 	)
+
+
+def rollup_query(filters, group_by, from_date, to_date):
+	"""The same counts from the hourly rollup (unrestricted users): each mention counts once per
+	rule, kind and competitor voice there."""
+	start, end = from_date, add_days(to_date, 1)
+	keys = {"platform": filters.platform} if filters.get("platform") else {}
+	kind = filters.get("rule_kind")
+	if kind:
+		keys["match_kind"] = kind
+	if group_by == "Listening Rule":
+		return rollup.counts(RULE, start, end, ["day", "value"], keys)
+	if group_by == "Rule Kind":
+		return rollup.counts(KIND, start, end, ["day", "value"], keys)
+	rows = []
+	if kind in (None, "", BRAND):
+		rows += [
+			(day, BRAND, n) for day, n in rollup.counts(KIND, start, end, ["day"], {**keys, "value": BRAND})
+		]
+	if kind in (None, "", "Competitor"):
+		rows += rollup.counts(COMPETITOR, start, end, ["day", "value"], keys)
+	return rows
 
 
 def label(group):

@@ -1,0 +1,221 @@
+"""Bucketing rule of the mention rollup: which aggregate rows one mention counts in.
+
+The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in each
+(hour, dimension, value, platform, sentiment, language, rule kind). Every mention counts
+**once** in each of these rows:
+
+* ``All`` — value ``""``: every mention (volume, sentiment trend, negative share);
+* ``Rule`` — value = each distinct listening rule it matched (alert series, Share of Voice
+  by rule, Sentiment Trend filtered by a rule);
+* ``Kind`` — value = each distinct kind of its matches (Brand, Product, ...; "Our Brand"
+  of share of voice is ``Kind`` = Brand);
+* ``Competitor`` — value = each distinct competitor voice of its Competitor matches: the
+  rule's linked Competitor record, else the rule's name.
+
+Because a mention is counted once per (dimension, value), "a mention matching two rules of
+one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
+
+The hour is the UTC hour of ``posted_at`` (naive datetimes are UTC, as the app stores
+them; aware ones are converted). Each row exists twice: per hour (grain ``Hour``: the alert
+series) and per UTC day (grain ``Day``, the same counts summed over the day: charts and
+reports over weeks read 24 times fewer rows). ``match_kind`` is the kind of the match behind a
+``Rule``/``Kind``/``Competitor`` row (``""`` for ``All``), so reports can filter on the
+match's kind; ``rule_kind`` is the mention's own kind.
+
+Writers hand the rows before and after a change to :func:`deltas`; it answers the count
+change per key, which the Frappe layer adds with ``INSERT ... ON DUPLICATE KEY UPDATE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+
+from ..errors import InvalidRecord
+
+ALL = "All"
+RULE = "Rule"
+KIND = "Kind"
+COMPETITOR = "Competitor"
+DIMENSIONS = (ALL, RULE, KIND, COMPETITOR)
+HOUR = "Hour"
+DAY = "Day"
+GRAINS = (HOUR, DAY)
+# the start of a row's name: rows of one grain, dimension and hour are neighbours in the table
+# (daily names start with "D"; no hourly code is "D", and names compare case-insensitively)
+_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C"}
+_GRAIN_PREFIX = {HOUR: "", DAY: "D"}
+COMPETITOR_KIND = "Competitor"
+MAX_VALUE = 140
+
+
+@dataclass(frozen=True, order=True)
+class RollupKey:
+	"""One aggregate row's identity."""
+
+	bucket: datetime
+	dimension: str
+	value: str
+	platform: str
+	sentiment: str
+	language: str
+	rule_kind: str
+	match_kind: str
+	grain: str = HOUR
+
+	@property
+	def name(self) -> str:
+		"""Stable primary key of the row: dimension code and hour first (see :func:`name_range`)."""
+		raw = "\x1f".join(
+			(
+				self.bucket.strftime("%Y-%m-%d %H"),
+				self.dimension,
+				self.value,
+				self.platform,
+				self.sentiment,
+				self.language,
+				self.rule_kind,
+				self.match_kind,
+				self.grain,
+			)
+		)
+		digest = hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
+		return f"{_GRAIN_PREFIX[self.grain]}{_CODES[self.dimension]}{self.bucket:%Y%m%d%H}-{digest}"
+
+
+def sql_name(dimension: str, grain: str, bucket: str, parts: Sequence[str]) -> str:
+	"""MariaDB expression computing :attr:`RollupKey.name` in a set-based rebuild.
+
+	``bucket`` is the SQL expression of the row's bucket, ``parts`` those of value, platform,
+	sentiment, language, rule kind and match kind (already trimmed strings, never NULL);
+	dimension and grain are constants. Mirrors the Python property exactly (the rebuild
+	test compares the two); a statement using it must not take parameters (plain ``%``).
+	"""
+	if dimension not in _CODES or grain not in _GRAIN_PREFIX or len(parts) != 6:
+		raise InvalidRecord("sql_name needs a known dimension and grain and six parts", "dimension")
+	fields = [f"date_format({bucket}, '%Y-%m-%d %H')", f"'{dimension}'", *parts, f"'{grain}'"]
+	return (
+		f"concat('{_GRAIN_PREFIX[grain]}{_CODES[dimension]}', date_format({bucket}, '%Y%m%d%H'), '-',"
+		f" left(md5(concat_ws(char(31 using utf8mb4), {', '.join(fields)})), 20))"
+	)
+
+
+def hour_bucket(moment: datetime | date | str) -> datetime:
+	"""Start of the UTC hour ``moment`` falls in, as a naive datetime."""
+	if isinstance(moment, str):
+		try:
+			moment = datetime.fromisoformat(moment.strip())
+		except ValueError:
+			raise InvalidRecord(f"posted_at is not a date and time: {moment!r}", "posted_at")
+	if not isinstance(moment, datetime):
+		if isinstance(moment, date):
+			moment = datetime(moment.year, moment.month, moment.day)
+		else:
+			raise InvalidRecord("posted_at must be a datetime", "posted_at")
+	if moment.tzinfo is not None:
+		moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+	return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def day_bucket(moment: datetime | date | str) -> datetime:
+	"""Start of the UTC day ``moment`` falls in, as a naive datetime."""
+	return hour_bucket(moment).replace(hour=0)
+
+
+def is_midnight(moment: datetime | date) -> bool:
+	"""Whether ``moment`` is a UTC day boundary (a date, or a datetime at 00:00:00 UTC)."""
+	if not isinstance(moment, datetime):
+		return isinstance(moment, date)
+	if moment.tzinfo is not None:
+		moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+	return moment == day_bucket(moment)
+
+
+def name_range(
+	dimension: str, start: datetime | date, end: datetime | date, grain: str = HOUR
+) -> tuple[str, str]:
+	"""[low, high) of the row names of ``dimension`` and ``grain`` for buckets in [start, end).
+
+	Names sort by dimension, then hour, so this range is one contiguous stretch of the
+	table's primary key: readers scan exactly the rows they sum, in storage order.
+	"""
+	if dimension not in _CODES:
+		raise InvalidRecord(f"unknown rollup dimension {dimension!r}", "dimension")
+	if grain not in _GRAIN_PREFIX:
+		raise InvalidRecord(f"unknown rollup grain {grain!r}", "grain")
+	code = _GRAIN_PREFIX[grain] + _CODES[dimension]
+	if grain == DAY:
+		last = day_bucket(end)
+		high = last if is_midnight(end) else last + timedelta(days=1)
+		return f"{code}{day_bucket(start):%Y%m%d%H}", f"{code}{high:%Y%m%d%H}"
+	return f"{code}{hour_bucket(start):%Y%m%d%H}", f"{code}{_ceil_hour(end):%Y%m%d%H}"
+
+
+def _ceil_hour(moment: datetime | date) -> datetime:
+	floor = hour_bucket(moment)
+	exact = moment if isinstance(moment, datetime) else floor
+	if exact.tzinfo is not None:
+		exact = exact.astimezone(timezone.utc).replace(tzinfo=None)
+	return floor if exact == floor else floor + timedelta(hours=1)
+
+
+def _text(value) -> str:
+	return str(value or "").strip()[:MAX_VALUE]
+
+
+def mention_keys(
+	mention: Mapping, matches: Iterable[Mapping] = (), competitors: Mapping[str, str] | None = None
+) -> set[RollupKey]:
+	"""The rollup rows one mention counts in (once each).
+
+	``mention`` has ``posted_at``, ``platform``, ``sentiment``, ``language``, ``rule_kind``;
+	``matches`` are its rule matches (``listening_rule``, ``kind``); ``competitors`` maps a
+	rule name to its linked Competitor (missing or empty: the rule's own name is the voice).
+	A mention without ``posted_at`` counts nowhere.
+	"""
+	if not mention.get("posted_at"):
+		return set()
+	competitors = competitors or {}
+	base = {
+		"bucket": hour_bucket(mention["posted_at"]),
+		"platform": _text(mention.get("platform")),
+		"sentiment": _text(mention.get("sentiment")),
+		"language": _text(mention.get("language")),
+		"rule_kind": _text(mention.get("rule_kind")),
+	}
+	keys = {RollupKey(dimension=ALL, value="", match_kind="", **base)}
+	seen_rules: set[str] = set()
+	for match in matches:
+		rule = _text(match.get("listening_rule"))
+		if not rule or rule in seen_rules:
+			continue  # a rule counts a mention once, as count(distinct) does
+		seen_rules.add(rule)
+		kind = _text(match.get("kind"))
+		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, **base))
+		if kind:
+			keys.add(RollupKey(dimension=KIND, value=kind, match_kind=kind, **base))
+		if kind == COMPETITOR_KIND:
+			voice = _text(competitors.get(rule)) or rule
+			keys.add(RollupKey(dimension=COMPETITOR, value=voice, match_kind=kind, **base))
+	day = base["bucket"].replace(hour=0)
+	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
+
+
+def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) -> dict[RollupKey, int]:
+	"""Count change per key from the key sets of the rows before and after a write.
+
+	``before`` holds the key sets of the rows as they were (removed or changed rows),
+	``after`` as they are now (inserted or changed rows). Keys whose count does not change
+	are left out; the result is sorted by key so writers lock rollup rows in one order.
+	"""
+	change: Counter = Counter()
+	for keys in before:
+		for key in keys:
+			change[key] -= 1
+	for keys in after:
+		for key in keys:
+			change[key] += 1
+	return {key: change[key] for key in sorted(change) if change[key]}

@@ -1,0 +1,357 @@
+"""The mention rollup: hourly counts the charts, reports and the alert job read.
+
+*Social Mention Rollup* holds, per UTC hour, how many mentions there are per dimension
+(all mentions, per listening rule, per rule kind, per competitor voice) x platform x
+sentiment x language x rule kind. Which rows a mention counts in is the engine's rule
+(:mod:`social_crm.engine.insight.rollup`); this module reads the mentions' current keys
+(:func:`snapshot`), adds the difference with set-based SQL (:func:`apply`: ``INSERT ...
+ON DUPLICATE KEY UPDATE mention_count = mention_count + delta``, in the writer's own
+transaction, so a rolled-back write leaves the rollup as it was) and rebuilds it from the
+mentions (:func:`rebuild`).
+
+Every writer of mentions calls one line of this module:
+
+* the pipeline's bulk insert — :func:`inserted` with the new names;
+* a Mention saved or deleted through its controller (desk, REST, edited posts) —
+  :func:`document_changed` / :func:`document_removed`;
+* set-based updates (enrichment, *Correct Sentiment*, anonymization) —
+  ``before = snapshot(names)`` then :func:`changed` ``(before)`` after the UPDATE;
+* set-based deletes (retention, erasure) — :func:`removing` before the DELETE;
+* a Listening Rule whose Competitor changes — :func:`rule_changed`.
+
+Row-level permission: the rollup has no party, so it serves unrestricted users only
+(:func:`serves`); restricted users (Sales Users reading their own parties) keep the raw,
+permission-filtered queries.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+import frappe
+from frappe import _
+
+from social_crm.engine.insight.rollup import (
+	ALL,
+	COMPETITOR,
+	COMPETITOR_KIND,
+	DAY,
+	DIMENSIONS,
+	HOUR,
+	KIND,
+	MAX_VALUE,
+	RULE,
+	RollupKey,
+	deltas,
+	is_midnight,
+	mention_keys,
+	name_range,
+	sql_name,
+)
+from social_crm.permissions import is_unrestricted
+
+DOCTYPE = "Social Mention Rollup"
+TABLE = "`tabSocial Mention Rollup`"
+CHUNK = 1000
+WRITE_CHUNK = 500
+BATCH = 5000
+REBUILD_JOB_TIMEOUT = 3 * 3600
+COLUMNS = ("platform", "sentiment", "language", "rule_kind", "match_kind", "value")
+
+Snapshot = dict[str, set[RollupKey]]
+
+
+def serves(user: str | None = None) -> bool:
+	"""Whether the rollup may answer for ``user``: only unrestricted users (it has no party)."""
+	return is_unrestricted(user)
+
+
+# --- keys of stored mentions ---------------------------------------------------------------------
+
+
+def competitors() -> dict[str, str]:
+	"""{listening rule: its linked Competitor} for the rules that have one."""
+	return dict(
+		frappe.db.sql("select name, competitor from `tabListening Rule` where ifnull(competitor, '') != ''")
+	)
+
+
+def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
+	"""{mention name: rollup keys} of the mentions as they are stored now (missing names are absent)."""
+	names = [n for n in dict.fromkeys(names or []) if n]
+	if not names:
+		return {}
+	competitor_of = competitors() if competitor_of is None else competitor_of
+	out: Snapshot = {}
+	for start in range(0, len(names), CHUNK):
+		chunk = names[start : start + CHUNK]
+		mentions = frappe.db.sql(
+			"""select name, posted_at, platform, sentiment, language, rule_kind
+			from `tabMention` where name in %(names)s""",
+			{"names": chunk},
+			as_dict=True,
+		)
+		if not mentions:
+			continue
+		matches = defaultdict(list)
+		for row in frappe.db.sql(
+			"""select parent, listening_rule, kind from `tabMention Rule Match`
+			where parent in %(names)s order by parent, idx""",
+			{"names": [m.name for m in mentions]},
+			as_dict=True,
+		):
+			matches[row.parent].append(row)
+		for mention in mentions:
+			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of)
+	return out
+
+
+def document_keys(doc) -> set[RollupKey]:
+	"""Rollup keys of a Mention document (as it is in memory)."""
+	if doc is None:
+		return set()
+	return mention_keys(doc.as_dict(), [m.as_dict() for m in doc.get("matched_rules") or []], competitors())
+
+
+# --- writing deltas ------------------------------------------------------------------------------
+
+
+def apply(before: Snapshot | None = None, after: Snapshot | None = None) -> int:
+	"""Add the difference between the mentions' keys before and after a write; rows changed."""
+	return write(deltas((before or {}).values(), (after or {}).values()))
+
+
+def write(change: dict[RollupKey, int]) -> int:
+	"""``INSERT ... ON DUPLICATE KEY UPDATE`` the count deltas; rows that reach 0 are removed."""
+	if not change:
+		return 0
+	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	for start in range(0, len(items), WRITE_CHUNK):
+		chunk = items[start : start + WRITE_CHUNK]
+		values = []
+		for key, count in chunk:
+			values.extend(
+				[
+					key.name,
+					key.bucket,
+					key.dimension,
+					key.value,
+					key.platform,
+					key.sentiment,
+					key.language,
+					key.rule_kind,
+					key.match_kind,
+					key.grain,
+					count,
+				]
+			)
+		placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+		frappe.db.sql(
+			f"""insert into {TABLE}
+			(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
+				mention_count)
+			values {placeholders}
+			on duplicate key update mention_count = mention_count + values(mention_count)""",
+			values,
+		)
+	lowered = [key.name for key, count in items if count < 0]
+	for start in range(0, len(lowered), CHUNK):
+		frappe.db.sql(
+			f"delete from {TABLE} where name in %(names)s and mention_count <= 0",
+			{"names": lowered[start : start + CHUNK]},
+		)
+	return len(items)
+
+
+def inserted(names) -> int:
+	"""Count newly stored mentions (bulk inserts that bypass the controller)."""
+	return apply(after=snapshot(names))
+
+
+def removing(names) -> int:
+	"""Uncount mentions about to be deleted (call before the DELETE, in the same transaction)."""
+	return apply(before=snapshot(names))
+
+
+def changed(before: Snapshot) -> int:
+	"""Recount mentions changed by a set-based UPDATE; ``before`` is their :func:`snapshot`."""
+	return apply(before=before, after=snapshot(list(before)))
+
+
+def document_changed(doc) -> int:
+	"""Mention.on_update (insert and save): the difference to the document before the save."""
+	return write(deltas([document_keys(doc.get_doc_before_save())], [document_keys(doc)]))
+
+
+def document_removed(doc) -> int:
+	"""Mention.on_trash: uncount the document."""
+	return write(deltas([document_keys(doc)], []))
+
+
+def rule_changed(rule) -> int:
+	"""Listening Rule.on_update: a changed Competitor moves its mentions to another voice."""
+	previous = rule.get_doc_before_save()
+	if previous is None or (previous.get("competitor") or "") == (rule.get("competitor") or ""):
+		return 0
+	now = competitors()
+	was = {**now, rule.name: previous.get("competitor") or ""}
+	done = 0
+	for names in _batches(
+		"select distinct parent from `tabMention Rule Match` where listening_rule = %(rule)s"
+		" and parent > %(last)s order by parent limit %(limit)s",
+		{"rule": rule.name},
+	):
+		done += apply(before=snapshot(names, was), after=snapshot(names, now))
+	return done
+
+
+def _batches(query: str, values: dict, size: int = BATCH):
+	last = ""
+	while True:
+		names = [r[0] for r in frappe.db.sql(query, {**values, "last": last, "limit": size})]
+		if not names:
+			return
+		last = names[-1]
+		yield names
+
+
+# --- rebuild -------------------------------------------------------------------------------------
+
+
+def rebuild() -> dict:
+	"""Recompute the whole rollup from the stored mentions, set-based, on the database server.
+
+	``bench --site <site> execute social_crm.insight.rollup.rebuild``. One ``INSERT ...
+	SELECT ... GROUP BY`` per dimension and grain, with the engine's naming rule
+	(:func:`~social_crm.engine.insight.rollup.sql_name`) and the same counting as
+	:func:`~social_crm.engine.insight.rollup.mention_keys` (a mention once per row; the
+	integration test compares the rebuild with the incremental rollup). Runs in one
+	transaction: writers that store mentions meanwhile wait for it (their delta lands after
+	the rebuild), so the result is exact; on a large table run it when ingest is quiet.
+	"""
+	frappe.db.sql(f"delete from {TABLE}")
+	for grain, bucket in ((HOUR, "%Y-%m-%d %H:00:00"), (DAY, "%Y-%m-%d 00:00:00")):
+		for dimension, select in _rebuild_selects(bucket):
+			name = sql_name(dimension, grain, "t.b", ["t.v", "t.p", "t.s", "t.l", "t.rk", "t.mk"])
+			frappe.db.sql(
+				f"""insert into {TABLE}
+				(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
+					mention_count)
+				select {name}, t.b, '{dimension}', t.v, t.p, t.s, t.l, t.rk, t.mk, '{grain}', t.c
+				from ({select}) t"""
+			)
+	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
+	return {"mentions": int(mentions), "rows": frappe.db.count(DOCTYPE)}
+
+
+def _clean(column: str) -> str:
+	"""SQL of the engine's text rule for a key part: '' for NULL, trimmed, at most MAX_VALUE characters."""
+	return f"left(trim(ifnull({column}, '')), {MAX_VALUE})"
+
+
+def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
+	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format."""
+	b = f"date_format(m.posted_at, '{bucket}')"
+	cols = (
+		f"{_clean('m.platform')} as p, {_clean('m.sentiment')} as s, {_clean('m.language')} as l,"
+		f" {_clean('m.rule_kind')} as rk"
+	)
+	rule, kind = _clean("rm.listening_rule"), _clean("rm.kind")
+	voice = _clean("coalesce(nullif(trim(lr.competitor), ''), rm.listening_rule)")  # competitors() / engine
+	matches = "from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
+	group = "group by b, v, p, s, l, rk, mk"
+	return [
+		(
+			ALL,
+			f"select {b} as b, '' as v, {cols}, '' as mk, count(*) as c from `tabMention` m"
+			f" where m.posted_at is not null {group}",
+		),
+		(
+			RULE,
+			f"select {b} as b, {rule} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
+			f" where m.posted_at is not null and {rule} != '' {group}",
+		),
+		(
+			KIND,
+			f"select {b} as b, {kind} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
+			f" where m.posted_at is not null and {rule} != '' and {kind} != '' {group}",
+		),
+		(
+			COMPETITOR,
+			f"select {b} as b, {voice} as v,"
+			f" {cols}, '{COMPETITOR_KIND}' as mk, count(distinct m.name) as c {matches}"
+			" left join `tabListening Rule` lr on lr.name = rm.listening_rule"
+			f" where m.posted_at is not null and {rule} != '' and {kind} = '{COMPETITOR_KIND}' {group}",
+		),
+	]
+
+
+@frappe.whitelist(methods=["POST"])
+def enqueue_rebuild() -> dict:
+	"""Rebuild the rollup in a background job (System Manager); one waiting job per site."""
+	if "System Manager" not in frappe.get_roles():  # frappe.only_for lets everyone through in tests
+		frappe.throw(_("Only a System Manager can rebuild the mention rollup"), frappe.PermissionError)
+	frappe.enqueue(
+		"social_crm.insight.rollup.rebuild",
+		queue="long",
+		timeout=REBUILD_JOB_TIMEOUT,
+		job_id=f"social_crm:rollup_rebuild:{frappe.local.site}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
+	return {"message": _("The mention rollup is being rebuilt in the background")}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+GROUPS = {
+	"day": "date(bucket)",
+	"hour": "bucket",
+	"platform": "platform",
+	"sentiment": "sentiment",
+	"language": "language",
+	"rule_kind": "rule_kind",
+	"match_kind": "match_kind",
+	"value": "value",
+}
+
+
+def counts(
+	dimension: str, start: datetime, end: datetime, group_by: list[str], filters: dict | None = None
+) -> list[tuple]:
+	"""(group values..., mentions) of one dimension for buckets in [start, end).
+
+	``group_by`` names from :data:`GROUPS`; ``filters`` {column: value} on the key columns.
+	Whole days without an hourly grouping read the daily rows (24 times fewer), else the
+	hourly ones. Read-only (a read replica can answer it).
+	"""
+	if dimension not in DIMENSIONS:
+		raise ValueError(f"unknown rollup dimension {dimension!r}")
+	grain = DAY if "hour" not in group_by and is_midnight(start) and is_midnight(end) else HOUR
+	low, high = name_range(dimension, start, end, grain)
+	conditions = [
+		"name >= %(low)s",
+		"name < %(high)s",  # one stretch of the primary key
+		"dimension = %(dimension)s",
+		"grain = %(grain)s",
+		"bucket >= %(start)s",
+		"bucket < %(end)s",
+	]
+	values = {"low": low, "high": high, "dimension": dimension, "grain": grain, "start": start, "end": end}
+	for column, value in (filters or {}).items():
+		if column not in COLUMNS:
+			raise ValueError(f"unknown rollup column {column!r}")
+		conditions.append(f"{column} = %({column})s")
+		values[column] = value or ""
+	expressions = [GROUPS[g] for g in group_by]
+	select = ", ".join(f"{e} as g{i}" for i, e in enumerate(expressions))
+	group = ", ".join(f"g{i}" for i in range(len(expressions)))
+	return [
+		(*row[:-1], int(row[-1]))
+		for row in frappe.db.sql(
+			f"""select {select}{", " if select else ""}sum(mention_count) from {TABLE}
+			where {" and ".join(conditions)}
+			{f"group by {group}" if group else ""}""",
+			values,
+		)
+		if row[-1] is not None
+	]

@@ -1,0 +1,293 @@
+"""The mention rollup against raw counts: every writer keeps it exact, readers use it."""
+
+import random
+from collections import Counter
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import get_datetime, now_datetime
+
+from social_crm.engine.records import Post
+from social_crm.insight import dashboard, rollup
+from social_crm.insight.alerts import rule_series
+from social_crm.listening.enrichment import enrich_mentions
+from social_crm.listening.learning import correct_sentiment
+from social_crm.listening.pipeline import Ingestor
+from social_crm.privacy.retention import run_policy
+from social_crm.privacy.subject import erase
+from social_crm.social_crm.report.sentiment_trend import sentiment_trend
+from social_crm.social_crm.report.share_of_voice import share_of_voice
+from social_crm.tests import SocialCRMTestCase
+from social_crm.tests.insight_data import make_rule
+from social_crm.tests.utils import make_customer, make_user
+
+SENTIMENTS = ["Positive", "Neutral", "Negative", None]
+PLATFORMS = ["Mastodon", "Reddit", "Bluesky"]
+LANGUAGES = ["en", "de", None]
+HANDLES = [f"rollup{i}@example.social" for i in range(5)]
+
+
+def stored() -> Counter:
+	"""The rollup table as {key tuple: count}."""
+	return Counter(
+		{
+			(get_datetime(row[0]), *row[1:-1]): int(row[-1])
+			for row in frappe.db.sql(
+				f"""select bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind,
+				grain, mention_count from {rollup.TABLE}"""
+			)
+		}
+	)
+
+
+def raw() -> Counter:
+	"""The same counts straight from Mention / Mention Rule Match with plain SQL, per hour and per day."""
+	out = Counter()
+	for grain, bucket in (("Hour", "%Y-%m-%d %H:00:00"), ("Day", "%Y-%m-%d 00:00:00")):
+		hour = f"date_format(m.posted_at, '{bucket}')"  # no parameters: plain %
+		cols = (
+			"ifnull(m.platform, ''), ifnull(m.sentiment, ''), ifnull(m.language, ''), ifnull(m.rule_kind, '')"
+		)
+		queries = [
+			f"select {hour}, 'All', '', {cols}, '', count(*) from `tabMention` m group by 1, 2, 3, 4, 5, 6, 7, 8",
+			f"""select {hour}, 'Rule', rm.listening_rule, {cols}, ifnull(rm.kind, ''), count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Kind', rm.kind, {cols}, rm.kind, count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
+			group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Competitor', coalesce(nullif(lr.competitor, ''), lr.name), {cols}, 'Competitor',
+				count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			join `tabListening Rule` lr on lr.name = rm.listening_rule
+			where rm.kind = 'Competitor' group by 1, 2, 3, 4, 5, 6, 7, 8""",
+		]
+		for query in queries:
+			for row in frappe.db.sql(query):
+				out[(get_datetime(row[0]), *row[1:-1], grain)] += int(row[-1])
+	return out
+
+
+class TestMentionRollup(SocialCRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.brand = make_rule("_ru Brand", "Brand", terms="rollupco").name
+		cls.brand2 = make_rule("_ru Brand DE", "Brand", terms="rollupco gmbh\nrollupwerk").name
+		cls.product = make_rule("_ru Gizmo", "Product", terms="rollgizmo").name
+		cls.rival = make_rule("_ru Rival", "Competitor", terms="rivalroll").name
+		cls.rival2 = make_rule("_ru Rival Typo", "Competitor", terms="rivallroll").name
+		cls.competitor = None
+		if frappe.db.exists("DocType", "Competitor"):
+			cls.competitor = (
+				frappe.db.exists("Competitor", "_ru Rival Corp")
+				or frappe.get_doc({"doctype": "Competitor", "competitor_name": "_ru Rival Corp"})
+				.insert(ignore_permissions=True)
+				.name
+			)
+		cls.policies = {
+			action: frappe.get_doc(
+				{
+					"doctype": "Social Retention Policy",
+					"policy_name": f"_ru {action} old Reddit",
+					"enabled": 0,  # run explicitly by the test, not by the daily job
+					"target": "Mention",
+					"action": action,
+					"keep_days": 40 if action == "Delete" else 20,
+					"age_field": "posted_at",
+					"platform": "Reddit",
+					"linked": "Any",
+					"applies_to_all": 0,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+			for action in ("Delete", "Anonymize")
+		}
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		rollup.rebuild()  # the site's own data as the starting point (rolled back after the test)
+		self.assertEqual(stored(), raw())
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	# ---------------------------------------------------------------- writers
+
+	def post(self, rng: random.Random, n: int) -> Post:
+		terms = rng.sample(
+			["rollupco", "rollupwerk", "rollgizmo", "rivalroll", "rivallroll"], rng.randint(1, 3)
+		)
+		return Post.from_dict(
+			{
+				"platform": rng.choice(PLATFORMS),
+				"external_id": f"ru-{n}-{rng.randrange(10**9)}",
+				"text": f"Post {n}: " + " and ".join(terms),
+				"posted_at": (now_datetime() - timedelta(minutes=rng.randrange(60 * 24 * 60))).isoformat(),
+				"author": {"handle": rng.choice(HANDLES), "display_name": "Rolly"},
+				"language": rng.choice(["en", "de", ""]),
+			}
+		)
+
+	def test_random_writes_keep_the_rollup_equal_to_raw_counts_and_rebuild_reproduces_it(self):
+		rng = random.Random(14)
+		done = Counter()
+		for step in range(70):
+			ours = frappe.get_all("Mention", filters={"external_id": ("like", "ru-%")}, pluck="name")
+			op = rng.choice(
+				[
+					"ingest",
+					"ingest",
+					"save",
+					"enrich",
+					"correct",
+					"delete",
+					"retention",
+					"erase",
+					"competitor",
+				]
+			)
+			if op == "ingest" or len(ours) < 5:
+				op = "ingest"
+				Ingestor(origin="Webhook", enrichment="none").ingest(
+					[self.post(rng, step * 100 + i) for i in range(rng.randint(1, 12))]
+				)
+			elif op == "save":
+				doc = frappe.get_doc("Mention", rng.choice(ours))
+				doc.sentiment = rng.choice(SENTIMENTS)
+				doc.language = rng.choice(LANGUAGES)
+				if rng.random() < 0.3:
+					doc.posted_at = get_datetime(doc.posted_at) + timedelta(hours=rng.randint(-30, 30))
+				if rng.random() < 0.3 and doc.matched_rules:
+					doc.matched_rules = doc.matched_rules[:1]
+				doc.save(ignore_permissions=True)
+			elif op == "enrich":
+				enrich_mentions(rng.sample(ours, min(len(ours), 8)), force=True)
+			elif op == "correct":
+				correct_sentiment(rng.sample(ours, min(len(ours), 4)), rng.choice(SENTIMENTS[:3]))
+			elif op == "delete":
+				frappe.delete_doc("Mention", rng.choice(ours), ignore_permissions=True, force=True)
+			elif op == "retention":
+				run_policy(self.policies[rng.choice(["Delete", "Anonymize"])], log=False)
+			elif op == "erase":
+				profile = frappe.db.get_value(
+					"Social Profile", {"platform": rng.choice(PLATFORMS), "handle": rng.choice(HANDLES)}
+				)
+				if not profile:
+					continue
+				erase("Social Profile", profile)
+			elif op == "competitor":
+				if not self.competitor:
+					continue
+				rule = frappe.get_doc("Listening Rule", rng.choice([self.rival, self.rival2]))
+				rule.competitor = None if rule.competitor else self.competitor
+				rule.save(ignore_permissions=True)
+			done[op] += 1
+			self.assertEqual(stored(), raw(), f"step {step}: {op}")
+
+		self.assertGreaterEqual(len(done), 7, done)  # the mix really ran every kind of writer
+		self.assertTrue(frappe.db.count("Mention", {"external_id": ("like", "ru-%")}))
+		before = stored()
+		result = rollup.rebuild()
+		self.assertEqual(stored(), before)
+		self.assertEqual(result["rows"], len(before))
+
+	# ---------------------------------------------------------------- readers
+
+	def test_unrestricted_readers_use_the_rollup_and_restricted_users_the_raw_rows(self):
+		customer = make_customer("_ru Rollup Customer").name
+		when = datetime(2019, 6, 3, 10, 30)  # a quiet past day
+		day = when.date()
+		Ingestor(origin="Webhook", enrichment="none").ingest(
+			[
+				Post.from_dict(
+					{
+						"platform": "Mastodon",
+						"external_id": f"ru-read-{i}",
+						"text": "rollupco and rivalroll",
+						"posted_at": (when + timedelta(minutes=i)).isoformat() + "Z",
+						"author": {"handle": f"reader{i}@example.social"},
+					}
+				)
+				for i in range(5)
+			]
+		)
+		self.assertEqual(frappe.db.count("Mention", {"external_id": ("like", "ru-read-%")}), 5)
+		frappe.db.sql(
+			"update `tabMention` set sentiment = 'Negative', party_type = 'Customer', party = %(c)s"
+			" where external_id in ('ru-read-0', 'ru-read-1')",
+			{"c": customer},
+		)  # linked without telling the rollup: party is not part of its key, sentiment is
+		self.assertEqual(frappe.db.count("Mention", {"party": customer}), 2)
+
+		def trend(user):
+			frappe.set_user(user)
+			data = dashboard.sentiment_trend(1, day)
+			return {ds["name"]: ds["values"][0] for ds in data["datasets"]}
+
+		# Administrator reads the rollup: it still says unanalysed for the two changed rows
+		self.assertEqual(sum(trend("Administrator").values()), 0)
+		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
+		self.assertEqual((report[0]["total"], report[0]["negative"]), (5, 0))
+		sov = share_of_voice.execute({"from_date": day, "to_date": day, "period": "Daily"})
+		self.assertEqual(sov[1][-1]["total"], 10)  # 5 brand + 5 competitor voices
+
+		# a Sales User reads raw rows, filtered to their customer: the 2 negative ones only
+		sales = make_user("ru-sales@example.com", ["Sales User"]).name
+		self.assertFalse(rollup.serves(sales))
+		self.assertEqual(trend(sales).get("Negative"), 2)
+		frappe.set_user(sales)
+		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
+		self.assertEqual((report[0]["total"], report[0]["negative"]), (2, 2))
+		volume = dashboard.volume_by_platform(1, day)
+		self.assertEqual((volume["labels"], volume["datasets"][0]["values"]), (["Mastodon"], [2]))
+		frappe.set_user("Administrator")
+		volume = dashboard.volume_by_platform(1, day)
+		self.assertEqual((volume["labels"], volume["datasets"][0]["values"]), (["Mastodon"], [5]))
+
+		frappe.set_user("Administrator")
+		rollup.rebuild()
+		self.assertEqual(trend("Administrator").get("Negative"), 2)
+		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
+		self.assertEqual((report[0]["total"], report[0]["negative"]), (5, 2))
+
+	def test_chart_sources_answer_through_the_read_only_wrapper(self):
+		from social_crm.social_crm.dashboard_chart_source.social_volume_by_platform import (
+			social_volume_by_platform,
+		)
+
+		data = social_volume_by_platform.get(chart_name="Mention Volume by Platform", no_cache=1)
+		self.assertEqual(data, dashboard.volume_by_platform(30))
+		self.assertEqual(
+			frappe.db.get_value("Dashboard Chart", "Mention Volume by Platform", "source"),
+			"Social Volume by Platform",
+		)
+
+	def test_alert_series_comes_from_the_rollup(self):
+		hour = datetime(2019, 6, 10, 8)
+		Ingestor(origin="Webhook", enrichment="none").ingest(
+			[
+				Post.from_dict(
+					{
+						"platform": "Reddit",
+						"external_id": f"ru-alert-{i}",
+						"text": "rollgizmo broke",
+						"posted_at": (hour + timedelta(minutes=i)).isoformat() + "Z",
+						"author": {"handle": f"alerter{i}"},
+					}
+				)
+				for i in range(4)
+			]
+		)
+		names = frappe.get_all("Mention", filters={"external_id": ("like", "ru-alert-%")}, pluck="name")
+		correct_sentiment(names[:3], "Negative")
+		series = rule_series(hour, hour + timedelta(hours=1))
+		self.assertEqual(series[self.product], [(hour, 4, 3)])
+
+	def test_rebuild_endpoint_is_for_system_managers(self):
+		make_user("ru-user@example.com", ["Social CRM User"])
+		frappe.set_user("ru-user@example.com")
+		with self.assertRaises(frappe.PermissionError):
+			rollup.enqueue_rebuild()
