@@ -167,6 +167,31 @@ class TestIngestBuffer(SocialCRMTestCase):
 		self.assertEqual(job_ids, [buffer.drain_job_id(0), buffer.drain_job_id(1)])
 		self.assertTrue(all(call.kwargs["deduplicate"] for call in enqueue.call_args_list))
 
+	def test_a_chunk_the_database_rolled_back_is_taken_again_not_dropped(self):
+		# drain_chunk answers "retried" when a deadlock with another drainer rolled its transaction
+		# back (its rows were not deleted): drain tries again, and gives up after MAX_LOST_CHUNKS
+		answers = iter([(3, {buffer.RETRIED: 3}), (3, {"accepted": 3}), (0, {})])
+		with mock.patch.object(buffer, "drain_chunk", side_effect=lambda **kw: next(answers)):
+			with mock.patch.object(buffer.time, "sleep"):
+				self.assertEqual(buffer.drain(), {"accepted": 3})
+		with mock.patch.object(buffer, "drain_chunk", return_value=(3, {buffer.RETRIED: 3})) as chunk:
+			with mock.patch.object(buffer.time, "sleep"):
+				self.assertEqual(buffer.drain(), {})
+		self.assertEqual(chunk.call_count, buffer.MAX_LOST_CHUNKS + 1)
+
+	def test_a_deadlock_leaves_the_chunk_pending(self):
+		import pymysql
+
+		self.deliver(json.dumps([record("ib-d1")]).encode())
+		frappe.set_user("Administrator")
+		deadlock = pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock")
+		with mock.patch.object(pipeline.Ingestor, "ingest", side_effect=deadlock):
+			with mock.patch.object(frappe.db, "rollback") as rollback:
+				claimed, summary = buffer.drain_chunk(commit=True)
+		self.assertEqual((claimed, summary), (1, {buffer.RETRIED: 1}))
+		rollback.assert_called_once_with()  # the whole transaction, not a savepoint
+		self.assertEqual(buffer.pending_count(), 1)  # (rollback mocked: the row is still there)
+
 
 class TestConcurrentDrainers(SocialCRMTestCase):
 	"""Two drainers with their own database connections: every record stored once.
