@@ -47,6 +47,14 @@ TEXTS = [
 
 
 def peak_rss_mb() -> float:
+	"""VmHWM of this process (ru_maxrss would carry the parent's peak across fork + exec)."""
+	try:
+		with open("/proc/self/status") as f:
+			for line in f:
+				if line.startswith("VmHWM:"):
+					return int(line.split()[1]) / 1024
+	except OSError:
+		pass
 	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -220,7 +228,7 @@ def main():
 			own_s = ", ".join(f"{o['seconds']:.1f} s" for o in outputs)
 			print(
 				f"  drained by {workers} worker(s) in {wall:.1f} s wall (incl. process start; drain loop "
-				f"{own_s}) = {own.count / wall:.0f} records/s; "
+				f"{own_s}) = {sum(summary.values()) / wall:.0f} records/s; "
 				f"outcome {summary}; mentions stored {stored}, duplicates {duplicates}, "
 				f"left in buffer {buffer.pending_count()}; peak RSS per worker "
 				f"{rss}; load {os.getloadavg()}"

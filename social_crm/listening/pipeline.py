@@ -433,13 +433,21 @@ class Ingestor:
 			# A parallel worker created this author a moment ago: use theirs.
 			frappe.db.rollback(save_point="social_crm_profile")
 			frappe.db.savepoint("social_crm_profile")
+			# a locking read sees the other worker's committed row (a plain read would use this
+			# transaction's older snapshot and find nothing)
 			name = frappe.db.get_value(
-				"Social Profile", {"platform": post.platform, "external_id": author.external_id}
+				"Social Profile",
+				{"platform": post.platform, "external_id": author.external_id},
+				for_update=True,
 			)
 			if not name:
 				raise
 			row = frappe.db.get_value(
-				"Social Profile", name, ["name", "party_type", "party", "customer"], as_dict=True
+				"Social Profile",
+				name,
+				["name", "party_type", "party", "customer"],
+				as_dict=True,
+				for_update=True,
 			)
 			return _Profile(row.name, row.party_type, row.party, row.customer)
 		return _Profile(doc.name, doc.party_type, doc.party, doc.customer)

@@ -260,3 +260,44 @@ class TestConcurrentDrainers(SocialCRMTestCase):
 		)[0][0]
 		self.assertEqual(duplicates, 0)
 		self.assertEqual(buffer.pending_count(), 0)
+
+	def test_an_author_created_meanwhile_by_another_worker_is_used_not_failed(self):
+		"""This transaction's snapshot predates the other worker's commit of the same author."""
+		handle = "ib-race@burst.example"
+		frappe.db.sql("select name from `tabSocial Profile` limit 1")  # the snapshot starts here
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+
+		def other_worker():
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			try:
+				frappe.set_user("Administrator")
+				frappe.get_doc(
+					{
+						"doctype": "Social Profile",
+						"platform": "Mastodon",
+						"external_id": handle,
+						"handle": handle,
+					}
+				).insert(ignore_permissions=True)
+				frappe.db.commit()  # nosemgrep: the other worker's transaction
+			finally:
+				frappe.destroy()
+
+		thread = threading.Thread(target=other_worker)
+		thread.start()
+		thread.join(timeout=60)
+		try:
+			from social_crm.engine.records import Post
+
+			post = Post.from_dict(record("ibc-race-1", author=0) | {"author": {"handle": handle}})
+			ingestor = pipeline.Ingestor(origin="Webhook", enrichment="none")
+			frappe.db.savepoint("social_crm_profile")
+			profile = ingestor._create_profile(post, post)
+			self.assertEqual(
+				profile.name, frappe.db.get_value("Social Profile", {"external_id": handle}, for_update=True)
+			)
+		finally:
+			frappe.db.rollback()
+			frappe.db.delete("Social Profile", {"external_id": handle})
+			frappe.db.commit()  # nosemgrep: remove the other worker's profile
