@@ -23,8 +23,9 @@ def main():
 	parser.add_argument("--html")
 	own, _ = parser.parse_known_args()
 	connect(__doc__)
-	import frappe
 	from pyinstrument import Profiler
+
+	import frappe
 
 	from social_crm.listening.pipeline import Ingestor
 
