@@ -157,7 +157,13 @@ export_python_type_annotations = True
 
 scheduler_events = {
 	# every minute; each source's own poll frequency is checked inside (listening)
-	"cron": {"* * * * *": ["social_crm.listening.jobs.schedule_polls"]},
+	"cron": {
+		"* * * * *": [
+			"social_crm.listening.jobs.schedule_polls",
+			# webhook bursts buffered in Social Ingest Buffer: keep a drain job running while rows wait
+			"social_crm.listening.buffer.schedule_drain",
+		]
+	},
 	"hourly_long": [
 		"social_crm.insight.alerts.run_alerts",
 		# erasures whose worker died continue (the job is deduplicated per subject)

@@ -9,6 +9,11 @@ Ingest Secret (timestamp, delivery id, query string and raw body: see
 
 Answer: ``{"summary": {status: count}, "results": [{"index", "status", "reason", ...}]}`` with
 status accepted / updated / duplicate / dropped / suppressed / rejected / failed.
+
+Buffered (``Prefer: respond-async`` header, or every delivery when the site config
+``social_crm_ingest_buffered`` is 1): the records are appended to the Social Ingest Buffer
+and drained by background jobs (``social_crm.listening.buffer``); the answer is a 202 with
+``{"queued": n, "rejected": m}`` (lines that are not JSON are rejected at once).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from social_crm.engine.webhook import (
 	TIMESTAMP_HEADER,
 	check_delivery,
 )
+from social_crm.listening import buffer
 from social_crm.listening.pipeline import REJECTED, Ingestor, RecordResult, log_ingest_error
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -77,7 +83,29 @@ def ingest() -> dict:
 		_fail(_("No records in the request body"), 400)
 	if len(records) > MAX_RECORDS:
 		_fail(_("At most {0} records per request; use the import for more").format(MAX_RECORDS), 413)
+	if wants_buffering():
+		return buffer_delivery(records, source=source, platform=platform)
 	return ingest_records(records, source=source, platform=platform, origin="Webhook")
+
+
+def wants_buffering() -> bool:
+	prefer = (frappe.get_request_header("Prefer") or "").lower()
+	return "respond-async" in prefer or buffer.buffered_by_default()
+
+
+def buffer_delivery(records: list, source: str | None = None, platform: str | None = None) -> dict:
+	"""Append the records to the durable buffer and answer 202 (accepted, stored later)."""
+	rejected = 0
+	valid = []
+	for record in records:
+		if isinstance(record, _Unparsable):
+			log_ingest_error(record.raw, record.reason, source=source, origin="Webhook", with_traceback=False)
+			rejected += 1
+		else:
+			valid.append(record)
+	queued = buffer.buffer_records(valid, source=source, platform=platform, origin="Webhook")
+	frappe.local.response.http_status_code = 202
+	return {"queued": queued, "rejected": rejected}
 
 
 class BadRequest(frappe.ValidationError):

@@ -437,6 +437,7 @@ class Ingestor:
 				"last_seen": post.posted_at_naive_utc,
 			}
 		)
+		doc.flags.absent_checked = True  # _load_profiles found no profile for this key
 		try:
 			doc.insert(ignore_permissions=True)
 		except (frappe.DuplicateEntryError, frappe.UniqueValidationError):

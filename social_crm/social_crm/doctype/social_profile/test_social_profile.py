@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
+from unittest import mock
+
 import frappe
 
 from social_crm.social_crm.doctype.social_profile.social_profile import compute_influence
@@ -46,6 +48,20 @@ class TestSocialProfile(SocialCRMTestCase):
 			"show index from `tabSocial Profile` where Key_name='unique_platform_external_id'"
 		)
 		self.assertEqual(len(indexes), 2)
+
+	def test_pipeline_skips_the_unique_lookup_but_not_the_unique_index(self):
+		"""The ingest pipeline marks profiles it looked up as absent; a duplicate still fails."""
+		make_profile("absent-1")
+		doc = frappe.get_doc(
+			{"doctype": "Social Profile", "platform": "Mastodon", "external_id": "absent-1", "handle": "y"}
+		)
+		doc.flags.absent_checked = True
+		with mock.patch.object(frappe.db, "get_value", wraps=frappe.db.get_value) as get_value:
+			with self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError)):
+				doc.insert()
+		lookups = [c for c in get_value.call_args_list if c.args and c.args[0] == "Social Profile"]
+		self.assertEqual(lookups, [])
+		self.assertEqual(frappe.db.count("Social Profile", {"external_id": "absent-1"}), 1)
 
 	def test_unknown_party_type_is_refused(self):
 		with self.assertRaises(frappe.ValidationError) as ctx:
