@@ -168,6 +168,14 @@ def _stores() -> list[Store]:
 			retention_note="the consent log is the proof; withdrawals are kept without evidence",
 		),
 		Store(
+			"ingest_buffer",
+			"Social Ingest Buffer",
+			counts=("buffered_records_deleted", "buffered_records_redacted"),
+			find=traces.find_buffered_records,
+			erase=traces.erase_buffered_records,
+			retention_note="rows leave the buffer when the drain stores or rejects them (minutes)",
+		),
+		Store(
 			"ingest_errors",
 			"Social Ingest Error",
 			counts=("ingest_errors_deleted", "ingest_errors_redacted"),

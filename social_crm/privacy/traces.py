@@ -316,20 +316,38 @@ def erase_consent_entries(subject: Subject, names: list[str]) -> dict:
 
 def find_ingest_errors(subject: Subject, after: str, limit: int) -> list[str]:
 	"""Rejected records whose payload holds the person's handle, email or platform id."""
+	return _find_payloads("Social Ingest Error", subject, after, limit)
+
+
+def find_buffered_records(subject: Subject, after, limit: int) -> list:
+	"""Webhook records still waiting in the ingest buffer that hold the person's handle, email or id."""
+	return _find_payloads("Social Ingest Buffer", subject, after or 0, limit)
+
+
+def _find_payloads(doctype: str, subject: Subject, after, limit: int) -> list:
 	terms = subject.terms(*subject.author_ids)
 	if not terms:
 		return []
 	where, params = like_any("payload", terms)
-	sql = f"select name from `tabSocial Ingest Error` where name > %s and {where} order by name limit %s"
+	sql = f"select name from `tab{doctype}` where name > %s and {where} order by name limit %s"
 	return [r[0] for r in frappe.db.sql(sql, [after, *params, int(limit)])]
+
+
+def erase_buffered_records(subject: Subject, names: list) -> dict:
+	"""The person's own waiting records are dropped (never stored); in others the handle/email is redacted."""
+	deleted, redacted = _erase_payloads("Social Ingest Buffer", subject, names)
+	return {"buffered_records_deleted": deleted, "buffered_records_redacted": redacted}
 
 
 def erase_ingest_errors(subject: Subject, names: list[str]) -> dict:
 	"""The person's own rejected records are deleted; in other records the handle/email is redacted."""
+	deleted, redacted = _erase_payloads("Social Ingest Error", subject, names)
+	return {"ingest_errors_deleted": deleted, "ingest_errors_redacted": redacted}
+
+
+def _erase_payloads(doctype: str, subject: Subject, names: list) -> tuple[int, int]:
 	handles, emails = subject.person.handles, subject.person.emails
-	rows = frappe.get_all(
-		"Social Ingest Error", filters={"name": ("in", names)}, fields=["name", "payload", "error"]
-	)
+	rows = frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", "payload", "error"])
 	deleted, redacted = [], {}
 	for row in rows:
 		try:
@@ -344,10 +362,10 @@ def erase_ingest_errors(subject: Subject, names: list[str]) -> dict:
 		if new != payload or error != (row.error or ""):
 			text = new if isinstance(new, str) else json.dumps(new, default=str, ensure_ascii=False, indent=1)
 			redacted[row.name] = {"payload": text, "error": error}
-	store.delete_rows("Social Ingest Error", deleted)
-	store.bulk_update("Social Ingest Error", redacted, constants={"modified": now_datetime()})
-	store.forget_history("Social Ingest Error", list(redacted), comments=False)
-	return {"ingest_errors_deleted": len(deleted), "ingest_errors_redacted": len(redacted)}
+	store.delete_rows(doctype, deleted)
+	store.bulk_update(doctype, redacted, constants={"modified": now_datetime()})
+	store.forget_history(doctype, list(redacted), comments=False)
+	return len(deleted), len(redacted)
 
 
 def own_ingest_errors(subject: Subject, names: list[str]) -> list[str]:

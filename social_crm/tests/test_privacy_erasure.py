@@ -250,6 +250,43 @@ class TestErasureReachesEveryStore(ErasureCase):
 		self.assertIn("[handle]", payload)
 		self.assertEqual((result["ingest_errors_deleted"], result["ingest_errors_redacted"]), (1, 1))
 
+	def test_records_waiting_in_the_ingest_buffer(self):
+		from social_crm.listening.buffer import buffer_records
+
+		records = [
+			{
+				"platform": "Mastodon",
+				"external_id": "ej-b1",
+				"author": {"handle": HANDLE},
+				"text": "by Greta",
+			},
+			{
+				"platform": "Mastodon",
+				"external_id": "ej-b2",
+				"author": {"handle": "otto"},
+				"text": f"hi @{HANDLE}",
+			},
+			{
+				"platform": "Mastodon",
+				"external_id": "ej-b3",
+				"author": {"handle": "otto"},
+				"text": "unrelated",
+			},
+		]
+		with mock.patch("frappe.enqueue"):
+			buffer_records(records, platform="Mastodon")
+		rows = frappe.get_all(
+			"Social Ingest Buffer", filters={"payload": ("like", "%ej-b%")}, fields=["name", "payload"]
+		)
+		by_id = {json.loads(r.payload)["external_id"]: r.name for r in rows}
+		result = self.erase_profile()
+		self.assertFalse(frappe.db.exists("Social Ingest Buffer", by_id["ej-b1"]))  # never stored now
+		redacted = frappe.db.get_value("Social Ingest Buffer", by_id["ej-b2"], "payload")
+		self.assertNotIn(HANDLE, redacted)
+		self.assertIn("[handle]", redacted)
+		self.assertIn("unrelated", frappe.db.get_value("Social Ingest Buffer", by_id["ej-b3"], "payload"))
+		self.assertEqual((result["buffered_records_deleted"], result["buffered_records_redacted"]), (1, 1))
+
 	def test_global_search_rows(self):
 		mention = make_mention("ej-g1", author=self.profile).name
 		other = make_mention("ej-g2", author=self.other, text=f"@{HANDLE}").name
