@@ -378,6 +378,7 @@ class TestInsightReports(SocialCRMTestCase):
 				"Negative Mention Share",
 				"Unlinked Influential Authors",
 				"Open Ideas",
+				"Ingest Backlog",
 			},
 		)
 		self.assertEqual(
