@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from social_crm import settings
+
 APP = "social_crm"
 ROLES = ("Social CRM Manager", "Social CRM User")
 LEAD_SOURCE = "Social Media"
@@ -122,7 +124,7 @@ def ensure_setup():
 	create_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	create_lead_source()
-	set_settings_defaults()
+	settings.fill_defaults()
 	create_privacy_defaults()
 	ensure_match_keys()
 
@@ -151,19 +153,6 @@ def create_roles():
 def create_lead_source():
 	if frappe.db.exists("DocType", "Lead Source") and not frappe.db.exists("Lead Source", LEAD_SOURCE):
 		frappe.get_doc({"doctype": "Lead Source", "source_name": LEAD_SOURCE}).insert(ignore_permissions=True)
-
-
-def set_settings_defaults():
-	"""Singles get their defaults only when first saved; save once so jobs read real values."""
-	settings = frappe.get_doc("Social CRM Settings")
-	missing = [df for df in settings.meta.fields if df.default and settings.get(df.fieldname) in (None, "")]
-	saved = frappe.db.sql("select count(*) from `tabSingles` where doctype = 'Social CRM Settings'")[0][0]
-	if not missing and saved:
-		return
-	for df in missing:
-		settings.set(df.fieldname, df.default)
-	settings.flags.ignore_permissions = True
-	settings.save()
 
 
 def create_privacy_defaults():

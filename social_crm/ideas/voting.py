@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, flt, today
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ideas.ranking import (
 	MAX_DESCRIPTION_CHARS,
@@ -13,7 +14,7 @@ from social_crm.engine.ideas.ranking import (
 	ensure_can_vote,
 	validate_idea,
 )
-from social_crm.ideas.portal import ensure_participant, get_visible_idea, weighting_enabled
+from social_crm.ideas.portal import ensure_participant, get_visible_idea
 from social_crm.party import get_customer_of
 
 REVENUE_MONTHS = 12
@@ -55,7 +56,7 @@ def billed_revenue(customer: str | None) -> float:
 
 def vote_weight(customer: str | None) -> float:
 	"""1, or the customer-value weight (engine ``customer_weight``) when the setting is on."""
-	if not customer or not weighting_enabled():
+	if not customer or not settings.weight_votes_by_customer_value():
 		return 1.0
 	return round(customer_weight(billed_revenue(customer)), 3)
 

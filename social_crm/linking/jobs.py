@@ -18,8 +18,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, now_datetime
 
+from social_crm import settings
 from social_crm.engine.identity import Decision, lookup_keys, rank
 from social_crm.engine.status import status_changes
 from social_crm.linking.keys import PROFILE, find_candidate_refs, load_parties, profile_facts
@@ -66,19 +67,6 @@ PROFILE_FIELDS = [
 
 
 # -- settings and consent ---------------------------------------------------------------------
-
-
-def get_thresholds() -> tuple[float, float]:
-	"""(auto_link, review) as 0..1 from Social CRM Settings (Percent fields; cached doc)."""
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	auto_link = flt(settings.auto_link_threshold) / 100 if settings.auto_link_threshold else 0.9
-	review = flt(settings.review_threshold) / 100 if settings.review_threshold else 0.6
-	return auto_link, min(review, auto_link)
-
-
-def auto_linking_enabled() -> bool:
-	value = frappe.get_cached_doc("Social CRM Settings").get("enable_auto_linking")
-	return value is None or bool(cint(value))
 
 
 def consent_allows_linking(profile: str) -> bool:
@@ -129,7 +117,7 @@ def enqueue_unique(method: str, job_id: str, queue: str, timeout: int, **kwargs)
 
 def enqueue_match(profile: str) -> None:
 	"""Match this profile in the background once the current transaction commits."""
-	if not profile or not auto_linking_enabled():
+	if not profile or not settings.auto_linking_enabled():
 		return
 	_pending()[(MATCH_METHOD, f"social_crm:match_profile:{profile}")] = {
 		"queue": MATCH_QUEUE,
@@ -260,7 +248,7 @@ def decide(row, rejected: set[tuple[str, str]] | None = None) -> Decision:
 		):
 			continue
 		parties.append(party)
-	auto_link, review = get_thresholds()
+	auto_link, review = settings.link_thresholds()
 	return rank(facts, parties, auto_link=auto_link, review=review)
 
 
@@ -303,7 +291,7 @@ def _match_profile(profile: str) -> str:
 	state = read_state(row.match_candidates)
 	rejected = rejected_keys(state)
 	decision = decide(row, rejected)
-	if decision.action == "link" and not auto_linking_enabled():
+	if decision.action == "link" and not settings.auto_linking_enabled():
 		decision.action = "review"  # auto-linking is switched off: a person decides
 	state.update(
 		candidates=[candidate.to_dict() for candidate in decision.candidates[:MAX_STORED_CANDIDATES]],

@@ -14,10 +14,11 @@ never overwritten.
 from __future__ import annotations
 
 import frappe
-from frappe.utils import flt, now_datetime
+from frappe.utils import now_datetime
 
+from social_crm import settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
-from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
+from social_crm.engine.analysis.language import detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 
 CHUNK = 500
@@ -27,8 +28,7 @@ _unavailable_logged: set[tuple[str, str]] = set()
 
 def get_configured_analyzer():
 	"""The sentiment analyzer of the settings, built once per process and setting."""
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	key = ((settings.sentiment_analyzer or "Default").lower(), (settings.flair_model or "").strip())
+	key = (settings.sentiment_analyzer(), settings.flair_model())
 	if key not in _analyzers:
 		try:
 			_analyzers[key] = get_analyzer(key[0], key[1])
@@ -60,10 +60,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	"""
 	if not names:
 		return 0
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
-	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
-	detector = (settings.get("language_detector") or DEFAULT_DETECTOR).lower()
+	allowed = settings.language_codes()
+	min_confidence = settings.language_min_confidence()
+	detector = settings.language_detector()
 	from social_crm.listening.learning import learned_analyzer
 
 	analyzer = learned_analyzer(get_configured_analyzer())

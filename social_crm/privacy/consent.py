@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_erased_profile
@@ -26,10 +27,6 @@ ENTRY_FIELDS = ["name", "purpose", "lawful_basis", "status", "at", "expires", "s
 RESTRICTIVE = (engine.WITHDRAWN, engine.OBJECTED)
 # Above this many mentions a Listening withdrawal is applied by a background job.
 INLINE_LIMIT = 5000
-
-
-def default_basis() -> str | None:
-	return frappe.db.get_single_value("Social CRM Settings", "default_lawful_basis") or None
 
 
 def to_engine(row: dict) -> dict:
@@ -73,7 +70,9 @@ def state_for_party(party_type: str, party: str, now=None) -> engine.ConsentStat
 
 
 def derive(rows: list[dict], now=None) -> engine.ConsentState:
-	return engine.derive_state([to_engine(r) for r in rows], now or now_datetime(), default_basis())
+	return engine.derive_state(
+		[to_engine(r) for r in rows], now or now_datetime(), settings.default_lawful_basis()
+	)
 
 
 def allows(profile_name: str | None, purpose: str) -> bool:
@@ -170,13 +169,8 @@ def ensure_may_record(entry) -> None:
 
 	if entry.purpose != engine.LISTENING or entry.status not in RESTRICTIVE:
 		return
-	if listening_withdrawal_action() == "Delete":
+	if settings.listening_withdrawal_action() == "Delete":
 		ensure_privacy_officer()
-
-
-def listening_withdrawal_action() -> str:
-	"""What a Listening withdrawal does to stored mentions: "Anonymize" (default) or "Delete"."""
-	return frappe.db.get_single_value("Social CRM Settings", "on_listening_withdrawal") or "Anonymize"
 
 
 def refresh_profile_state(profile: str) -> str:
@@ -259,7 +253,7 @@ def apply_withdrawal(entry: str) -> dict:
 			result["mentions_unlinked"] = store.clear_party_on_mentions(doc.party_type, doc.party)
 		summary = _("Unlinked {0} profile(s); automatic linking switched off").format(result["unlinked"])
 	elif doc.purpose == engine.LISTENING:
-		action = listening_withdrawal_action()
+		action = settings.listening_withdrawal_action()
 		party = (doc.party_type, doc.party) if not doc.social_profile and doc.party else None
 		result["action"] = action
 		result["mentions"] = store.handle_mentions_of(profiles, action, party=party)

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
 from social_crm.privacy import registry, store
@@ -121,7 +122,7 @@ def preview(doc, now=None) -> dict:
 
 
 def batch_size() -> int:
-	size = cint(frappe.db.get_single_value("Social CRM Settings", "retention_batch_size")) or store.BATCH_SIZE
+	size = settings.retention_batch_size()
 	return max(MIN_BATCH, min(MAX_BATCH, size))
 
 
@@ -293,18 +294,18 @@ def _commit(commit: bool) -> None:
 def create_default_policies() -> list[str]:
 	"""Create the engine's default policies that are missing (by name); keep days from settings."""
 	settings_days = {
-		"Unlinked mentions after 90 days": "unlinked_mention_retention_days",
-		"Linked mentions after 2 years": "linked_mention_retention_days",
-		"Ingest error logs after 30 days": "error_log_retention_days",
+		"Unlinked mentions after 90 days": settings.unlinked_mention_retention_days,
+		"Linked mentions after 2 years": settings.linked_mention_retention_days,
+		"Ingest error logs after 30 days": settings.error_log_retention_days,
 	}
 	created = []
 	for policy in engine.default_policies():
 		if frappe.db.exists("Social Retention Policy", policy.name):
 			continue
 		days = policy.keep_days
-		fieldname = settings_days.get(policy.name)
-		if fieldname:
-			days = cint(frappe.db.get_single_value("Social CRM Settings", fieldname)) or days
+		configured = settings_days.get(policy.name)
+		if configured:
+			days = configured()
 		linked = policy.conditions.get("linked")
 		frappe.get_doc(
 			{

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.core.doctype.file.utils import get_content_hash
 from frappe.utils import escape_html, now_datetime
 
+from social_crm import settings
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy.anonymize import (
 	record_is_by,
@@ -38,7 +39,7 @@ SOCIAL_DOCTYPES = (
 )
 IMPORT_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".csv")
 # Files the JSONL / CSV import read are attached to their Social Source (or to the settings).
-IMPORT_ATTACHED_TO = ("Social Source", "Social CRM Settings")
+IMPORT_ATTACHED_TO = ("Social Source", settings.DOCTYPE)
 GUEST = "Guest"
 
 

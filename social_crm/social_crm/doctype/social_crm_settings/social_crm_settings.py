@@ -59,11 +59,3 @@ class SocialCRMSettings(Document):
 			frappe.throw(_("Mentions on Timeline must be between 1 and 500"))
 		if self.sentiment_analyzer == "Flair" and not (self.flair_model or "").strip():
 			frappe.throw(_("Please enter a flair model name or path"), frappe.MandatoryError)
-
-	@property
-	def language_codes(self) -> list[str]:
-		return [c.strip().lower() for c in (self.languages or "").split(",") if c.strip()]
-
-
-def get_settings() -> "SocialCRMSettings":
-	return frappe.get_cached_doc("Social CRM Settings")
