@@ -3,6 +3,9 @@
 import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+from frappe.installer import remove_from_installed_apps
+from frappe.utils import now_datetime
 
 from social_crm import settings
 
@@ -107,8 +110,6 @@ def after_install():
 		ensure_setup()
 	except Exception:
 		frappe.db.rollback()
-		from frappe.installer import remove_from_installed_apps
-
 		remove_from_installed_apps(APP)
 		raise
 
@@ -205,9 +206,6 @@ def delete_roles():
 def before_tests():
 	"""Complete ERPNext's setup wizard on a fresh test site (as hrms does)."""
 	frappe.clear_cache()
-	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
-	from frappe.utils import now_datetime
-
 	year = now_datetime().year
 	if not frappe.get_list("Company"):
 		setup_complete(

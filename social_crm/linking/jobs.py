@@ -19,6 +19,7 @@ import json
 import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
+from frappe.utils.background_jobs import get_job_status
 
 from social_crm import settings
 from social_crm.engine.identity import Decision, lookup_keys, rank
@@ -108,8 +109,6 @@ def _flush_pending() -> None:
 
 def enqueue_unique(method: str, job_id: str, queue: str, timeout: int, **kwargs) -> None:
 	"""Enqueue with dedupe; if the job is running right now, queue one follow-up run."""
-	from frappe.utils.background_jobs import get_job_status
-
 	if get_job_status(job_id) == "started":
 		job_id = f"{job_id}:again"
 	frappe.enqueue(method, queue=queue, timeout=timeout, job_id=job_id, deduplicate=True, **kwargs)
