@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
+from social_crm import errors
 from social_crm.clock import minutes_between, site_to_utc
 from social_crm.engine.connectors import ConnectorError, SourceConfig
 from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply, validate_reply_text
@@ -84,7 +85,7 @@ def reply_to_mention(mention: str, text: str) -> "frappe.Document":
 		text = validate_reply_text(doc.platform, text)
 		sent = send_reply(reply_config(doc.source), target, text)
 	except InvalidRecord as exc:
-		frappe.throw(_("The reply cannot be sent: {0}").format(str(exc)), title=_("Invalid Reply"))
+		errors.throw(exc, title=_("Invalid Reply"), fallback=_("The reply cannot be sent: {0}"))
 	except ConnectorError as exc:
 		frappe.log_error(
 			title=_("Social CRM: reply failed"), reference_doctype="Mention", reference_name=doc.name

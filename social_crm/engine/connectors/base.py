@@ -400,12 +400,21 @@ class Connector:
 		"""``text`` stripped; InvalidRecord when empty, too long, or the platform takes no replies."""
 		text = (text or "").strip()
 		if not cls.max_reply_chars:
-			raise InvalidRecord(f"{cls.platform} does not support replies from the CRM", "platform")
+			raise InvalidRecord(
+				f"{cls.platform} does not support replies from the CRM",
+				"platform",
+				code="reply.unsupported",
+				platform=cls.platform,
+			)
 		if not text:
-			raise InvalidRecord("reply text is empty", "text")
+			raise InvalidRecord("reply text is empty", "text", code="reply.empty")
 		if len(text) > cls.max_reply_chars:
 			raise InvalidRecord(
-				f"a {cls.platform} reply can have at most {cls.max_reply_chars} characters", "text"
+				f"a {cls.platform} reply can have at most {cls.max_reply_chars} characters",
+				"text",
+				code="reply.too_long",
+				platform=cls.platform,
+				limit=cls.max_reply_chars,
 			)
 		return text
 

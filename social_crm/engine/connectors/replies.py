@@ -37,7 +37,12 @@ def validate_reply_text(platform: str, text: str) -> str:
 	platform takes no replies from the CRM."""
 	connector = CONNECTORS.get(platform)
 	if connector is None:
-		raise InvalidRecord(f"{str(platform)[:40]} does not support replies from the CRM", "platform")
+		raise InvalidRecord(
+			f"{str(platform)[:40]} does not support replies from the CRM",
+			"platform",
+			code="reply.unsupported",
+			platform=str(platform)[:40],
+		)
 	return connector.reply_text(text)
 
 
