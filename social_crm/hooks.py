@@ -197,4 +197,6 @@ default_log_clearing_doctypes = {"Social Ingest Error": 30}
 # Keep Mention.assigned_to in step when an assignment is removed from the sidebar
 override_whitelisted_methods = {
 	"frappe.desk.form.assign_to.remove": "social_crm.engagement.assignment.remove_assignment",
+	# the webhook's documented path (README, sources' docs) names the package, not the function
+	"social_crm.api.ingest": "social_crm.api.ingest.ingest",
 }
