@@ -21,7 +21,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 from frappe.utils.background_jobs import get_job_status
 
-from social_crm import settings
+from social_crm import privacy, settings
 from social_crm.engine.identity import Decision, lookup_keys, rank
 from social_crm.engine.status import status_changes
 from social_crm.linking.keys import PROFILE, find_candidate_refs, load_parties, profile_facts
@@ -71,13 +71,8 @@ PROFILE_FIELDS = [
 
 
 def consent_allows_linking(profile: str) -> bool:
-	"""Ask the privacy module when it offers ``consent_allows``; without it linking is allowed."""
-	try:
-		from social_crm import privacy
-	except ImportError:
-		return True
-	check = getattr(privacy, "consent_allows", None)
-	return True if check is None else bool(check(profile, "Linking"))
+	"""Whether the author's consent log allows Linking (``privacy.consent_allows``)."""
+	return bool(privacy.consent_allows(profile, "Linking"))
 
 
 # -- enqueueing after commit -------------------------------------------------------------------

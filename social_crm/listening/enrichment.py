@@ -20,6 +20,8 @@ from social_crm import settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
+from social_crm.listening.learning import learned_analyzer
+from social_crm.privacy import consent_allows
 
 CHUNK = 500
 _analyzers: dict[tuple[str, str], object] = {}
@@ -43,14 +45,6 @@ def get_configured_analyzer():
 	return _analyzers[key]
 
 
-def _consent_check():
-	try:
-		from social_crm.privacy import consent_allows
-	except (ImportError, AttributeError):
-		return None
-	return consent_allows
-
-
 def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	"""Detect language and sentiment of the given mentions; returns how many were enriched.
 
@@ -63,10 +57,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	allowed = settings.language_codes()
 	min_confidence = settings.language_min_confidence()
 	detector = settings.language_detector()
-	from social_crm.listening.learning import learned_analyzer
-
 	analyzer = learned_analyzer(get_configured_analyzer())
-	consent_allows = _consent_check()
 	total = 0
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
@@ -91,21 +82,20 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		if not rows:
 			continue
 		skip: set[str] = set()
-		if consent_allows:
-			allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
-			for row in rows:
-				try:
-					if row.author and row.author not in allowed_by_author:
-						allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
-					if row.author and not allowed_by_author[row.author]:
-						skip.add(row.name)
-				except Exception:
-					frappe.log_error(
-						title="Social CRM: consent check failed",
-						reference_doctype="Mention",
-						reference_name=row.name,
-					)
+		allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
+		for row in rows:
+			try:
+				if row.author and row.author not in allowed_by_author:
+					allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
+				if row.author and not allowed_by_author[row.author]:
 					skip.add(row.name)
+			except Exception:
+				frappe.log_error(
+					title="Social CRM: consent check failed",
+					reference_doctype="Mention",
+					reference_name=row.name,
+				)
+				skip.add(row.name)
 		work = [r for r in rows if r.name not in skip]
 		texts = [_analysis_text(r) for r in work]
 		languages = [

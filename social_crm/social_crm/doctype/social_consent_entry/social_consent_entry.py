@@ -10,7 +10,7 @@ from social_crm import errors
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.party import validate_party
-from social_crm.privacy.consent import ensure_may_record
+from social_crm.privacy.consent import ensure_may_record, on_entry_recorded
 
 # What a consent entry records; once saved these never change (add a new entry instead).
 LOGGED_FIELDS = (
@@ -115,8 +115,6 @@ class SocialConsentEntry(Document):
 			)
 
 	def after_insert(self):
-		from social_crm.privacy.consent import on_entry_recorded
-
 		on_entry_recorded(self)
 
 

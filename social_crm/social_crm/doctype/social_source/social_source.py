@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from social_crm.engine.connectors import ConnectorError, get_connector
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
+from social_crm.listening.jobs import enqueue_poll_now
 from social_crm.listening.sources import (
 	REQUIRED_CREDENTIALS,
 	health_for,
@@ -136,8 +137,6 @@ class SocialSource(Document):
 		require_manager()
 		if self.platform == "Webhook":
 			frappe.throw(_("Webhook sources are not polled"))
-		from social_crm.listening.jobs import enqueue_poll_now
-
 		enqueue_poll_now(self.name)
 		return _("Poll queued")
 
