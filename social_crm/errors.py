@@ -2,10 +2,11 @@
 
 The engine raises errors with a ``code`` and ``params`` (``social_crm.engine.errors``); this
 module keeps the translated message of every code the Frappe layer shows to users.
-``message(error, **context)`` renders it (``context`` adds values only the caller knows,
-such as a form's raw input); ``throw`` raises it as a Frappe error. An error whose code has
-no message here falls back to the caller's ``fallback`` template (with the engine's text
-as ``{0}``). Never match on an error's English text: give it a code instead.
+``message(error, **context)`` renders it with the error's ``params`` and ``field``
+(``context`` adds values only the caller knows, such as a form's raw input); ``throw``
+raises it as a Frappe error. An error whose code has no message here falls back to the
+caller's ``fallback`` template (with the engine's text as ``{0}``). Never match on an
+error's English text: give it a code instead.
 """
 
 from __future__ import annotations
@@ -83,6 +84,18 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
 	"retention.unknown_status": lambda p: _("Unknown status for {0}: {1}").format(
 		_text(p.get("target")), p.get("statuses") or p.get("value") or ""
 	),
+	# ideas (social_crm.engine.ideas.ranking); "Please check your idea" is the title to throw with
+	"idea.far_too_long": lambda p: _("The {0} is far too long.").format(_(p.get("field") or "text")),
+	"idea.title_empty": lambda p: _("Please enter a title for your idea."),
+	"idea.title_too_short": lambda p: _("The title is too short: please use at least {0} characters.").format(
+		p["min"]
+	),
+	"idea.title_too_long": lambda p: _("The title is too long: at most {0} characters.").format(p["max"]),
+	"idea.title_no_letters": lambda p: _("The title must contain letters or digits."),
+	"idea.description_too_long": lambda p: _("The description is too long: at most {0} characters.").format(
+		p["max"]
+	),
+	"idea.voting_closed": lambda p: _("Voting is closed: this idea is {0}.").format(_(p.get("status") or "")),
 	# replies from the CRM (social_crm.engine.connectors)
 	"reply.empty": lambda p: _("Please enter the text of the reply"),
 	"reply.too_long": lambda p: _("A {0} reply can have at most {1} characters").format(
@@ -98,7 +111,7 @@ def message(error: EngineError, fallback: str | None = None, **context: Any) -> 
 	render = MESSAGES.get(getattr(error, "code", ""))
 	if render is not None:
 		try:
-			return render({**getattr(error, "params", {}), **context})
+			return render({"field": getattr(error, "field", None), **getattr(error, "params", {}), **context})
 		except KeyError:
 			pass  # a param the message needs is missing: say what the engine said
 	if fallback:

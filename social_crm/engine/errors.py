@@ -4,7 +4,7 @@ Every error carries a ``code`` (a stable, dotted name such as ``"consent.expires
 and ``params`` (the values a message needs). The message text is English for logs and
 tests; users get the translation that ``social_crm.errors`` keeps for the code, never a
 match on the English text. Codes are part of the engine's contract: rename one only
-together with its message there.
+together with its message there. ``message``, ``field`` and ``code`` are not param names.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ from frappe.translate import clear_cache
 from social_crm import errors
 from social_crm.engine.connectors.replies import validate_reply_text
 from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.ideas.ranking import ensure_can_vote, validate_idea
 from social_crm.engine.privacy import retention
+from social_crm.ideas.voting import throw_invalid
 from social_crm.tests import SocialCRMTestCase
 
 
@@ -45,3 +47,22 @@ class TestErrorMessages(SocialCRMTestCase):
 		with self.assertRaises(frappe.ValidationError) as ctx:
 			errors.throw(self.error_of(validate_reply_text, "Mastodon", "x" * 501), title="t")
 		self.assertEqual(str(ctx.exception), "A Mastodon reply can have at most 500 characters")
+
+	def test_idea_messages_match_what_the_portal_shows_today(self):
+		"""idea.* codes carry the portal's messages, so throw_invalid can switch to them unchanged."""
+		cases = [
+			(validate_idea, ("",), None),
+			(validate_idea, ("abc",), None),
+			(validate_idea, ("x" * 141,), None),
+			(validate_idea, ("!!!!!!",), None),
+			(validate_idea, ("Good title", "d" * 5001), None),
+			(validate_idea, ("Good title", "d" * 100_001), None),
+			(ensure_can_vote, ("Implemented",), "Implemented"),
+		]
+		for call, args, status in cases:
+			with self.subTest(call=call.__name__, args=[str(a)[:12] for a in args]):
+				error = self.error_of(call, *args)
+				self.assertTrue(error.code.startswith("idea."), error.code)
+				with self.assertRaises(frappe.ValidationError) as ctx:
+					throw_invalid(error, status)
+				self.assertEqual(errors.message(error, status=status), str(ctx.exception))
