@@ -7,7 +7,12 @@ from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
 from frappe.installer import remove_from_installed_apps
 from frappe.utils import now_datetime
 
+from erpnext.setup.utils import enable_all_roles_and_domains
+
 from social_crm import settings
+from social_crm.linking.keys import ensure_keys
+from social_crm.privacy.retention import create_default_policies
+from social_crm.privacy.suppression import ensure_secret
 
 APP = "social_crm"
 ROLES = ("Social CRM Manager", "Social CRM User")
@@ -158,16 +163,12 @@ def create_lead_source():
 
 def create_privacy_defaults():
 	"""The suppression secret and the default retention policies (created in code, not fixtures)."""
-	from social_crm.privacy.suppression import ensure_secret
-
 	ensure_secret()
 	create_default_retention_policies()
 
 
 def create_default_retention_policies() -> list[str]:
 	"""Create the engine's default retention policies that are missing; edited ones are kept."""
-	from social_crm.privacy.retention import create_default_policies
-
 	return create_default_policies()
 
 
@@ -226,8 +227,6 @@ def before_tests():
 				"chart_of_accounts": "Standard",
 			}
 		)
-	from erpnext.setup.utils import enable_all_roles_and_domains
-
 	enable_all_roles_and_domains()
 	ensure_setup()
 	frappe.db.commit()  # nosemgrep: tests need the completed setup visible to every test transaction
@@ -235,6 +234,4 @@ def before_tests():
 
 def ensure_match_keys():
 	"""Build the linking lookup keys of existing parties once (in a background job on big sites)."""
-	from social_crm.linking.keys import ensure_keys
-
 	ensure_keys()

@@ -28,29 +28,17 @@ LAZY_PACKAGES = {
 }
 
 # (file, imported module) still imported inside a function; issue 11's backlog, only shrinks.
-# Most are privacy modules that import each other (privacy <-> consent, subject <->
-# erasure): hoisting them needs each cycle cut first. install.py is imported by feature
-# modules for its constants; listening/pipeline.py is being edited in parallel.
+# Real cycles (subject <-> erasure, registry <-> traces; privacy/__init__ is the lazy facade
+# the pipeline calls) need a cut first; listening/pipeline.py is being edited in parallel.
 BACKLOG: set[tuple[str, str]] = {
-	("social_crm/install.py", "social_crm.privacy.suppression"),
-	("social_crm/install.py", "social_crm.privacy.retention"),
-	("social_crm/install.py", "erpnext.setup.utils"),
-	("social_crm/install.py", "social_crm.linking.keys"),
 	("social_crm/listening/pipeline.py", "social_crm.privacy"),
 	("social_crm/listening/pipeline.py", "social_crm.listening.enrichment"),
 	("social_crm/listening/pipeline.py", "social_crm.privacy.suppression"),
 	("social_crm/listening/pipeline.py", "frappe.utils"),
 	("social_crm/privacy/__init__.py", "social_crm.privacy.consent"),
 	("social_crm/privacy/__init__.py", "social_crm.privacy.suppression"),
-	("social_crm/privacy/consent.py", "social_crm.privacy.audit"),
-	("social_crm/privacy/consent.py", "social_crm.privacy"),
-	("social_crm/privacy/consent.py", "social_crm.party"),
 	("social_crm/privacy/registry.py", "social_crm.privacy"),
-	("social_crm/privacy/subject.py", "social_crm.listening.lead_ads"),
 	("social_crm/privacy/subject.py", "social_crm.privacy.erasure"),
-	("social_crm/privacy/subject.py", "social_crm.party"),
-	("social_crm/privacy/traces.py", "social_crm.ideas.similar"),
-	("social_crm/privacy/traces.py", "social_crm.linking.keys"),
 }
 
 

@@ -21,7 +21,9 @@ from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_erased_profile
-from social_crm.party import PARTY_TYPES
+from social_crm.party import PARTY_TYPES, set_party_on_mentions
+from social_crm.privacy import store
+from social_crm.privacy.audit import ensure_privacy_officer, write_log
 
 ENTRY_FIELDS = ["name", "purpose", "lawful_basis", "status", "at", "expires", "source", "evidence"]
 RESTRICTIVE = (engine.WITHDRAWN, engine.OBJECTED)
@@ -165,8 +167,6 @@ def ensure_may_record(entry) -> None:
 	With "On Listening Withdrawal" = Delete such an entry deletes data as an erasure does, so
 	it needs the same role (Social CRM Manager or System Manager, ``ensure_privacy_officer``).
 	"""
-	from social_crm.privacy.audit import ensure_privacy_officer
-
 	if entry.purpose != engine.LISTENING or entry.status not in RESTRICTIVE:
 		return
 	if settings.listening_withdrawal_action() == "Delete":
@@ -196,8 +196,6 @@ def affected_profiles(entry) -> list[str]:
 
 def on_entry_recorded(entry) -> None:
 	"""After a consent entry is inserted: refresh states, apply a withdrawal, write the audit row."""
-	from social_crm.privacy.audit import write_log
-
 	profiles = affected_profiles(entry)
 	for profile in profiles:
 		refresh_profile_state(profile)
@@ -234,9 +232,6 @@ def count_mentions(entry, profiles: list[str]) -> int:
 
 def apply_withdrawal(entry: str) -> dict:
 	"""Apply the withdrawal policy of one Withdrawn/Objected entry to stored data (idempotent)."""
-	from social_crm.privacy import store
-	from social_crm.privacy.audit import write_log
-
 	doc = frappe.get_doc("Social Consent Entry", entry)
 	if doc.status not in RESTRICTIVE:
 		return {}
@@ -297,8 +292,6 @@ def record_for_profile(party_entry, profile: str) -> None:
 def unlink_profiles(profiles: list[str]) -> int:
 	"""Unlink profiles from their party and keep automatic linking from linking them again."""
 	unlinked = 0
-	from social_crm.party import set_party_on_mentions
-
 	for name in profiles:
 		profile = frappe.get_doc("Social Profile", name)
 		was_linked = bool(profile.party)

@@ -22,6 +22,8 @@ from social_crm.engine.privacy.anonymize import (
 	redact_references_in,
 	scrub_import_text,
 )
+from social_crm.ideas.similar import forget_index
+from social_crm.linking.keys import KEY_DOCTYPE, sync_party
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
 from social_crm.privacy.registry import Subject, db_in, like_any
@@ -501,8 +503,6 @@ def delete_global_search(subject: Subject) -> dict:
 
 def forget_similar_ideas(subject: Subject) -> dict:
 	"""The cached similar-idea index holds the ideas' old titles: drop it everywhere."""
-	from social_crm.ideas.similar import forget_index
-
 	forget_index()
 	return {"similar_ideas_cache_cleared": 1}
 
@@ -528,8 +528,6 @@ def resync_party_keys(subject: Subject) -> dict:
 	"""The party's Social Match Keys are recomputed without the cleared handles."""
 	if not subject.party:
 		return {}
-	from social_crm.linking.keys import KEY_DOCTYPE, sync_party
-
 	doctype, name = subject.party
 	filters = {"reference_doctype": doctype, "reference_name": name}
 	before = frappe.db.count(KEY_DOCTYPE, filters)
@@ -546,8 +544,6 @@ def find_profiles(subject: Subject, after: str, limit: int) -> list[str]:
 
 def erase_profiles(subject: Subject, names: list[str]) -> dict:
 	"""Anonymized, kept as the anonymous anchor of the kept withdrawals; never linked again."""
-	from social_crm.linking.keys import KEY_DOCTYPE
-
 	keys = frappe.db.count(
 		KEY_DOCTYPE, {"reference_doctype": "Social Profile", "reference_name": ("in", names)}
 	)
