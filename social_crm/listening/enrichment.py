@@ -16,12 +16,11 @@ from __future__ import annotations
 import frappe
 from frappe.utils import now_datetime
 
-from social_crm import settings
+from social_crm import privacy, settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 from social_crm.listening.learning import learned_analyzer
-from social_crm.privacy import consent_allows
 
 CHUNK = 500
 _analyzers: dict[tuple[str, str], object] = {}
@@ -82,6 +81,7 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		if not rows:
 			continue
 		skip: set[str] = set()
+		consent_allows = privacy.consent_allows  # looked up at call time, so it can be patched
 		allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
 		for row in rows:
 			try:
