@@ -219,4 +219,6 @@ override_whitelisted_methods = {
 	"frappe.desk.form.assign_to.remove": "social_crm.engagement.assignment.remove_assignment",
 	# connection counts on Customer / Lead / Contact: the Social group counts readable rows only
 	"frappe.desk.notifications.get_open_count": "social_crm.overrides.dashboard.get_open_count",
+	# the webhook's documented path (README, sources' docs) names the package, not the function
+	"social_crm.api.ingest": "social_crm.api.ingest.ingest",
 }

@@ -3,6 +3,16 @@
 import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+from frappe.installer import remove_from_installed_apps
+from frappe.utils import now_datetime
+
+from erpnext.setup.utils import enable_all_roles_and_domains
+
+from social_crm import settings
+from social_crm.linking.keys import ensure_keys
+from social_crm.privacy.retention import create_default_policies
+from social_crm.privacy.suppression import ensure_secret
 
 APP = "social_crm"
 ROLES = ("Social CRM Manager", "Social CRM User")
@@ -105,8 +115,6 @@ def after_install():
 		ensure_setup()
 	except Exception:
 		frappe.db.rollback()
-		from frappe.installer import remove_from_installed_apps
-
 		remove_from_installed_apps(APP)
 		raise
 
@@ -122,7 +130,7 @@ def ensure_setup():
 	create_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	create_lead_source()
-	set_settings_defaults()
+	settings.fill_defaults()
 	create_privacy_defaults()
 	ensure_match_keys()
 
@@ -153,31 +161,14 @@ def create_lead_source():
 		frappe.get_doc({"doctype": "Lead Source", "source_name": LEAD_SOURCE}).insert(ignore_permissions=True)
 
 
-def set_settings_defaults():
-	"""Singles get their defaults only when first saved; save once so jobs read real values."""
-	settings = frappe.get_doc("Social CRM Settings")
-	missing = [df for df in settings.meta.fields if df.default and settings.get(df.fieldname) in (None, "")]
-	saved = frappe.db.sql("select count(*) from `tabSingles` where doctype = 'Social CRM Settings'")[0][0]
-	if not missing and saved:
-		return
-	for df in missing:
-		settings.set(df.fieldname, df.default)
-	settings.flags.ignore_permissions = True
-	settings.save()
-
-
 def create_privacy_defaults():
 	"""The suppression secret and the default retention policies (created in code, not fixtures)."""
-	from social_crm.privacy.suppression import ensure_secret
-
 	ensure_secret()
 	create_default_retention_policies()
 
 
 def create_default_retention_policies() -> list[str]:
 	"""Create the engine's default retention policies that are missing; edited ones are kept."""
-	from social_crm.privacy.retention import create_default_policies
-
 	return create_default_policies()
 
 
@@ -216,9 +207,6 @@ def delete_roles():
 def before_tests():
 	"""Complete ERPNext's setup wizard on a fresh test site (as hrms does)."""
 	frappe.clear_cache()
-	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
-	from frappe.utils import now_datetime
-
 	year = now_datetime().year
 	if not frappe.get_list("Company"):
 		setup_complete(
@@ -239,8 +227,6 @@ def before_tests():
 				"chart_of_accounts": "Standard",
 			}
 		)
-	from erpnext.setup.utils import enable_all_roles_and_domains
-
 	enable_all_roles_and_domains()
 	ensure_setup()
 	frappe.db.commit()  # nosemgrep: tests need the completed setup visible to every test transaction
@@ -248,6 +234,4 @@ def before_tests():
 
 def ensure_match_keys():
 	"""Build the linking lookup keys of existing parties once (in a background job on big sites)."""
-	from social_crm.linking.keys import ensure_keys
-
 	ensure_keys()

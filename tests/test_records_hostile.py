@@ -12,6 +12,7 @@ from social_crm.engine.connectors.safe_xml import decode_xml
 from social_crm.engine.errors import (
 	REJECT_DATE,
 	REJECT_ENCODING,
+	REJECT_INVALID,
 	REJECT_MALFORMED,
 	REJECT_NUMBER,
 	REJECT_TOO_DEEP,
@@ -145,7 +146,7 @@ def test_load_json_types_every_failure():
 	assert codes == {
 		"deep": REJECT_TOO_DEEP,
 		"nested": REJECT_TOO_DEEP,
-		"broken": "invalid",
+		"broken": REJECT_INVALID,
 		"sjis": REJECT_ENCODING,
 	}
 
@@ -187,7 +188,7 @@ def test_normalize_turns_any_connector_crash_into_a_typed_rejection():
 	status["account"] = ["not", "an", "object"]
 	with pytest.raises(InvalidRecord) as info:
 		connector.normalize(status)
-	assert info.value.code in (REJECT_MALFORMED, "invalid")
+	assert info.value.code in (REJECT_MALFORMED, REJECT_INVALID)
 
 
 def test_deep_json_response_is_a_connector_error_not_a_recursion_error():

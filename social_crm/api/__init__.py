@@ -1,6 +1,4 @@
-# The webhook lives at /api/method/social_crm.api.ingest: Frappe resolves that path to an
-# attribute ``ingest`` of this package, so the function (not its module) is bound here.
-# Import the module itself with importlib.import_module("social_crm.api.ingest").
-from social_crm.api.ingest import ingest
-
-__all__ = ["ingest"]
+# The webhook's documented path /api/method/social_crm.api.ingest names this package's
+# attribute ``ingest``; hooks.override_whitelisted_methods maps it to the function
+# social_crm.api.ingest.ingest, so ``social_crm.api.ingest`` stays the module (no
+# function bound here shadows it).

@@ -28,6 +28,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
 from social_crm.engine.records import Post, load_json
@@ -130,7 +131,7 @@ def _authenticate(body: bytes) -> None:
 	"""A signed delivery (guest) or a logged-in / API-key user with a Social CRM role."""
 	signature = frappe.get_request_header(SIGNATURE_HEADER)
 	if signature is not None:
-		secret = frappe.get_single("Social CRM Settings").get_password("ingest_secret", raise_exception=False)
+		secret = settings.ingest_secret()
 		if not secret:
 			_fail(_("Signed ingest is disabled: no Ingest Secret is set in Social CRM Settings"), 403)
 		_check_signed_delivery(body, signature, secret)
@@ -372,7 +373,7 @@ def remember_import(file_doc, source: str | None) -> None:
 	erasure finds it (``privacy.traces.redact_import_files``)."""
 	if file_doc.attached_to_doctype:
 		return
-	doctype = "Social Source" if source else "Social CRM Settings"
+	doctype = "Social Source" if source else settings.DOCTYPE
 	frappe.db.set_value(
 		"File",
 		file_doc.name,

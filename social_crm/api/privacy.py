@@ -6,14 +6,14 @@ import frappe
 from frappe import _
 
 from social_crm.privacy.audit import ensure_privacy_officer
+from social_crm.privacy.consent import state_for_party, state_for_profile
+from social_crm.privacy.erasure import request_erasure
+from social_crm.privacy.subject import export, validate_subject
 
 
 @frappe.whitelist()
 def get_consent_overview(doctype: str, name: str) -> dict:
 	"""Consent state of a Social Profile, or of a party and each of its profiles (for the form)."""
-	from social_crm.privacy.consent import state_for_party, state_for_profile
-	from social_crm.privacy.subject import validate_subject
-
 	validate_subject(doctype, name)
 	frappe.has_permission(doctype, "read", doc=name, throw=True)
 	if doctype == "Social Profile":
@@ -46,8 +46,6 @@ def get_consent_overview(doctype: str, name: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def export_social_data(doctype: str, name: str, download: int = 1):
 	"""JSON of all profiles, mentions, ideas, votes and consent entries of the subject."""
-	from social_crm.privacy.subject import export
-
 	ensure_privacy_officer()
 	data = export(doctype, name)
 	if not int(download or 0):
@@ -62,8 +60,6 @@ def erase_social_data(doctype: str, name: str) -> dict:
 	"""Queue the erasure of all social data of the subject (see privacy.erasure); returns at once.
 
 	The job reports progress to the requesting user and stores its report on the audit row."""
-	from social_crm.privacy.erasure import request_erasure
-
 	ensure_privacy_officer()
 	queued = request_erasure(doctype, name)
 	frappe.msgprint(

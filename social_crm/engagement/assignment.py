@@ -9,6 +9,7 @@ ToDo updates and deletions recompute it, and removal through the sidebar is wrap
 """
 
 import frappe
+from frappe.desk.form.assign_to import remove
 
 
 def sync_mention_assignee(doc, method=None):
@@ -49,8 +50,6 @@ def update_assignee(mention: str, exclude: str | None = None) -> str | None:
 @frappe.whitelist(methods=["POST"])
 def remove_assignment(doctype: str, name: str, assign_to: str):
 	"""``frappe.desk.form.assign_to.remove`` followed by the Mention assignee sync."""
-	from frappe.desk.form.assign_to import remove
-
 	result = remove(doctype, name, assign_to)
 	if doctype == "Mention":
 		update_assignee(name)

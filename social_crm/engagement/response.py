@@ -6,11 +6,13 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
+from social_crm import errors
 from social_crm.clock import minutes_between, site_to_utc
 from social_crm.display import display_html
 from social_crm.engine.connectors import ConnectorError, SourceConfig
-from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply
+from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply, validate_reply_text
 from social_crm.engine.errors import InvalidRecord
+from social_crm.listening.sources import source_config
 
 RESPONDED = "Responded"
 IGNORED = "Ignored"
@@ -52,8 +54,6 @@ def reply_config(source: str) -> SourceConfig:
 	Mastodon's access token is the source's API Key (as for polling); an App Password is
 	accepted as well.
 	"""
-	from social_crm.listening.sources import source_config
-
 	src = frappe.get_doc("Social Source", source)
 	config = source_config(src)
 	if src.platform == "Mastodon" and not config.credential("token") and config.credential("app_password"):
@@ -83,11 +83,10 @@ def reply_to_mention(mention: str, text: str) -> "frappe.Document":
 		raw=raw if isinstance(raw, dict) else {},
 	)
 	try:
+		text = validate_reply_text(doc.platform, text)
 		sent = send_reply(reply_config(doc.source), target, text)
 	except InvalidRecord as exc:
-		frappe.throw(
-			_("The reply cannot be sent: {0}").format(display_html(str(exc))), title=_("Invalid Reply")
-		)
+		errors.throw(exc, title=_("Invalid Reply"), fallback=_("The reply cannot be sent: {0}"))
 	except ConnectorError as exc:
 		frappe.log_error(
 			title=_("Social CRM: reply failed"), reference_doctype="Mention", reference_name=doc.name

@@ -1,8 +1,27 @@
-"""Errors raised by the engine. The Frappe layer turns them into translated messages."""
+"""Errors raised by the engine. The Frappe layer turns them into translated messages.
+
+Every error carries a ``code`` (a stable, dotted name such as ``"consent.expires_not_grant"``)
+and ``params`` (the values a message needs). The message text is English for logs and
+tests; users get the translation that ``social_crm.errors`` keeps for the code, never a
+match on the English text. Codes are part of the engine's contract: rename one only
+together with its message there. ``message``, ``field`` and ``code`` are not param names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class EngineError(Exception):
 	"""Base class for engine errors."""
+
+	code = "engine_error"
+
+	def __init__(self, message: str = "", *, code: str | None = None, **params: Any):
+		super().__init__(message)
+		if code:
+			self.code = code
+		self.params: dict[str, Any] = params
 
 
 class InvalidRecord(EngineError, ValueError):
@@ -13,14 +32,15 @@ class InvalidRecord(EngineError, ValueError):
 	Frappe layer can translate it and count rejections without matching English text.
 	"""
 
-	def __init__(self, message: str, field: str | None = None, code: str = "invalid"):
-		super().__init__(message)
+	code = "invalid_record"
+
+	def __init__(self, message: str, field: str | None = None, *, code: str | None = None, **params: Any):
+		super().__init__(message, code=code, **params)
 		self.field = field
-		self.code = code
 
 
 # Codes of InvalidRecord for hostile or broken input (one bad record is rejected, the rest stored).
-REJECT_INVALID = "invalid"  # wrong type, missing or malformed value
+REJECT_INVALID = InvalidRecord.code  # wrong type, missing or malformed value
 REJECT_NUMBER = "number"  # not a finite whole number, negative or absurdly large
 REJECT_DATE = "date"  # not a date, or outside the accepted range
 REJECT_TOO_LARGE = "too_large"  # a record, text or CSV cell over its size limit

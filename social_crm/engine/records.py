@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .errors import (
@@ -425,8 +426,6 @@ def parse_datetime(value: Any, fieldname: str = "posted_at") -> datetime:
 
 
 def _parse_rfc2822(value: str) -> datetime | None:
-	from email.utils import parsedate_to_datetime
-
 	try:
 		return parsedate_to_datetime(value)
 	except (TypeError, ValueError, IndexError, OverflowError):

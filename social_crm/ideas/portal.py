@@ -8,6 +8,7 @@ from frappe import _
 from frappe.sessions import get_csrf_token
 from frappe.utils import cint
 
+from social_crm import settings
 from social_crm.engine.ideas.ranking import IDEA_STATUSES, VOTING_STATUSES
 from social_crm.party import get_customer_of
 from social_crm.permissions import is_unrestricted
@@ -15,15 +16,6 @@ from social_crm.permissions import is_unrestricted
 PAGE_LENGTH = 20
 MAX_QUERY_CHARS = 100
 SORTS = ("top", "new")
-SETTINGS = "Social CRM Settings"
-
-
-def get_setting(fieldname: str) -> int:
-	return cint(frappe.db.get_single_value(SETTINGS, fieldname))
-
-
-def weighting_enabled() -> bool:
-	return bool(get_setting("weight_votes_by_customer_value"))
 
 
 def get_portal_party(user: str | None = None) -> frappe._dict:
@@ -50,7 +42,7 @@ def get_portal_party(user: str | None = None) -> frappe._dict:
 
 def can_read(user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	return user != "Guest" or bool(get_setting("allow_guest_idea_view"))
+	return user != "Guest" or settings.allow_guest_idea_view()
 
 
 def ensure_can_read() -> None:
@@ -157,7 +149,7 @@ def list_ideas(
 	)
 	if sort == "new":
 		q = q.orderby(idea.creation, order=frappe.qb.desc)
-	elif weighting_enabled():
+	elif settings.weight_votes_by_customer_value():
 		q = q.orderby(idea.weighted_votes, order=frappe.qb.desc).orderby(
 			idea.vote_count, order=frappe.qb.desc
 		)
@@ -176,7 +168,7 @@ def list_ideas(
 		"has_next": has_next,
 		"has_previous": page > 1,
 		"sort": sort,
-		"weighted": weighting_enabled(),
+		"weighted": settings.weight_votes_by_customer_value(),
 	}
 
 

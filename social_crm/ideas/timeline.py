@@ -2,8 +2,9 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html
+from frappe.utils import escape_html
 
+from social_crm import settings
 from social_crm.engine.text import truncate
 from social_crm.party import PARTY_TYPES
 
@@ -30,7 +31,7 @@ def get_idea_timeline(doctype: str, docname: str) -> list[dict]:
 	"""Timeline entries for the party's ideas and votes, newest first."""
 	if doctype not in PARTY_TYPES or not frappe.has_permission("Idea", "read"):
 		return []
-	limit = min(cint(frappe.db.get_single_value("Social CRM Settings", "timeline_limit")) or 50, 500)
+	limit = settings.timeline_limit()
 	filters = party_filters(doctype, docname)
 	ideas = frappe.get_list(
 		"Idea",

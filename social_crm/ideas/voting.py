@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ideas.ranking import (
 	MAX_DESCRIPTION_CHARS,
@@ -13,7 +14,7 @@ from social_crm.engine.ideas.ranking import (
 	ensure_can_vote,
 	validate_idea,
 )
-from social_crm.ideas.portal import ensure_participant, get_visible_idea, weighting_enabled
+from social_crm.ideas.portal import ensure_participant, get_visible_idea
 from social_crm.party import get_customer_of
 from social_crm.revenue import billed_revenue as billed_revenue_by_customer
 
@@ -50,7 +51,7 @@ def vote_weight(customer: str | None) -> float:
 
 	Only the tier is stored on the vote: it tells the revenue's decade, never the amount.
 	"""
-	if not customer or not weighting_enabled():
+	if not customer or not settings.weight_votes_by_customer_value():
 		return 1.0
 	return customer_weight(billed_revenue(customer))
 

@@ -18,8 +18,10 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, now_datetime
+from frappe.utils.background_jobs import get_job_status
 
+from social_crm import privacy, settings
 from social_crm.engine.identity import Decision, lookup_keys, rank
 from social_crm.engine.status import status_changes
 from social_crm.linking.keys import (
@@ -75,27 +77,9 @@ PROFILE_FIELDS = [
 # -- settings and consent ---------------------------------------------------------------------
 
 
-def get_thresholds() -> tuple[float, float]:
-	"""(auto_link, review) as 0..1 from Social CRM Settings (Percent fields; cached doc)."""
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	auto_link = flt(settings.auto_link_threshold) / 100 if settings.auto_link_threshold else 0.9
-	review = flt(settings.review_threshold) / 100 if settings.review_threshold else 0.6
-	return auto_link, min(review, auto_link)
-
-
-def auto_linking_enabled() -> bool:
-	value = frappe.get_cached_doc("Social CRM Settings").get("enable_auto_linking")
-	return value is None or bool(cint(value))
-
-
 def consent_allows_linking(profile: str) -> bool:
-	"""Ask the privacy module when it offers ``consent_allows``; without it linking is allowed."""
-	try:
-		from social_crm import privacy
-	except ImportError:
-		return True
-	check = getattr(privacy, "consent_allows", None)
-	return True if check is None else bool(check(profile, "Linking"))
+	"""Whether the author's consent log allows Linking (``privacy.consent_allows``)."""
+	return bool(privacy.consent_allows(profile, "Linking"))
 
 
 # -- enqueueing after commit -------------------------------------------------------------------
@@ -127,8 +111,6 @@ def _flush_pending() -> None:
 
 def enqueue_unique(method: str, job_id: str, queue: str, timeout: int, **kwargs) -> None:
 	"""Enqueue with dedupe; if the job is running right now, queue one follow-up run."""
-	from frappe.utils.background_jobs import get_job_status
-
 	if get_job_status(job_id) == "started":
 		job_id = f"{job_id}:again"
 	frappe.enqueue(method, queue=queue, timeout=timeout, job_id=job_id, deduplicate=True, **kwargs)
@@ -136,7 +118,7 @@ def enqueue_unique(method: str, job_id: str, queue: str, timeout: int, **kwargs)
 
 def enqueue_match(profile: str) -> None:
 	"""Match this profile in the background once the current transaction commits."""
-	if not profile or not auto_linking_enabled():
+	if not profile or not settings.auto_linking_enabled():
 		return
 	_pending()[(MATCH_METHOD, f"social_crm:match_profile:{profile}")] = {
 		"queue": MATCH_QUEUE,
@@ -267,7 +249,7 @@ def decide(row, rejected: set[tuple[str, str]] | None = None) -> Decision:
 		):
 			continue
 		parties.append(party)
-	auto_link, review = get_thresholds()
+	auto_link, review = settings.link_thresholds()
 	return rank(facts, parties, auto_link=auto_link, review=review)
 
 
@@ -316,7 +298,7 @@ def _match_profile(profile: str) -> str:
 	state = read_state(row.match_candidates)
 	rejected = rejected_keys(state)
 	decision = decide(row, rejected)
-	if decision.action == "link" and not auto_linking_enabled():
+	if decision.action == "link" and not settings.auto_linking_enabled():
 		decision.action = "review"  # auto-linking is switched off: a person decides
 	if decision.action == "link" and rests_on_pending_keys(row, decision.best):
 		# the party's matching keys were typed in by a user without the social roles: a link

@@ -18,12 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import frappe
-from frappe.utils import flt, now_datetime
+from frappe.utils import now_datetime
 
+from social_crm import privacy, settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
-from social_crm.engine.analysis.language import DEFAULT_DETECTOR, DEFAULT_MIN_CONFIDENCE, detect_language
+from social_crm.engine.analysis.language import detect_language
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 from social_crm.insight import rollup
+from social_crm.listening.learning import learned_analyzer
 
 CHUNK = 500
 _analyzers: dict[tuple[str, str], object] = {}
@@ -38,8 +40,7 @@ def flair_models_dir() -> Path:
 
 def get_configured_analyzer():
 	"""The sentiment analyzer of the settings, built once per process and setting."""
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	key = ((settings.sentiment_analyzer or "Default").lower(), (settings.flair_model or "").strip())
+	key = (settings.sentiment_analyzer(), settings.flair_model())
 	if key not in _analyzers:
 		try:
 			_analyzers[key] = get_analyzer(key[0], key[1], models_dir=flair_models_dir())
@@ -54,14 +55,6 @@ def get_configured_analyzer():
 	return _analyzers[key]
 
 
-def _consent_check():
-	try:
-		from social_crm.privacy import consent_allows
-	except (ImportError, AttributeError):
-		return None
-	return consent_allows
-
-
 def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	"""Detect language and sentiment of the given mentions; returns how many were enriched.
 
@@ -71,14 +64,10 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 	"""
 	if not names:
 		return 0
-	settings = frappe.get_cached_doc("Social CRM Settings")
-	allowed = [c.strip().lower() for c in (settings.languages or "").split(",") if c.strip()]
-	min_confidence = flt(settings.language_min_confidence) or DEFAULT_MIN_CONFIDENCE
-	detector = (settings.get("language_detector") or DEFAULT_DETECTOR).lower()
-	from social_crm.listening.learning import learned_analyzer
-
+	allowed = settings.language_codes()
+	min_confidence = settings.language_min_confidence()
+	detector = settings.language_detector()
 	analyzer = learned_analyzer(get_configured_analyzer())
-	consent_allows = _consent_check()
 	total = 0
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
@@ -103,21 +92,21 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 		if not rows:
 			continue
 		skip: set[str] = set()
-		if consent_allows:
-			allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
-			for row in rows:
-				try:
-					if row.author and row.author not in allowed_by_author:
-						allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
-					if row.author and not allowed_by_author[row.author]:
-						skip.add(row.name)
-				except Exception:
-					frappe.log_error(
-						title="Social CRM: consent check failed",
-						reference_doctype="Mention",
-						reference_name=row.name,
-					)
+		consent_allows = privacy.consent_allows  # looked up at call time, so it can be patched
+		allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
+		for row in rows:
+			try:
+				if row.author and row.author not in allowed_by_author:
+					allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
+				if row.author and not allowed_by_author[row.author]:
 					skip.add(row.name)
+			except Exception:
+				frappe.log_error(
+					title="Social CRM: consent check failed",
+					reference_doctype="Mention",
+					reference_name=row.name,
+				)
+				skip.add(row.name)
 		work = [r for r in rows if r.name not in skip]
 		texts = [_analysis_text(r) for r in work]
 		languages = [

@@ -21,6 +21,7 @@ import os
 import frappe
 from frappe import _
 
+from social_crm import settings
 from social_crm.engine.analysis.learned import MAX_LABELS, LearnedAnalyzer, load, save, train
 from social_crm.engine.analysis.sentiment import LABELS, DefaultAnalyzer
 from social_crm.insight import rollup
@@ -105,7 +106,7 @@ def train_sentiment_model() -> dict:
 	elif os.path.exists(path):
 		os.remove(path)
 	report = _report_text(models.reports, len(rows))
-	frappe.db.set_single_value("Social CRM Settings", "learned_sentiment_report", report)
+	settings.set_learned_sentiment_report(report)
 	return {lang: vars(r) for lang, r in models.reports.items()}
 
 

@@ -39,6 +39,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
+from social_crm import settings
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.privacy.anonymize import is_erased_profile
 from social_crm.engine.records import Author, Post, edit_allowed
@@ -185,8 +186,7 @@ class Ingestor:
 		self.log_errors = log_errors
 		self.origin = origin
 		self.enrichment = enrichment
-		settings = frappe.get_cached_doc("Social CRM Settings")
-		self.keep_raw = bool(settings.get("keep_raw_payloads"))
+		self.keep_raw = settings.keep_raw_payloads()
 		self.matcher = load_rule_matcher()
 		self.is_suppressed = _suppression_check()
 		self.profiles: dict[tuple[str, str], _Profile] = {}

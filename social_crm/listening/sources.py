@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import frappe
+from frappe.utils import convert_utc_to_system_timezone, get_datetime, get_system_timezone
 
 from social_crm.engine.analysis.rules import split_query
 from social_crm.engine.connectors import SourceConfig
@@ -26,10 +29,6 @@ REQUIRED_CREDENTIALS = {
 
 def unix_to_datetime(value: int | float):
 	"""A unix time as the naive datetime in the system time zone that Frappe stores and shows."""
-	from datetime import datetime, timezone
-
-	from frappe.utils import convert_utc_to_system_timezone
-
 	return convert_utc_to_system_timezone(datetime.fromtimestamp(int(value), timezone.utc)).replace(
 		tzinfo=None
 	)
@@ -37,10 +36,6 @@ def unix_to_datetime(value: int | float):
 
 def datetime_to_unix(value) -> int:
 	"""A naive datetime in the system time zone (as Frappe stores it) as unix time."""
-	from zoneinfo import ZoneInfo
-
-	from frappe.utils import get_datetime, get_system_timezone
-
 	return int(get_datetime(value).replace(tzinfo=ZoneInfo(get_system_timezone())).timestamp())
 
 

@@ -2,8 +2,9 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, format_datetime
+from frappe.utils import escape_html, format_datetime
 
+from social_crm import settings
 from social_crm.engine.text import truncate
 from social_crm.party import PARTY_TYPES, set_party_on_mentions
 
@@ -22,7 +23,7 @@ def get_mention_timeline(doctype: str, docname: str) -> list[dict]:
 	"""Timeline entries for a party's newest mentions (hook: additional_timeline_content)."""
 	if doctype not in PARTY_TYPES or not frappe.has_permission("Mention", "read"):
 		return []
-	limit = cint(frappe.db.get_single_value("Social CRM Settings", "timeline_limit")) or 50
+	limit = settings.timeline_limit()
 	mentions = frappe.get_list(
 		"Mention",
 		filters=mention_filters(doctype, docname),

@@ -9,11 +9,10 @@ its mentions and votes deleted, the profile anonymized, suppression keys stored,
 import frappe
 
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_redacted
+from social_crm.privacy.subject import erase
 
 
 def execute():
-	from social_crm.privacy.subject import erase
-
 	candidates = frappe.get_all(
 		"Social Profile",
 		filters={"anonymized": 0},

@@ -16,6 +16,7 @@ brings the stored rows to the same form so they stay readable and deduplicate:
 import frappe
 
 from social_crm.engine.records import SCOPED_POST_PLATFORMS, scope_host, scoped_post_id
+from social_crm.linking.keys import sync_profile
 
 
 def execute():
@@ -24,8 +25,6 @@ def execute():
 
 
 def scope_discourse_handles():
-	from social_crm.linking.keys import sync_profile
-
 	rows = frappe.db.sql(
 		"""select name, handle, external_id from `tabSocial Profile`
 		where platform = 'Discourse' and ifnull(anonymized, 0) = 0

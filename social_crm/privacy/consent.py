@@ -17,19 +17,18 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_erased_profile
-from social_crm.party import PARTY_TYPES
+from social_crm.party import PARTY_TYPES, set_party_on_mentions
+from social_crm.privacy import store
+from social_crm.privacy.audit import ensure_privacy_officer, write_log
 
 ENTRY_FIELDS = ["name", "purpose", "lawful_basis", "status", "at", "expires", "source", "evidence"]
 RESTRICTIVE = (engine.WITHDRAWN, engine.OBJECTED)
 # Above this many mentions a Listening withdrawal is applied by a background job.
 INLINE_LIMIT = 5000
-
-
-def default_basis() -> str | None:
-	return frappe.db.get_single_value("Social CRM Settings", "default_lawful_basis") or None
 
 
 def to_engine(row: dict) -> dict:
@@ -73,7 +72,9 @@ def state_for_party(party_type: str, party: str, now=None) -> engine.ConsentStat
 
 
 def derive(rows: list[dict], now=None) -> engine.ConsentState:
-	return engine.derive_state([to_engine(r) for r in rows], now or now_datetime(), default_basis())
+	return engine.derive_state(
+		[to_engine(r) for r in rows], now or now_datetime(), settings.default_lawful_basis()
+	)
 
 
 def allows(profile_name: str | None, purpose: str) -> bool:
@@ -166,17 +167,10 @@ def ensure_may_record(entry) -> None:
 	With "On Listening Withdrawal" = Delete such an entry deletes data as an erasure does, so
 	it needs the same role (Social CRM Manager or System Manager, ``ensure_privacy_officer``).
 	"""
-	from social_crm.privacy.audit import ensure_privacy_officer
-
 	if entry.purpose != engine.LISTENING or entry.status not in RESTRICTIVE:
 		return
-	if listening_withdrawal_action() == "Delete":
+	if settings.listening_withdrawal_action() == "Delete":
 		ensure_privacy_officer()
-
-
-def listening_withdrawal_action() -> str:
-	"""What a Listening withdrawal does to stored mentions: "Anonymize" (default) or "Delete"."""
-	return frappe.db.get_single_value("Social CRM Settings", "on_listening_withdrawal") or "Anonymize"
 
 
 def refresh_profile_state(profile: str) -> str:
@@ -202,8 +196,6 @@ def affected_profiles(entry) -> list[str]:
 
 def on_entry_recorded(entry) -> None:
 	"""After a consent entry is inserted: refresh states, apply a withdrawal, write the audit row."""
-	from social_crm.privacy.audit import write_log
-
 	profiles = affected_profiles(entry)
 	for profile in profiles:
 		refresh_profile_state(profile)
@@ -240,9 +232,6 @@ def count_mentions(entry, profiles: list[str]) -> int:
 
 def apply_withdrawal(entry: str) -> dict:
 	"""Apply the withdrawal policy of one Withdrawn/Objected entry to stored data (idempotent)."""
-	from social_crm.privacy import store
-	from social_crm.privacy.audit import write_log
-
 	doc = frappe.get_doc("Social Consent Entry", entry)
 	if doc.status not in RESTRICTIVE:
 		return {}
@@ -259,7 +248,7 @@ def apply_withdrawal(entry: str) -> dict:
 			result["mentions_unlinked"] = store.clear_party_on_mentions(doc.party_type, doc.party)
 		summary = _("Unlinked {0} profile(s); automatic linking switched off").format(result["unlinked"])
 	elif doc.purpose == engine.LISTENING:
-		action = listening_withdrawal_action()
+		action = settings.listening_withdrawal_action()
 		party = (doc.party_type, doc.party) if not doc.social_profile and doc.party else None
 		result["action"] = action
 		result["mentions"] = store.handle_mentions_of(profiles, action, party=party)
@@ -303,8 +292,6 @@ def record_for_profile(party_entry, profile: str) -> None:
 def unlink_profiles(profiles: list[str]) -> int:
 	"""Unlink profiles from their party and keep automatic linking from linking them again."""
 	unlinked = 0
-	from social_crm.party import set_party_on_mentions
-
 	for name in profiles:
 		profile = frappe.get_doc("Social Profile", name)
 		was_linked = bool(profile.party)

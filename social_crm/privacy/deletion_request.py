@@ -17,6 +17,8 @@ request already redacted (before this hook) are recognised by ingest
 
 import frappe
 
+from social_crm.privacy.subject import erase
+
 PROFILE = "Social Profile"
 
 
@@ -29,8 +31,6 @@ def on_update(doc, method=None) -> None:
 
 def erase_profiles_of(*emails: str) -> list[str]:
 	"""Erase every Social Profile (not yet anonymized) whose email is one of ``emails``."""
-	from social_crm.privacy.subject import erase
-
 	wanted = sorted({e.strip() for e in emails if e and e.strip()})
 	if not wanted:
 		return []

@@ -3,6 +3,9 @@
 import frappe
 
 from social_crm.privacy.audit import SCHEDULER
+from social_crm.privacy.consent import refresh_expired
+from social_crm.privacy.erasure import OPEN_STATUSES, request_erasure
+from social_crm.privacy.retention import run_policy
 
 
 def apply_retention_policies(limit_per_policy: int | None = None) -> list[dict]:
@@ -17,8 +20,6 @@ def apply_retention_policies(limit_per_policy: int | None = None) -> list[dict]:
 
 def run_retention_policy(policy: str, actor: str | None = None, limit: int | None = None) -> dict:
 	"""Run one policy as a job (commits per batch); errors are logged and do not stop other policies."""
-	from social_crm.privacy.retention import run_policy
-
 	frappe.flags.social_crm_actor = actor
 	try:
 		return run_policy(policy, commit=True, limit=limit)
@@ -36,16 +37,12 @@ def run_retention_policy(policy: str, actor: str | None = None, limit: int | Non
 
 def refresh_expired_consents() -> int:
 	"""Daily: profiles whose consent grant expired get their derived state refreshed."""
-	from social_crm.privacy.consent import refresh_expired
-
 	return refresh_expired()
 
 
 def resume_erasures() -> int:
 	"""Hourly: queue every unfinished erasure again; a job still queued or running is not
 	duplicated (deduplicated job id), a dead one continues where it stopped."""
-	from social_crm.privacy.erasure import OPEN_STATUSES, request_erasure
-
 	rows = frappe.get_all(
 		"Social Privacy Log",
 		filters={"event": "Erasure", "status": ("in", OPEN_STATUSES)},

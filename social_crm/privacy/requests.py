@@ -25,6 +25,8 @@ from frappe.utils import get_url, now_datetime
 from frappe.utils.user import get_users_with_role
 from frappe.utils.verified_command import get_signed_params
 
+from erpnext.controllers.website_list_for_contact import get_parents_for_user
+
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy import requests as engine
@@ -81,8 +83,6 @@ def _subjects(contacts, leads, customers) -> list[tuple[str, str]]:
 
 def portal_subjects(user: str | None = None) -> list[tuple[str, str]]:
 	"""The parties whose social data the (session) website user manages."""
-	from erpnext.controllers.website_list_for_contact import get_parents_for_user
-
 	user = user or frappe.session.user
 	if not user or user == "Guest":
 		return []

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from social_crm import errors, settings
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
@@ -55,45 +56,14 @@ def policy_from_doc(doc) -> engine.RetentionPolicy:
 
 
 def policy_error_message(e: InvalidRecord, doc) -> str:
-	text = str(e)
-	target = _(doc.get("target") or "")
-	if e.field == "keep_days":
-		return _("Keep for Days must be a whole number from 1 to {0}, not {1}").format(
-			engine.MAX_KEEP_DAYS, doc.get("keep_days")
-		)
-	if e.field == "conditions" and "no conditions" in text:
-		return _(
-			"This policy has no conditions: it would {0} every {1} record older than {2} days. "
-			"Add a platform, linked or status condition, or tick Applies to All Records."
-		).format(_(doc.get("action") or "").lower(), target, doc.get("keep_days"))
-	if e.field == "applies_to_all":
-		return _(
-			"A policy that applies to all records cannot also have conditions; clear them or untick Applies to All Records"
-		)
-	if e.field == "target":
-		return _("Unknown target {0}; choose one of {1}").format(
-			frappe.bold(doc.get("target") or ""), ", ".join(_(t) for t in engine.TARGETS)
-		)
-	if e.field == "action" and "cannot be anonymized" in text:
-		return _("{0} records cannot be anonymized, only deleted").format(target)
-	if e.field == "action":
-		return _("Unknown action; choose Delete or Anonymize")
-	if e.field == "age_field":
-		spec = engine.TARGETS.get(doc.get("target"))
-		return _("Count Days From must be one of {0} for {1}").format(
-			", ".join(spec.age_fields) if spec else "", target
-		)
-	if e.field == "platform":
-		return _("{0} records have no platform to filter on, or a platform is unknown: {1}").format(
-			target, doc.get("platform")
-		)
-	if e.field == "linked":
-		return _("{0} records are never linked to a party; set Linked to a Party to Any").format(target)
-	if e.field == "status":
-		return _("Unknown status for {0}: {1}").format(target, doc.get("statuses"))
-	if e.field == "name":
-		return _("Policy Name is required")
-	return _("Invalid retention policy: {0}").format(text)
+	"""The translated message of a policy's engine error, with the form's raw values."""
+	return errors.message(
+		e,
+		_("Invalid retention policy: {0}"),
+		input=doc.get("keep_days"),
+		platform=doc.get("platform"),
+		statuses=doc.get("statuses"),
+	)
 
 
 def target_available(doctype: str) -> bool:
@@ -122,7 +92,7 @@ def preview(doc, now=None) -> dict:
 
 
 def batch_size() -> int:
-	size = cint(frappe.db.get_single_value("Social CRM Settings", "retention_batch_size")) or store.BATCH_SIZE
+	size = settings.retention_batch_size()
 	return max(MIN_BATCH, min(MAX_BATCH, size))
 
 
@@ -296,18 +266,18 @@ def _commit(commit: bool) -> None:
 def create_default_policies() -> list[str]:
 	"""Create the engine's default policies that are missing (by name); keep days from settings."""
 	settings_days = {
-		"Unlinked mentions after 90 days": "unlinked_mention_retention_days",
-		"Linked mentions after 2 years": "linked_mention_retention_days",
-		"Ingest error logs after 30 days": "error_log_retention_days",
+		"Unlinked mentions after 90 days": settings.unlinked_mention_retention_days,
+		"Linked mentions after 2 years": settings.linked_mention_retention_days,
+		"Ingest error logs after 30 days": settings.error_log_retention_days,
 	}
 	created = []
 	for policy in engine.default_policies():
 		if frappe.db.exists("Social Retention Policy", policy.name):
 			continue
 		days = policy.keep_days
-		fieldname = settings_days.get(policy.name)
-		if fieldname:
-			days = cint(frappe.db.get_single_value("Social CRM Settings", fieldname)) or days
+		configured = settings_days.get(policy.name)
+		if configured:
+			days = configured()
 		linked = policy.conditions.get("linked")
 		frappe.get_doc(
 			{

@@ -11,7 +11,8 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from social_crm.engine.privacy.anonymize import Person, is_anonymized
-from social_crm.party import PARTY_TYPES
+from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
+from social_crm.party import PARTY_TYPES, get_party_title
 from social_crm.privacy import registry
 from social_crm.privacy.audit import write_log
 from social_crm.privacy.registry import Subject
@@ -153,8 +154,6 @@ def export(doctype: str, name: str) -> dict:
 	# ERPNext Issues opened from (or joined by) their posts
 	data["support_issues"] = issues_for_export([m["name"] for m in data.get("mentions", [])])
 	if doctype == "Lead" and frappe.get_meta("Lead").has_field("meta_leadgen_id"):
-		from social_crm.listening.lead_ads import LEAD_ADS_FIELDS
-
 		row = frappe.db.get_value("Lead", name, list(LEAD_ADS_FIELDS), as_dict=True) or {}
 		if row.get("meta_leadgen_id"):
 			data["meta_lead_ads"] = _clean(dict(row))
@@ -190,6 +189,4 @@ def erase(doctype: str, name: str) -> dict:
 
 
 def _party_title(doctype: str, name: str) -> str:
-	from social_crm.party import get_party_title
-
 	return get_party_title(doctype, name)

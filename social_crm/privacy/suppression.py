@@ -6,14 +6,12 @@ is generated once per site and kept in the hidden Password field of Social CRM S
 
 import frappe
 
+from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
 from social_crm.engine.privacy import suppression as keys
 from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
 from social_crm.engine.records import Post
-
-SETTINGS = "Social CRM Settings"
-SECRET_FIELD = "suppression_secret"
 
 
 def get_secret() -> str:
@@ -21,9 +19,7 @@ def get_secret() -> str:
 	cached = getattr(frappe.local, "social_crm_suppression_secret", None)
 	if cached:
 		return cached
-	from frappe.utils.password import get_decrypted_password
-
-	secret = get_decrypted_password(SETTINGS, SETTINGS, SECRET_FIELD, raise_exception=False)
+	secret = settings.suppression_secret()
 	if not secret:
 		secret = ensure_secret()
 	frappe.local.social_crm_suppression_secret = secret
@@ -32,14 +28,11 @@ def get_secret() -> str:
 
 def ensure_secret() -> str:
 	"""Create the secret if the site has none yet. It must never change afterwards."""
-	from frappe.utils.password import get_decrypted_password, set_encrypted_password
-
-	secret = get_decrypted_password(SETTINGS, SETTINGS, SECRET_FIELD, raise_exception=False)
+	secret = settings.suppression_secret()
 	if secret:
 		return secret
 	secret = frappe.generate_hash(length=64)
-	set_encrypted_password(SETTINGS, SETTINGS, secret, SECRET_FIELD)
-	frappe.db.set_single_value(SETTINGS, SECRET_FIELD, "*" * 10, update_modified=False)
+	settings.set_suppression_secret(secret)
 	return secret
 
 

@@ -15,6 +15,7 @@ from frappe.core.doctype.file.utils import get_content_hash
 from frappe.utils import escape_html, now_datetime
 from frappe.utils.global_search import sync_global_search
 
+from social_crm import settings
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy.anonymize import (
@@ -23,6 +24,8 @@ from social_crm.engine.privacy.anonymize import (
 	redact_references_in,
 	scrub_import_text,
 )
+from social_crm.ideas.similar import forget_index
+from social_crm.linking.keys import KEY_DOCTYPE, sync_party
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
 from social_crm.privacy.registry import Subject, db_in, like_any
@@ -40,7 +43,7 @@ SOCIAL_DOCTYPES = (
 )
 IMPORT_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".csv")
 # Files the JSONL / CSV import read are attached to their Social Source (or to the settings).
-IMPORT_ATTACHED_TO = ("Social Source", "Social CRM Settings")
+IMPORT_ATTACHED_TO = ("Social Source", settings.DOCTYPE)
 GUEST = "Guest"
 
 
@@ -524,8 +527,6 @@ def delete_global_search(subject: Subject) -> dict:
 
 def forget_similar_ideas(subject: Subject) -> dict:
 	"""The cached similar-idea index holds the ideas' old titles: drop it everywhere."""
-	from social_crm.ideas.similar import forget_index
-
 	forget_index()
 	return {"similar_ideas_cache_cleared": 1}
 
@@ -551,8 +552,6 @@ def resync_party_keys(subject: Subject) -> dict:
 	"""The party's Social Match Keys are recomputed without the cleared handles."""
 	if not subject.party:
 		return {}
-	from social_crm.linking.keys import KEY_DOCTYPE, sync_party
-
 	doctype, name = subject.party
 	filters = {"reference_doctype": doctype, "reference_name": name}
 	before = frappe.db.count(KEY_DOCTYPE, filters)
@@ -569,8 +568,6 @@ def find_profiles(subject: Subject, after: str, limit: int) -> list[str]:
 
 def erase_profiles(subject: Subject, names: list[str]) -> dict:
 	"""Anonymized, kept as the anonymous anchor of the kept withdrawals; never linked again."""
-	from social_crm.linking.keys import KEY_DOCTYPE
-
 	keys = frappe.db.count(
 		KEY_DOCTYPE, {"reference_doctype": "Social Profile", "reference_name": ("in", names)}
 	)

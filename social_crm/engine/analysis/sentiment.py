@@ -34,6 +34,7 @@ import os
 import re
 import threading
 import unicodedata
+import xml.etree.ElementTree as ET  # only reads lexicon files of installed packages: trusted input
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -250,8 +251,6 @@ def _package_file(package: str, parts: tuple[str, ...], what: str) -> Path:
 
 def _read_pattern_lexicon(path: Path) -> dict[str, tuple[float, bool]]:
 	"""A pattern-style ``<word form polarity pos>`` XML file -> word: (mean valence, is_verb)."""
-	import xml.etree.ElementTree as ET  # a file from an installed package: trusted input
-
 	sums: dict[str, list[float]] = {}
 	verbs: set[str] = set()
 	for word in ET.parse(path).getroot().iter("word"):

@@ -440,10 +440,33 @@ def parse_wait(value: str, now: float) -> float | None:
 # --- connectors ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReplyTarget:
+	"""The post to answer: its stored id, and what the platform payload told us about it."""
+
+	external_id: str
+	author_handle: str = ""
+	raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentReply:
+	"""A reply the platform accepted: the new post's id and URL ("" when the API gives none)."""
+
+	external_id: str
+	url: str
+	raw: dict[str, Any] = field(default_factory=dict)
+
+
 class Connector:
-	"""Base class: one platform, one :class:`SourceConfig`."""
+	"""Base class: one platform, one :class:`SourceConfig`.
+
+	Replies from the CRM: a connector whose platform takes them sets ``max_reply_chars``
+	and implements ``reply``; for the others ``reply`` raises ConnectorError.
+	"""
 
 	platform: str = ""
+	max_reply_chars: int = 0  # longest reply the platform accepts; 0: no replies from the CRM
 
 	def __init__(self, config: SourceConfig, http: HttpClient | None = None):
 		self.config = config
@@ -508,6 +531,35 @@ class Connector:
 		data.setdefault("source", self.config.name)
 		data["raw"] = item if isinstance(item, dict) else None
 		return Post.from_dict(data)
+
+	@classmethod
+	def reply_text(cls, text: str) -> str:
+		"""``text`` stripped; InvalidRecord when empty, too long, or the platform takes no replies."""
+		text = (text or "").strip()
+		if not cls.max_reply_chars:
+			raise InvalidRecord(
+				f"{cls.platform} does not support replies from the CRM",
+				"platform",
+				code="reply.unsupported",
+				platform=cls.platform,
+			)
+		if not text:
+			raise InvalidRecord("reply text is empty", "text", code="reply.empty")
+		if len(text) > cls.max_reply_chars:
+			raise InvalidRecord(
+				f"a {cls.platform} reply can have at most {cls.max_reply_chars} characters",
+				"text",
+				code="reply.too_long",
+				platform=cls.platform,
+				limit=cls.max_reply_chars,
+			)
+		return text
+
+	def reply(self, target: ReplyTarget, text: str) -> SentReply:
+		"""Publish ``text`` as a reply to ``target`` with the source's credentials.
+
+		Not retried on server errors: a retried POST could publish twice."""
+		raise ConnectorError(f"{self.platform} does not support replies from the CRM")
 
 	def require(self, *keys: str) -> None:
 		missing = [key for key in keys if not self.config.credential(key)]

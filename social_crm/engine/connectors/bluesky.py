@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import InvalidRecord
 from ..records import Post, parse_datetime
-from .base import AuthError, ConnectorError, ListResult, Mark, StreamConnector
+from .base import AuthError, ConnectorError, ListResult, Mark, SentReply, StreamConnector
 
 DEFAULT_BASE_URL = "https://bsky.social"
 MAX_LIMIT = 100
@@ -22,6 +22,7 @@ KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so keys compare as strings
 
 class BlueskyConnector(StreamConnector):
 	platform = "Bluesky"
+	max_reply_chars = 300
 
 	def __init__(self, config, http=None):
 		super().__init__(config, http)
@@ -164,9 +165,7 @@ class BlueskyConnector(StreamConnector):
 		A reply needs strong refs (uri + cid) to its parent and to the thread's root; they
 		come from the stored payload or, when missing, from ``app.bsky.feed.getPosts``.
 		"""
-		from .replies import SentReply, validate_reply_text
-
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		session = self.login()
 		parent = self._post_view(target)
 		parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}

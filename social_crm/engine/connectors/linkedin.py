@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from ..errors import InvalidRecord
 from ..records import Post
-from .base import ConnectorError, ListResult, Mark, RateLimited, StreamConnector
+from .base import ConnectorError, ListResult, Mark, RateLimited, SentReply, StreamConnector
 
 DEFAULT_BASE_URL = "https://api.linkedin.com"
 INTROSPECT_URL = "https://www.linkedin.com/oauth/v2/introspectToken"
@@ -42,6 +42,7 @@ def urn(value: str) -> str:
 
 class LinkedInConnector(StreamConnector):
 	platform = "LinkedIn"
+	max_reply_chars = 1250
 
 	def __init__(self, config, http=None):
 		super().__init__(config, http)
@@ -211,9 +212,7 @@ class LinkedInConnector(StreamConnector):
 
 	def reply(self, target, text: str):
 		"""Comment as the organization: under the comment that was stored, or on the post that mentioned us."""
-		from .replies import SentReply, validate_reply_text
-
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		raw = target.raw if isinstance(target.raw, dict) else {}
 		body: dict[str, Any] = {"actor": self.organization, "message": {"text": text}}
 		if raw.get("commentUrn") or raw.get("object"):

@@ -15,13 +15,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 from ..errors import InvalidRecord
 from ..handles import normalize_handle
 from ..records import Post
-from .base import ConnectorError, ListResult, Mark, StreamConnector
+from .base import ConnectorError, ListResult, Mark, SentReply, StreamConnector
 
 MAX_LIMIT = 40  # the API caps limit at 40
 
 
 class MastodonConnector(StreamConnector):
 	platform = "Mastodon"
+	max_reply_chars = 500
 
 	@property
 	def instance(self) -> str:
@@ -146,14 +147,12 @@ class MastodonConnector(StreamConnector):
 		fetched it; otherwise the status URI is resolved through search first. The
 		author's handle is prepended so they are notified.
 		"""
-		from .replies import SentReply, validate_reply_text
-
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		self.require("token")
 		status_id = self._local_status_id(target)
 		handle = (target.author_handle or "").lstrip("@")
 		if handle and f"@{handle}".lower() not in text.lower():
-			text = validate_reply_text(self.platform, f"@{handle} {text}")
+			text = self.reply_text(f"@{handle} {text}")
 		idempotency = hashlib.sha256(f"{status_id}\n{text}".encode()).hexdigest()
 		status = self.http.post(
 			f"{self.base_url}/api/v1/statuses",

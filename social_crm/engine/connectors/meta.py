@@ -57,6 +57,7 @@ from .base import (
 	Mark,
 	Page,
 	RateLimited,
+	SentReply,
 	StreamConnector,
 	dump_cursor,
 	load_cursor,
@@ -239,9 +240,7 @@ class MetaConnector(StreamConnector):
 		return str(item["id"])
 
 	def reply(self, target, text: str):
-		from .replies import SentReply, validate_reply_text
-
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		edge = "replies" if self.platform == "Instagram" else "comments"
 		data = self.graph.post(f"{target.external_id}/{edge}", {"message": text})
 		if not data.get("id"):
@@ -254,6 +253,7 @@ class FacebookConnector(MetaConnector):
 	``comments:<post id>`` for the Page's newest posts."""
 
 	platform = "Facebook"
+	max_reply_chars = 8000
 
 	def page_id(self) -> str:
 		page = self.option("page_id")
@@ -319,6 +319,7 @@ class InstagramConnector(MetaConnector):
 	"""
 
 	platform = "Instagram"
+	max_reply_chars = 2200
 
 	def __init__(self, config, http=None):
 		super().__init__(config, http)
@@ -552,8 +553,6 @@ class InstagramConnector(MetaConnector):
 		(what the webhook reported: the media, and the comment for a comment mention); hashtag
 		media cannot be commented on through the API. The kind is read from the stored payload or,
 		when the site keeps no payloads, asked from the Graph API."""
-		from .replies import SentReply, validate_reply_text
-
 		raw = target.raw if isinstance(target.raw, dict) else {}
 		if not raw:
 			raw = self._mention_kind(target.external_id)
@@ -561,7 +560,7 @@ class InstagramConnector(MetaConnector):
 			raise ConnectorError("Instagram does not allow comments on media found by hashtag search")
 		if not (raw.get("_mentioned_media") or raw.get("_mentioned_comment")):
 			return super().reply(target, text)
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		media = raw.get("media") if isinstance(raw.get("media"), dict) else {}
 		data = {"message": text}
 		if raw.get("_mentioned_comment"):

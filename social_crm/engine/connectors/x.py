@@ -24,7 +24,16 @@ from typing import Any
 
 from ..errors import InvalidRecord
 from ..records import Post
-from .base import AuthError, ConnectorError, HttpResponse, ListResult, Mark, RateLimited, StreamConnector
+from .base import (
+	AuthError,
+	ConnectorError,
+	HttpResponse,
+	ListResult,
+	Mark,
+	RateLimited,
+	SentReply,
+	StreamConnector,
+)
 
 DEFAULT_BASE_URL = "https://api.x.com"
 MAX_RESULTS = 100
@@ -36,6 +45,7 @@ USER_FIELDS = "id,name,username,profile_image_url,description,url,public_metrics
 
 class XConnector(StreamConnector):
 	platform = "X"
+	max_reply_chars = 280
 
 	def __init__(self, config, http=None):
 		super().__init__(config, http)
@@ -230,9 +240,7 @@ class XConnector(StreamConnector):
 
 	def reply(self, target, text: str):
 		"""Reply with ``POST /2/tweets``; needs a user-context token (an app-only bearer is refused)."""
-		from .replies import SentReply, validate_reply_text
-
-		text = validate_reply_text(self.platform, text)
+		text = self.reply_text(text)
 		raw = target.raw if isinstance(target.raw, dict) else {}
 		post_id = str(raw.get("id") or target.external_id)
 		try:

@@ -157,25 +157,39 @@ def validate_idea(title: Any, description: Any = "") -> tuple[str, str]:
 		raise InvalidRecord("description must be text", "description")
 	for name, value in (("title", title or ""), ("description", description or "")):
 		if len(value) > MAX_RAW_CHARS:
-			raise InvalidRecord(f"{name} is far too long (over {MAX_RAW_CHARS} characters)", name)
+			raise InvalidRecord(
+				f"{name} is far too long (over {MAX_RAW_CHARS} characters)",
+				name,
+				code="idea.far_too_long",
+			)
 
 	clean_title = normalize_whitespace(html_to_text(title).replace("\n", " "))
 	if not clean_title:
-		raise InvalidRecord("title is empty", "title")
+		raise InvalidRecord("title is empty", "title", code="idea.title_empty")
 	if len(clean_title) < MIN_TITLE_CHARS:
-		raise InvalidRecord(f"title is too short (at least {MIN_TITLE_CHARS} characters)", "title")
+		raise InvalidRecord(
+			f"title is too short (at least {MIN_TITLE_CHARS} characters)",
+			"title",
+			code="idea.title_too_short",
+			min=MIN_TITLE_CHARS,
+		)
 	if len(clean_title) > MAX_TITLE_CHARS:
 		raise InvalidRecord(
-			f"title is too long ({len(clean_title)} characters, at most {MAX_TITLE_CHARS})", "title"
+			f"title is too long ({len(clean_title)} characters, at most {MAX_TITLE_CHARS})",
+			"title",
+			code="idea.title_too_long",
+			max=MAX_TITLE_CHARS,
 		)
 	if not any(ch.isalnum() for ch in clean_title):
-		raise InvalidRecord("title must contain letters or digits", "title")
+		raise InvalidRecord("title must contain letters or digits", "title", code="idea.title_no_letters")
 
 	clean_description = html_to_text(description)
 	if len(clean_description) > MAX_DESCRIPTION_CHARS:
 		raise InvalidRecord(
 			f"description is too long ({len(clean_description)} characters, at most {MAX_DESCRIPTION_CHARS})",
 			"description",
+			code="idea.description_too_long",
+			max=MAX_DESCRIPTION_CHARS,
 		)
 	return clean_title, clean_description
 
@@ -185,4 +199,9 @@ def ensure_can_vote(status: str) -> None:
 	if status not in IDEA_STATUSES:
 		raise InvalidRecord(f"unknown idea status {str(status)[:40]!r}", "status")
 	if status not in VOTING_STATUSES:
-		raise InvalidRecord(f"voting is closed: this idea is {status.lower()}", "status")
+		raise InvalidRecord(
+			f"voting is closed: this idea is {status.lower()}",
+			"status",
+			code="idea.voting_closed",
+			status=status,
+		)

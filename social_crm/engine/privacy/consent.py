@@ -165,7 +165,10 @@ def normalize_purpose(value: Any) -> str:
 	if key in PURPOSE_ALIASES:
 		return PURPOSE_ALIASES[key]
 	raise InvalidRecord(
-		f"unknown consent purpose {str(value or '')[:40]!r}; expected one of {', '.join(PURPOSES)}", "purpose"
+		f"unknown consent purpose {str(value or '')[:40]!r}; expected one of {', '.join(PURPOSES)}",
+		"purpose",
+		code="consent.unknown_purpose",
+		choices=PURPOSES,
 	)
 
 
@@ -175,7 +178,10 @@ def _choice(value: Any, choices: tuple[str, ...], fieldname: str, label: str) ->
 		if choice.lower() == key:
 			return choice
 	raise InvalidRecord(
-		f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}", fieldname
+		f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}",
+		fieldname,
+		code=f"consent.unknown_{fieldname}",
+		choices=choices,
 	)
 
 
@@ -205,20 +211,43 @@ def validate_entry(entry: ConsentEntry | Mapping, now: datetime | None = None) -
 
 	if expires is not None:
 		if status != GRANTED:
-			raise InvalidRecord(f"only a grant can expire, not a {status.lower()} entry", "expires")
+			raise InvalidRecord(
+				f"only a grant can expire, not a {status.lower()} entry",
+				"expires",
+				code="consent.expires_not_grant",
+				status=status,
+			)
 		if expires <= at:
-			raise InvalidRecord("expiry must be after the time the consent was given", "expires")
+			raise InvalidRecord(
+				"expiry must be after the time the consent was given",
+				"expires",
+				code="consent.expires_before_at",
+			)
 	if now is not None and at > _utc(now) + FUTURE_TOLERANCE:
-		raise InvalidRecord("consent entry is dated in the future", "at")
+		raise InvalidRecord("consent entry is dated in the future", "at", code="consent.at_in_future")
 	if status == GRANTED and basis == CONSENT and not (data.get("source") or data.get("evidence")):
-		raise InvalidRecord("a consent grant needs a source or evidence to prove it", "evidence")
+		raise InvalidRecord(
+			"a consent grant needs a source or evidence to prove it",
+			"evidence",
+			code="consent.evidence_missing",
+		)
 
 	source = str(data.get("source") or "").strip()
 	if len(source) > MAX_SOURCE_CHARS:
-		raise InvalidRecord(f"source is longer than {MAX_SOURCE_CHARS} characters", "source")
+		raise InvalidRecord(
+			f"source is longer than {MAX_SOURCE_CHARS} characters",
+			"source",
+			code="consent.source_too_long",
+			limit=MAX_SOURCE_CHARS,
+		)
 	evidence = str(data.get("evidence") or "").strip()
 	if len(evidence) > MAX_EVIDENCE_CHARS:
-		raise InvalidRecord(f"evidence is longer than {MAX_EVIDENCE_CHARS} characters", "evidence")
+		raise InvalidRecord(
+			f"evidence is longer than {MAX_EVIDENCE_CHARS} characters",
+			"evidence",
+			code="consent.evidence_too_long",
+			limit=MAX_EVIDENCE_CHARS,
+		)
 	return ConsentEntry(purpose, basis, status, at, expires, source, evidence)
 
 
@@ -286,7 +315,9 @@ def _default_basis(value: str | None) -> str | None:
 	basis = normalize_basis(value)
 	if basis == CONTRACT:
 		raise InvalidRecord(
-			"a contract cannot be the default basis for public posts", "default_basis_for_public"
+			"a contract cannot be the default basis for public posts",
+			"default_basis_for_public",
+			code="consent.contract_default_basis",
 		)
 	# Consent cannot be presumed: without a grant there is nothing to rely on.
 	return None if basis == CONSENT else basis

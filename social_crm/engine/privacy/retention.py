@@ -146,21 +146,44 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 
 	name = str(policy.name or "").strip()
 	if not name:
-		raise InvalidRecord("retention policy needs a name", "name")
+		raise InvalidRecord("retention policy needs a name", "name", code="retention.name_missing")
 
 	target = _match(policy.target, TARGETS, "target", "retention target")
 	spec = TARGETS[target]
 	action = _match(policy.action, ACTIONS, "action", "retention action")
 	if action == ANONYMIZE and spec.anonymize_pending is None:
-		raise InvalidRecord(f"{target} records cannot be anonymized, only deleted", "action")
+		raise InvalidRecord(
+			f"{target} records cannot be anonymized, only deleted",
+			"action",
+			code="retention.cannot_anonymize",
+			target=target,
+		)
 
 	keep_days = policy.keep_days
 	if isinstance(keep_days, bool) or not isinstance(keep_days, int):
-		raise InvalidRecord(f"keep_days must be a whole number of days, not {keep_days!r}", "keep_days")
+		raise InvalidRecord(
+			f"keep_days must be a whole number of days, not {keep_days!r}",
+			"keep_days",
+			code="retention.keep_days",
+			keep_days=keep_days,
+			max=MAX_KEEP_DAYS,
+		)
 	if keep_days < 1:
-		raise InvalidRecord(f"keep_days must be at least 1 (got {keep_days})", "keep_days")
+		raise InvalidRecord(
+			f"keep_days must be at least 1 (got {keep_days})",
+			"keep_days",
+			code="retention.keep_days",
+			keep_days=keep_days,
+			max=MAX_KEEP_DAYS,
+		)
 	if keep_days > MAX_KEEP_DAYS:
-		raise InvalidRecord(f"keep_days must be at most {MAX_KEEP_DAYS} (got {keep_days})", "keep_days")
+		raise InvalidRecord(
+			f"keep_days must be at most {MAX_KEEP_DAYS} (got {keep_days})",
+			"keep_days",
+			code="retention.keep_days",
+			keep_days=keep_days,
+			max=MAX_KEEP_DAYS,
+		)
 
 	conditions = _validate_conditions(policy.conditions, spec, target)
 	selecting = [key for key in ("platform", "linked", "status") if key in conditions]
@@ -169,12 +192,18 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			f"policy has no conditions: it would {action.lower()} every {target} older than "
 			f"{keep_days} days; add a platform, linked or status condition, or mark it as applying to all",
 			"conditions",
+			code="retention.no_conditions",
+			action=action,
+			target=target,
+			keep_days=keep_days,
 		)
 	if selecting and policy.applies_to_all:
 		raise InvalidRecord(
 			f"a policy that applies to all {target} records cannot also have conditions "
 			f"({', '.join(selecting)})",
 			"applies_to_all",
+			code="retention.all_with_conditions",
+			target=target,
 		)
 	return RetentionPolicy(
 		name=name,
@@ -212,7 +241,11 @@ def _match(value: Any, choices, fieldname: str, label: str) -> str:
 		if choice.lower() == key:
 			return choice
 	raise InvalidRecord(
-		f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}", fieldname
+		f"unknown {label} {str(value or '')[:40]!r}; expected one of {', '.join(choices)}",
+		fieldname,
+		code=f"retention.unknown_{fieldname}",
+		choices=tuple(choices),
+		value=str(value or "")[:40],
 	)
 
 
@@ -231,24 +264,41 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 	age_field = str(conditions.get("age_field") or "").strip()
 	if not age_field:
 		raise InvalidRecord(
-			f"policy needs an age field to count days from (one of {', '.join(spec.age_fields)})", "age_field"
+			f"policy needs an age field to count days from (one of {', '.join(spec.age_fields)})",
+			"age_field",
+			code="retention.age_field",
+			target=target,
+			choices=spec.age_fields,
 		)
 	if age_field not in spec.age_fields:
 		raise InvalidRecord(
 			f"{age_field!r} is not an age field of {target}; expected one of {', '.join(spec.age_fields)}",
 			"age_field",
+			code="retention.age_field",
+			target=target,
+			choices=spec.age_fields,
 		)
 	out["age_field"] = age_field
 
 	platforms = _as_list(conditions.get("platform"))
 	if platforms:
 		if not spec.platform_field:
-			raise InvalidRecord(f"{target} records have no platform to filter on", "platform")
+			raise InvalidRecord(
+				f"{target} records have no platform to filter on",
+				"platform",
+				code="retention.platform",
+				target=target,
+			)
 		normalized = []
 		for value in platforms:
 			platform = normalize_platform(value)
 			if not platform:
-				raise InvalidRecord(f"unknown platform {str(value)[:40]!r}", "platform")
+				raise InvalidRecord(
+					f"unknown platform {str(value)[:40]!r}",
+					"platform",
+					code="retention.platform",
+					target=target,
+				)
 			if platform not in normalized:
 				normalized.append(platform)
 		out["platform"] = normalized
@@ -256,13 +306,23 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 	linked = _as_linked(conditions.get("linked"))
 	if linked is not None:
 		if not spec.party_field:
-			raise InvalidRecord(f"{target} records are never linked to a party", "linked")
+			raise InvalidRecord(
+				f"{target} records are never linked to a party",
+				"linked",
+				code="retention.linked",
+				target=target,
+			)
 		out["linked"] = linked
 
 	statuses = _as_list(conditions.get("status"))
 	if statuses:
 		if not spec.status_field:
-			raise InvalidRecord(f"{target} records have no status to filter on", "status")
+			raise InvalidRecord(
+				f"{target} records have no status to filter on",
+				"status",
+				code="retention.status",
+				target=target,
+			)
 		normalized = []
 		for value in statuses:
 			status = _match(value, spec.statuses, "status", f"{target} status")

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
+from social_crm import settings
 from social_crm.ideas import portal
 
 no_cache = 1
@@ -21,7 +22,7 @@ def get_context(context):
 	context.no_cache = 1
 	# the breadcrumbs print `title` unescaped: never hand them user text as is
 	context.title = escape_html(context.idea.title)
-	context.weighted = portal.weighting_enabled()
+	context.weighted = settings.weight_votes_by_customer_value()
 	context.show_sidebar = frappe.session.user != "Guest"
 	context.parents = [{"route": "/ideas", "title": _("Ideas")}]
 	portal.set_page_context(context)

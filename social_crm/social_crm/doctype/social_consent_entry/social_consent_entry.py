@@ -6,10 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from social_crm import errors
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.party import validate_party
-from social_crm.privacy.consent import ensure_may_record
+from social_crm.privacy.consent import ensure_may_record, on_entry_recorded
 
 # What a consent entry records; once saved these never change (add a new entry instead).
 LOGGED_FIELDS = (
@@ -114,35 +115,12 @@ class SocialConsentEntry(Document):
 			)
 
 	def after_insert(self):
-		from social_crm.privacy.consent import on_entry_recorded
-
 		on_entry_recorded(self)
 
 
 def consent_error_message(e: InvalidRecord) -> str:
 	"""A translated message for an engine validation error of a consent entry."""
-	text = str(e)
-	if e.field == "purpose":
-		return _("Unknown purpose; choose one of {0}").format(", ".join(_(p) for p in engine.PURPOSES))
-	if e.field == "basis":
-		return _("Unknown lawful basis; choose one of {0}").format(", ".join(_(b) for b in engine.BASES))
-	if e.field == "status":
-		return _("Unknown status; choose one of {0}").format(", ".join(_(s) for s in engine.STATUSES))
-	if e.field == "expires" and "only a grant" in text:
-		return _("Only a grant can expire; clear Expires on a withdrawal or objection")
-	if e.field == "expires":
-		return _("Expires must be after the time the consent was given")
-	if e.field == "at" and "future" in text:
-		return _("A consent entry cannot be dated in the future")
-	if e.field == "at":
-		return _("At must be a valid date and time")
-	if e.field == "evidence" and "longer" in text:
-		return _("Evidence is longer than {0} characters").format(engine.MAX_EVIDENCE_CHARS)
-	if e.field == "evidence":
-		return _("A grant based on consent needs a source or evidence to prove it")
-	if e.field == "source":
-		return _("Source is longer than {0} characters").format(engine.MAX_SOURCE_CHARS)
-	return _("Invalid consent entry: {0}").format(text)
+	return errors.message(e, _("Invalid consent entry: {0}"))
 
 
 def on_doctype_update():

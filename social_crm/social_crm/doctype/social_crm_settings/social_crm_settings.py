@@ -92,11 +92,3 @@ class SocialCRMSettings(Document):
 				).format(", ".join(FLAIR_MODEL_NAMES), MODELS_FOLDER_HINT),
 				title=_("Flair Model"),
 			)
-
-	@property
-	def language_codes(self) -> list[str]:
-		return [c.strip().lower() for c in (self.languages or "").split(",") if c.strip()]
-
-
-def get_settings() -> "SocialCRMSettings":
-	return frappe.get_cached_doc("Social CRM Settings")

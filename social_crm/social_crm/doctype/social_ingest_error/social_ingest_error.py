@@ -13,6 +13,8 @@ from frappe.utils import now_datetime
 from social_crm.engine.connectors import get_connector
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import Post
+from social_crm.listening.pipeline import Ingestor
+from social_crm.listening.sources import source_config
 
 RESOLVING = ("accepted", "updated", "duplicate", "dropped", "suppressed")
 BULK_INLINE_LIMIT = 20
@@ -42,9 +44,6 @@ class SocialIngestError(Document):
 	# end: auto-generated types
 	def retry(self) -> str:
 		"""Run the stored payload through the pipeline again; returns the record's outcome."""
-		from social_crm.listening.pipeline import Ingestor
-		from social_crm.listening.sources import source_config
-
 		self.retry_count = (self.retry_count or 0) + 1
 		self.last_retried_on = now_datetime()
 		try:

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from social_crm.engine.privacy import retention as engine
+from social_crm.privacy import retention
+from social_crm.privacy.audit import ensure_privacy_officer
 
 
 class SocialRetentionPolicy(Document):
@@ -35,9 +37,7 @@ class SocialRetentionPolicy(Document):
 
 	# end: auto-generated types
 	def validate(self):
-		from social_crm.privacy.retention import policy_from_doc
-
-		policy = policy_from_doc(self)
+		policy = retention.policy_from_doc(self)
 		# store the normalized conditions so the form shows what the run will use
 		conditions = policy.conditions
 		self.platform = ", ".join(conditions.get("platform", [])) or None
@@ -49,16 +49,12 @@ class SocialRetentionPolicy(Document):
 	@frappe.whitelist()
 	def preview(self) -> dict:
 		"""How many records this policy would touch now (nothing is changed)."""
-		from social_crm.privacy.retention import preview
-
 		frappe.has_permission(self.doctype, "read", doc=self, throw=True)
-		return preview(self)
+		return retention.preview(self)
 
 	@frappe.whitelist(methods=["POST"])
 	def run_now(self) -> str:
 		"""Queue a run of this policy (Social CRM Manager / System Manager)."""
-		from social_crm.privacy.audit import ensure_privacy_officer
-
 		ensure_privacy_officer()
 		if not self.enabled:
 			frappe.throw(_("Enable the policy before running it"))

@@ -12,6 +12,7 @@ from social_crm.engine.connectors.urlguard import UnsafeUrl
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
 from social_crm.engine.text import clean_display
+from social_crm.listening.jobs import enqueue_poll_now
 from social_crm.listening.sources import (
 	REQUIRED_CREDENTIALS,
 	health_for,
@@ -176,8 +177,6 @@ class SocialSource(Document):
 		require_manager()
 		if self.platform == "Webhook":
 			frappe.throw(_("Webhook sources are not polled"))
-		from social_crm.listening.jobs import enqueue_poll_now
-
 		enqueue_poll_now(self.name)
 		return _("Poll queued")
 
