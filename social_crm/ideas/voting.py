@@ -4,12 +4,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from social_crm import settings
+from social_crm import errors, settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ideas.ranking import (
-	MAX_DESCRIPTION_CHARS,
-	MAX_TITLE_CHARS,
-	MIN_TITLE_CHARS,
 	customer_weight,
 	ensure_can_vote,
 	validate_idea,
@@ -20,25 +17,8 @@ from social_crm.revenue import billed_revenue as billed_revenue_by_customer
 
 
 def throw_invalid(error: InvalidRecord, status: str | None = None) -> None:
-	"""Turn an engine validation error into a clear, translated Frappe error."""
-	text = str(error.args[0] if error.args else error)
-	if text.startswith("title is empty"):
-		message = _("Please enter a title for your idea.")
-	elif text.startswith("title is too short"):
-		message = _("The title is too short: please use at least {0} characters.").format(MIN_TITLE_CHARS)
-	elif text.startswith("title is too long"):
-		message = _("The title is too long: at most {0} characters.").format(MAX_TITLE_CHARS)
-	elif text.startswith("title must contain"):
-		message = _("The title must contain letters or digits.")
-	elif text.startswith("description is too long"):
-		message = _("The description is too long: at most {0} characters.").format(MAX_DESCRIPTION_CHARS)
-	elif "far too long" in text:
-		message = _("The {0} is far too long.").format(_(error.field or "text"))
-	elif text.startswith("voting is closed"):
-		message = _("Voting is closed: this idea is {0}.").format(_(status or ""))
-	else:
-		message = _(text)
-	frappe.throw(message, frappe.ValidationError, title=_("Please check your idea"))
+	"""Turn an engine validation error into a clear, translated Frappe error (by its code)."""
+	errors.throw(error, title=_("Please check your idea"), status=status)
 
 
 def billed_revenue(customer: str | None) -> float:
