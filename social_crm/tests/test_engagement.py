@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from unittest import mock
 
 import responses
 
@@ -27,10 +28,19 @@ class TestEngagement(SocialCRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		# Frappe mails an assignee at once (frappe.sendmail now=True) and sending an Email Queue
+		# commits: without the mail nothing of this class is committed (it is rolled back after it)
+		cls._no_assignment_mail = mock.patch("frappe.desk.form.assign_to.notify_assignment")
+		cls._no_assignment_mail.start()
 		frappe.set_user("Administrator")
 		make_user(AGENT, ["Social CRM User"])
 		make_user(AGENT2, ["Social CRM User"])
 		make_user(VIEWER, ["Sales User"])
+
+	@classmethod
+	def tearDownClass(cls):
+		cls._no_assignment_mail.stop()
+		super().tearDownClass()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
