@@ -68,6 +68,15 @@ def cached_chart(chart_name: str, filters, refresh, compute: Callable[[], dict])
 	return result
 
 
+def serve_chart(
+	compute: Callable[[int], dict], chart_name=None, chart=None, filters=None, refresh=None
+) -> dict:
+	"""What a chart source answers: ``compute(days)`` for the chart's "Days" filter, cached per
+	chart, filters and permission scope (:func:`cached_chart`)."""
+	name = chart_name or (frappe.parse_json(chart) or {}).get("name")
+	return cached_chart(name, filters, refresh, lambda: compute(_days_filter(filters)))
+
+
 def day_range(days: int | None = None, to_date: date | str | None = None) -> tuple[date, date]:
 	"""[first day, last day] of the last ``days`` days ending with ``to_date`` (default today)."""
 	days = min(max(cint(days) or DEFAULT_DAYS, 1), MAX_DAYS)

@@ -3,7 +3,7 @@
 
 import frappe
 
-from social_crm.insight.dashboard import _days_filter, cached_chart, share_of_voice
+from social_crm.insight.dashboard import serve_chart, share_of_voice
 
 
 @frappe.whitelist()
@@ -21,5 +21,4 @@ def get(
 	refresh=None,
 ):
 	# cached per permission scope, never per chart only (insight/dashboard.py)
-	name = chart_name or (frappe.parse_json(chart) or {}).get("name")
-	return cached_chart(name, filters, refresh or no_cache, lambda: share_of_voice(_days_filter(filters)))
+	return serve_chart(share_of_voice, chart_name, chart, filters, refresh or no_cache)
