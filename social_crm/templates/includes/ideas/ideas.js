@@ -6,49 +6,8 @@
 	const i18n = JSON.parse(app.dataset.i18n || "{}");
 	const DEBOUNCE_MS = 400;
 
-	function plain(html) {
-		return new DOMParser().parseFromString(String(html || ""), "text/html").body.textContent || "";
-	}
-
-	function errorText(data, status) {
-		if (status === 429) return i18n.rate_limited;
-		if (data && data._server_messages) {
-			try {
-				const messages = JSON.parse(data._server_messages).map((m) => plain(JSON.parse(m).message));
-				if (messages.length) return messages.join(" ");
-			} catch (e) {
-				/* fall through */
-			}
-		}
-		if (data && data.exception) {
-			const text = String(data.exception).split(": ").slice(1).join(": ");
-			if (text) return plain(text);
-		}
-		return i18n.error;
-	}
-
-	async function call(method, args, httpMethod) {
-		httpMethod = httpMethod || "POST";
-		let url = "/api/method/" + method;
-		const options = {
-			method: httpMethod,
-			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": window.frappe?.csrf_token || "" },
-			credentials: "same-origin",
-		};
-		const params = new URLSearchParams();
-		Object.entries(args || {}).forEach(([k, v]) => v !== undefined && v !== null && params.append(k, v));
-		if (httpMethod === "GET") url += "?" + params.toString();
-		else options.body = params;
-		const response = await fetch(url, options);
-		let data = {};
-		try {
-			data = await response.json();
-		} catch (e) {
-			data = {};
-		}
-		if (!response.ok || data.exc_type) throw new Error(errorText(data, response.status));
-		return data.message;
-	}
+	const portal = window.socialCrmPortal; // templates/includes/portal_api.js
+	const call = (method, args, httpMethod) => portal.call(method, args, i18n, httpMethod);
 
 	function show(el, text, kind) {
 		if (!el) return;

@@ -6,49 +6,8 @@
 	const i18n = JSON.parse(app.dataset.i18n || "{}");
 	const message = document.getElementById("my-social-message");
 
-	function plain(html) {
-		return new DOMParser().parseFromString(String(html || ""), "text/html").body.textContent || "";
-	}
-
-	function errorText(data, status) {
-		if (status === 429) return i18n.rate_limited;
-		if (data && data._server_messages) {
-			try {
-				const messages = JSON.parse(data._server_messages).map((m) => plain(JSON.parse(m).message));
-				if (messages.length) return messages.join(" ");
-			} catch (e) {
-				/* fall through */
-			}
-		}
-		if (data && data.exception) {
-			const text = String(data.exception).split(": ").slice(1).join(": ");
-			if (text) return plain(text);
-		}
-		return i18n.error;
-	}
-
-	function request(method, args) {
-		const params = new URLSearchParams();
-		Object.entries(args || {}).forEach(([k, v]) => v !== undefined && v !== null && params.append(k, v));
-		return fetch("/api/method/" + method, {
-			method: "POST",
-			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": window.frappe?.csrf_token || "" },
-			credentials: "same-origin",
-			body: params,
-		});
-	}
-
-	async function call(method, args) {
-		const response = await request(method, args);
-		let data = {};
-		try {
-			data = await response.json();
-		} catch (e) {
-			data = {};
-		}
-		if (!response.ok || data.exc_type) throw new Error(errorText(data, response.status));
-		return data.message;
-	}
+	const portal = window.socialCrmPortal; // templates/includes/portal_api.js
+	const call = (method, args) => portal.call(method, args, i18n);
 
 	function show(text, kind) {
 		if (!message) return;
@@ -128,15 +87,9 @@
 		download.addEventListener("click", async () => {
 			download.disabled = true;
 			try {
-				const response = await request("social_crm.api.my_social.download_my_data", {});
+				const response = await portal.request("social_crm.api.my_social.download_my_data", {});
 				if (!response.ok) {
-					let data = {};
-					try {
-						data = await response.json();
-					} catch (e) {
-						data = {};
-					}
-					throw new Error(errorText(data, response.status));
+					throw new Error(portal.errorText(await portal.readJson(response), response.status, i18n));
 				}
 				const blob = await response.blob();
 				const link = document.createElement("a");
