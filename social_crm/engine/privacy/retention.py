@@ -159,7 +159,22 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			target=target,
 		)
 
-	keep_days = policy.keep_days
+	keep_days = _validate_keep_days(policy.keep_days)
+	conditions = _validate_conditions(policy.conditions, spec, target)
+	_validate_scope(conditions, policy.applies_to_all, action, target, keep_days)
+	return RetentionPolicy(
+		name=name,
+		target=target,
+		conditions=conditions,
+		keep_days=keep_days,
+		action=action,
+		enabled=bool(policy.enabled),
+		applies_to_all=bool(policy.applies_to_all),
+	)
+
+
+def _validate_keep_days(keep_days: Any) -> int:
+	"""A whole number of days from 1 to ``MAX_KEEP_DAYS``."""
 	if isinstance(keep_days, bool) or not isinstance(keep_days, int):
 		raise InvalidRecord(
 			f"keep_days must be a whole number of days, not {keep_days!r}",
@@ -184,10 +199,15 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			keep_days=keep_days,
 			max=MAX_KEEP_DAYS,
 		)
+	return keep_days
 
-	conditions = _validate_conditions(policy.conditions, spec, target)
+
+def _validate_scope(
+	conditions: dict[str, Any], applies_to_all: bool, action: str, target: str, keep_days: int
+) -> None:
+	"""A policy selects by platform, linked or status, or says it applies to all (never both)."""
 	selecting = [key for key in ("platform", "linked", "status") if key in conditions]
-	if not selecting and not policy.applies_to_all:
+	if not selecting and not applies_to_all:
 		raise InvalidRecord(
 			f"policy has no conditions: it would {action.lower()} every {target} older than "
 			f"{keep_days} days; add a platform, linked or status condition, or mark it as applying to all",
@@ -197,7 +217,7 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			target=target,
 			keep_days=keep_days,
 		)
-	if selecting and policy.applies_to_all:
+	if selecting and applies_to_all:
 		raise InvalidRecord(
 			f"a policy that applies to all {target} records cannot also have conditions "
 			f"({', '.join(selecting)})",
@@ -205,15 +225,6 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			code="retention.all_with_conditions",
 			target=target,
 		)
-	return RetentionPolicy(
-		name=name,
-		target=target,
-		conditions=conditions,
-		keep_days=keep_days,
-		action=action,
-		enabled=bool(policy.enabled),
-		applies_to_all=bool(policy.applies_to_all),
-	)
 
 
 def policy_from_dict(data: Mapping) -> RetentionPolicy:
@@ -259,8 +270,27 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 		raise InvalidRecord(
 			f"unknown condition {unknown[0]!r}; expected {', '.join(CONDITION_KEYS)}", "conditions"
 		)
-	out: dict[str, Any] = {}
+	out: dict[str, Any] = {"age_field": _age_field(conditions, spec, target)}
+	platforms = _as_list(conditions.get("platform"))
+	if platforms:
+		out["platform"] = _platforms(platforms, spec, target)
+	linked = _as_linked(conditions.get("linked"))
+	if linked is not None:
+		if not spec.party_field:
+			raise InvalidRecord(
+				f"{target} records are never linked to a party",
+				"linked",
+				code="retention.linked",
+				target=target,
+			)
+		out["linked"] = linked
+	statuses = _as_list(conditions.get("status"))
+	if statuses:
+		out["status"] = _statuses(statuses, spec, target)
+	return out
 
+
+def _age_field(conditions: Mapping, spec: TargetSpec, target: str) -> str:
 	age_field = str(conditions.get("age_field") or "").strip()
 	if not age_field:
 		raise InvalidRecord(
@@ -278,58 +308,46 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 			target=target,
 			choices=spec.age_fields,
 		)
-	out["age_field"] = age_field
+	return age_field
 
-	platforms = _as_list(conditions.get("platform"))
-	if platforms:
-		if not spec.platform_field:
+
+def _platforms(platforms: list[str], spec: TargetSpec, target: str) -> list[str]:
+	if not spec.platform_field:
+		raise InvalidRecord(
+			f"{target} records have no platform to filter on",
+			"platform",
+			code="retention.platform",
+			target=target,
+		)
+	normalized = []
+	for value in platforms:
+		platform = normalize_platform(value)
+		if not platform:
 			raise InvalidRecord(
-				f"{target} records have no platform to filter on",
+				f"unknown platform {str(value)[:40]!r}",
 				"platform",
 				code="retention.platform",
 				target=target,
 			)
-		normalized = []
-		for value in platforms:
-			platform = normalize_platform(value)
-			if not platform:
-				raise InvalidRecord(
-					f"unknown platform {str(value)[:40]!r}",
-					"platform",
-					code="retention.platform",
-					target=target,
-				)
-			if platform not in normalized:
-				normalized.append(platform)
-		out["platform"] = normalized
+		if platform not in normalized:
+			normalized.append(platform)
+	return normalized
 
-	linked = _as_linked(conditions.get("linked"))
-	if linked is not None:
-		if not spec.party_field:
-			raise InvalidRecord(
-				f"{target} records are never linked to a party",
-				"linked",
-				code="retention.linked",
-				target=target,
-			)
-		out["linked"] = linked
 
-	statuses = _as_list(conditions.get("status"))
-	if statuses:
-		if not spec.status_field:
-			raise InvalidRecord(
-				f"{target} records have no status to filter on",
-				"status",
-				code="retention.status",
-				target=target,
-			)
-		normalized = []
-		for value in statuses:
-			status = _match(value, spec.statuses, "status", f"{target} status")
-			if status not in normalized:
-				normalized.append(status)
-		out["status"] = normalized
-	return out
+def _statuses(statuses: list[str], spec: TargetSpec, target: str) -> list[str]:
+	if not spec.status_field:
+		raise InvalidRecord(
+			f"{target} records have no status to filter on",
+			"status",
+			code="retention.status",
+			target=target,
+		)
+	normalized = []
+	for value in statuses:
+		status = _match(value, spec.statuses, "status", f"{target} status")
+		if status not in normalized:
+			normalized.append(status)
+	return normalized
 
 
 def _as_list(value: Any) -> list[str]:
