@@ -249,6 +249,9 @@ def set_consent(purpose: str, granted: bool, user: str | None = None) -> list[st
 		frappe.throw(_("We store no social data about you"))
 	now = now_datetime()
 	status = consent_engine.GRANTED if granted else consent_engine.WITHDRAWN
+	choice = consent_engine.own_choice(
+		purpose, granted, now, source=CONSENT_SOURCE, evidence=f"{status} by website user {user} on {now}"
+	)
 	entries = []
 	for party_type, party in subjects:
 		entry = frappe.get_doc(
@@ -256,12 +259,12 @@ def set_consent(purpose: str, granted: bool, user: str | None = None) -> list[st
 				"doctype": "Social Consent Entry",
 				"party_type": party_type,
 				"party": party,
-				"purpose": purpose,
-				"status": status,
-				"lawful_basis": consent_engine.CONSENT,
-				"at": now,
-				"source": CONSENT_SOURCE,
-				"evidence": f"{status} by website user {user} on {now}",
+				"purpose": choice.purpose,
+				"status": choice.status,
+				"lawful_basis": choice.basis,
+				"at": now,  # site time, as the desk stores it (the engine's copy is UTC)
+				"source": choice.source,
+				"evidence": choice.evidence,
 			}
 		)
 		entry.insert(ignore_permissions=True)  # on_entry_recorded applies a withdrawal and logs it
