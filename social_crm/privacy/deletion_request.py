@@ -17,7 +17,7 @@ request already redacted (before this hook) are recognised by ingest
 
 import frappe
 
-from social_crm.privacy.subject import erase
+from social_crm.privacy.erasure import erase
 
 PROFILE = "Social Profile"
 

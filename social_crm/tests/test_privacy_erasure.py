@@ -10,7 +10,7 @@ from frappe.utils.global_search import sync_global_search
 
 from social_crm.engine.privacy import retention as retention_engine
 from social_crm.privacy import erasure, registry
-from social_crm.privacy.subject import erase
+from social_crm.privacy.erasure import erase
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.utils import make_customer, make_mention, make_profile, make_user
 
