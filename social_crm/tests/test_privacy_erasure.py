@@ -113,8 +113,8 @@ class TestErasureJobPath(ErasureCase):
 			mock.patch.object(frappe.db, "rollback"),
 			mock.patch.object(
 				registry,
-				"_cache",
-				[s if s is not votes else _replace(s, erase=broken) for s in registry.stores()],
+				"STORES",
+				tuple(s if s is not votes else _replace(s, erase=broken) for s in registry.stores()),
 			),
 		):
 			with self.assertRaises(RuntimeError):
