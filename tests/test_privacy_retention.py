@@ -5,9 +5,11 @@ import pytest
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy.retention import (
 	RetentionPolicy,
+	batch_limit,
 	cutoff,
 	default_policies,
 	describe,
+	first_batch_size,
 	next_batch_size,
 	plan,
 	policy_from_dict,
@@ -207,6 +209,14 @@ def test_describe():
 	assert describe(policy()) == "Anonymize Mention (unlinked) after 90 days of posted_at"
 	errors = next(p for p in default_policies() if p.target == "Ingest Error")
 	assert describe(errors) == "Delete Ingest Error (all) after 30 days of creation"
+
+
+def test_a_run_starts_small_within_the_configured_bounds():
+	assert batch_limit(1000) == 1000
+	assert batch_limit(5) == 100  # never below the smallest
+	assert batch_limit(50_000) == 10_000  # never above the largest
+	assert first_batch_size(1000) == 250
+	assert first_batch_size(120) == 120  # a small run starts at its own size
 
 
 def test_next_batch_size_keeps_transactions_near_the_target():

@@ -19,10 +19,6 @@ from social_crm.engine.privacy import retention as engine
 from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
 
-MIN_BATCH, MAX_BATCH = 100, engine.MAX_BATCH_SIZE
-START_BATCH = 250
-TARGET_SECONDS = 0.5  # per batch (one transaction); batches shrink or grow to stay near it
-
 # Fields a batch reads per target (the run needs more than names only to anonymize).
 BATCH_FIELDS = {("Mention", engine.ANONYMIZE): store.MENTION_FIELDS}
 
@@ -92,8 +88,8 @@ def preview(doc, now=None) -> dict:
 
 
 def batch_size() -> int:
-	size = settings.retention_batch_size()
-	return max(MIN_BATCH, min(MAX_BATCH, size))
+	"""The configured largest batch (Social CRM Settings), within the engine's bounds."""
+	return engine.batch_limit(settings.retention_batch_size())
 
 
 def prepare_batch(plan: engine.RetentionPlan, rows: list[dict], persons: dict) -> dict | None:
@@ -217,8 +213,8 @@ def _run_batches(
 	fields = BATCH_FIELDS.get((plan.doctype, plan.action), ["name"])
 	persons: dict = {}  # authors seen in earlier batches of this run
 	last = ""
-	# Start small and adapt: each transaction stays near TARGET_SECONDS however busy the database is.
-	current = min(size, START_BATCH)
+	# Start small and adapt: each transaction stays near the engine's target however busy the database is.
+	current = engine.first_batch_size(size)
 	while limit is None or result["count"] < limit:
 		began = time.monotonic()
 		rows = frappe.get_all(
@@ -242,7 +238,9 @@ def _run_batches(
 		result["longest_transaction_seconds"] = max(result["longest_transaction_seconds"], done - writing)
 		transactions.append(done - writing)
 		# size by the write transaction: that is what holds locks (reading and preparing do not)
-		current = engine.next_batch_size(current, done - writing, TARGET_SECONDS, MIN_BATCH, size)
+		current = engine.next_batch_size(
+			current, done - writing, engine.TARGET_BATCH_SECONDS, engine.MIN_BATCH_SIZE, size
+		)
 
 
 def transaction_percentiles(transactions: list[float]) -> dict:

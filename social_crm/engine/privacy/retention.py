@@ -39,6 +39,9 @@ ACTIONS = (DELETE, ANONYMIZE)
 ANONYMIZED_ID_PREFIX = "anon:"
 MAX_KEEP_DAYS = 36_500  # 100 years: anything longer is a typo
 MAX_BATCH_SIZE = 10_000
+MIN_BATCH_SIZE = 100
+START_BATCH_SIZE = 250  # a run starts small and adapts (``next_batch_size``)
+TARGET_BATCH_SECONDS = 0.5  # per write transaction: batches shrink or grow to stay near it
 CONDITION_KEYS = ("platform", "linked", "status", "age_field")
 
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
@@ -476,6 +479,16 @@ def default_policies() -> list[RetentionPolicy]:
 			applies_to_all=True,
 		),
 	]
+
+
+def batch_limit(configured: int) -> int:
+	"""The largest batch of a run: the configured size within [``MIN_BATCH_SIZE``, ``MAX_BATCH_SIZE``]."""
+	return max(MIN_BATCH_SIZE, min(MAX_BATCH_SIZE, int(configured)))
+
+
+def first_batch_size(largest: int) -> int:
+	"""The first batch of a run: small (``START_BATCH_SIZE``), never above the run's largest."""
+	return min(largest, START_BATCH_SIZE)
 
 
 def next_batch_size(current: int, seconds: float, target_seconds: float, smallest: int, largest: int) -> int:
