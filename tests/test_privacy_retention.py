@@ -56,6 +56,15 @@ def test_unlinked_mentions_filters():
 	]
 
 
+def test_utc_age_fields_count_from_utc_now_desk_stamps_from_site_time():
+	site_now = datetime(2024, 6, 30, 7, 0, 0)  # New York, 12:00 UTC
+	assert to_filters(policy(), site_now, utc_now=NOW)[0] == ("posted_at", "<", "2024-04-01 12:00:00")
+	by_creation = policy(conditions={"linked": False, "age_field": "creation"})
+	assert to_filters(by_creation, site_now, utc_now=NOW)[0] == ("creation", "<", "2024-04-01 07:00:00")
+	assert plan(policy(), site_now, utc_now=NOW).cutoff == datetime(2024, 4, 1, 12, 0)
+	assert to_filters(policy(), site_now)[0] == ("posted_at", "<", "2024-04-01 07:00:00")  # one clock
+
+
 def test_cutoff_counts_calendar_days_across_a_leap_year():
 	linked = policy(conditions={"linked": True, "age_field": "posted_at"}, keep_days=730)
 	assert cutoff(linked, NOW) == datetime(2022, 7, 1, 12, 0)

@@ -19,6 +19,11 @@ empty), so each batch re-runs the same filters with ``limit=batch_size`` and nev
 offset: handled rows drop out, and a run interrupted half-way simply continues.
 
 Field names are the contract with the doctypes; they live in :data:`TARGETS` only.
+
+Time. Post times (``posted_at``, a profile's ``first_seen`` / ``last_seen``) are stored in
+UTC, desk stamps (``creation``, ``modified``, ``entered_at``) in the site's time zone: the
+cutoff of a UTC age field is counted from ``utc_now`` (:data:`UTC_AGE_FIELDS`), of the others
+from ``now``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ MIN_BATCH_SIZE = 100
 START_BATCH_SIZE = 250  # a run starts small and adapts (``next_batch_size``)
 TARGET_BATCH_SECONDS = 0.5  # per write transaction: batches shrink or grow to stay near it
 CONDITION_KEYS = ("platform", "linked", "status", "age_field")
+UTC_AGE_FIELDS = frozenset({"posted_at", "first_seen", "last_seen"})  # the rest are site time
 
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
 
@@ -381,16 +387,26 @@ def cutoff(policy: RetentionPolicy, now: datetime) -> datetime:
 	return now - timedelta(days=policy.keep_days)
 
 
-def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, Any]]:
+def age_cutoff(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> datetime:
+	"""The cutoff of the policy's age field: from ``utc_now`` for a UTC field (see the module
+	doc), else from ``now`` (without ``utc_now``, ``now`` is used for both)."""
+	in_utc = policy.conditions.get("age_field") in UTC_AGE_FIELDS and utc_now is not None
+	return cutoff(policy, utc_now if in_utc else now)
+
+
+def to_filters(
+	policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None
+) -> list[tuple[str, str, Any]]:
 	"""The filters selecting what ``policy`` touches at ``now``, for frappe.get_all / db.count.
 
-	``now`` should be the site's time as Frappe stores it (naive, system time zone); the
-	cutoff is passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
+	``now`` is the site's time as Frappe stores it (naive, system time zone), ``utc_now`` the
+	same instant in naive UTC (for the UTC age fields, see :func:`age_cutoff`); the cutoff is
+	passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
 	"""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	conditions = policy.conditions
-	moment = cutoff(policy, now).replace(tzinfo=None, microsecond=0)
+	moment = age_cutoff(policy, now, utc_now).replace(tzinfo=None, microsecond=0)
 	filters: list[tuple[str, str, Any]] = [(conditions["age_field"], "<", moment.isoformat(sep=" "))]
 	if "platform" in conditions:
 		platforms = conditions["platform"]
@@ -409,16 +425,16 @@ def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, A
 	return filters
 
 
-def plan(policy: RetentionPolicy, now: datetime) -> RetentionPlan:
-	"""Everything a run (or a preview) of ``policy`` needs, as plain data."""
+def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> RetentionPlan:
+	"""Everything a run (or a preview) of ``policy`` needs, as plain data (times: :func:`to_filters`)."""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	return RetentionPlan(
 		policy=policy.name,
 		doctype=spec.doctype,
 		action=policy.action,
-		filters=to_filters(policy, now),
-		cutoff=cutoff(policy, now),
+		filters=to_filters(policy, now, utc_now),
+		cutoff=age_cutoff(policy, now, utc_now),
 		clear_field=spec.clear_field if policy.action == DELETE else None,
 	)
 
