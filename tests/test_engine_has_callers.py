@@ -23,21 +23,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 	("social_crm/engine/analysis/language.py", "supported_languages"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/rules.py", "match_rules"): "pipeline calls RuleMatcher.match directly",
 	("social_crm/engine/analysis/sentiment.py", "clear_model_cache"): "frees a loaded flair model (issue 13)",
-	(
-		"social_crm/engine/clock.py",
-		"utc_now",
-	): "re-exported by social_crm.clock; alerts/retention windows next",
 	("social_crm/engine/identity/names.py", "name_similarity"): "scoring uses name_key only",
-	("social_crm/engine/ideas/ranking.py", "rank_ideas"): "portal orders by SQL on stored vote sums",
-	(
-		"social_crm/engine/privacy/anonymize.py",
-		"anonymize_fields",
-	): "privacy store dispatches itself (issue 12)",
-	("social_crm/engine/privacy/consent.py", "withdraw"): "consent doctype builds entries (issue 12)",
-	(
-		"social_crm/engine/privacy/suppression.py",
-		"suppressed_by",
-	): "suppressed_indexes checks keys itself (issue 12)",
 }
 
 

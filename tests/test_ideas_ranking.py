@@ -4,11 +4,10 @@ import pytest
 
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ideas.ranking import (
-	RankedIdea,
 	customer_weight,
 	ensure_can_vote,
+	idea_order,
 	merge_votes,
-	rank_ideas,
 	validate_idea,
 )
 
@@ -45,46 +44,36 @@ def test_customer_weight_is_a_tier_that_does_not_give_the_revenue_back():
 	assert customer_weight(5_000_000, unit=100, cap=2.5) == 2.0
 
 
-VOTES = [
-	("A", "u1@example.com", None),
-	("A", "u2@example.com", None),
-	("A", "u3@example.com", None),
-	("A", "U1@Example.com ", None),  # same voter again
-	("B", "buyer@big.example", "BIG"),
-	("B", "u4@example.com", None),
-	("C", "x@small.example", "SMALL"),
-	("C", "y@small.example", "SMALL"),
+def _ordered(rows, sort, weighted):
+	"""Rows sorted as a database applies ``idea_order`` (stable sorts, least significant first)."""
+	for field, descending in reversed(idea_order(sort, weighted)):
+		rows = sorted(rows, key=lambda row: row[field], reverse=descending)
+	return [row["name"] for row in rows]
+
+
+IDEAS = [
+	{"name": "A", "vote_count": 3, "weighted_votes": 3.0, "creation": "2026-01-01"},
+	{"name": "B", "vote_count": 2, "weighted_votes": 4.0, "creation": "2026-01-02"},
+	{"name": "C", "vote_count": 2, "weighted_votes": 2.0, "creation": "2026-01-04"},
+	{"name": "D", "vote_count": 0, "weighted_votes": 0.0, "creation": "2026-01-05"},
+	{"name": "E", "vote_count": 2, "weighted_votes": 2.0, "creation": "2026-01-03"},
 ]
-REVENUE = {"BIG": 99_000, "SMALL": 0}
 
 
-def test_rank_by_votes_counts_each_voter_once():
-	ranked = rank_ideas(VOTES, ideas=["D"])
-	assert ranked == [
-		RankedIdea("A", 1, 3, 3.0),
-		RankedIdea("B", 2, 2, 2.0),
-		RankedIdea("C", 2, 2, 2.0),
-		RankedIdea("D", 4, 0, 0.0),
-	]
+def test_top_orders_by_votes_then_weight_then_newest():
+	assert idea_order("top", False) == (("vote_count", True), ("weighted_votes", True), ("creation", True))
+	assert _ordered(IDEAS, "top", False) == ["A", "B", "C", "E", "D"]
 
 
-def test_rank_by_customer_value():
-	ranked = rank_ideas(VOTES, REVENUE, weighted=True)
-	assert [(r.idea, r.rank, r.votes, r.weighted) for r in ranked] == [
-		("B", 1, 2, 4.0),
-		("A", 2, 3, 3.0),
-		("C", 3, 2, 2.0),
-	]
+def test_weighted_top_orders_by_customer_value_first():
+	assert idea_order("top", True)[0] == ("weighted_votes", True)
+	assert _ordered(IDEAS, "top", True) == ["B", "A", "C", "E", "D"]
 
 
-def test_unweighted_ties_break_on_weight_then_id():
-	ranked = rank_ideas([("Z", "a", "BIG"), ("Y", "b", None), ("X", "c", None)], REVENUE)
-	assert [(r.idea, r.rank) for r in ranked] == [("Z", 1), ("X", 2), ("Y", 2)]
-
-
-def test_two_tuple_votes_and_empty_voters():
-	ranked = rank_ideas([("A", "v"), ("A", ""), ("A", None), ("B", "v")])
-	assert [(r.idea, r.votes) for r in ranked] == [("A", 1), ("B", 1)]
+def test_new_orders_newest_first_and_unknown_sorts_are_top():
+	assert idea_order("new", True) == (("creation", True),)
+	assert _ordered(IDEAS, "new", False) == ["D", "C", "E", "B", "A"]
+	assert idea_order("bogus", False) == idea_order("top", False)
 
 
 @dataclass

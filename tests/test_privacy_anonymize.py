@@ -5,7 +5,6 @@ import pytest
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy.anonymize import (
 	Person,
-	anonymize_fields,
 	anonymize_idea_fields,
 	anonymize_mention_fields,
 	anonymize_profile_fields,
@@ -179,9 +178,6 @@ def test_anonymize_idea_and_dispatch():
 		"title": "[name] wants oat milk",
 		"description": "[name] ([email]) asks",
 	}
-	assert anonymize_fields("Idea", record, person) == anonymize_idea_fields(record, person)
-	with pytest.raises(InvalidRecord):
-		anonymize_fields("Idea Vote", {}, person)
 
 
 def test_unknown_platform_still_gets_a_stable_anonymous_id():

@@ -7,9 +7,9 @@ from social_crm.engine.privacy.consent import (
 	ConsentEntry,
 	derive_state,
 	normalize_purpose,
+	own_choice,
 	stops_ingest,
 	validate_entry,
-	withdraw,
 )
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -190,12 +190,17 @@ def test_legitimate_interest_grant_needs_no_evidence_but_consent_does():
 		validate_entry({**li, "basis": "Consent"})
 
 
-def test_purpose_aliases_and_withdraw_helper():
+def test_purpose_aliases_and_the_persons_own_choice():
 	assert normalize_purpose("Analytics") == "Listening"
 	assert normalize_purpose(" marketing contact ") == "Marketing"
-	w = withdraw("linking", NOW, source="email from subject")
+	w = own_choice("linking", False, NOW, source="email from subject")
 	assert (w.purpose, w.status, w.basis) == ("Linking", "Withdrawn", "Consent")
 	assert not derive_state([w], NOW).allows("Linking")
+	g = own_choice("marketing", True, NOW, source="portal")
+	assert (g.purpose, g.status, g.basis) == ("Marketing", "Granted", "Consent")
+	assert derive_state([g], NOW).allows("Marketing")
+	with pytest.raises(InvalidRecord):
+		own_choice("Marketing", True, NOW)  # a grant without source or evidence proves nothing
 
 
 # -- what stops storage at ingest --------------------------------------------------------------

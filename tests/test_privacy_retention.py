@@ -5,9 +5,11 @@ import pytest
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy.retention import (
 	RetentionPolicy,
+	batch_limit,
 	cutoff,
 	default_policies,
 	describe,
+	first_batch_size,
 	next_batch_size,
 	plan,
 	policy_from_dict,
@@ -52,6 +54,15 @@ def test_unlinked_mentions_filters():
 		("party", "is", "not set"),
 		("external_id", "not like", "anon:%"),
 	]
+
+
+def test_utc_age_fields_count_from_utc_now_desk_stamps_from_site_time():
+	site_now = datetime(2024, 6, 30, 7, 0, 0)  # New York, 12:00 UTC
+	assert to_filters(policy(), site_now, utc_now=NOW)[0] == ("posted_at", "<", "2024-04-01 12:00:00")
+	by_creation = policy(conditions={"linked": False, "age_field": "creation"})
+	assert to_filters(by_creation, site_now, utc_now=NOW)[0] == ("creation", "<", "2024-04-01 07:00:00")
+	assert plan(policy(), site_now, utc_now=NOW).cutoff == datetime(2024, 4, 1, 12, 0)
+	assert to_filters(policy(), site_now)[0] == ("posted_at", "<", "2024-04-01 07:00:00")  # one clock
 
 
 def test_cutoff_counts_calendar_days_across_a_leap_year():
@@ -207,6 +218,14 @@ def test_describe():
 	assert describe(policy()) == "Anonymize Mention (unlinked) after 90 days of posted_at"
 	errors = next(p for p in default_policies() if p.target == "Ingest Error")
 	assert describe(errors) == "Delete Ingest Error (all) after 30 days of creation"
+
+
+def test_a_run_starts_small_within_the_configured_bounds():
+	assert batch_limit(1000) == 1000
+	assert batch_limit(5) == 100  # never below the smallest
+	assert batch_limit(50_000) == 10_000  # never above the largest
+	assert first_batch_size(1000) == 250
+	assert first_batch_size(120) == 120  # a small run starts at its own size
 
 
 def test_next_batch_size_keeps_transactions_near_the_target():

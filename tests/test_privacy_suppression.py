@@ -4,7 +4,9 @@ import hmac
 import pytest
 
 from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.privacy.anonymize import anonymize_profile_fields, is_anonymized
 from social_crm.engine.privacy.suppression import (
+	anonymized_id,
 	handle_key,
 	keys_for_post,
 	keys_for_profile,
@@ -80,6 +82,19 @@ def test_incoming_post_is_suppressed_by_profile_handle_or_post():
 	assert suppressed_by(post, {handle_key("Mastodon", "@alice@mastodon.social", "s")}, "s") == "handle"
 	assert suppressed_by(post, {post_key("Mastodon", "mastodon.social:555", "s")}, "s") == "post"
 	assert suppressed_by(post, {profile_key("Mastodon", "42", "other secret")}, "s") is None
+
+
+def test_a_post_whose_row_or_author_was_anonymized_is_suppressed():
+	post = _post()
+	mention_id = anonymized_id(post_key("Mastodon", "mastodon.social:555", "s"))
+	profile = {"platform": "Mastodon", "external_id": "42", "handle": "alice"}
+	profile_id = anonymize_profile_fields(profile, "s")["external_id"]
+	assert profile_id == anonymized_id(profile_key("Mastodon", "42", "s"))
+	assert is_anonymized({"external_id": profile_id}) and is_anonymized({"external_id": mention_id})
+	assert suppressed_by(post, set(), "s", {mention_id}) == "post"
+	assert suppressed_by(post, set(), "s", {profile_id}) == "profile"
+	assert suppressed_by(post, set(), "s", {anonymized_id(profile_key("Mastodon", "43", "s"))}) is None
+	assert suppressed_by(post, set(), "other secret", {mention_id, profile_id}) is None
 
 
 def test_erasing_a_profile_stores_keys_that_match_later_posts():

@@ -5,7 +5,8 @@ import json
 import frappe
 from frappe import _
 
-from social_crm.engagement.response import IGNORED, RESPONDED, reply_to_mention, set_work_status
+from social_crm.engagement.response import reply_to_mention, set_work_status
+from social_crm.engine.status import IGNORED, RESPONDED
 
 MAX_BULK = 500
 

@@ -12,11 +12,17 @@ from social_crm.display import display_html
 from social_crm.engine.connectors import ConnectorError, SourceConfig
 from social_crm.engine.connectors.replies import REPLY_PLATFORMS, ReplyTarget, send_reply, validate_reply_text
 from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.status import (
+	MARKED_IGNORED,
+	MARKED_RESPONDED,
+	REPLIED,
+	RESPONDED,
+	WORK_STATUSES,
+	status_after,
+)
 from social_crm.listening.sources import source_config
 
-RESPONDED = "Responded"
-IGNORED = "Ignored"
-WORK_STATUSES = (RESPONDED, IGNORED)
+MARKS = {RESPONDED: MARKED_RESPONDED}  # else MARKED_IGNORED
 
 
 def record_first_response(doc) -> None:
@@ -42,8 +48,9 @@ def set_work_status(mention: str, status: str) -> "frappe.Document":
 		frappe.throw(_("Status must be one of {0}").format(", ".join(_(s) for s in WORK_STATUSES)))
 	doc = frappe.get_doc("Mention", mention)
 	doc.check_permission("write")
-	if doc.status != status:
-		doc.status = status
+	new = status_after(doc.status, MARKS.get(status, MARKED_IGNORED))
+	if doc.status != new:
+		doc.status = new
 		doc.save()
 	return doc
 
@@ -106,7 +113,7 @@ def reply_to_mention(mention: str, text: str) -> "frappe.Document":
 			"sent_at": now_datetime(),
 		},
 	)
-	doc.status = RESPONDED
+	doc.status = status_after(doc.status, REPLIED)
 	doc.save()
 	doc.add_comment(
 		"Info",

@@ -10,6 +10,8 @@ import random
 import re
 import secrets
 
+from .privacy.retention import ANONYMIZED_ID_PREFIX
+
 HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
 
 
@@ -52,7 +54,7 @@ def draw(keys: list[str], seed: str, count: int) -> list[str]:
 # What identifies the person on a Social Contest Entry; cleared when the entry is anonymized
 # (the entry's name, contest, time, winner flag and coupon stay, so the draw record still adds up).
 ENTRY_CLEAR = ("social_profile", "mention", "party_type", "party", "email", "consent_entry")
-ANONYMOUS_PREFIX = "anon:"
+ANONYMOUS_PREFIX = ANONYMIZED_ID_PREFIX  # the one anonymized-value prefix of the app
 
 
 def is_anonymized_entry(record: dict) -> bool:

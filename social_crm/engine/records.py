@@ -98,20 +98,7 @@ class Post:
 	@classmethod
 	def from_dict(cls, data: Any, default_platform: str | None = None) -> Post:
 		"""Build a validated Post from an untrusted mapping (webhook, import)."""
-		if not isinstance(data, dict):
-			raise InvalidRecord("record must be a JSON object")
-		check_depth(data)
-		try:
-			size = len(json.dumps(data, default=str, ensure_ascii=False).encode("utf-8"))
-		except UnicodeEncodeError:
-			raise InvalidRecord(
-				"record is not valid UTF-8 text (bytes in another encoding?)", code=REJECT_ENCODING
-			)
-		except (TypeError, ValueError, RecursionError):
-			raise InvalidRecord("record is not serializable")
-		if size > MAX_RECORD_BYTES:
-			raise InvalidRecord(f"record is larger than {MAX_RECORD_BYTES} bytes", code=REJECT_TOO_LARGE)
-
+		check_record_size(data)
 		platform = normalize_platform(data.get("platform") or default_platform)
 		if not platform:
 			raise InvalidRecord(
@@ -126,17 +113,7 @@ class Post:
 			"external_id",
 		)
 
-		author_data = data.get("author")
-		if isinstance(author_data, str):
-			author_data = {"handle": author_data}
-		if not isinstance(author_data, dict):
-			author_data = {
-				"external_id": data.get("author_id"),
-				"handle": data.get("author_handle"),
-				"display_name": data.get("author_name"),
-				"profile_url": data.get("author_url"),
-			}
-		author = build_author(platform, author_data, instance=data.get("instance"))
+		author = build_author(platform, author_mapping(data), instance=data.get("instance"))
 
 		raw_text = data.get("text")
 		if raw_text is None:
@@ -211,6 +188,40 @@ def edit_allowed(stored_source: str | None, source: str | None) -> bool:
 	text, title, engagement or matches of a mention it did not store.
 	"""
 	return (stored_source or "") == (source or "")
+
+
+def check_record_size(data: Any) -> None:
+	"""Reject a record that is not a JSON object, nests too deep, cannot be serialized as UTF-8
+	or is larger than ``MAX_RECORD_BYTES``."""
+	if not isinstance(data, dict):
+		raise InvalidRecord("record must be a JSON object")
+	check_depth(data)
+	try:
+		size = len(json.dumps(data, default=str, ensure_ascii=False).encode("utf-8"))
+	except UnicodeEncodeError:
+		raise InvalidRecord(
+			"record is not valid UTF-8 text (bytes in another encoding?)", code=REJECT_ENCODING
+		)
+	except (TypeError, ValueError, RecursionError):
+		raise InvalidRecord("record is not serializable")
+	if size > MAX_RECORD_BYTES:
+		raise InvalidRecord(f"record is larger than {MAX_RECORD_BYTES} bytes", code=REJECT_TOO_LARGE)
+
+
+def author_mapping(data: dict) -> dict:
+	"""The record's author as a mapping: an ``author`` object, a bare handle, or flat
+	``author_id`` / ``author_handle`` / ``author_name`` / ``author_url`` fields."""
+	author_data = data.get("author")
+	if isinstance(author_data, str):
+		author_data = {"handle": author_data}
+	if not isinstance(author_data, dict):
+		author_data = {
+			"external_id": data.get("author_id"),
+			"handle": data.get("author_handle"),
+			"display_name": data.get("author_name"),
+			"profile_url": data.get("author_url"),
+		}
+	return author_data
 
 
 def build_author(platform: str, data: dict, instance: str | None = None) -> Author:

@@ -9,13 +9,12 @@ from frappe.sessions import get_csrf_token
 from frappe.utils import cint
 
 from social_crm import settings
-from social_crm.engine.ideas.ranking import IDEA_STATUSES, VOTING_STATUSES
+from social_crm.engine.ideas.ranking import IDEA_STATUSES, SORTS, VOTING_STATUSES, idea_order
 from social_crm.party import get_customer_of
 from social_crm.permissions import is_unrestricted
 
 PAGE_LENGTH = 20
 MAX_QUERY_CHARS = 100
-SORTS = ("top", "new")
 
 
 def get_portal_party(user: str | None = None) -> frappe._dict:
@@ -108,56 +107,21 @@ def list_ideas(
 	page: int = 1,
 	page_length: int = PAGE_LENGTH,
 ) -> dict:
-	"""One page of ideas the session user may see, newest or best first."""
+	"""One page of ideas the session user may see, newest or best first (engine ``idea_order``)."""
 	ensure_can_read()
 	user = frappe.session.user
 	page = max(1, cint(page))
 	page_length = min(max(1, cint(page_length)), 100)
-	query = (query or "").strip()[:MAX_QUERY_CHARS]
 	sort = sort if sort in SORTS else "top"
-
+	weighted = settings.weight_votes_by_customer_value()
 	idea = frappe.qb.DocType("Idea")
-	condition = visible_condition(idea, user)
-	if status == "open":
-		condition &= idea.status.isin(VOTING_STATUSES)
-	elif status in IDEA_STATUSES:
-		condition &= idea.status == status
-	else:
-		condition &= idea.status != "Duplicate"
-	if item:
-		condition &= idea.item == item
-	if query:
-		pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-		condition &= idea.title.like(pattern) | idea.description.like(pattern)
-
 	q = (
 		frappe.qb.from_(idea)
-		.select(
-			idea.name,
-			idea.title,
-			idea.description,
-			idea.status,
-			idea.status_reason,
-			idea.duplicate_of,
-			idea.item,
-			idea.vote_count,
-			idea.weighted_votes,
-			idea.website_user,
-			idea.creation,
-		)
-		.where(condition)
+		.select(*(idea[field] for field in LIST_FIELDS))
+		.where(list_condition(idea, user, query, status, item))
 	)
-	if sort == "new":
-		q = q.orderby(idea.creation, order=frappe.qb.desc)
-	elif settings.weight_votes_by_customer_value():
-		q = q.orderby(idea.weighted_votes, order=frappe.qb.desc).orderby(
-			idea.vote_count, order=frappe.qb.desc
-		)
-	else:
-		q = q.orderby(idea.vote_count, order=frappe.qb.desc).orderby(
-			idea.weighted_votes, order=frappe.qb.desc
-		)
-	q = q.orderby(idea.creation, order=frappe.qb.desc)
+	for field, descending in idea_order(sort, weighted):
+		q = q.orderby(idea[field], order=frappe.qb.desc if descending else frappe.qb.asc)
 	rows = q.limit(page_length + 1).offset((page - 1) * page_length).run(as_dict=True)
 	has_next = len(rows) > page_length
 	rows = rows[:page_length]
@@ -168,8 +132,42 @@ def list_ideas(
 		"has_next": has_next,
 		"has_previous": page > 1,
 		"sort": sort,
-		"weighted": settings.weight_votes_by_customer_value(),
+		"weighted": weighted,
 	}
+
+
+LIST_FIELDS = (
+	"name",
+	"title",
+	"description",
+	"status",
+	"status_reason",
+	"duplicate_of",
+	"item",
+	"vote_count",
+	"weighted_votes",
+	"website_user",
+	"creation",
+)
+
+
+def list_condition(idea, user: str, query: str | None, status: str | None, item: str | None):
+	"""The listing's where: visible to ``user``, the status filter ("open": still voting; none:
+	all but duplicates), the item, and the search text in title or description."""
+	condition = visible_condition(idea, user)
+	if status == "open":
+		condition &= idea.status.isin(VOTING_STATUSES)
+	elif status in IDEA_STATUSES:
+		condition &= idea.status == status
+	else:
+		condition &= idea.status != "Duplicate"
+	if item:
+		condition &= idea.item == item
+	query = (query or "").strip()[:MAX_QUERY_CHARS]
+	if query:
+		pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+		condition &= idea.title.like(pattern) | idea.description.like(pattern)
+	return condition
 
 
 def decorate(rows: list[dict], user: str) -> None:

@@ -9,9 +9,10 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_form, now_datetime
+from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_form
 from frappe.utils.user import get_users_with_role
 
+from social_crm.clock import site_to_utc, utc_now
 from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
 from social_crm.engine.insight.rollup import HOUR, RULE, name_range
 from social_crm.insight import rollup
@@ -23,9 +24,10 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	"""Detect new episodes for every enabled rule; return the names of the Social Alerts created.
 
 	Scheduled hourly. Idempotent: an episode already stored (unique episode_key) is skipped.
+	``now`` is naive UTC, like the rollup's buckets (``posted_at``); by default the current instant.
 	"""
 	config = config or AlertConfig()
-	now = get_datetime(now) if now else now_datetime()
+	now = get_datetime(now) if now else utc_now()
 	start, end = query_range(now, config)
 	series = rule_series(start, end)
 	rules = (
@@ -41,7 +43,7 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	created = []
 	for rule in rules:
 		rows = series[rule.name]
-		data_start = min(get_datetime(rule.creation), rows[0][0])
+		data_start = min(site_to_utc(rule.creation), rows[0][0])  # creation is site time
 		try:
 			alerts = detect(rows, now, config, rule=rule.name, start=data_start)
 		except Exception:

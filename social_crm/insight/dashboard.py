@@ -19,6 +19,7 @@ from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
+from social_crm.engine.analysis.sentiment import NEGATIVE
 from social_crm.engine.insight.rollup import ALL, COMPETITOR, KIND
 from social_crm.insight import rollup
 from social_crm.permissions import permission_scope, social_data_query_conditions
@@ -112,11 +113,11 @@ def negative_share(filters: str | dict | None = None) -> dict:
 def _negative_share_raw(start, end) -> tuple[int, int]:
 	return frappe.db.sql(
 		f"""
-		select count(*), coalesce(sum(sentiment = 'Negative'), 0) from `tabMention`
-		where posted_at >= %(start)s and posted_at < %(end)s and sentiment in ('Positive', 'Neutral', 'Negative')
+		select count(*), coalesce(sum(sentiment = %(negative)s), 0) from `tabMention`
+		where posted_at >= %(start)s and posted_at < %(end)s and sentiment in %(labels)s
 		{_mention_condition()}
 		""",
-		{"start": start, "end": add_days(end, 1)},
+		{"start": start, "end": add_days(end, 1), "negative": NEGATIVE, "labels": SENTIMENTS},
 	)[0]
 
 

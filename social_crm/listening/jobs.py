@@ -69,31 +69,57 @@ def poll_source(source: str, ingestor: Ingestor | None = None) -> dict:
 	_commit()
 
 	ingestor = ingestor or Ingestor(source=source, origin="Poll")
-	pages = rejected = 0
+	counts = {"pages": 0, "rejected": 0}  # pages stored so far (kept when a later page fails)
 	error = None
 	connector = None
 	try:
 		connector = get_connector(source_config(doc))
-		for page in connector.fetch(doc.cursor or None):
-			ingestor.ingest(page.posts)
-			for item in page.rejected:
-				log_ingest_error(
-					item.item,
-					f"malformed {doc.platform} item: {item.reason}",
-					source=source,
-					origin="Poll",
-					platform=doc.platform,
-					payload_format="Platform",
-					with_traceback=False,
-				)
-			rejected += len(page.rejected)
-			pages += 1
-			# The page is saved: only now may the cursor move past it.
-			frappe.db.set_value("Social Source", source, "cursor", page.cursor, update_modified=False)
-			_commit()
-	except RateLimited as exc:
+		_store_pages(doc, connector, ingestor, counts)
+	except Exception as exc:
 		_rollback_page()
 		error = exc
+		_record_failure(source, ingestor, counts["pages"], counts["rejected"], exc)
+	else:
+		_record(source, ingestor, counts["pages"], counts["rejected"])
+	if connector is not None:
+		_save_health_note(source, connector)
+	summary = ingestor.stats.as_dict()
+	summary.update(
+		{
+			"pages": counts["pages"],
+			"rejected_items": counts["rejected"],
+			"error": str(error) if error else None,
+		}
+	)
+	return summary
+
+
+def _store_pages(doc, connector, ingestor: Ingestor, counts: dict) -> None:
+	"""Ingest each page the connector fetches, log its rejected items, then move the cursor."""
+	source = doc.name
+	for page in connector.fetch(doc.cursor or None):
+		ingestor.ingest(page.posts)
+		for item in page.rejected:
+			log_ingest_error(
+				item.item,
+				f"malformed {doc.platform} item: {item.reason}",
+				source=source,
+				origin="Poll",
+				platform=doc.platform,
+				payload_format="Platform",
+				with_traceback=False,
+			)
+		counts["rejected"] += len(page.rejected)
+		counts["pages"] += 1
+		# The page is saved: only now may the cursor move past it.
+		frappe.db.set_value("Social Source", source, "cursor", page.cursor, update_modified=False)
+		_commit()
+
+
+def _record_failure(source: str, ingestor: Ingestor, pages: int, rejected: int, exc: Exception) -> None:
+	"""A rate limit waits (not a failure); connector errors count as failures; anything else is
+	also logged with its traceback."""
+	if isinstance(exc, RateLimited):
 		retry_at = add_to_date(now_datetime(), seconds=int(exc.retry_after) + 1)
 		_record(
 			source,
@@ -104,30 +130,23 @@ def poll_source(source: str, ingestor: Ingestor | None = None) -> dict:
 			failed=False,
 			next_poll_after=retry_at,
 		)
-	except (AuthError, TransientError, ConnectorError) as exc:
-		_rollback_page()
-		error = exc
+	elif isinstance(exc, AuthError | TransientError | ConnectorError):
 		_record(source, ingestor, pages, rejected, error=str(exc), failed=True)
-	except Exception as exc:
-		_rollback_page()
-		error = exc
+	else:
 		frappe.log_error(
 			title=f"Social CRM: poll of {source} failed",
 			reference_doctype="Social Source",
 			reference_name=source,
 		)
 		_record(source, ingestor, pages, rejected, error=f"{type(exc).__name__}: {exc}", failed=True)
-	else:
-		_record(source, ingestor, pages, rejected)
-	if connector is not None:
-		# What the platform said about its budget (rate limits, monthly caps, token expiry).
-		note = connector.health_note()
-		if note:
-			frappe.db.set_value("Social Source", source, "platform_limits", note, update_modified=False)
-			_commit()
-	summary = ingestor.stats.as_dict()
-	summary.update({"pages": pages, "rejected_items": rejected, "error": str(error) if error else None})
-	return summary
+
+
+def _save_health_note(source: str, connector) -> None:
+	"""What the platform said about its budget (rate limits, monthly caps, token expiry)."""
+	note = connector.health_note()
+	if note:
+		frappe.db.set_value("Social Source", source, "platform_limits", note, update_modified=False)
+		_commit()
 
 
 def _record(source, ingestor, pages, rejected, error=None, failed=False, next_poll_after=None):

@@ -23,7 +23,7 @@ from frappe import _
 
 from social_crm import settings
 from social_crm.engine.analysis.learned import MAX_LABELS, LearnedAnalyzer, load, save, train
-from social_crm.engine.analysis.sentiment import LABELS, DefaultAnalyzer
+from social_crm.engine.analysis.sentiment import LABELS, NEGATIVE, POSITIVE, DefaultAnalyzer
 from social_crm.insight import rollup
 
 MAX_BULK = 500
@@ -68,7 +68,7 @@ def correct_sentiment(names: str | list, sentiment: str) -> dict:
 
 
 def _score(label: str) -> float:
-	return {"Positive": 1.0, "Negative": -1.0}.get(label, 0.0)
+	return {POSITIVE: 1.0, NEGATIVE: -1.0}.get(label, 0.0)
 
 
 def enqueue_training() -> None:

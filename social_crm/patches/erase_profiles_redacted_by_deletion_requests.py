@@ -9,7 +9,7 @@ its mentions and votes deleted, the profile anonymized, suppression keys stored,
 import frappe
 
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_redacted
-from social_crm.privacy.subject import erase
+from social_crm.privacy.erasure import erase
 
 
 def execute():

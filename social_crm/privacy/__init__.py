@@ -9,6 +9,8 @@ Other parts of the app call the two functions below before they process a person
 """
 
 from social_crm.engine.records import Post
+from social_crm.privacy.consent import allows
+from social_crm.privacy.suppression import is_post_suppressed, suppressed_indexes
 
 
 def consent_allows(profile_name: str, purpose: str) -> bool:
@@ -18,22 +20,16 @@ def consent_allows(profile_name: str, purpose: str) -> bool:
 	posts (Social CRM Settings) decides for Listening and Linking; Marketing needs a grant.
 	An anonymized profile is never processed again.
 	"""
-	from social_crm.privacy.consent import allows
-
 	return allows(profile_name, purpose)
 
 
 def is_suppressed(post: Post) -> bool:
 	"""True when ``post`` (an engine Post) must not be stored: erased or anonymized before."""
-	from social_crm.privacy.suppression import is_post_suppressed
-
 	return is_post_suppressed(post)
 
 
 def suppressed_posts(posts: list[Post]) -> set[int]:
 	"""Indexes of the ``posts`` (one page) that :func:`is_suppressed` would drop, in a few queries."""
-	from social_crm.privacy.suppression import suppressed_indexes
-
 	return suppressed_indexes(posts)
 
 

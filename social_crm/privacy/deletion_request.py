@@ -9,7 +9,7 @@ name back, and their posts would stay.
 So when the request starts its deletion steps (``on_update`` of the request, which Frappe
 saves once it has added them and again after each step), every not yet anonymized Social
 Profile with the request's email is erased as *Erase Social Data* does
-(``privacy.subject.erase``): suppression keys first, mentions and votes deleted, the profile
+(``privacy.erasure.erase``): suppression keys first, mentions and votes deleted, the profile
 anonymized. Frappe's own redaction then finds nothing left to redact. Profiles that an older
 request already redacted (before this hook) are recognised by ingest
 (``engine.privacy.anonymize.is_erased_profile``) and never refreshed or written to again.
@@ -17,7 +17,7 @@ request already redacted (before this hook) are recognised by ingest
 
 import frappe
 
-from social_crm.privacy.subject import erase
+from social_crm.privacy.erasure import erase
 
 PROFILE = "Social Profile"
 

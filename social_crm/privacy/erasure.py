@@ -78,6 +78,13 @@ def request_erasure(doctype: str, name: str) -> dict:
 	return {"queued": True, "log": log, "job_id": job_id(doctype, name)}
 
 
+def erase(doctype: str, name: str) -> dict:
+	"""Erase the subject's social data now, in this transaction (the job's path, without commits).
+
+	Returns the report (counts per store) with the audit row's name under ``log``."""
+	return run_erasure(open_request(doctype, name), commit=False)
+
+
 def erasure_job(log: str) -> dict:
 	"""Background job (long queue): run the erasure of the log row's subject, committing per batch."""
 	return run_erasure(log, commit=True)
@@ -105,8 +112,6 @@ def run_erasure(log: str, commit: bool = False, batch_size: int | None = None) -
 		"Social Privacy Log", log, {"status": "Running", "finished_at": None}, update_modified=False
 	)
 	_commit(commit)
-	stores = registry.stores()
-	batch_size = batch_size or BATCH_SIZE
 	try:
 		subject = build_subject(row.reference_doctype, row.reference_name, log=log)
 		if not state.get("profile_keys"):
@@ -114,27 +119,7 @@ def run_erasure(log: str, commit: bool = False, batch_size: int | None = None) -
 			_add(report, {"suppression_keys": _profile_keys(subject)})
 			state["profile_keys"] = 1
 			_save(log, state, commit)
-		keys = [s.key for s in stores]
-		start = keys.index(state["stage"]) if state.get("stage") in keys else 0
-		for index, item in enumerate(stores):
-			if index < start:
-				continue
-			for key in item.counts:
-				report.setdefault(key, 0)
-			if item.batched:
-				after = (state.get("after") or "") if state.get("stage") == item.key else ""
-				while names := item.find(subject, after, batch_size):
-					_add(report, item.erase(subject, names) or {})
-					after = names[-1]
-					state.update(stage=item.key, after=after)
-					_save(log, state, commit)
-					_progress(index, len(stores), item.key, report, row)
-			else:
-				_add(report, item.sweep(subject) or {})
-			following = stores[index + 1].key if index + 1 < len(stores) else "done"
-			state.update(stage=following, after="")
-			_save(log, state, commit)
-			_progress(index + 1, len(stores), item.key, report, row)
+		_erase_stores(subject, row, state, batch_size or BATCH_SIZE, commit)
 	except Exception:
 		if not commit:
 			raise
@@ -147,17 +132,49 @@ def run_erasure(log: str, commit: bool = False, batch_size: int | None = None) -
 			reference_name=log,
 		)
 		raise
+	return _finish(row, report, commit)
+
+
+def _erase_stores(subject, row, state: dict, batch_size: int, commit: bool) -> None:
+	"""Every store of the registry in order from the saved position (``state``: stage, after),
+	saving the position and the report after each batch and each store."""
+	stores = registry.stores()
+	report = state["report"]
+	keys = [s.key for s in stores]
+	start = keys.index(state["stage"]) if state.get("stage") in keys else 0
+	for index, item in enumerate(stores):
+		if index < start:
+			continue
+		for key in item.counts:
+			report.setdefault(key, 0)
+		if item.batched:
+			after = (state.get("after") or "") if state.get("stage") == item.key else ""
+			while names := item.find(subject, after, batch_size):
+				_add(report, item.erase(subject, names) or {})
+				after = names[-1]
+				state.update(stage=item.key, after=after)
+				_save(row.name, state, commit)
+				_progress(index, len(stores), item.key, report, row)
+		else:
+			_add(report, item.sweep(subject) or {})
+		following = stores[index + 1].key if index + 1 < len(stores) else "done"
+		state.update(stage=following, after="")
+		_save(row.name, state, commit)
+		_progress(index + 1, len(stores), item.key, report, row)
+
+
+def _finish(row, report: dict, commit: bool) -> dict:
+	"""Close the log row with the report and tell the requesting user."""
 	total = sum(v for k, v in report.items() if k not in NOT_RECORDS)
-	finish_log(log, "Success", total, details={"report": report}, summary=summary(row, report))
+	finish_log(row.name, "Success", total, details={"report": report}, summary=summary(row, report))
 	_commit(commit)
-	result = {**report, "log": log}
 	frappe.publish_realtime(
 		DONE_EVENT,
-		{"log": log, "doctype": row.reference_doctype, "name": row.reference_name, "report": report},
+		{"log": row.name, "doctype": row.reference_doctype, "name": row.reference_name, "report": report},
 		user=frappe.session.user,
 		after_commit=not commit,
 	)
-	return result
+	return {**report, "log": row.name}
 
 
 def summary(row, report: dict) -> str:

@@ -1,6 +1,6 @@
 """What a data subject does themselves: the /my-social portal page and the emailed request link.
 
-Everything here goes through the same functions the desk uses: ``subject.export`` / ``subject.erase``
+Everything here goes through the same functions the desk uses: ``subject.export`` / ``erasure.erase``
 (and their audit rows), the consent log (``Social Consent Entry``, whose insert applies a
 withdrawal and writes the audit row), ``consent.unlink_profiles`` and the review queue's
 ``reject`` (so automatic linking never links the profile to that party again).
@@ -33,7 +33,7 @@ from social_crm.engine.privacy import requests as engine
 from social_crm.linking import review
 from social_crm.linking.jobs import read_state
 from social_crm.party import get_party_title
-from social_crm.privacy import subject
+from social_crm.privacy import erasure, subject
 from social_crm.privacy.audit import ensure_privacy_officer, write_log
 from social_crm.privacy.consent import derive, unlink_profiles
 
@@ -249,6 +249,9 @@ def set_consent(purpose: str, granted: bool, user: str | None = None) -> list[st
 		frappe.throw(_("We store no social data about you"))
 	now = now_datetime()
 	status = consent_engine.GRANTED if granted else consent_engine.WITHDRAWN
+	choice = consent_engine.own_choice(
+		purpose, granted, now, source=CONSENT_SOURCE, evidence=f"{status} by website user {user} on {now}"
+	)
 	entries = []
 	for party_type, party in subjects:
 		entry = frappe.get_doc(
@@ -256,12 +259,12 @@ def set_consent(purpose: str, granted: bool, user: str | None = None) -> list[st
 				"doctype": "Social Consent Entry",
 				"party_type": party_type,
 				"party": party,
-				"purpose": purpose,
-				"status": status,
-				"lawful_basis": consent_engine.CONSENT,
-				"at": now,
-				"source": CONSENT_SOURCE,
-				"evidence": f"{status} by website user {user} on {now}",
+				"purpose": choice.purpose,
+				"status": choice.status,
+				"lawful_basis": choice.basis,
+				"at": now,  # site time, as the desk stores it (the engine's copy is UTC)
+				"source": choice.source,
+				"evidence": choice.evidence,
 			}
 		)
 		entry.insert(ignore_permissions=True)  # on_entry_recorded applies a withdrawal and logs it
@@ -343,7 +346,7 @@ def approve(name: str) -> dict:
 		frappe.throw(_("Request {0} was decided already").format(name))
 	subjects = request_subjects(doc)
 	if doc.request_type == engine.ERASURE:
-		results = [subject.erase(dt, n) for dt, n in subjects]
+		results = [erasure.erase(dt, n) for dt, n in subjects]
 		result = _("Erased the social data of {0} record(s)").format(len(results))
 	else:
 		data = export_for(subjects)

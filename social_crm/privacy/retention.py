@@ -10,18 +10,15 @@ import time
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint, get_datetime, now_datetime
 
 from social_crm import errors, settings
+from social_crm.clock import site_to_utc
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
 from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
-
-MIN_BATCH, MAX_BATCH = 100, engine.MAX_BATCH_SIZE
-START_BATCH = 250
-TARGET_SECONDS = 0.5  # per batch (one transaction); batches shrink or grow to stay near it
 
 # Fields a batch reads per target (the run needs more than names only to anonymize).
 BATCH_FIELDS = {("Mention", engine.ANONYMIZE): store.MENTION_FIELDS}
@@ -72,7 +69,10 @@ def target_available(doctype: str) -> bool:
 
 
 def get_plan(doc, now=None) -> engine.RetentionPlan:
-	return engine.plan(policy_from_doc(doc), now or now_datetime())
+	"""The policy's plan at ``now`` (site time, default: the current instant); UTC age fields
+	(``posted_at``) are compared with the same instant in UTC (``clock.site_to_utc``)."""
+	now = get_datetime(now) if now else now_datetime()
+	return engine.plan(policy_from_doc(doc), now, utc_now=site_to_utc(now))
 
 
 def preview(doc, now=None) -> dict:
@@ -92,8 +92,8 @@ def preview(doc, now=None) -> dict:
 
 
 def batch_size() -> int:
-	size = settings.retention_batch_size()
-	return max(MIN_BATCH, min(MAX_BATCH, size))
+	"""The configured largest batch (Social CRM Settings), within the engine's bounds."""
+	return engine.batch_limit(settings.retention_batch_size())
 
 
 def prepare_batch(plan: engine.RetentionPlan, rows: list[dict], persons: dict) -> dict | None:
@@ -156,7 +156,6 @@ def run_policy(
 	"""
 	doc = frappe.get_doc("Social Retention Policy", policy)
 	plan = get_plan(doc, now)
-	size = size or batch_size()
 	started = now_datetime()
 	result = {"policy": doc.name, "action": plan.action, "doctype": plan.doctype, "count": 0, "batches": 0}
 	# batch: read + prepare + write; transaction: the locked re-check + writes + commit
@@ -164,53 +163,11 @@ def run_policy(
 	if not target_available(plan.doctype):
 		result["skipped"] = _("{0} is not installed").format(plan.doctype)
 		return result
-
-	log_name = None
-	if log:
-		mark_interrupted(doc.name)
-		log_name = write_log(
-			"Retention Run",
-			engine.describe(policy_from_doc(doc)),
-			action=plan.action,
-			policy=doc.name,
-			reference_doctype=plan.doctype,
-			status="Running",
-			started_at=started,
-		).name
-		_commit(commit)
-
-	fields = BATCH_FIELDS.get((plan.doctype, plan.action), ["name"])
-	persons: dict = {}  # authors seen in earlier batches of this run
-	last = ""
+	log_name = _start_log(doc, plan, started, commit) if log else None
 	status = "Success"
-	# Start small and adapt: each transaction stays near TARGET_SECONDS however busy the database is.
-	current = min(size, START_BATCH)
 	transactions: list[float] = []
 	try:
-		while limit is None or result["count"] < limit:
-			began = time.monotonic()
-			rows = frappe.get_all(
-				plan.doctype,
-				filters=[*plan.filters, ("name", ">", last)],
-				fields=fields,
-				order_by="name asc",
-				limit_page_length=current if limit is None else min(current, limit - result["count"]),
-			)
-			if not rows:
-				break
-			last = rows[-1].name
-			_commit(commit)  # the read needs no transaction: end its snapshot before the work
-			prepared = prepare_batch(plan, rows, persons)
-			writing = time.monotonic()
-			result["count"] += apply_batch(plan, rows, persons, prepared)
-			result["batches"] += 1
-			_commit(commit)  # each batch's writes are their own transaction
-			done = time.monotonic()
-			result["longest_batch_seconds"] = max(result["longest_batch_seconds"], done - began)
-			result["longest_transaction_seconds"] = max(result["longest_transaction_seconds"], done - writing)
-			transactions.append(done - writing)
-			# size by the write transaction: that is what holds locks (reading and preparing do not)
-			current = engine.next_batch_size(current, done - writing, TARGET_SECONDS, MIN_BATCH, size)
+		_run_batches(plan, result, transactions, size or batch_size(), limit, commit)
 	except Exception:
 		status = "Failed"
 		if commit:
@@ -223,28 +180,94 @@ def run_policy(
 		if not commit:
 			raise
 	finally:
-		if transactions:
-			ordered = sorted(transactions)
-			result["median_transaction_seconds"] = ordered[len(ordered) // 2]
-			result["p95_transaction_seconds"] = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+		result.update(transaction_percentiles(transactions))
 		if log_name:
-			result["seconds"] = (now_datetime() - started).total_seconds()
-			finish_log(
-				log_name,
-				status,
-				result["count"],
-				details={k: v for k, v in result.items() if k != "skipped"},
-			)
-			frappe.db.set_value(
-				"Social Retention Policy",
-				doc.name,
-				{"last_run_on": now_datetime(), "last_run_count": result["count"]},
-				update_modified=False,
-			)
-			_commit(commit)
+			_finish_log(doc.name, log_name, status, result, started, commit)
 	result["status"] = status
 	result["log"] = log_name
 	return result
+
+
+def _start_log(doc, plan: engine.RetentionPlan, started, commit: bool) -> str:
+	"""The run's "Running" Social Privacy Log row (an earlier run left "Running" is marked interrupted)."""
+	mark_interrupted(doc.name)
+	name = write_log(
+		"Retention Run",
+		engine.describe(policy_from_doc(doc)),
+		action=plan.action,
+		policy=doc.name,
+		reference_doctype=plan.doctype,
+		status="Running",
+		started_at=started,
+	).name
+	_commit(commit)
+	return name
+
+
+def _run_batches(
+	plan: engine.RetentionPlan,
+	result: dict,
+	transactions: list[float],
+	size: int,
+	limit: int | None,
+	commit: bool,
+) -> None:
+	"""Walk the plan's rows by keyset in batches sized by ``engine.next_batch_size``; counts and
+	timings go into ``result``, each write transaction's seconds into ``transactions``."""
+	fields = BATCH_FIELDS.get((plan.doctype, plan.action), ["name"])
+	persons: dict = {}  # authors seen in earlier batches of this run
+	last = ""
+	# Start small and adapt: each transaction stays near the engine's target however busy the database is.
+	current = engine.first_batch_size(size)
+	while limit is None or result["count"] < limit:
+		began = time.monotonic()
+		rows = frappe.get_all(
+			plan.doctype,
+			filters=[*plan.filters, ("name", ">", last)],
+			fields=fields,
+			order_by="name asc",
+			limit_page_length=current if limit is None else min(current, limit - result["count"]),
+		)
+		if not rows:
+			return
+		last = rows[-1].name
+		_commit(commit)  # the read needs no transaction: end its snapshot before the work
+		prepared = prepare_batch(plan, rows, persons)
+		writing = time.monotonic()
+		result["count"] += apply_batch(plan, rows, persons, prepared)
+		result["batches"] += 1
+		_commit(commit)  # each batch's writes are their own transaction
+		done = time.monotonic()
+		result["longest_batch_seconds"] = max(result["longest_batch_seconds"], done - began)
+		result["longest_transaction_seconds"] = max(result["longest_transaction_seconds"], done - writing)
+		transactions.append(done - writing)
+		# size by the write transaction: that is what holds locks (reading and preparing do not)
+		current = engine.next_batch_size(
+			current, done - writing, engine.TARGET_BATCH_SECONDS, engine.MIN_BATCH_SIZE, size
+		)
+
+
+def transaction_percentiles(transactions: list[float]) -> dict:
+	"""Median and 95th percentile of the write transactions' seconds (nothing without batches)."""
+	if not transactions:
+		return {}
+	ordered = sorted(transactions)
+	return {
+		"median_transaction_seconds": ordered[len(ordered) // 2],
+		"p95_transaction_seconds": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+	}
+
+
+def _finish_log(policy: str, log_name: str, status: str, result: dict, started, commit: bool) -> None:
+	result["seconds"] = (now_datetime() - started).total_seconds()
+	finish_log(log_name, status, result["count"], details={k: v for k, v in result.items() if k != "skipped"})
+	frappe.db.set_value(
+		"Social Retention Policy",
+		policy,
+		{"last_run_on": now_datetime(), "last_run_count": result["count"]},
+		update_modified=False,
+	)
+	_commit(commit)
 
 
 def mark_interrupted(policy: str) -> None:

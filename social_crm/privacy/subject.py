@@ -2,8 +2,8 @@
 
 ``build_subject`` finds the person's profiles, portal users, handles and emails once;
 ``collect`` and ``export`` list what every store of the registry (``privacy.registry``)
-holds about them; ``erase`` runs the erasure (``privacy.erasure``) at once, in this
-transaction — the desk and the portal queue it as a background job instead.
+holds about them; the erasure itself is ``privacy.erasure`` (``erase`` runs it at once, in this
+transaction; the desk and the portal queue it as a background job instead).
 """
 
 import frappe
@@ -177,15 +177,6 @@ def _clean(value):
 	if isinstance(value, list):
 		return [_clean(v) for v in value]
 	return value
-
-
-def erase(doctype: str, name: str) -> dict:
-	"""Erase the subject's social data now, in this transaction (the job's path, without commits).
-
-	Returns the report (counts per store) with the audit row's name under ``log``."""
-	from social_crm.privacy.erasure import open_request, run_erasure
-
-	return run_erasure(open_request(doctype, name), commit=False)
 
 
 def _party_title(doctype: str, name: str) -> str:

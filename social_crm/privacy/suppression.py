@@ -10,7 +10,7 @@ from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
 from social_crm.engine.privacy import suppression as keys
-from social_crm.engine.privacy.retention import ANONYMIZED_ID_PREFIX
+from social_crm.engine.privacy.anonymize import is_anonymized
 from social_crm.engine.records import Post
 
 
@@ -59,7 +59,7 @@ def add_post_keys(rows: list[dict], erasure_log: str | None = None) -> int:
 	"""Suppression keys of many posts (dicts with platform, external_id) in two statements."""
 	wanted: dict[str, str] = {}
 	for row in rows:
-		if str(row.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX):
+		if is_anonymized(row):
 			continue  # an anonymized post is recognised by its keyed id already
 		key = post_key(row.get("platform") or "", row.get("external_id") or "")
 		if key:
@@ -113,14 +113,16 @@ def post_key(platform: str, external_id: str) -> str | None:
 def is_post_suppressed(post: Post) -> bool:
 	"""True when ``post``, its author's id or handle was erased, or the post/author was anonymized.
 
-	Anonymized rows keep ``anon:`` + the same keyed hash as their external id, so an old post
-	polled again is recognised without storing a key for every anonymized row.
+	Anonymized rows keep ``anon:`` + the same keyed hash as their external id (engine
+	``anonymized_id``), so an old post polled again is recognised without storing a key for
+	every anonymized row.
 	"""
 	return 0 in suppressed_indexes([post])
 
 
 def suppressed_indexes(posts: list[Post]) -> set[int]:
-	"""Indexes of the posts of a page that must not be stored (three queries per platform)."""
+	"""Indexes of the posts of a page that must not be stored (three queries per platform); the
+	engine's ``suppressed_by`` decides for each post."""
 	secret = get_secret()
 	found: dict[int, dict[str, str]] = {}
 	for i, post in enumerate(posts):
@@ -132,30 +134,39 @@ def suppressed_indexes(posts: list[Post]) -> set[int]:
 		return set()
 	all_keys = list({key for kinds in found.values() for key in kinds.values()})
 	stored = set(frappe.get_all("Social Suppression Key", filters={"name": ("in", all_keys)}, pluck="name"))
+	anonymized = _anonymized_ids(posts, found)
+	return {
+		i
+		for i in found
+		if keys.suppressed_by(
+			posts[i], stored, secret, anonymized.get(normalize_platform(posts[i].platform), ())
+		)
+	}
+
+
+def _anonymized_ids(posts: list[Post], found: dict[int, dict[str, str]]) -> dict[str, set[str]]:
+	"""{platform: external ids} of the anonymized Mentions and Social Profiles that these posts or
+	their authors would have become."""
 	by_platform: dict[str, list[int]] = {}
 	for i in found:
 		by_platform.setdefault(normalize_platform(posts[i].platform), []).append(i)
-	anonymized: set[tuple[str, str]] = set()
+	anonymized: dict[str, set[str]] = {}
 	for platform, indexes in by_platform.items():
-		post_ids = [ANONYMIZED_ID_PREFIX + found[i][keys.POST] for i in indexes]
-		profile_ids = [ANONYMIZED_ID_PREFIX + found[i][keys.PROFILE] for i in indexes]
-		for external_id in frappe.get_all(
-			"Mention", filters={"platform": platform, "external_id": ("in", post_ids)}, pluck="external_id"
-		):
-			anonymized.add((platform, external_id))
-		for external_id in frappe.get_all(
-			"Social Profile",
-			filters={"platform": platform, "external_id": ("in", profile_ids), "anonymized": 1},
-			pluck="external_id",
-		):
-			anonymized.add((platform, external_id))
-	out = set()
-	for i, kinds in found.items():
-		platform = normalize_platform(posts[i].platform)
-		if (
-			stored.intersection(kinds.values())
-			or (platform, ANONYMIZED_ID_PREFIX + kinds[keys.POST]) in anonymized
-			or (platform, ANONYMIZED_ID_PREFIX + kinds[keys.PROFILE]) in anonymized
-		):
-			out.add(i)
-	return out
+		post_ids = [keys.anonymized_id(found[i][keys.POST]) for i in indexes]
+		profile_ids = [keys.anonymized_id(found[i][keys.PROFILE]) for i in indexes]
+		ids = anonymized.setdefault(platform, set())
+		ids.update(
+			frappe.get_all(
+				"Mention",
+				filters={"platform": platform, "external_id": ("in", post_ids)},
+				pluck="external_id",
+			)
+		)
+		ids.update(
+			frappe.get_all(
+				"Social Profile",
+				filters={"platform": platform, "external_id": ("in", profile_ids), "anonymized": 1},
+				pluck="external_id",
+			)
+		)
+	return anonymized

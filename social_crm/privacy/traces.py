@@ -28,7 +28,7 @@ from social_crm.ideas.similar import forget_index
 from social_crm.linking.keys import KEY_DOCTYPE, sync_party
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
-from social_crm.privacy.registry import Subject, db_in, like_any
+from social_crm.privacy.model import Subject, db_in, like_any
 
 # Social doctypes whose rows may hold a person's data (Deleted Document and global search copies).
 SOCIAL_DOCTYPES = (

@@ -19,10 +19,10 @@ from frappe import _
 from frappe.utils import escape_html, strip_html
 
 from social_crm.engine import support as engine
+from social_crm.engine.status import CASE_CLOSED, RESPONDED, status_after
 from social_crm.party import get_customer_of, get_party_title
 
 CLOSED_STATES = ("Resolved", "Closed")
-RESPONDED = "Responded"
 SUBJECT_LENGTH = 120
 
 
@@ -229,10 +229,12 @@ def issue_on_update(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	if before and before.status in CLOSED_STATES:
 		return
-	for name in frappe.get_all(
-		"Mention", filters={"issue": doc.name, "status": ("not in", [RESPONDED, "Ignored"])}, pluck="name"
-	):
-		frappe.db.set_value("Mention", name, "status", RESPONDED)
+	for row in frappe.get_all("Mention", filters={"issue": doc.name}, fields=["name", "status"]):
+		new = status_after(row.status, CASE_CLOSED)
+		if new == row.status:
+			continue
+		name = row.name
+		frappe.db.set_value("Mention", name, "status", new)
 		frappe.get_doc("Mention", name).add_comment(
 			"Info", _("Support case {0} was {1}").format(doc.name, _(doc.status))
 		)

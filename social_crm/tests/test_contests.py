@@ -9,7 +9,7 @@ from frappe.utils import add_days, now_datetime
 from social_crm.api import contests as api
 from social_crm.contests import contest as contests
 from social_crm.engine import contests as engine
-from social_crm.privacy import subject
+from social_crm.privacy import erasure, subject
 from social_crm.social_crm.report.social_contest_results import social_contest_results as report
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.insight_data import ensure_outgoing_email_account
@@ -164,7 +164,7 @@ class TestContests(SocialCRMTestCase):
 		self.assertEqual(contests.draw(contest.name, seed="erase-seed"), [entry])
 		exported = subject.export("Social Profile", profile.name)
 		self.assertEqual([e["name"] for e in exported["contest_entries"]], [entry])
-		counts = subject.erase("Social Profile", profile.name)
+		counts = erasure.erase("Social Profile", profile.name)
 		self.assertEqual(counts["contest_entries_anonymized"], 1)
 		row = frappe.db.get_value("Social Contest Entry", entry, ["*"], as_dict=True)
 		# the row stays (winner, coupon) without anyone's identity; the recorded draw re-runs unchanged

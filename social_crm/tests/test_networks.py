@@ -264,11 +264,11 @@ class TestLeadAds(SocialCRMTestCase):
 		self.assertEqual(frappe.db.count("Lead", {"email_id": "erika@example.de"}), 1)
 
 		# the Lead Ads data is part of the Lead's social data: exported, and the answers erased
-		from social_crm.privacy import subject
+		from social_crm.privacy import erasure, subject
 
 		exported = subject.export("Lead", lead.name)
 		self.assertEqual(exported["meta_lead_ads"]["meta_leadgen_id"], "987654321098765")
-		subject.erase("Lead", lead.name)
+		erasure.erase("Lead", lead.name)
 		self.assertIsNone(frappe.db.get_value("Lead", lead.name, "meta_lead_answers"))
 
 	def test_same_email_from_another_form_updates_the_existing_lead(self):

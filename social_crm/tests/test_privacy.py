@@ -5,7 +5,8 @@ from frappe.utils import now_datetime
 
 from social_crm.engine.records import Author, Post
 from social_crm.privacy import is_suppressed
-from social_crm.privacy.subject import collect, erase, export
+from social_crm.privacy.erasure import erase
+from social_crm.privacy.subject import collect, export
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.utils import make_contact, make_customer, make_mention, make_profile, make_user
 

@@ -10,7 +10,7 @@ from frappe.utils.global_search import sync_global_search
 
 from social_crm.engine.privacy import retention as retention_engine
 from social_crm.privacy import erasure, registry
-from social_crm.privacy.subject import erase
+from social_crm.privacy.erasure import erase
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.utils import make_customer, make_mention, make_profile, make_user
 
@@ -113,8 +113,8 @@ class TestErasureJobPath(ErasureCase):
 			mock.patch.object(frappe.db, "rollback"),
 			mock.patch.object(
 				registry,
-				"_cache",
-				[s if s is not votes else _replace(s, erase=broken) for s in registry.stores()],
+				"STORES",
+				tuple(s if s is not votes else _replace(s, erase=broken) for s in registry.stores()),
 			),
 		):
 			with self.assertRaises(RuntimeError):

@@ -165,13 +165,13 @@ class TestSupportIssues(SocialCRMTestCase):
 		self.assertTrue(issue.response_by)
 
 	def test_erasure_removes_the_post_copies_from_the_issue(self):
-		from social_crm.privacy import subject
+		from social_crm.privacy import erasure
 
 		mention, contact, _customer = self.linked_mention("sup-erase", text="kaputt secret words")
 		name = issues.create_issue(mention.name)
 		issue = frappe.get_doc("Issue", name)
 		self.assertIn("secret words", issue.description)
-		subject.erase("Contact", contact.name)
+		erasure.erase("Contact", contact.name)
 		issue.reload()
 		self.assertNotIn("secret words", issue.description)
 		self.assertNotIn("secret words", issue.subject)

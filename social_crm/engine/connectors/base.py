@@ -147,6 +147,21 @@ def safe_url(url: str) -> str:
 	return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+RETRIED_STATUSES = (429, 408)  # and every 5xx
+
+
+def _checked(where: str, response: HttpResponse) -> HttpResponse:
+	"""The response when its status is below 400 (304 included); else the error it stands for."""
+	status = response.status_code
+	if status in (401, 403):
+		raise AuthError(
+			f"{where} was refused (HTTP {status}): check the credentials", status, response.text[:500]
+		)
+	if status >= 400:
+		raise ConnectorError(f"{where} returned HTTP {status}", status, response.text[:500])
+	return response
+
+
 class HttpClient:
 	"""A ``requests.Session`` with timeouts, bounded retries and rate-limit handling.
 
@@ -242,40 +257,37 @@ class HttpClient:
 				raise ConnectorError(f"{where} could not be sent: {type(exc).__name__}")
 
 			self._note_rate_headers(response)
-			status = response.status_code
-			if status == 429:
+			if response.status_code in RETRIED_STATUSES or response.status_code >= 500:
 				attempt += 1
-				wait = self._retry_after(response)
-				if wait is None:
-					wait = self._backoff_delay(attempt)
-				if wait > self.max_wait or attempt > self.max_retries:
-					raise RateLimited(
-						f"{where} is rate limited; retry in {wait:.0f} s",
-						retry_after=wait,
-						body=response.text[:500],
-					)
-				self.sleep(wait)
+				self.sleep(self._retry_wait(where, response, attempt))
 				continue
-			if status >= 500 or status == 408:
-				attempt += 1
-				if attempt > self.max_retries:
-					raise TransientError(
-						f"{where} returned HTTP {status} after {attempt} attempts",
-						status,
-						response.text[:300],
-					)
-				wait = self._retry_after(response)
-				if wait is None or wait > self.max_wait:
-					wait = self._backoff_delay(attempt)
-				self.sleep(wait)
-				continue
-			if status in (401, 403):
-				raise AuthError(
-					f"{where} was refused (HTTP {status}): check the credentials", status, response.text[:500]
+			return _checked(where, response)
+
+	def _retry_wait(self, where: str, response: HttpResponse, attempt: int) -> float:
+		"""Seconds to wait before retrying a 429, 408 or 5xx answer; raises when the retries
+		are used up (or, for 429, when the platform asks for longer than ``max_wait``)."""
+		status = response.status_code
+		if status == 429:
+			wait = self._retry_after(response)
+			if wait is None:
+				wait = self._backoff_delay(attempt)
+			if wait > self.max_wait or attempt > self.max_retries:
+				raise RateLimited(
+					f"{where} is rate limited; retry in {wait:.0f} s",
+					retry_after=wait,
+					body=response.text[:500],
 				)
-			if status >= 400:
-				raise ConnectorError(f"{where} returned HTTP {status}", status, response.text[:500])
-			return response
+			return wait
+		if attempt > self.max_retries:
+			raise TransientError(
+				f"{where} returned HTTP {status} after {attempt} attempts",
+				status,
+				response.text[:300],
+			)
+		wait = self._retry_after(response)
+		if wait is None or wait > self.max_wait:
+			wait = self._backoff_delay(attempt)
+		return wait
 
 	def _send_following_redirects(self, method, url, *, params, headers, json, data, auth) -> HttpResponse:
 		max_hops = self.guard.max_redirects if self.guard is not None else 5

@@ -1,4 +1,4 @@
-"""Idea ranking, vote merging and validation of submitted ideas.
+"""Idea ordering, vote weights, vote merging and validation of submitted ideas.
 
 Customer-value weighting. A vote by a customer counts a whole number of votes, its
 *tier*::
@@ -20,8 +20,7 @@ worked back from it.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import InvalidRecord
@@ -37,16 +36,6 @@ MAX_RAW_CHARS = 50_000  # raw input (HTML included) beyond this is rejected befo
 
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
 VOTING_STATUSES = ("Open", "Under Review", "Planned", "In Progress")
-
-
-@dataclass(frozen=True)
-class RankedIdea:
-	"""One idea's place: competition rank (equal scores share a rank), votes, weighted votes."""
-
-	idea: Hashable
-	rank: int
-	votes: int
-	weighted: float
 
 
 def customer_weight(revenue: float | None, unit: float = DEFAULT_UNIT, cap: float = DEFAULT_CAP) -> float:
@@ -68,47 +57,21 @@ def customer_weight(revenue: float | None, unit: float = DEFAULT_UNIT, cap: floa
 	return float(min(tier, math.floor(cap)))
 
 
-def rank_ideas(
-	votes: Iterable[tuple[Hashable, str] | tuple[Hashable, str, str | None]],
-	revenue_by_customer: Mapping[str, float] | None = None,
-	weighted: bool = False,
-	ideas: Iterable[Hashable] = (),
-	unit: float = DEFAULT_UNIT,
-	cap: float = DEFAULT_CAP,
-) -> list[RankedIdea]:
-	"""Rank ideas by votes, or by customer-value weighted votes when ``weighted``.
+SORTS = ("top", "new")
 
-	``votes`` are ``(idea, voter)`` or ``(idea, voter, customer)`` rows; a voter counts
-	once per idea however often they appear. ``ideas`` lists ideas to include even
-	with no votes. Ties are broken by the other measure, then by idea id.
+
+def idea_order(sort: str, weighted: bool) -> tuple[tuple[str, bool], ...]:
+	"""How a list of ideas is ordered: ``(field, descending)`` pairs, most significant first.
+
+	"top" (the default for an unknown ``sort``): by the stored vote count, or by the weighted
+	votes when ``weighted``, the other measure breaking ties, then newest first; "new":
+	newest first. The portal turns these into its SQL ``order by`` (the fields are indexed
+	columns of Idea, so a page is read without sorting every idea in Python).
 	"""
-	revenue_by_customer = revenue_by_customer or {}
-	seen: set[tuple[Hashable, str]] = set()
-	counts: dict[Hashable, int] = {idea: 0 for idea in ideas}
-	weights: dict[Hashable, float] = {idea: 0.0 for idea in counts}
-	for row in votes:
-		idea, voter = row[0], _voter_key(row[1])
-		customer = row[2] if len(row) > 2 else None
-		if not voter or (idea, voter) in seen:
-			continue
-		seen.add((idea, voter))
-		counts[idea] = counts.get(idea, 0) + 1
-		weight = customer_weight(revenue_by_customer.get(customer), unit, cap) if customer else 1.0
-		weights[idea] = weights.get(idea, 0.0) + weight
-
-	def score(idea):
-		return (
-			(round(weights[idea], 6), counts[idea]) if weighted else (counts[idea], round(weights[idea], 6))
-		)
-
-	order = sorted(counts, key=lambda idea: (tuple(-s for s in score(idea)), str(idea)))
-	ranked = []
-	for position, idea in enumerate(order, start=1):
-		rank = position
-		if ranked and score(ranked[-1].idea) == score(idea):
-			rank = ranked[-1].rank
-		ranked.append(RankedIdea(idea, rank, counts[idea], round(weights[idea], 3)))
-	return ranked
+	if sort == "new":
+		return (("creation", True),)
+	measures = ("weighted_votes", "vote_count") if weighted else ("vote_count", "weighted_votes")
+	return (*((field, True) for field in measures), ("creation", True))
 
 
 def merge_votes(target_votes: Iterable[Any], duplicate_votes: Iterable[Any]) -> tuple[list[Any], list[Any]]:

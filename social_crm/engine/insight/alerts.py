@@ -241,18 +241,33 @@ def detect(
 	by default the start of :func:`query_range`. Alerts are ordered by onset.
 	"""
 	config = (config or AlertConfig()).validate()
-	size = config.bucket_size
 	range_start, end = query_range(now, config)
 	start = floor_bucket(start, config.bucket) if start else range_start
 	rows = fill_series(series, start, end, config.bucket)
 	if not rows:
 		return []
-
-	window_len = round(config.window / size)
-	history_len = round(config.min_history / size)
 	first_eval = max(end - config.lookback, start + config.min_history)
 	cut_by_lookback = end - config.lookback > start + config.min_history
+	flags = _flag_buckets(rows, first_eval, config)
+	last_complete = end - config.bucket_size
+	alerts = [
+		_episode_alert(
+			episode, kind, rule, config, last_complete, cut_by_lookback and episode[0][0] == first_eval
+		)
+		for kind, flagged in flags.items()
+		for episode in _episodes(flagged, config.cooldown)
+	]
+	return sorted(alerts, key=lambda a: (a.bucket, a.kind))
 
+
+def _flag_buckets(
+	rows: list[tuple[datetime, int, int]], first_eval: datetime, config: AlertConfig
+) -> dict[str, list[tuple[datetime, float, float, float]]]:
+	"""``{kind: [(bucket, value, baseline, z)]}`` of the evaluated buckets that cross a threshold,
+	each against the window of buckets before it."""
+	size = config.bucket_size
+	window_len = round(config.window / size)
+	history_len = round(config.min_history / size)
 	flags: dict[str, list[tuple[datetime, float, float, float]]] = {kind: [] for kind in KINDS}
 	for i, (moment, total, negative) in enumerate(rows):
 		if moment < first_eval or i < history_len:
@@ -273,31 +288,30 @@ def detect(
 			share, base_share, z = swing_score(negative, total, base_negative, base_total)
 			if z >= config.swing_z and share - base_share >= config.min_share_lift:
 				flags[SENTIMENT_SWING].append((moment, share, base_share, z))
+	return flags
 
-	last_complete = end - size
-	alerts = []
-	for kind, flagged in flags.items():
-		for episode in _episodes(flagged, config.cooldown):
-			onset = episode[0][0]
-			peak = max(episode, key=lambda row: row[3])
-			alerts.append(
-				Alert(
-					kind=kind,
-					bucket=onset,
-					value=round(peak[1], 4),
-					baseline=round(peak[2], 4),
-					z=round(peak[3], 2),
-					episode_key=episode_key(rule, kind, onset),
-					rule=rule,
-					peak_bucket=peak[0],
-					last_bucket=episode[-1][0],
-					buckets=len(episode),
-					active=last_complete - episode[-1][0] <= config.cooldown,
-					continued=cut_by_lookback and onset == first_eval,
-					bucket_size=size,
-				)
-			)
-	return sorted(alerts, key=lambda a: (a.bucket, a.kind))
+
+def _episode_alert(
+	episode: list[tuple], kind: str, rule: str, config: AlertConfig, last_complete: datetime, continued: bool
+) -> Alert:
+	"""The alert of one episode of flagged buckets: its onset, its peak (highest z), whether it goes on."""
+	onset = episode[0][0]
+	peak = max(episode, key=lambda row: row[3])
+	return Alert(
+		kind=kind,
+		bucket=onset,
+		value=round(peak[1], 4),
+		baseline=round(peak[2], 4),
+		z=round(peak[3], 2),
+		episode_key=episode_key(rule, kind, onset),
+		rule=rule,
+		peak_bucket=peak[0],
+		last_bucket=episode[-1][0],
+		buckets=len(episode),
+		active=last_complete - episode[-1][0] <= config.cooldown,
+		continued=continued,
+		bucket_size=config.bucket_size,
+	)
 
 
 def _episodes(flagged: list[tuple], cooldown: timedelta) -> list[list[tuple]]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import InvalidRecord
 from .retention import ANONYMIZED_ID_PREFIX
-from .suppression import post_key, profile_key
+from .suppression import anonymized_id, post_key, profile_key
 
 NAME = "[name]"
 HANDLE = "[handle]"
@@ -359,19 +359,6 @@ def anonymize_idea_fields(record: Mapping, person: Person | Mapping | None = Non
 	return updates
 
 
-def anonymize_fields(
-	doctype: str, record: Mapping, person: Person | Mapping | None = None, secret: str = ""
-) -> dict:
-	"""Dispatch to the anonymizer of ``doctype`` (Mention, Social Profile or Idea)."""
-	if doctype == "Mention":
-		return anonymize_mention_fields(record, person, secret)
-	if doctype == "Social Profile":
-		return anonymize_profile_fields(record, secret)
-	if doctype == "Idea":
-		return anonymize_idea_fields(record, person)
-	raise InvalidRecord(f"{doctype} records cannot be anonymized, only deleted", "doctype")
-
-
 def is_anonymized(record: Mapping) -> bool:
 	"""True for a Mention or Social Profile that was already anonymized."""
 	return str(record.get("external_id") or "").startswith(ANONYMIZED_ID_PREFIX)
@@ -412,7 +399,7 @@ def _anonymous_id(record: Mapping, secret: str, keyer) -> str:
 	except InvalidRecord:
 		seed = f"{record.get('name') or ''}\x1f{external_id}\x1f{secret}"
 		digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()
-	return ANONYMIZED_ID_PREFIX + digest
+	return anonymized_id(digest)
 
 
 def _as_person(person: Person | Mapping | None) -> Person:

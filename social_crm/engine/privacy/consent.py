@@ -329,8 +329,18 @@ def _utc(value: datetime) -> datetime:
 	return value.astimezone(timezone.utc)
 
 
-def withdraw(purpose: str, at: datetime, source: str = "", evidence: str = "") -> ConsentEntry:
-	"""A validated withdrawal entry for ``purpose`` (the basis recorded is Consent)."""
+def own_choice(
+	purpose: str, granted: bool, at: datetime, source: str = "", evidence: str = ""
+) -> ConsentEntry:
+	"""A validated entry of the person's own choice for ``purpose``: a grant or a withdrawal of
+	consent (the basis recorded is Consent either way; a grant needs its source or evidence)."""
 	return validate_entry(
-		ConsentEntry(normalize_purpose(purpose), CONSENT, WITHDRAWN, at, source=source, evidence=evidence)
+		ConsentEntry(
+			normalize_purpose(purpose),
+			CONSENT,
+			GRANTED if granted else WITHDRAWN,
+			at,
+			source=source,
+			evidence=evidence,
+		)
 	)

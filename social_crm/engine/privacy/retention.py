@@ -19,6 +19,11 @@ empty), so each batch re-runs the same filters with ``limit=batch_size`` and nev
 offset: handled rows drop out, and a run interrupted half-way simply continues.
 
 Field names are the contract with the doctypes; they live in :data:`TARGETS` only.
+
+Time. Post times (``posted_at``, a profile's ``first_seen`` / ``last_seen``) are stored in
+UTC, desk stamps (``creation``, ``modified``, ``entered_at``) in the site's time zone: the
+cutoff of a UTC age field is counted from ``utc_now`` (:data:`UTC_AGE_FIELDS`), of the others
+from ``now``.
 """
 
 from __future__ import annotations
@@ -39,7 +44,11 @@ ACTIONS = (DELETE, ANONYMIZE)
 ANONYMIZED_ID_PREFIX = "anon:"
 MAX_KEEP_DAYS = 36_500  # 100 years: anything longer is a typo
 MAX_BATCH_SIZE = 10_000
+MIN_BATCH_SIZE = 100
+START_BATCH_SIZE = 250  # a run starts small and adapts (``next_batch_size``)
+TARGET_BATCH_SECONDS = 0.5  # per write transaction: batches shrink or grow to stay near it
 CONDITION_KEYS = ("platform", "linked", "status", "age_field")
+UTC_AGE_FIELDS = frozenset({"posted_at", "first_seen", "last_seen"})  # the rest are site time
 
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
 
@@ -159,7 +168,22 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			target=target,
 		)
 
-	keep_days = policy.keep_days
+	keep_days = _validate_keep_days(policy.keep_days)
+	conditions = _validate_conditions(policy.conditions, spec, target)
+	_validate_scope(conditions, policy.applies_to_all, action, target, keep_days)
+	return RetentionPolicy(
+		name=name,
+		target=target,
+		conditions=conditions,
+		keep_days=keep_days,
+		action=action,
+		enabled=bool(policy.enabled),
+		applies_to_all=bool(policy.applies_to_all),
+	)
+
+
+def _validate_keep_days(keep_days: Any) -> int:
+	"""A whole number of days from 1 to ``MAX_KEEP_DAYS``."""
 	if isinstance(keep_days, bool) or not isinstance(keep_days, int):
 		raise InvalidRecord(
 			f"keep_days must be a whole number of days, not {keep_days!r}",
@@ -184,10 +208,15 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			keep_days=keep_days,
 			max=MAX_KEEP_DAYS,
 		)
+	return keep_days
 
-	conditions = _validate_conditions(policy.conditions, spec, target)
+
+def _validate_scope(
+	conditions: dict[str, Any], applies_to_all: bool, action: str, target: str, keep_days: int
+) -> None:
+	"""A policy selects by platform, linked or status, or says it applies to all (never both)."""
 	selecting = [key for key in ("platform", "linked", "status") if key in conditions]
-	if not selecting and not policy.applies_to_all:
+	if not selecting and not applies_to_all:
 		raise InvalidRecord(
 			f"policy has no conditions: it would {action.lower()} every {target} older than "
 			f"{keep_days} days; add a platform, linked or status condition, or mark it as applying to all",
@@ -197,7 +226,7 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			target=target,
 			keep_days=keep_days,
 		)
-	if selecting and policy.applies_to_all:
+	if selecting and applies_to_all:
 		raise InvalidRecord(
 			f"a policy that applies to all {target} records cannot also have conditions "
 			f"({', '.join(selecting)})",
@@ -205,15 +234,6 @@ def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
 			code="retention.all_with_conditions",
 			target=target,
 		)
-	return RetentionPolicy(
-		name=name,
-		target=target,
-		conditions=conditions,
-		keep_days=keep_days,
-		action=action,
-		enabled=bool(policy.enabled),
-		applies_to_all=bool(policy.applies_to_all),
-	)
 
 
 def policy_from_dict(data: Mapping) -> RetentionPolicy:
@@ -259,8 +279,27 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 		raise InvalidRecord(
 			f"unknown condition {unknown[0]!r}; expected {', '.join(CONDITION_KEYS)}", "conditions"
 		)
-	out: dict[str, Any] = {}
+	out: dict[str, Any] = {"age_field": _age_field(conditions, spec, target)}
+	platforms = _as_list(conditions.get("platform"))
+	if platforms:
+		out["platform"] = _platforms(platforms, spec, target)
+	linked = _as_linked(conditions.get("linked"))
+	if linked is not None:
+		if not spec.party_field:
+			raise InvalidRecord(
+				f"{target} records are never linked to a party",
+				"linked",
+				code="retention.linked",
+				target=target,
+			)
+		out["linked"] = linked
+	statuses = _as_list(conditions.get("status"))
+	if statuses:
+		out["status"] = _statuses(statuses, spec, target)
+	return out
 
+
+def _age_field(conditions: Mapping, spec: TargetSpec, target: str) -> str:
 	age_field = str(conditions.get("age_field") or "").strip()
 	if not age_field:
 		raise InvalidRecord(
@@ -278,58 +317,46 @@ def _validate_conditions(conditions: Any, spec: TargetSpec, target: str) -> dict
 			target=target,
 			choices=spec.age_fields,
 		)
-	out["age_field"] = age_field
+	return age_field
 
-	platforms = _as_list(conditions.get("platform"))
-	if platforms:
-		if not spec.platform_field:
+
+def _platforms(platforms: list[str], spec: TargetSpec, target: str) -> list[str]:
+	if not spec.platform_field:
+		raise InvalidRecord(
+			f"{target} records have no platform to filter on",
+			"platform",
+			code="retention.platform",
+			target=target,
+		)
+	normalized = []
+	for value in platforms:
+		platform = normalize_platform(value)
+		if not platform:
 			raise InvalidRecord(
-				f"{target} records have no platform to filter on",
+				f"unknown platform {str(value)[:40]!r}",
 				"platform",
 				code="retention.platform",
 				target=target,
 			)
-		normalized = []
-		for value in platforms:
-			platform = normalize_platform(value)
-			if not platform:
-				raise InvalidRecord(
-					f"unknown platform {str(value)[:40]!r}",
-					"platform",
-					code="retention.platform",
-					target=target,
-				)
-			if platform not in normalized:
-				normalized.append(platform)
-		out["platform"] = normalized
+		if platform not in normalized:
+			normalized.append(platform)
+	return normalized
 
-	linked = _as_linked(conditions.get("linked"))
-	if linked is not None:
-		if not spec.party_field:
-			raise InvalidRecord(
-				f"{target} records are never linked to a party",
-				"linked",
-				code="retention.linked",
-				target=target,
-			)
-		out["linked"] = linked
 
-	statuses = _as_list(conditions.get("status"))
-	if statuses:
-		if not spec.status_field:
-			raise InvalidRecord(
-				f"{target} records have no status to filter on",
-				"status",
-				code="retention.status",
-				target=target,
-			)
-		normalized = []
-		for value in statuses:
-			status = _match(value, spec.statuses, "status", f"{target} status")
-			if status not in normalized:
-				normalized.append(status)
-		out["status"] = normalized
-	return out
+def _statuses(statuses: list[str], spec: TargetSpec, target: str) -> list[str]:
+	if not spec.status_field:
+		raise InvalidRecord(
+			f"{target} records have no status to filter on",
+			"status",
+			code="retention.status",
+			target=target,
+		)
+	normalized = []
+	for value in statuses:
+		status = _match(value, spec.statuses, "status", f"{target} status")
+		if status not in normalized:
+			normalized.append(status)
+	return normalized
 
 
 def _as_list(value: Any) -> list[str]:
@@ -360,16 +387,26 @@ def cutoff(policy: RetentionPolicy, now: datetime) -> datetime:
 	return now - timedelta(days=policy.keep_days)
 
 
-def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, Any]]:
+def age_cutoff(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> datetime:
+	"""The cutoff of the policy's age field: from ``utc_now`` for a UTC field (see the module
+	doc), else from ``now`` (without ``utc_now``, ``now`` is used for both)."""
+	in_utc = policy.conditions.get("age_field") in UTC_AGE_FIELDS and utc_now is not None
+	return cutoff(policy, utc_now if in_utc else now)
+
+
+def to_filters(
+	policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None
+) -> list[tuple[str, str, Any]]:
 	"""The filters selecting what ``policy`` touches at ``now``, for frappe.get_all / db.count.
 
-	``now`` should be the site's time as Frappe stores it (naive, system time zone); the
-	cutoff is passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
+	``now`` is the site's time as Frappe stores it (naive, system time zone), ``utc_now`` the
+	same instant in naive UTC (for the UTC age fields, see :func:`age_cutoff`); the cutoff is
+	passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
 	"""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	conditions = policy.conditions
-	moment = cutoff(policy, now).replace(tzinfo=None, microsecond=0)
+	moment = age_cutoff(policy, now, utc_now).replace(tzinfo=None, microsecond=0)
 	filters: list[tuple[str, str, Any]] = [(conditions["age_field"], "<", moment.isoformat(sep=" "))]
 	if "platform" in conditions:
 		platforms = conditions["platform"]
@@ -388,16 +425,16 @@ def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, A
 	return filters
 
 
-def plan(policy: RetentionPolicy, now: datetime) -> RetentionPlan:
-	"""Everything a run (or a preview) of ``policy`` needs, as plain data."""
+def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> RetentionPlan:
+	"""Everything a run (or a preview) of ``policy`` needs, as plain data (times: :func:`to_filters`)."""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	return RetentionPlan(
 		policy=policy.name,
 		doctype=spec.doctype,
 		action=policy.action,
-		filters=to_filters(policy, now),
-		cutoff=cutoff(policy, now),
+		filters=to_filters(policy, now, utc_now),
+		cutoff=age_cutoff(policy, now, utc_now),
 		clear_field=spec.clear_field if policy.action == DELETE else None,
 	)
 
@@ -458,6 +495,16 @@ def default_policies() -> list[RetentionPolicy]:
 			applies_to_all=True,
 		),
 	]
+
+
+def batch_limit(configured: int) -> int:
+	"""The largest batch of a run: the configured size within [``MIN_BATCH_SIZE``, ``MAX_BATCH_SIZE``]."""
+	return max(MIN_BATCH_SIZE, min(MAX_BATCH_SIZE, int(configured)))
+
+
+def first_batch_size(largest: int) -> int:
+	"""The first batch of a run: small (``START_BATCH_SIZE``), never above the run's largest."""
+	return min(largest, START_BATCH_SIZE)
 
 
 def next_batch_size(current: int, seconds: float, target_seconds: float, smallest: int, largest: int) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Collection
 from ..errors import InvalidRecord
 from ..handles import normalize_handle, normalize_platform
 from ..records import Post
+from .retention import ANONYMIZED_ID_PREFIX
 
 PROFILE = "profile"
 POST = "post"
@@ -82,9 +83,26 @@ def keys_for_post(post: Post, secret: str = "") -> dict[str, str]:
 	return keys
 
 
-def suppressed_by(post: Post, suppressed: Collection[str], secret: str = "") -> str | None:
-	"""The kind of key ("post", "profile", "handle") that suppresses ``post``, or None."""
-	for kind, key in keys_for_post(post, secret).items():
+def anonymized_id(key: str) -> str:
+	"""The external id an anonymized Mention or Social Profile keeps: ``anon:`` + its post or
+	profile key, so an old post polled again is recognised without storing a key per row."""
+	return ANONYMIZED_ID_PREFIX + key
+
+
+def suppressed_by(
+	post: Post, suppressed: Collection[str], secret: str = "", anonymized: Collection[str] = ()
+) -> str | None:
+	"""The kind of key ("post", "profile", "handle") that suppresses ``post``, or None.
+
+	``suppressed``: the stored suppression keys among the post's; ``anonymized``: external ids
+	of anonymized rows of the post's platform (:func:`anonymized_id`) — the post itself or its
+	author anonymized suppresses it as "post" or "profile".
+	"""
+	keys = keys_for_post(post, secret)
+	for kind, key in keys.items():
 		if key in suppressed:
+			return kind
+	for kind in (POST, PROFILE):
+		if anonymized_id(keys[kind]) in anonymized:
 			return kind
 	return None

@@ -13,7 +13,7 @@ from social_crm.engine.handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_ha
 from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
 from social_crm.engine.text import clean_display, html_to_text, truncate
 from social_crm.linking.jobs import move_mentions
-from social_crm.party import get_customer_of, get_party_title, validate_party
+from social_crm.party import PARTY_TYPES, get_customer_of, get_party_title, validate_party
 
 
 class SocialProfile(Document):
@@ -134,7 +134,7 @@ class SocialProfile(Document):
 
 	def validate_party_link(self):
 		if not self.party:
-			self.party_type = self.party_type if self.party_type in ("Customer", "Lead", "Contact") else None
+			self.party_type = self.party_type if self.party_type in PARTY_TYPES else None
 		validate_party(self.party_type, self.party)
 		self.party_name = get_party_title(self.party_type, self.party)
 		self.customer = get_customer_of(self.party_type, self.party)

@@ -6,6 +6,7 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
+from social_crm.clock import reset_cache
 from social_crm.privacy import is_suppressed
 from social_crm.privacy.retention import mark_interrupted, preview, run_policy, target_available
 from social_crm.tests import SocialCRMTestCase
@@ -231,6 +232,34 @@ class TestSocialRetentionPolicy(SocialCRMTestCase):
 		self.assertEqual(apply_batch(plan, read, {}, prepared), 1)
 		self.assertEqual(frappe.db.get_value("Mention", rows[0].name, "anonymized"), 0)
 		self.assertEqual(frappe.db.get_value("Mention", rows[1].name, "anonymized"), 1)
+
+	def test_posted_at_ages_are_counted_in_utc_on_any_site_time_zone(self):
+		for zone, platform in (("America/New_York", "XING"), ("Asia/Kolkata", "LinkedIn")):
+			with self.subTest(zone=zone):
+				self._set_time_zone(zone)
+				# posted_at is UTC: 90 days and 2 hours ago has expired, 90 days less 2 hours has not
+				expired = make_mention(
+					f"ret-tz-old-{platform}", minutes_ago=90 * 24 * 60 + 120, platform=platform
+				)
+				kept = make_mention(
+					f"ret-tz-new-{platform}", minutes_ago=90 * 24 * 60 - 120, platform=platform
+				)
+				policy = make_policy(f"_Test tz {zone}", platform=platform)
+				self.assertEqual(preview(policy)["count"], 1)
+				self.assertEqual(run_policy(policy.name)["count"], 1)
+				self.assertEqual(frappe.db.get_value("Mention", expired.name, "anonymized"), 1)
+				self.assertEqual(frappe.db.get_value("Mention", kept.name, "anonymized"), 0)
+
+	def _set_time_zone(self, zone: str) -> None:
+		previous = frappe.db.get_single_value("System Settings", "time_zone")
+		frappe.db.set_single_value("System Settings", "time_zone", zone)
+		reset_cache()
+
+		def restore():
+			frappe.db.set_single_value("System Settings", "time_zone", previous)
+			reset_cache()
+
+		self.addCleanup(restore)
 
 	def test_missing_target_doctype_is_skipped(self):
 		self.assertFalse(target_available("No Such Ingest Log"))

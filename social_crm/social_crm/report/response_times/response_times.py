@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_crm.engine.status import IGNORED
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -74,8 +75,8 @@ def summarize(key, rows) -> dict:
 		"group": key,
 		"mentions": len(rows),
 		"responded": responded,
-		"ignored": sum(1 for r in rows if r.status == "Ignored"),
-		"open": sum(1 for r in rows if not r.first_response_at and r.status != "Ignored"),
+		"ignored": sum(1 for r in rows if r.status == IGNORED),
+		"open": sum(1 for r in rows if not r.first_response_at and r.status != IGNORED),
 		"avg_minutes": round(sum(minutes) / responded, 1) if responded else 0.0,
 		"median_minutes": round(percentile(minutes, 0.5), 1),
 		"p90_minutes": round(percentile(minutes, 0.9), 1),
