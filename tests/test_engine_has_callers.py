@@ -27,7 +27,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 		"social_crm/engine/clock.py",
 		"utc_now",
 	): "re-exported by social_crm.clock; alerts/retention windows next",
-	("social_crm/engine/identity/names.py", "name_similarity"): "scoring uses name_key only",
 	("social_crm/engine/ideas/ranking.py", "rank_ideas"): "portal orders by SQL on stored vote sums",
 	(
 		"social_crm/engine/privacy/anonymize.py",

@@ -10,9 +10,10 @@ import time
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint, get_datetime, now_datetime
 
 from social_crm import errors, settings
+from social_crm.clock import site_to_utc
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
@@ -72,7 +73,9 @@ def target_available(doctype: str) -> bool:
 
 
 def get_plan(doc, now=None) -> engine.RetentionPlan:
-	return engine.plan(policy_from_doc(doc), now or now_datetime())
+	now = get_datetime(now) if now else now_datetime()
+	# post times are UTC, Frappe's stamps site-local: the engine measures each from its own clock
+	return engine.plan(policy_from_doc(doc), now, site_to_utc(now))
 
 
 def preview(doc, now=None) -> dict:

@@ -58,6 +58,8 @@ class TargetSpec:
 	anonymize_pending: tuple[tuple[str, str, Any], ...] | None = None
 	# Delete empties this field instead of deleting the row (raw payloads live on the Mention).
 	clear_field: str | None = None
+	# Age fields stored in UTC (post times); the others are Frappe's site-local stamps.
+	utc_fields: tuple[str, ...] = ()
 
 
 _NOT_ANONYMIZED = (("external_id", "not like", ANONYMIZED_ID_PREFIX + "%"),)
@@ -71,6 +73,7 @@ TARGETS: dict[str, TargetSpec] = {
 		status_field="status",
 		statuses=MENTION_STATUSES,
 		anonymize_pending=_NOT_ANONYMIZED,
+		utc_fields=("posted_at",),
 	),
 	"Social Profile": TargetSpec(
 		"Social Profile",
@@ -78,6 +81,7 @@ TARGETS: dict[str, TargetSpec] = {
 		platform_field="platform",
 		party_field="party",
 		anonymize_pending=_NOT_ANONYMIZED,
+		utc_fields=("last_seen", "first_seen"),
 	),
 	# An idea is anonymized on erasure of its submitter; retention only deletes ideas.
 	"Idea": TargetSpec(
@@ -102,6 +106,7 @@ TARGETS: dict[str, TargetSpec] = {
 		status_field="status",
 		statuses=MENTION_STATUSES,
 		clear_field="raw_payload",
+		utc_fields=("posted_at",),
 	),
 }
 
@@ -355,21 +360,32 @@ def _as_linked(value: Any) -> bool | None:
 	raise InvalidRecord(f"linked must be yes, no or any, not {str(value)[:20]!r}", "linked")
 
 
-def cutoff(policy: RetentionPolicy, now: datetime) -> datetime:
-	"""Records whose age field is before this moment have expired (same time zone as ``now``)."""
-	return now - timedelta(days=policy.keep_days)
+def cutoff(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> datetime:
+	"""Records whose age field is before this moment have expired.
+
+	``now`` is the site's time as Frappe stores it (naive, system time zone), ``utc_now`` the same
+	instant in naive UTC: an age field stored in UTC (``TargetSpec.utc_fields``, e.g. ``posted_at``)
+	is measured from ``utc_now``, the others from ``now``. Without ``utc_now`` both are ``now``.
+	"""
+	spec = TARGETS.get(policy.target)
+	reference = now
+	if utc_now is not None and spec and policy.conditions.get("age_field") in spec.utc_fields:
+		reference = utc_now
+	return reference - timedelta(days=policy.keep_days)
 
 
-def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, Any]]:
+def to_filters(
+	policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None
+) -> list[tuple[str, str, Any]]:
 	"""The filters selecting what ``policy`` touches at ``now``, for frappe.get_all / db.count.
 
-	``now`` should be the site's time as Frappe stores it (naive, system time zone); the
-	cutoff is passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
+	``now`` / ``utc_now``: see :func:`cutoff`; the cutoff is passed as a "YYYY-MM-DD HH:MM:SS"
+	string. The policy is validated first.
 	"""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	conditions = policy.conditions
-	moment = cutoff(policy, now).replace(tzinfo=None, microsecond=0)
+	moment = cutoff(policy, now, utc_now).replace(tzinfo=None, microsecond=0)
 	filters: list[tuple[str, str, Any]] = [(conditions["age_field"], "<", moment.isoformat(sep=" "))]
 	if "platform" in conditions:
 		platforms = conditions["platform"]
@@ -388,16 +404,16 @@ def to_filters(policy: RetentionPolicy, now: datetime) -> list[tuple[str, str, A
 	return filters
 
 
-def plan(policy: RetentionPolicy, now: datetime) -> RetentionPlan:
-	"""Everything a run (or a preview) of ``policy`` needs, as plain data."""
+def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> RetentionPlan:
+	"""Everything a run (or a preview) of ``policy`` needs, as plain data (``utc_now``: :func:`cutoff`)."""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	return RetentionPlan(
 		policy=policy.name,
 		doctype=spec.doctype,
 		action=policy.action,
-		filters=to_filters(policy, now),
-		cutoff=cutoff(policy, now),
+		filters=to_filters(policy, now, utc_now),
+		cutoff=cutoff(policy, now, utc_now),
 		clear_field=spec.clear_field if policy.action == DELETE else None,
 	)
 
