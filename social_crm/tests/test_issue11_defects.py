@@ -163,7 +163,6 @@ class TestUnanalysedMentionsInEveryReport(SocialCRMTestCase):
 					"party": self.customer,
 					"customer": self.customer,
 					"rules": [(brand if i % 2 else rival, "Brand" if i % 2 else "Competitor")],
-					"response_minutes": None,
 				}
 				for i in range(4)
 			]
