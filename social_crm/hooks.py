@@ -1,3 +1,5 @@
+from social_crm.engine.parties import PARTY_TYPES as _PARTY_TYPES
+
 app_name = "social_crm"
 app_title = "Social CRM"
 app_publisher = "Social CRM Developers"
@@ -28,9 +30,8 @@ add_to_apps_screen = [
 app_include_js = "social_crm.bundle.js"
 
 doctype_js = {
-	"Customer": ["public/js/party_social.js", "public/js/party_privacy.js"],
-	"Lead": ["public/js/party_social.js", "public/js/party_privacy.js"],
-	"Contact": ["public/js/party_social.js", "public/js/party_privacy.js"],
+	# the Social tab and the data-protection buttons on every party form
+	**{party: ["public/js/party_social.js", "public/js/party_privacy.js"] for party in _PARTY_TYPES},
 	"Mention": ["public/js/mention_idea.js", "public/js/mention_issue.js"],
 	"Social Profile": "public/js/party_privacy.js",
 }
@@ -53,33 +54,19 @@ after_migrate = "social_crm.install.after_migrate"
 # Document Events
 # ---------------
 
+_PARTY_EVENTS = ("on_update", "before_rename", "after_rename", "on_trash")
+
+
+def _party_module(party_type: str) -> str:
+	"""The module of one party doctype's events, timeline and dashboard: social_crm/overrides/<doctype>.py."""
+	return f"social_crm.overrides.{party_type.lower()}"
+
+
 doc_events = {
-	"Customer": {
-		"on_update": "social_crm.linking.events.party_on_update",
-		"before_rename": "social_crm.linking.events.party_before_rename",
-		"after_rename": "social_crm.linking.events.party_after_rename",
-		"on_trash": [
-			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
-			"social_crm.overrides.party.unlink_social_data",
-		],
-	},
-	"Lead": {
-		"on_update": "social_crm.linking.events.party_on_update",
-		"before_rename": "social_crm.linking.events.party_before_rename",
-		"after_rename": "social_crm.linking.events.party_after_rename",
-		"on_trash": [
-			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
-			"social_crm.overrides.party.unlink_social_data",
-		],
-	},
-	"Contact": {
-		"on_update": "social_crm.linking.events.party_on_update",
-		"before_rename": "social_crm.linking.events.party_before_rename",
-		"after_rename": "social_crm.linking.events.party_after_rename",
-		"on_trash": [
-			"social_crm.linking.events.party_on_trash",  # first: re-matches the profiles it is about to lose
-			"social_crm.overrides.party.unlink_social_data",
-		],
+	# Customer, Lead, Contact: each event in the doctype's own module (social_crm/overrides/<doctype>.py),
+	# which runs the shared party steps and its own in one explicit order
+	**{
+		party: {event: f"{_party_module(party)}.{event}" for event in _PARTY_EVENTS} for party in _PARTY_TYPES
 	},
 	"Social Profile": {
 		"on_update": "social_crm.linking.events.profile_on_update",
@@ -123,26 +110,9 @@ has_permission = {
 # Social history on ERPNext forms
 # -------------------------------
 
-additional_timeline_content = {
-	"Customer": [
-		"social_crm.overrides.party.get_mention_timeline",
-		"social_crm.ideas.timeline.get_idea_timeline",
-	],
-	"Lead": [
-		"social_crm.overrides.party.get_mention_timeline",
-		"social_crm.ideas.timeline.get_idea_timeline",
-	],
-	"Contact": [
-		"social_crm.overrides.party.get_mention_timeline",
-		"social_crm.ideas.timeline.get_idea_timeline",
-	],
-}
+additional_timeline_content = {party: [f"{_party_module(party)}.get_timeline"] for party in _PARTY_TYPES}
 
-override_doctype_dashboards = {
-	"Customer": "social_crm.overrides.dashboard.get_customer_dashboard_data",
-	"Lead": "social_crm.overrides.dashboard.get_lead_dashboard_data",
-	"Contact": "social_crm.overrides.dashboard.get_contact_dashboard_data",
-}
+override_doctype_dashboards = {party: f"{_party_module(party)}.get_dashboard_data" for party in _PARTY_TYPES}
 
 # Testing
 # -------

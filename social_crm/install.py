@@ -11,11 +11,11 @@ from erpnext.setup.utils import enable_all_roles_and_domains
 
 from social_crm import settings
 from social_crm.linking.keys import ensure_keys
+from social_crm.permissions import APP_ROLES
 from social_crm.privacy.retention import create_default_policies
 from social_crm.privacy.suppression import ensure_secret
 
 APP = "social_crm"
-ROLES = ("Social CRM Manager", "Social CRM User")
 LEAD_SOURCE = "Social Media"
 SOCIAL_HANDLES_HELP = (
 	"One per line as platform:handle, e.g. mastodon:alice@mastodon.social, bluesky:alice.bsky.social"
@@ -149,7 +149,7 @@ def before_uninstall():
 
 
 def create_roles():
-	for role in ROLES:
+	for role in APP_ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True
@@ -197,7 +197,7 @@ def delete_scheduled_jobs():
 
 
 def delete_roles():
-	for role in ROLES:
+	for role in APP_ROLES:
 		if frappe.db.exists("Role", role):
 			frappe.db.delete("Has Role", {"role": role})
 			frappe.db.delete("Custom DocPerm", {"role": role})

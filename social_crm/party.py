@@ -62,15 +62,27 @@ def set_party_on_mentions(
 	Mentions that were New become Linked when a party is set; Linked ones go back to
 	New when it is cleared. Other statuses (worked by people) are kept.
 	"""
-	mention = frappe.qb.DocType("Mention")
 	in_review = frappe.db.get_value("Social Profile", profile, "match_status") == "Needs Review"
+	return update_mentions({"author": profile}, party_type, party, customer, in_review, on_batch)
+
+
+def update_mentions(
+	filters: dict,
+	party_type: str | None,
+	party: str | None,
+	customer: str | None,
+	in_review: bool = False,
+	on_batch=None,
+) -> int:
+	"""Set the party on the mentions ``filters`` selects, in batches; statuses from ``engine/status.py``."""
+	mention = frappe.qb.DocType("Mention")
 	changes = status_changes(bool(party), in_review)
 	changed, last_name = 0, ""
 	while True:
-		# keyset paging over the author index: terminates whatever the rows contain
+		# keyset paging (over the author index for a profile): terminates whatever the rows contain
 		names = frappe.get_all(
 			"Mention",
-			filters={"author": profile, "name": [">", last_name]},
+			filters={**filters, "name": [">", last_name]},
 			pluck="name",
 			limit=BACKFILL_BATCH_SIZE,
 			order_by="name asc",

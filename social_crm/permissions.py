@@ -1,4 +1,8 @@
-"""Who may see social data.
+"""Who may see social data, and who may do what: the app's role names and checks live here.
+
+Roles: *Social CRM Manager* (everything), *Social CRM User* (works mentions, profiles, ideas),
+*System Manager*, and *Sales User* (reads the social data of their own parties). No other
+module writes a role name (``tests/test_role_names.py``); they call the checks below.
 
 Social CRM Manager / User (and System Manager) see everything their DocPerms allow.
 A Sales User without those roles reads only the social data of parties they may
@@ -15,7 +19,9 @@ let them read.
 import hashlib
 
 import frappe
+from frappe import _
 from frappe.model.db_query import DatabaseQuery
+from frappe.utils.user import get_users_with_role
 
 from social_crm.party import PARTY_TYPES
 
@@ -23,23 +29,79 @@ SOCIAL_CRM_MANAGER = "Social CRM Manager"
 SOCIAL_CRM_USER = "Social CRM User"
 SYSTEM_MANAGER = "System Manager"
 SALES_USER = "Sales User"
+# the roles this app creates on install (and removes on uninstall)
+APP_ROLES = (SOCIAL_CRM_MANAGER, SOCIAL_CRM_USER)
 # roles that see all social data their DocPerms allow, and whose decisions about links are trusted
 UNRESTRICTED_ROLES = {SOCIAL_CRM_MANAGER, SOCIAL_CRM_USER, SYSTEM_MANAGER}
+# export, erasure, retention runs, consent on others' behalf, vote weights
+MANAGER_ROLES = (SOCIAL_CRM_MANAGER, SYSTEM_MANAGER)
+ADMINISTRATOR = "Administrator"
+GUEST = "Guest"
 READ_PTYPES = {"read", "print", "email", "report", "export"}
 # child tables of Mention: readable when their mention is
 MENTION_CHILD_DOCTYPES = ("Mention Rule Match", "Mention Reply")
 INVOICE_DOCTYPE = "Sales Invoice"
 
 
-def is_unrestricted(user: str | None = None) -> bool:
+def has_any_role(roles, user: str | None = None) -> bool:
+	"""True when ``user`` (default: the session user) has one of ``roles``; Administrator always.
+
+	Unlike ``frappe.only_for`` this check also holds during tests.
+	"""
 	user = user or frappe.session.user
-	if user == "Administrator":
+	if user == ADMINISTRATOR:
 		return True
-	return bool(UNRESTRICTED_ROLES.intersection(frappe.get_roles(user)))
+	return bool(set(roles).intersection(frappe.get_roles(user)))
+
+
+def ensure_any_role(roles, message: str) -> None:
+	"""Throw ``message`` (translated by the caller) as a PermissionError unless the session user has
+	one of ``roles``."""
+	if not has_any_role(roles):
+		frappe.throw(message, frappe.PermissionError, title=_("Not Permitted"))
+
+
+def is_unrestricted(user: str | None = None) -> bool:
+	"""Social CRM Manager / User, System Manager: all social data their DocPerms allow."""
+	return has_any_role(UNRESTRICTED_ROLES, user)
+
+
+def is_social_manager(user: str | None = None) -> bool:
+	return has_any_role((SOCIAL_CRM_MANAGER,), user)
+
+
+def is_privacy_officer(user: str | None = None) -> bool:
+	"""Social CRM Manager or System Manager: export, erasure, retention runs."""
+	return has_any_role(MANAGER_ROLES, user)
+
+
+def ensure_social_crm_user(message: str) -> None:
+	ensure_any_role(UNRESTRICTED_ROLES, message)
+
+
+def ensure_social_manager(message: str | None = None) -> None:
+	ensure_any_role((SOCIAL_CRM_MANAGER,), message or _("Only a Social CRM Manager can do this"))
+
+
+def ensure_privacy_officer(message: str | None = None) -> None:
+	ensure_any_role(MANAGER_ROLES, message or _("Only a Social CRM Manager or System Manager may do this"))
+
+
+def ensure_system_manager(message: str) -> None:
+	ensure_any_role((SYSTEM_MANAGER,), message)
+
+
+def is_system_manager(user: str | None = None) -> bool:
+	return has_any_role((SYSTEM_MANAGER,), user)
+
+
+def social_managers() -> list[str]:
+	"""The enabled users with the Social CRM Manager role (not Administrator / Guest): who is notified."""
+	return [u for u in get_users_with_role(SOCIAL_CRM_MANAGER) if u not in (ADMINISTRATOR, GUEST)]
 
 
 def has_app_permission() -> bool:
-	return is_unrestricted() or SALES_USER in frappe.get_roles()
+	return has_any_role((*UNRESTRICTED_ROLES, SALES_USER))
 
 
 def social_data_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
+from social_crm import permissions
 from social_crm.ideas import portal, similar, voting, workflow
 
 # per IP address and endpoint
@@ -117,5 +118,5 @@ def similar_to_idea(name: str) -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def refresh_vote_weights() -> int:
 	"""Recompute vote weights from current revenue (managers)."""
-	frappe.only_for(["Social CRM Manager", "System Manager"])
+	permissions.ensure_privacy_officer(_("Only a Social CRM Manager or System Manager may do this"))
 	return voting.refresh_vote_weights()

@@ -28,7 +28,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint
 
-from social_crm import settings
+from social_crm import permissions, settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import normalize_platform
 from social_crm.engine.records import Post, load_json
@@ -50,7 +50,6 @@ MAX_IMPORT_BYTES = 100 * 1024 * 1024
 MAX_IMPORT_RECORDS = 200_000
 INLINE_IMPORT_RECORDS = 500  # bigger imports run as a background job
 PIPELINE_CHUNK = 500
-INGEST_ROLES = {"Social CRM Manager", "Social CRM User", "System Manager"}
 MAX_UNPARSABLE_CHARS = 2_000  # of a rejected line / CSV row kept in the ingest error log
 
 
@@ -139,7 +138,7 @@ def _authenticate(body: bytes) -> None:
 		return
 	if frappe.session.user == "Guest":
 		_fail(_("Authenticate with an API key or sign the body ({0} header)").format(SIGNATURE_HEADER), 401)
-	if not INGEST_ROLES & set(frappe.get_roles()):
+	if not permissions.is_unrestricted():
 		_fail(_("Only Social CRM users may ingest posts"), 403)
 
 
@@ -340,8 +339,7 @@ def import_file(file_url: str, source: str | None = None, platform: str | None =
 	Small files are processed at once and answered per record; bigger ones run as a job
 	whose summary arrives as a realtime message (and as a comment on the source).
 	"""
-	if not INGEST_ROLES & set(frappe.get_roles()) and frappe.session.user != "Administrator":
-		frappe.throw(_("Only Social CRM users may import posts"), frappe.PermissionError)
+	permissions.ensure_social_crm_user(_("Only Social CRM users may import posts"))
 	source, platform = _source_and_platform(source, platform)
 	file_doc = frappe.get_doc("File", {"file_url": file_url})
 	file_doc.check_permission("read")

@@ -2,8 +2,9 @@
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, getdate
 
+from social_crm.clock import utc_now
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.overrides.party import mention_filters
 from social_crm.party import PARTY_TYPES
@@ -44,7 +45,7 @@ def get_social_summary(party_type: str, party: str) -> dict:
 			unanalyzed += count
 
 	# weekly buckets (Monday start) for the last TREND_WEEKS weeks
-	today = getdate(now_datetime())
+	today = utc_now().date()  # weeks of posted_at, which is UTC
 	start = add_days(today, -today.weekday() - 7 * (TREND_WEEKS - 1))
 	rows = frappe.db.sql(
 		f"""

@@ -10,14 +10,12 @@ from datetime import datetime
 import frappe
 from frappe import _
 from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_form
-from frappe.utils.user import get_users_with_role
 
 from social_crm.clock import site_to_utc, utc_now
 from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
 from social_crm.engine.insight.rollup import HOUR, RULE, name_range
 from social_crm.insight import rollup
-
-MANAGER_ROLE = "Social CRM Manager"
+from social_crm.permissions import social_managers
 
 
 def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -> list[str]:
@@ -27,6 +25,7 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	``now`` is naive UTC, like the rollup's buckets (``posted_at``); by default the current instant.
 	"""
 	config = config or AlertConfig()
+	# the rollup's buckets are UTC hours (posted_at): so is ``now``
 	now = get_datetime(now) if now else utc_now()
 	start, end = query_range(now, config)
 	series = rule_series(start, end)
@@ -43,7 +42,7 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 	created = []
 	for rule in rules:
 		rows = series[rule.name]
-		data_start = min(site_to_utc(rule.creation), rows[0][0])  # creation is site time
+		data_start = min(site_to_utc(rule.creation), rows[0][0])
 		try:
 			alerts = detect(rows, now, config, rule=rule.name, start=data_start)
 		except Exception:
@@ -141,7 +140,7 @@ def describe(doc) -> str:
 
 def notify_managers(doc) -> list[str]:
 	"""Bell notification and a queued email to every enabled Social CRM Manager."""
-	users = [u for u in get_users_with_role(MANAGER_ROLE) if u not in ("Administrator", "Guest")]
+	users = social_managers()
 	if not users:
 		return []
 	subject = _("{0} on {1} since {2}").format(_(doc.kind), doc.listening_rule, format_datetime(doc.bucket))

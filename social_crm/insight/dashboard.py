@@ -18,6 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
+from social_crm.clock import utc_now
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.engine.analysis.sentiment import NEGATIVE
 from social_crm.engine.insight.rollup import ALL, COMPETITOR, KIND
@@ -81,7 +82,7 @@ def serve_chart(
 def day_range(days: int | None = None, to_date: date | str | None = None) -> tuple[date, date]:
 	"""[first day, last day] of the last ``days`` days ending with ``to_date`` (default today)."""
 	days = min(max(cint(days) or DEFAULT_DAYS, 1), MAX_DAYS)
-	end = getdate(to_date or today())
+	end = getdate(to_date or utc_now().date())  # UTC days, as posted_at and the rollup
 	return add_days(end, -(days - 1)), end
 
 

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, add_months, getdate, today
+from frappe.utils import add_days, add_months, getdate
 
+from social_crm.clock import utc_now
 from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.permissions import social_data_query_conditions
 
@@ -15,7 +16,8 @@ MAX_REPORT_DAYS = 3 * 366
 
 def date_range(filters: dict, default_days: int = 30) -> tuple[date, date]:
 	"""(from_date, to_date) of the filters, defaulting to the last ``default_days`` days; validated."""
-	to_date = getdate(filters.get("to_date") or today())
+	# days are UTC days, as posted_at and the rollup's buckets are
+	to_date = getdate(filters.get("to_date") or utc_now().date())
 	from_date = getdate(filters.get("from_date") or add_days(to_date, -(default_days - 1)))
 	if from_date > to_date:
 		frappe.throw(_("From Date must be before To Date"))

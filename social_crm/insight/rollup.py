@@ -47,7 +47,7 @@ from social_crm.engine.insight.rollup import (
 	name_range,
 	sql_name,
 )
-from social_crm.permissions import is_unrestricted
+from social_crm.permissions import ensure_system_manager, is_unrestricted
 
 DOCTYPE = "Social Mention Rollup"
 TABLE = "`tabSocial Mention Rollup`"
@@ -288,8 +288,7 @@ def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
 @frappe.whitelist(methods=["POST"])
 def enqueue_rebuild() -> dict:
 	"""Rebuild the rollup in a background job (System Manager); one waiting job per site."""
-	if "System Manager" not in frappe.get_roles():  # frappe.only_for lets everyone through in tests
-		frappe.throw(_("Only a System Manager can rebuild the mention rollup"), frappe.PermissionError)
+	ensure_system_manager(_("Only a System Manager can rebuild the mention rollup"))
 	frappe.enqueue(
 		"social_crm.insight.rollup.rebuild",
 		queue="long",

@@ -150,9 +150,11 @@ def has_many_mentions(profile: str, limit: int | None = None) -> bool:
 	)
 
 
-def move_mentions(profile: str, party_type: str | None, party: str | None, customer: str | None) -> None:
-	"""Copy the profile's party to its mentions: inline for small histories, else in a job."""
-	if has_many_mentions(profile):
+def move_mentions(
+	profile: str, party_type: str | None, party: str | None, customer: str | None, inline: bool = False
+) -> None:
+	"""Copy the profile's party to its mentions: inline for small histories (or ``inline``), else in a job."""
+	if not inline and has_many_mentions(profile):
 		enqueue_backfill(profile)
 	else:
 		set_party_on_mentions(profile, party_type, party, customer)
@@ -233,12 +235,12 @@ def decide(row, rejected: set[tuple[str, str]] | None = None) -> Decision:
 	refs, lead_customers = find_candidate_refs(keys)
 	refs = [ref for ref in refs if ref not in rejected]
 	loaded = load_parties(refs, lead_customers)
-	contact_leads = loaded.pop("contact_leads")
+	contact_leads = loaded.contact_leads
 	open_leads = {
-		name for (doctype, name), facts in loaded.items() if doctype == "Lead" and not facts.customer
+		name for (doctype, name), facts in loaded.facts.items() if doctype == "Lead" and not facts.customer
 	}
 	parties = []
-	for key, party in loaded.items():
+	for key, party in loaded.facts.items():
 		if key in rejected:
 			continue
 		# ERPNext makes a Contact for each Lead: while the Lead is open it is the same person, not a rival.
@@ -297,16 +299,7 @@ def _match_profile(profile: str) -> str:
 
 	state = read_state(row.match_candidates)
 	rejected = rejected_keys(state)
-	decision = decide(row, rejected)
-	if decision.action == "link" and not settings.auto_linking_enabled():
-		decision.action = "review"  # auto-linking is switched off: a person decides
-	if decision.action == "link" and rests_on_pending_keys(row, decision.best):
-		# the party's matching keys were typed in by a user without the social roles: a link
-		# would widen what that user may read, so someone with the social roles decides
-		decision.action = "review"
-		decision.note = _(
-			"The matching keys of {0} {1} were entered by a user without the Social CRM roles: a Social CRM user must accept the link"
-		).format(_(decision.best.party_type), decision.best.party)
+	decision = decide_for_site(row, rejected)
 	state.update(
 		candidates=[candidate.to_dict() for candidate in decision.candidates[:MAX_STORED_CANDIDATES]],
 		action=decision.action,
@@ -314,27 +307,8 @@ def _match_profile(profile: str) -> str:
 		note=decision.note,
 	)
 	now = now_datetime()
-
 	if decision.action == "link":
-		best = decision.best
-		target = best.key
-		if best.party_type == "Lead" and best.customer:
-			# a converted Lead is closed: its history lives on the Customer made from it
-			target = ("Customer", best.customer)
-		if (row.party_type, row.party) == target:
-			_store_match(profile, "", state, now)
-			return "linked: unchanged"
-		doc = frappe.get_doc(PROFILE, profile)
-		doc.party_type, doc.party = target
-		doc.flags.link_method = link_method_for(best)
-		doc.flags.link_confidence = round(best.score * 100, 2)
-		doc.match_status = ""
-		doc.match_candidates = json.dumps(state, default=str)
-		doc.last_matched_on = now
-		doc.flags.ignore_permissions = True
-		doc.save()
-		return f"linked: {target[0]} {target[1]}"
-
+		return _link(row, decision, state, now)
 	if row.party:
 		# Linked by an earlier job: a job never unlinks; only a confident new link replaces it.
 		_store_match(profile, row.match_status or "", state, now)
@@ -345,6 +319,44 @@ def _match_profile(profile: str) -> str:
 		status = "Rejected" if rejected else "No Match"
 	_store_match(profile, status, state, now)
 	return status
+
+
+def decide_for_site(row, rejected: set[tuple[str, str]]) -> Decision:
+	""":func:`decide`, then what the site allows: a link becomes a review when auto-linking is off
+	or when the link rests on keys still waiting for review."""
+	decision = decide(row, rejected)
+	if decision.action == "link" and not settings.auto_linking_enabled():
+		decision.action = "review"  # auto-linking is switched off: a person decides
+	if decision.action == "link" and rests_on_pending_keys(row, decision.best):
+		# the party's matching keys were typed in by a user without the social roles: a link
+		# would widen what that user may read, so someone with the social roles decides
+		decision.action = "review"
+		decision.note = _(
+			"The matching keys of {0} {1} were entered by a user without the Social CRM roles: a Social CRM user must accept the link"
+		).format(_(decision.best.party_type), decision.best.party)
+	return decision
+
+
+def _link(row, decision: Decision, state: dict, now) -> str:
+	"""Link the profile to the decision's best candidate (through the controller: mentions follow)."""
+	best = decision.best
+	target = best.key
+	if best.party_type == "Lead" and best.customer:
+		# a converted Lead is closed: its history lives on the Customer made from it
+		target = ("Customer", best.customer)
+	if (row.party_type, row.party) == target:
+		_store_match(row.name, "", state, now)
+		return "linked: unchanged"
+	doc = frappe.get_doc(PROFILE, row.name)
+	doc.party_type, doc.party = target
+	doc.flags.link_method = link_method_for(best)
+	doc.flags.link_confidence = round(best.score * 100, 2)
+	doc.match_status = ""
+	doc.match_candidates = json.dumps(state, default=str)
+	doc.last_matched_on = now
+	doc.flags.ignore_permissions = True
+	doc.save()
+	return f"linked: {target[0]} {target[1]}"
 
 
 def _store_match(profile: str, status: str, state: dict, now) -> None:

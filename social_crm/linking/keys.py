@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import frappe
 from frappe.utils import now_datetime
@@ -82,95 +83,136 @@ def has_social_handles(doctype: str) -> bool:
 # -- loading parties as engine facts -----------------------------------------------------------
 
 
-def load_parties(refs: Iterable[tuple[str, str]], lead_customers: dict[str, str] | None = None) -> dict:
+@dataclass
+class LoadedParties:
+	"""Candidate parties as engine facts, and what matching needs to know about them."""
+
+	facts: dict[tuple[str, str], PartyFacts] = field(default_factory=dict)
+	# Contact -> the Leads it is linked to (ERPNext makes a Contact for each Lead)
+	contact_leads: dict[str, list[str]] = field(default_factory=dict)
+
+	def get(self, key: tuple[str, str]) -> PartyFacts | None:
+		return self.facts.get(key)
+
+
+def load_parties(
+	refs: Iterable[tuple[str, str]], lead_customers: dict[str, str] | None = None
+) -> LoadedParties:
 	"""Load parties as :class:`PartyFacts`, a few batched queries per party type.
 
-	Returns ``{(doctype, name): PartyFacts}`` plus, under the key ``"contact_leads"``, a dict
-	Contact -> Leads it is linked to. ``lead_customers``: Lead -> the Customer made from it.
+	``lead_customers``: Lead -> the Customer made from it. A Contact's Customer is loaded too
+	(its domains count for the Contact).
 	"""
 	by_type: dict[str, set[str]] = defaultdict(set)
 	for doctype, name in refs:
 		if doctype in PARTY_TYPES and name:
 			by_type[doctype].add(name)
 	lead_customers = lead_customers or {}
-	result: dict = {"contact_leads": {}}
-
+	loaded = LoadedParties()
 	contact_customer: dict[str, str] = {}
 	if by_type.get("Contact"):
-		contacts = sorted(by_type["Contact"])
-		for link in frappe.db.sql(
-			"""select parent, link_doctype, link_name from `tabDynamic Link`
-			where parenttype = 'Contact' and parent in %s and link_doctype in ('Customer', 'Lead')
-			order by idx asc""",
-			(tuple(contacts),),
-			as_dict=True,
-		):
-			if link.link_doctype == "Customer":
-				contact_customer.setdefault(link.parent, link.link_name)
-			else:
-				result["contact_leads"].setdefault(link.parent, []).append(link.link_name)
+		contact_customer, loaded.contact_leads = _contact_links(sorted(by_type["Contact"]))
 		by_type["Customer"] |= set(contact_customer.values())
 
 	customer_names: dict[str, str] = {}
-	for doctype in ("Customer", "Lead", "Contact"):
+	for doctype in ("Customer", "Lead", "Contact"):  # Customers first: Contacts take their names
 		names = sorted(by_type.get(doctype, ()))
 		if not names:
 			continue
-		fields = PARTY_FIELDS[doctype] + (["social_handles"] if has_social_handles(doctype) else [])
-		columns = ", ".join(f"`{field}`" for field in fields)
-		rows = frappe.db.sql(
-			f"select {columns} from `tab{doctype}` where name in %s", (tuple(names),), as_dict=True
-		)
-		emails: dict[str, list[str]] = defaultdict(list)
-		if doctype == "Contact":
-			for row in frappe.db.sql(
-				"""select parent, email_id from `tabContact Email`
-				where parenttype = 'Contact' and parent in %s order by idx asc""",
-				(tuple(names),),
-				as_dict=True,
-			):
-				emails[row.parent].append(row.email_id)
-		for row in rows:
+		emails = _contact_emails(names) if doctype == "Contact" else {}
+		for row in _party_rows(doctype, names):
 			handles = parse_social_handles(row.get("social_handles"))
 			if doctype == "Customer":
 				customer_names[row.name] = row.customer_name or row.name
-				facts = PartyFacts(
-					"Customer",
-					row.name,
-					display_name=row.customer_name or row.name,
-					company_name=row.customer_name or row.name,
-					emails=[row.email_id] if row.email_id else [],
-					website=row.website or "",
-					handles=handles,
-				)
+				facts = _customer_facts(row, handles)
 			elif doctype == "Lead":
-				facts = PartyFacts(
-					"Lead",
-					row.name,
-					display_name=row.lead_name or "",
-					first_name=row.first_name or "",
-					last_name=row.last_name or "",
-					company_name=row.company_name or "",
-					emails=[row.email_id] if row.email_id else [],
-					website=row.website or "",
-					handles=handles,
-					customer=lead_customers.get(row.name, ""),
-				)
+				facts = _lead_facts(row, handles, lead_customers.get(row.name, ""))
 			else:
 				customer = contact_customer.get(row.name, "")
-				facts = PartyFacts(
-					"Contact",
-					row.name,
-					display_name=row.full_name or "",
-					first_name=row.first_name or "",
-					last_name=row.last_name or "",
-					company_name=row.company_name or customer_names.get(customer, customer),
-					emails=[*emails.get(row.name, []), *([row.email_id] if row.email_id else [])],
-					handles=handles,
-					customer=customer,
-				)
-			result[(doctype, row.name)] = facts
-	return result
+				company = row.company_name or customer_names.get(customer, customer)
+				facts = _contact_facts(row, handles, emails.get(row.name, []), customer, company)
+			loaded.facts[(doctype, row.name)] = facts
+	return loaded
+
+
+def _contact_links(contacts: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+	"""Contact -> its first Customer, and Contact -> its Leads (Dynamic Links, in form order)."""
+	customers: dict[str, str] = {}
+	leads: dict[str, list[str]] = {}
+	for link in frappe.db.sql(
+		"""select parent, link_doctype, link_name from `tabDynamic Link`
+		where parenttype = 'Contact' and parent in %s and link_doctype in ('Customer', 'Lead')
+		order by idx asc""",
+		(tuple(contacts),),
+		as_dict=True,
+	):
+		if link.link_doctype == "Customer":
+			customers.setdefault(link.parent, link.link_name)
+		else:
+			leads.setdefault(link.parent, []).append(link.link_name)
+	return customers, leads
+
+
+def _party_rows(doctype: str, names: list[str]) -> list[dict]:
+	fields = PARTY_FIELDS[doctype] + (["social_handles"] if has_social_handles(doctype) else [])
+	columns = ", ".join(f"`{field}`" for field in fields)
+	return frappe.db.sql(
+		f"select {columns} from `tab{doctype}` where name in %s", (tuple(names),), as_dict=True
+	)
+
+
+def _contact_emails(contacts: list[str]) -> dict[str, list[str]]:
+	emails: dict[str, list[str]] = defaultdict(list)
+	for row in frappe.db.sql(
+		"""select parent, email_id from `tabContact Email`
+		where parenttype = 'Contact' and parent in %s order by idx asc""",
+		(tuple(contacts),),
+		as_dict=True,
+	):
+		emails[row.parent].append(row.email_id)
+	return emails
+
+
+def _customer_facts(row, handles) -> PartyFacts:
+	name = row.customer_name or row.name
+	return PartyFacts(
+		"Customer",
+		row.name,
+		display_name=name,
+		company_name=name,
+		emails=[row.email_id] if row.email_id else [],
+		website=row.website or "",
+		handles=handles,
+	)
+
+
+def _lead_facts(row, handles, customer: str) -> PartyFacts:
+	return PartyFacts(
+		"Lead",
+		row.name,
+		display_name=row.lead_name or "",
+		first_name=row.first_name or "",
+		last_name=row.last_name or "",
+		company_name=row.company_name or "",
+		emails=[row.email_id] if row.email_id else [],
+		website=row.website or "",
+		handles=handles,
+		customer=customer,
+	)
+
+
+def _contact_facts(row, handles, emails: list[str], customer: str, company: str) -> PartyFacts:
+	return PartyFacts(
+		"Contact",
+		row.name,
+		display_name=row.full_name or "",
+		first_name=row.first_name or "",
+		last_name=row.last_name or "",
+		company_name=company,
+		emails=[*emails, *([row.email_id] if row.email_id else [])],
+		handles=handles,
+		customer=customer,
+	)
 
 
 def profile_facts(profile) -> ProfileFacts:

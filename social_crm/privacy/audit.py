@@ -10,23 +10,15 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from social_crm import permissions
+
 SCHEDULER = "Scheduler"
-PRIVACY_ROLES = ("Social CRM Manager", "System Manager")
 
 
 def ensure_privacy_officer() -> None:
-	"""Export, erasure and manual retention runs: Social CRM Manager or System Manager only.
-
-	(``frappe.only_for`` lets everything pass during tests; this check does not.)
-	"""
-	user = frappe.session.user
-	if user == "Administrator" or set(PRIVACY_ROLES) & set(frappe.get_roles(user)):
-		return
-	frappe.throw(
-		_("Only a Social CRM Manager or System Manager may do this"),
-		frappe.PermissionError,
-		title=_("Not Permitted"),
-	)
+	"""Export, erasure and manual retention runs: Social CRM Manager or System Manager only
+	(``permissions.ensure_privacy_officer``, which also holds during tests)."""
+	permissions.ensure_privacy_officer(_("Only a Social CRM Manager or System Manager may do this"))
 
 
 def current_actor() -> str:

@@ -21,7 +21,8 @@ from social_crm import settings
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as engine
 from social_crm.engine.privacy.anonymize import PROFILE_IDENTITY, is_erased_profile
-from social_crm.party import PARTY_TYPES, set_party_on_mentions
+from social_crm.linking import unlink
+from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store
 from social_crm.privacy.audit import ensure_privacy_officer, write_log
 
@@ -243,9 +244,9 @@ def apply_withdrawal(entry: str) -> dict:
 			# (and lets an erasure request of the party still find them)
 			for profile in profiles:
 				record_for_profile(doc, profile)
-		result["unlinked"] = unlink_profiles(profiles)
+		result["unlinked"] = unlink.unlink_profiles(profiles, block_auto_link=True, clear_contributions=True)
 		if not doc.social_profile and doc.party:
-			result["mentions_unlinked"] = store.clear_party_on_mentions(doc.party_type, doc.party)
+			result["mentions_unlinked"] = unlink.clear_party_on_mentions(doc.party_type, doc.party)
 		summary = _("Unlinked {0} profile(s); automatic linking switched off").format(result["unlinked"])
 	elif doc.purpose == engine.LISTENING:
 		action = settings.listening_withdrawal_action()
@@ -287,46 +288,6 @@ def record_for_profile(party_entry, profile: str) -> None:
 			)[:140],
 		}
 	).insert(ignore_permissions=True)
-
-
-def unlink_profiles(profiles: list[str]) -> int:
-	"""Unlink profiles from their party and keep automatic linking from linking them again."""
-	unlinked = 0
-	for name in profiles:
-		profile = frappe.get_doc("Social Profile", name)
-		was_linked = bool(profile.party)
-		profile.party_type = None
-		profile.party = None
-		profile.do_not_auto_link = 1
-		profile.flags.ignore_permissions = True
-		try:
-			profile.save()  # through the controller, so the mentions follow and linking hooks see it
-		except frappe.ValidationError:
-			# a withdrawal must never fail on unrelated bad data of the profile: unlink directly
-			frappe.clear_last_message()
-			frappe.db.set_value(
-				"Social Profile",
-				name,
-				{
-					"party_type": None,
-					"party": None,
-					"party_name": None,
-					"customer": None,
-					"do_not_auto_link": 1,
-				},
-			)
-			set_party_on_mentions(name, None, None, None)
-		if was_linked:
-			unlinked += 1
-		frappe.db.sql(
-			"update `tabIdea` set party_type=NULL, party=NULL, customer=NULL where submitted_by_profile=%s",
-			name,
-		)
-		frappe.db.sql(
-			"update `tabIdea Vote` set party_type=NULL, party=NULL where voter_profile=%s",
-			name,
-		)
-	return unlinked
 
 
 def refresh_expired() -> int:

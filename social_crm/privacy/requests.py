@@ -2,7 +2,7 @@
 
 Everything here goes through the same functions the desk uses: ``subject.export`` / ``erasure.erase``
 (and their audit rows), the consent log (``Social Consent Entry``, whose insert applies a
-withdrawal and writes the audit row), ``consent.unlink_profiles`` and the review queue's
+withdrawal and writes the audit row), ``linking.unlink.unlink_profile`` and the review queue's
 ``reject`` (so automatic linking never links the profile to that party again).
 
 - ``portal_subjects(user)``: the parties a website user manages (rules in
@@ -22,7 +22,6 @@ from urllib.parse import parse_qs
 import frappe
 from frappe import _
 from frappe.utils import get_url, now_datetime
-from frappe.utils.user import get_users_with_role
 from frappe.utils.verified_command import get_signed_params
 
 from erpnext.controllers.website_list_for_contact import get_parents_for_user
@@ -31,11 +30,13 @@ from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import consent as consent_engine
 from social_crm.engine.privacy import requests as engine
 from social_crm.linking import review
+from social_crm.linking import unlink as unlinking
 from social_crm.linking.jobs import read_state
 from social_crm.party import get_party_title
+from social_crm.permissions import social_managers
 from social_crm.privacy import erasure, subject
 from social_crm.privacy.audit import ensure_privacy_officer, write_log
-from social_crm.privacy.consent import derive, unlink_profiles
+from social_crm.privacy.consent import derive
 
 REQUEST = "Social Privacy Request"
 PENDING, DONE, REJECTED = "Pending Approval", "Done", "Rejected"
@@ -223,7 +224,7 @@ def unlink(profile: str, user: str | None = None) -> dict:
 	lose the party, no automatic relinking), and the party is rejected for it in the review queue."""
 	user = user or frappe.session.user
 	row = ensure_own_profile(profile, user)
-	unlink_profiles([profile])
+	unlinking.unlink_profile(profile, block_auto_link=True, clear_contributions=True)
 	review.reject(profile, row.party_type, row.party)
 	write_log(
 		"Unlink",
@@ -316,7 +317,7 @@ def create_request(
 
 def notify_managers(doc) -> list[str]:
 	"""A bell notification for every Social CRM Manager: a request waits for their decision."""
-	users = [u for u in get_users_with_role("Social CRM Manager") if u not in ("Administrator", "Guest")]
+	users = social_managers()
 	for user in users:
 		frappe.get_doc(
 			{

@@ -69,10 +69,9 @@ def target_available(doctype: str) -> bool:
 
 
 def get_plan(doc, now=None) -> engine.RetentionPlan:
-	"""The policy's plan at ``now`` (site time, default: the current instant); UTC age fields
-	(``posted_at``) are compared with the same instant in UTC (``clock.site_to_utc``)."""
 	now = get_datetime(now) if now else now_datetime()
-	return engine.plan(policy_from_doc(doc), now, utc_now=site_to_utc(now))
+	# post times are UTC, Frappe's stamps site-local: the engine measures each from its own clock
+	return engine.plan(policy_from_doc(doc), now, site_to_utc(now))
 
 
 def preview(doc, now=None) -> dict:

@@ -253,20 +253,6 @@ def handle_mentions_of(profiles: list[str], action: str, party: tuple[str, str] 
 	return done
 
 
-def clear_party_on_mentions(party_type: str, party: str) -> int:
-	done = 0
-	for rows in mention_batches({"party_type": party_type, "party": party}, fields=["name"]):
-		names = [r.name for r in rows]
-		bulk_update(
-			"Mention",
-			{n: {} for n in names},
-			constants={"party_type": None, "party": None, "customer": None},
-			raw=["`status` = if(`status` = 'Linked', 'New', `status`)"],
-		)
-		done += len(names)
-	return done
-
-
 # --- profiles ------------------------------------------------------------------------------------
 
 

@@ -548,9 +548,14 @@ class TestIdeasDesk(SocialCRMTestCase):
 		contact_contents = " ".join(e["content"] for e in timeline.get_idea_timeline("Contact", contact))
 		self.assertIn("History: a voted idea", contact_contents)
 		self.assertEqual(timeline.get_idea_timeline("Customer", self.other_customer), [])
-		# the hook lists it next to the mentions
+		# the Customer's one timeline hook shows them next to the mentions
 		hooks = frappe.get_hooks("additional_timeline_content")
-		self.assertIn("social_crm.ideas.timeline.get_idea_timeline", hooks["Customer"])
+		self.assertEqual(hooks["Customer"], ["social_crm.overrides.customer.get_timeline"])
+		via_hook = " ".join(
+			e["content"] for e in frappe.get_attr(hooks["Customer"][0])("Customer", self.customer)
+		)
+		self.assertIn("History: cookie dough chunks", via_hook)
+		self.assertIn("Voted for an idea", via_hook)
 		# and the Social connections group counts the Customer's ideas
 		from frappe.desk.notifications import get_open_count
 

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from ..errors import InvalidRecord
 from ..handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle, normalize_platform
+from ..parties import PARTY_TYPES  # defined once, importable by hooks.py
 from ..text import EMAIL_RE, extract_urls
 from .domains import organization_domain
 from .names import name_key, name_parts
-
-PARTY_TYPES = ("Customer", "Lead", "Contact")
 
 # Where a profile's domain was seen. A domain in the profile's own website or email is
 # the person's; a link in the bio may point at anything they like (an article, a

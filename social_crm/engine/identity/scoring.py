@@ -58,7 +58,7 @@ from .facts import (
 	profile_domains,
 	profile_emails,
 )
-from .names import forms_similarity, mentions_company, name_parts, profile_name_forms, tokens
+from .names import mentions_company, name_parts, name_similarity, profile_name_forms, tokens
 
 # -- signal weights ---------------------------------------------------------------------
 EMAIL_WEIGHT = 0.95  # an address is personal; equality is near proof, even on free-mail
@@ -221,21 +221,40 @@ def _score(
 	view: _ProfileView, party: PartyFacts, customer: PartyFacts | None = None, verified: bool = False
 ) -> Candidate:
 	"""``verified``: score only evidence that is not self-asserted (view built from verified facts)."""
-	profile = view.profile
-	reasons: list[Reason] = []
+	reasons, other_handles = _handle_reasons(view, party, verified)
+	emails = sorted(view.emails & set(party.emails))
+	if emails:
+		reasons.append(Reason("email", EMAIL_WEIGHT, f"email {emails[0]} is on the {party.party_type}"))
+	domain_reason, domain_factor = _domain_reason(view, party, customer)
+	if domain_reason:
+		reasons.append(domain_reason)
+	name_reason, strength = _name_reason(view, party)
+	if name_reason:
+		reasons.append(name_reason)
+	reasons += _company_reasons(view, party, strength, domain_factor)
 
-	# Handle recorded on the party (same platform, normalized).
-	handle_matched = False
-	other_handles = []
-	for platform, handle in party.handles:
-		if platform != profile.platform:
+	score = noisy_or([reason.weight for reason in reasons])
+	if other_handles and not any(r.signal in ("handle", "handle_user") for r in reasons) and not emails:
+		penalty, score = _other_handle_penalty(view, party, other_handles[0], score)
+		if penalty:
+			reasons.append(penalty)
+	customer_name = party.customer if party.party_type in ("Contact", "Lead") else ""
+	return Candidate(party.party_type, party.name, round(score, SCORE_DIGITS), reasons, customer_name)
+
+
+def _handle_reasons(view: _ProfileView, party: PartyFacts, verified: bool) -> tuple[list[Reason], list[str]]:
+	"""Handles recorded on the party (same platform, normalized), and its other handles there."""
+	platform = view.profile.platform
+	reasons: list[Reason] = []
+	other_handles: list[str] = []
+	for handle_platform, handle in party.handles:
+		if handle_platform != platform:
 			continue
-		full = view.handle_keys.get((platform, handle))
+		full = view.handle_keys.get((handle_platform, handle))
 		if full is True:
 			reasons.append(
 				Reason("handle", HANDLE_WEIGHT, f"{platform} handle {handle} is on the {party.party_type}")
 			)
-			handle_matched = True
 		elif full is False and "@" not in handle and "." not in handle.strip("."):
 			# The party recorded only the user part; the profile's server may not be theirs.
 			if verified:
@@ -245,86 +264,97 @@ def _score(
 					"handle_user", HANDLE_USER_PART_WEIGHT, f"{platform} user {handle} without server matches"
 				)
 			)
-			handle_matched = True
 		else:
 			other_handles.append(handle)
+	return reasons, other_handles
 
-	emails = sorted(view.emails & set(party.emails))
-	if emails:
-		reasons.append(Reason("email", EMAIL_WEIGHT, f"email {emails[0]} is on the {party.party_type}"))
 
-	domain_weight, domain_detail = 0.0, ""
-	domain_factor = 0.0
+def _domain_reason(
+	view: _ProfileView, party: PartyFacts, customer: PartyFacts | None
+) -> tuple[Reason | None, float]:
+	"""The strongest shared domain, and how much the profile's source of it counts (0..1)."""
 	# A Contact also belongs to its Customer's domains (the Customer's website, its addresses).
 	owned = [(domain, f"the {party.party_type}'s") for domain in party_domains(party)]
 	if customer is not None:
 		owned += [(domain, f"its Customer {customer.name}'s") for domain in party_domains(customer)]
+	best_weight, best_factor, detail = 0.0, 0.0, ""
 	for domain, owner in owned:
 		source = view.domains.get(domain)
 		if source is None:
 			continue
 		factor = DOMAIN_SOURCE_FACTORS[source]
 		weight = DOMAIN_WEIGHTS[party.party_type] * factor
-		if weight > domain_weight:
-			domain_weight, domain_factor = weight, factor
-			domain_detail = f"domain {domain} (profile {source}) is {owner}"
-	if domain_weight:
-		reasons.append(Reason("domain", round(domain_weight, SCORE_DIGITS), domain_detail))
+		if weight > best_weight:
+			best_weight, best_factor = weight, factor
+			detail = f"domain {domain} (profile {source}) is {owner}"
+	if not best_weight:
+		return None, 0.0
+	return Reason("domain", round(best_weight, SCORE_DIGITS), detail), best_factor
 
+
+def _name_reason(view: _ProfileView, party: PartyFacts) -> tuple[Reason | None, float]:
+	"""The person (or company) name match, and its strength (0..1)."""
 	party_names = _party_names(party)
 	similarity = 0.0
 	if party_names and view.name_forms:
-		similarity = forms_similarity(view.name_forms, party_names)
+		similarity = name_similarity(view.profile.display_name, party_names)
 		if similarity < NAME_SUBSET_SIMILARITY:
 			similarity = max(similarity, _subset_similarity(view.name_tokens, party_names))
 	strength = name_strength(similarity)
-	if strength:
-		reasons.append(
-			Reason(
-				"name",
-				round(NAME_WEIGHT * strength, SCORE_DIGITS),
-				f"name {profile.display_name!r} ~ {party_names[0]!r} ({similarity:.2f})",
-			)
-		)
+	if not strength:
+		return None, 0.0
+	detail = f"name {view.profile.display_name!r} ~ {party_names[0]!r} ({similarity:.2f})"
+	return Reason("name", round(NAME_WEIGHT * strength, SCORE_DIGITS), detail), strength
 
+
+def _company_reasons(
+	view: _ProfileView, party: PartyFacts, strength: float, domain_factor: float
+) -> list[Reason]:
+	"""The company named in the profile: a Customer named (without a name match), or the person's
+	company with their name ("that Anna at that company", with the domain as evidence too)."""
 	if party.party_type == "Customer":
 		company = party.display_name or party.company_name
 		if not strength and mentions_company(view.company_text, company):
-			reasons.append(Reason("company", CUSTOMER_MENTION_WEIGHT, f"bio names {company!r}"))
-	elif strength:
-		mentioned = bool(party.company_name) and mentions_company(view.company_text, party.company_name)
-		if mentioned:
-			reasons.append(
-				Reason(
-					"company",
-					round(COMPANY_MENTION_WEIGHT * strength, SCORE_DIGITS),
-					f"profile names the company {party.company_name!r}",
-				)
-			)
-		company_evidence = max(domain_factor, MENTION_EVIDENCE_FACTOR if mentioned else 0.0)
-		if company_evidence:
-			reasons.append(
-				Reason(
-					"name_at_company",
-					round(NAME_AT_COMPANY_WEIGHT * strength * company_evidence, SCORE_DIGITS),
-					"the name matches a person of the matching company",
-				)
-			)
-
-	score = noisy_or([reason.weight for reason in reasons])
-	if other_handles and not handle_matched and not emails and score > 0:
-		reduced = score * OTHER_HANDLE_FACTOR
+			return [Reason("company", CUSTOMER_MENTION_WEIGHT, f"bio names {company!r}")]
+		return []
+	if not strength:
+		return []
+	reasons = []
+	mentioned = bool(party.company_name) and mentions_company(view.company_text, party.company_name)
+	if mentioned:
 		reasons.append(
 			Reason(
-				"other_handle",
-				round(reduced - score, SCORE_DIGITS),
-				f"the {party.party_type} has another {profile.platform} handle: {other_handles[0]}",
+				"company",
+				round(COMPANY_MENTION_WEIGHT * strength, SCORE_DIGITS),
+				f"profile names the company {party.company_name!r}",
 			)
 		)
-		score = reduced
+	company_evidence = max(domain_factor, MENTION_EVIDENCE_FACTOR if mentioned else 0.0)
+	if company_evidence:
+		reasons.append(
+			Reason(
+				"name_at_company",
+				round(NAME_AT_COMPANY_WEIGHT * strength * company_evidence, SCORE_DIGITS),
+				"the name matches a person of the matching company",
+			)
+		)
+	return reasons
 
-	customer = party.customer if party.party_type in ("Contact", "Lead") else ""
-	return Candidate(party.party_type, party.name, round(score, SCORE_DIGITS), reasons, customer)
+
+def _other_handle_penalty(
+	view: _ProfileView, party: PartyFacts, other: str, score: float
+) -> tuple[Reason | None, float]:
+	"""The party records another handle on this platform (and nothing strong matched): the
+	penalty's reason and the reduced score."""
+	if score <= 0:
+		return None, score
+	reduced = score * OTHER_HANDLE_FACTOR
+	reason = Reason(
+		"other_handle",
+		round(reduced - score, SCORE_DIGITS),
+		f"the {party.party_type} has another {view.profile.platform} handle: {other}",
+	)
+	return reason, reduced
 
 
 def score(profile: ProfileFacts, party: PartyFacts, customer: PartyFacts | None = None) -> Candidate:

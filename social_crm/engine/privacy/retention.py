@@ -22,7 +22,7 @@ Field names are the contract with the doctypes; they live in :data:`TARGETS` onl
 
 Time. Post times (``posted_at``, a profile's ``first_seen`` / ``last_seen``) are stored in
 UTC, desk stamps (``creation``, ``modified``, ``entered_at``) in the site's time zone: the
-cutoff of a UTC age field is counted from ``utc_now`` (:data:`UTC_AGE_FIELDS`), of the others
+cutoff of a UTC age field is counted from ``utc_now`` (``TargetSpec.utc_fields``), of the others
 from ``now``.
 """
 
@@ -48,7 +48,6 @@ MIN_BATCH_SIZE = 100
 START_BATCH_SIZE = 250  # a run starts small and adapts (``next_batch_size``)
 TARGET_BATCH_SECONDS = 0.5  # per write transaction: batches shrink or grow to stay near it
 CONDITION_KEYS = ("platform", "linked", "status", "age_field")
-UTC_AGE_FIELDS = frozenset({"posted_at", "first_seen", "last_seen"})  # the rest are site time
 
 IDEA_STATUSES = ("Open", "Under Review", "Planned", "In Progress", "Implemented", "Declined", "Duplicate")
 
@@ -67,6 +66,8 @@ class TargetSpec:
 	anonymize_pending: tuple[tuple[str, str, Any], ...] | None = None
 	# Delete empties this field instead of deleting the row (raw payloads live on the Mention).
 	clear_field: str | None = None
+	# Age fields stored in UTC (post times); the others are Frappe's site-local stamps.
+	utc_fields: tuple[str, ...] = ()
 
 
 _NOT_ANONYMIZED = (("external_id", "not like", ANONYMIZED_ID_PREFIX + "%"),)
@@ -80,6 +81,7 @@ TARGETS: dict[str, TargetSpec] = {
 		status_field="status",
 		statuses=MENTION_STATUSES,
 		anonymize_pending=_NOT_ANONYMIZED,
+		utc_fields=("posted_at",),
 	),
 	"Social Profile": TargetSpec(
 		"Social Profile",
@@ -87,6 +89,7 @@ TARGETS: dict[str, TargetSpec] = {
 		platform_field="platform",
 		party_field="party",
 		anonymize_pending=_NOT_ANONYMIZED,
+		utc_fields=("last_seen", "first_seen"),
 	),
 	# An idea is anonymized on erasure of its submitter; retention only deletes ideas.
 	"Idea": TargetSpec(
@@ -111,6 +114,7 @@ TARGETS: dict[str, TargetSpec] = {
 		status_field="status",
 		statuses=MENTION_STATUSES,
 		clear_field="raw_payload",
+		utc_fields=("posted_at",),
 	),
 }
 
@@ -382,16 +386,18 @@ def _as_linked(value: Any) -> bool | None:
 	raise InvalidRecord(f"linked must be yes, no or any, not {str(value)[:20]!r}", "linked")
 
 
-def cutoff(policy: RetentionPolicy, now: datetime) -> datetime:
-	"""Records whose age field is before this moment have expired (same time zone as ``now``)."""
-	return now - timedelta(days=policy.keep_days)
+def cutoff(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> datetime:
+	"""Records whose age field is before this moment have expired.
 
-
-def age_cutoff(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> datetime:
-	"""The cutoff of the policy's age field: from ``utc_now`` for a UTC field (see the module
-	doc), else from ``now`` (without ``utc_now``, ``now`` is used for both)."""
-	in_utc = policy.conditions.get("age_field") in UTC_AGE_FIELDS and utc_now is not None
-	return cutoff(policy, utc_now if in_utc else now)
+	``now`` is the site's time as Frappe stores it (naive, system time zone), ``utc_now`` the same
+	instant in naive UTC: an age field stored in UTC (``TargetSpec.utc_fields``, e.g. ``posted_at``)
+	is measured from ``utc_now``, the others from ``now``. Without ``utc_now`` both are ``now``.
+	"""
+	spec = TARGETS.get(policy.target)
+	reference = now
+	if utc_now is not None and spec and policy.conditions.get("age_field") in spec.utc_fields:
+		reference = utc_now
+	return reference - timedelta(days=policy.keep_days)
 
 
 def to_filters(
@@ -399,14 +405,13 @@ def to_filters(
 ) -> list[tuple[str, str, Any]]:
 	"""The filters selecting what ``policy`` touches at ``now``, for frappe.get_all / db.count.
 
-	``now`` is the site's time as Frappe stores it (naive, system time zone), ``utc_now`` the
-	same instant in naive UTC (for the UTC age fields, see :func:`age_cutoff`); the cutoff is
-	passed as a "YYYY-MM-DD HH:MM:SS" string. The policy is validated first.
+	``now`` / ``utc_now``: see :func:`cutoff`; the cutoff is passed as a "YYYY-MM-DD HH:MM:SS"
+	string. The policy is validated first.
 	"""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	conditions = policy.conditions
-	moment = age_cutoff(policy, now, utc_now).replace(tzinfo=None, microsecond=0)
+	moment = cutoff(policy, now, utc_now).replace(tzinfo=None, microsecond=0)
 	filters: list[tuple[str, str, Any]] = [(conditions["age_field"], "<", moment.isoformat(sep=" "))]
 	if "platform" in conditions:
 		platforms = conditions["platform"]
@@ -426,7 +431,7 @@ def to_filters(
 
 
 def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None) -> RetentionPlan:
-	"""Everything a run (or a preview) of ``policy`` needs, as plain data (times: :func:`to_filters`)."""
+	"""Everything a run (or a preview) of ``policy`` needs, as plain data (``utc_now``: :func:`cutoff`)."""
 	policy = validate_policy(policy)
 	spec = TARGETS[policy.target]
 	return RetentionPlan(
@@ -434,7 +439,7 @@ def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None
 		doctype=spec.doctype,
 		action=policy.action,
 		filters=to_filters(policy, now, utc_now),
-		cutoff=age_cutoff(policy, now, utc_now),
+		cutoff=cutoff(policy, now, utc_now),
 		clear_field=spec.clear_field if policy.action == DELETE else None,
 	)
 

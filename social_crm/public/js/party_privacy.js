@@ -6,7 +6,7 @@ frappe.provide("social_crm.privacy");
 social_crm.privacy.setup = function (frm) {
 	if (frm.is_new()) return;
 	social_crm.privacy.show_consent(frm);
-	if (!frappe.user.has_role(["Social CRM Manager", "System Manager"])) return;
+	if (!social_crm.is_privacy_officer()) return;
 	const group = __("Social Data");
 	frm.add_custom_button(__("Record Consent"), () => {
 		const values = frm.doctype === "Social Profile"

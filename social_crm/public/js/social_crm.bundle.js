@@ -2,6 +2,20 @@
 
 frappe.provide("social_crm");
 
+// The app's roles as social_crm/permissions.py names them, and the checks the forms use
+// (the server checks again; these only decide which buttons to show).
+social_crm.roles = {
+	MANAGER: "Social CRM Manager",
+	USER: "Social CRM User",
+	SYSTEM_MANAGER: "System Manager",
+};
+social_crm.is_social_manager = () => frappe.user.has_role(social_crm.roles.MANAGER);
+social_crm.is_social_crm_user = () =>
+	frappe.user.has_role([social_crm.roles.MANAGER, social_crm.roles.USER, social_crm.roles.SYSTEM_MANAGER]);
+// export, erasure, retention runs (permissions.MANAGER_ROLES)
+social_crm.is_privacy_officer = () =>
+	frappe.user.has_role([social_crm.roles.MANAGER, social_crm.roles.SYSTEM_MANAGER]);
+
 // "Create Lead" from a Mention ({mention}) or a Social Profile ({profile}); opens the Lead,
 // or the Lead / Customer the author is already linked to (social_crm.api.linking.create_lead).
 social_crm.create_lead = function (args) {

@@ -8,6 +8,7 @@ from frappe.utils import escape_html, flt
 
 from social_crm.engine.analysis.sentiment import FLAIR_MODEL_NAMES, ModelNotAllowed, flair_model_source
 from social_crm.listening.enrichment import flair_models_dir
+from social_crm.permissions import is_system_manager
 
 MODELS_FOLDER_HINT = "sites/&lt;site&gt;/private/social_crm_models/"
 
@@ -73,7 +74,7 @@ class SocialCRMSettings(Document):
 			return
 		if (
 			self.has_value_changed("flair_model") or self.has_value_changed("sentiment_analyzer")
-		) and "System Manager" not in frappe.get_roles():
+		) and not is_system_manager():
 			frappe.throw(_("Only a System Manager can choose the flair model"), frappe.PermissionError)
 		self.flair_model = (self.flair_model or "").strip()
 		try:

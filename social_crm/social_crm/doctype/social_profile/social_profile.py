@@ -8,10 +8,12 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from social_crm.clock import utc_now
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle
 from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
 from social_crm.engine.text import clean_display, html_to_text, truncate
+from social_crm.linking import unlink
 from social_crm.linking.jobs import move_mentions
 from social_crm.party import PARTY_TYPES, get_customer_of, get_party_title, validate_party
 
@@ -80,7 +82,7 @@ class SocialProfile(Document):
 		self.validate_unique()
 		self.validate_party_link()
 		self.influence_score = compute_influence(self.followers, self.verified)
-		now = now_datetime()
+		now = utc_now()  # first/last seen are post times: UTC, as the pipeline stores them
 		self.first_seen = self.first_seen or now
 		self.last_seen = self.last_seen or now
 
@@ -148,10 +150,8 @@ class SocialProfile(Document):
 			self.linked_on = now_datetime()
 			self.linked_by = frappe.session.user
 		else:
-			self.link_method = self.flags.link_method or ("Manual" if not self.is_new() else None)
-			self.link_confidence = 0
-			self.linked_on = now_datetime() if not self.is_new() else None
-			self.linked_by = frappe.session.user if not self.is_new() else None
+			# unlinked on the form, or by linking/unlink.py: one set of values for every path
+			self.update(unlink.unlinked_values(self.flags.link_method or unlink.MANUAL))
 
 	def has_party_changed(self) -> bool:
 		before = self.get_doc_before_save()
@@ -173,7 +173,9 @@ class SocialProfile(Document):
 			return
 		if before or self.party:
 			# inline for small histories, in a background job above INLINE_MENTION_LIMIT mentions
-			move_mentions(self.name, self.party_type, self.party, self.customer)
+			move_mentions(
+				self.name, self.party_type, self.party, self.customer, inline=bool(self.flags.mentions_inline)
+			)
 
 	@staticmethod
 	def default_list_data():

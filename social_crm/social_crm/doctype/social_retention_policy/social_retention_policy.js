@@ -22,7 +22,7 @@ frappe.ui.form.on("Social Retention Policy", {
 				});
 			});
 		});
-		if (frappe.user.has_role(["Social CRM Manager", "System Manager"]) && frm.doc.enabled) {
+		if (social_crm.is_privacy_officer() && frm.doc.enabled) {
 			frm.add_custom_button(__("Run Now"), () => {
 				frappe.confirm(__("Apply this policy now? Records it selects are changed for good."), () => {
 					frm.call("run_now").then((r) => frappe.show_alert({ message: r.message, indicator: "green" }));

@@ -19,7 +19,7 @@ frappe.ui.form.on("Social Source", {
 				);
 			}
 		}
-		const is_manager = frappe.user.has_role("Social CRM Manager");
+		const is_manager = social_crm.is_social_manager();
 		if (is_manager && frm.doc.platform !== "Webhook") {
 			frm.add_custom_button(__("Test Connection"), () => {
 				frm.call({ method: "test_connection", doc: frm.doc, freeze: true }).then((r) => {
@@ -33,7 +33,7 @@ frappe.ui.form.on("Social Source", {
 				});
 			});
 		}
-		if (frappe.user.has_role(["Social CRM Manager", "Social CRM User"])) {
+		if (social_crm.is_social_crm_user()) {
 			frm.add_custom_button(__("Import JSONL / CSV"), () => social_crm_import(frm), __("Actions"));
 		}
 		frm.add_custom_button(

@@ -21,6 +21,7 @@ from social_crm.listening.sources import (
 	source_config,
 	unix_to_datetime,
 )
+from social_crm.permissions import ensure_social_manager
 
 PLATFORMS_NEEDING_URL = ("Mastodon", "Discourse", "RSS")
 
@@ -200,5 +201,4 @@ def blocked_reason(code: str) -> str:
 
 def require_manager():
 	"""Only Social CRM Managers (and Administrator) may use a source's credentials interactively."""
-	if "Social CRM Manager" not in frappe.get_roles() and frappe.session.user != "Administrator":
-		frappe.throw(_("Only a Social CRM Manager can do this"), frappe.PermissionError)
+	ensure_social_manager(_("Only a Social CRM Manager can do this"))
