@@ -26,6 +26,7 @@ from frappe import _
 from frappe.utils import escape_html, now_datetime
 
 from social_crm.engine.identity.facts import clean_email
+from social_crm.engine.status import CONVERTED_TO_LEAD, status_after
 from social_crm.engine.text import truncate
 from social_crm.install import LEAD_SOURCE
 from social_crm.linking.keys import KEY_DOCTYPE, PROFILE, has_social_handles
@@ -99,7 +100,7 @@ def create_lead_for_profile(profile: str, mention: str | None = None) -> dict:
 	doc.flags.ignore_permissions = True
 	doc.save()
 	if mention:
-		frappe.db.set_value("Mention", mention, "status", "Converted")
+		_mark_converted(mention)
 	return {"doctype": "Lead", "name": lead.name, "created": True}
 
 
@@ -108,9 +109,17 @@ def create_lead_for_mention(mention: str) -> dict:
 	if not author:
 		frappe.throw(_("Mention {0} has no author profile to make a Lead from").format(mention))
 	result = create_lead_for_profile(author, mention=mention)
-	if not result["created"] and frappe.db.get_value("Mention", mention, "status") in ("New", "Linked"):
-		frappe.db.set_value("Mention", mention, "status", "Converted")
+	if not result["created"]:
+		_mark_converted(mention)
 	return result
+
+
+def _mark_converted(mention: str) -> None:
+	"""The mention's status after a Lead was made from (or found for) its author: the engine's rule."""
+	current = frappe.db.get_value("Mention", mention, "status")
+	new = status_after(current, CONVERTED_TO_LEAD)
+	if new != current:
+		frappe.db.set_value("Mention", mention, "status", new)
 
 
 def lead_note(row, mention: str | None) -> str:

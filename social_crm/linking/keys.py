@@ -115,7 +115,7 @@ def load_parties(
 		by_type["Customer"] |= set(contact_customer.values())
 
 	customer_names: dict[str, str] = {}
-	for doctype in ("Customer", "Lead", "Contact"):  # Customers first: Contacts take their names
+	for doctype in PARTY_TYPES:  # Customers first (PARTY_TYPES order): Contacts take their names
 		names = sorted(by_type.get(doctype, ()))
 		if not names:
 			continue
