@@ -37,16 +37,29 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.model.naming import make_autoname
+from frappe.utils import cint, get_datetime, now_datetime
+from frappe.utils.global_search import get_formatted_value, sync_value_in_queue
 
 from social_crm import settings
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
+from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy.anonymize import is_erased_profile
+from social_crm.engine.profiles import normalize_profile
 from social_crm.engine.records import Author, Post, edit_allowed
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display
 from social_crm.insight import rollup
-from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
+from social_crm.linking import keys as linking_keys
+from social_crm.linking.jobs import enqueue_match
+from social_crm.privacy.consent import (
+	ERASED,
+	LISTENING_STOPPED,
+	WITHHELD_PROFILE_FIELDS,
+	load_author_profiles,
+	withheld_authors,
+)
+from social_crm.sql import insert_many
 from social_crm.support import issues
 
 ACCEPTED = "accepted"
@@ -68,6 +81,27 @@ WITHHELD_REASONS = {
 	UNCHECKED: "the author's consent could not be checked (see the error log)",
 }
 PROFILE_IDENTITY_FIELDS = ("handle", "display_name", "profile_url", "website", "email", "bio")
+# What ingest reads of a page's existing profiles (the consent check's fields included).
+PAGE_PROFILE_FIELDS = tuple(
+	dict.fromkeys(
+		(
+			*WITHHELD_PROFILE_FIELDS,
+			"customer",
+			"match_status",
+			"last_seen",
+			"followers",
+			"avatar_url",
+			*PROFILE_IDENTITY_FIELDS,
+		)
+	)
+)
+# Doctypes whose rows make a site react to new Social Profiles (then they are inserted one by one).
+PROFILE_HOOK_DOCTYPES = {
+	"Webhook": {"webhook_doctype": "Social Profile", "enabled": 1},
+	"Notification": {"document_type": "Social Profile", "enabled": 1},
+	"Server Script": {"reference_doctype": "Social Profile", "disabled": 0, "script_type": "DocType Event"},
+	"Assignment Rule": {"document_type": "Social Profile", "disabled": 0},
+}
 
 
 @dataclass
@@ -193,6 +227,7 @@ class Ingestor:
 		self.stats = IngestStats()
 		self._touched: dict[str, dict] = {}  # profile -> fields to refresh, flushed per page
 		self._added: dict[str, int] = {}  # profile -> mentions added in this page
+		self.bulk_profiles: bool | None = None  # new profiles in bulk (None: not checked yet)
 
 	# ------------------------------------------------------------------ entry point
 
@@ -285,8 +320,9 @@ class Ingestor:
 			new = [item for item in new if item[0] not in drop]
 			edited = [item for item in edited if item[0] not in drop]
 
-		# Consent and erased profiles: nothing of a withheld author is stored or refreshed.
-		withheld = self._withheld([item[1] for item in new + edited])
+		# Consent and erased profiles: nothing of a withheld author is stored or refreshed. The
+		# page's profiles are loaded once, for this check and for the upsert below.
+		withheld, profile_rows = self._withheld([item[1] for item in new + edited])
 		if withheld:
 			for bucket in (new, edited):
 				for item in list(bucket):
@@ -300,7 +336,7 @@ class Ingestor:
 						bucket.remove(item)
 
 		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
-		failed_profiles = self._upsert_profiles(profile_posts)
+		failed_profiles = self._upsert_profiles(profile_posts, profile_rows)
 		for bucket in (new, edited):
 			for item in list(bucket):
 				post = item[1]
@@ -325,16 +361,19 @@ class Ingestor:
 			self._enrich(to_enrich)
 		return out
 
-	def _withheld(self, posts: list[Post]) -> dict[tuple[str, str], str]:
-		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure)."""
+	def _withheld(self, posts: list[Post]) -> tuple[dict[tuple[str, str], str], dict]:
+		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure), and
+		the authors' existing profiles ({(platform, author id): row}, one query for both uses)."""
 		if not posts:
-			return {}
+			return {}, {}
+		authors = {(post.platform, post.author.external_id) for post in posts}
 		try:
-			return withheld_authors({(post.platform, post.author.external_id) for post in posts})
+			rows = self._load_profiles(sorted(authors))
+			return withheld_authors(authors, profiles=rows), rows
 		except Exception:
 			# Never store a post whose author we could not check: log and withhold the page.
 			frappe.log_error(title="Social CRM: consent check failed", message=traceback.format_exc())
-			return {(post.platform, post.author.external_id): UNCHECKED for post in posts}
+			return {key: UNCHECKED for key in authors}, {}
 
 	def _existing_mentions(self, posts: list[Post]) -> dict[tuple[str, str], frappe._dict]:
 		by_platform: dict[str, list[str]] = defaultdict(list)
@@ -352,37 +391,73 @@ class Ingestor:
 
 	# ------------------------------------------------------------------ profiles
 
-	def _upsert_profiles(self, posts: list[Post]) -> dict[tuple[str, str], str]:
-		"""Create or refresh each author's Social Profile; returns {author key: error} for failures."""
+	def _upsert_profiles(self, posts: list[Post], rows: dict) -> dict[tuple[str, str], str]:
+		"""Create or refresh each author's Social Profile; returns {author key: error} for failures.
+
+		``rows``: the authors' existing profiles (:meth:`_load_profiles`); the others are new and
+		created for the whole page at once (:meth:`_create_profiles`).
+		"""
 		latest: dict[tuple[str, str], Post] = {}
 		first: dict[tuple[str, str], Post] = {}
-		new_mentions: dict[tuple[str, str], int] = defaultdict(int)
 		for post in posts:
 			key = (post.platform, post.author.external_id)
 			if key not in latest or post.posted_at > latest[key].posted_at:
 				latest[key] = post
 			if key not in first or post.posted_at < first[key].posted_at:
 				first[key] = post
-			new_mentions[key] += 1
 
-		missing = [key for key in latest if key not in self.profiles]
-		rows = self._load_profiles(missing)
 		failed: dict[tuple[str, str], str] = {}
 		now = now_datetime()
+		new = []
 		for key, post in latest.items():
 			row = rows.get(key)
+			if row is None:
+				new.append((key, post, first[key]))
+				continue
+			self.profiles[key] = _Profile(
+				row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
+			)
+			try:
+				self._refresh_profile(row, post, now)
+			except Exception as exc:
+				self.profiles.pop(key, None)
+				failed[key] = f"author profile could not be saved: {_short(exc)}"
+				self._log(post, failed[key])
+		if new:
+			failed.update(self._create_profiles(new))
+		return failed
+
+	def _load_profiles(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], frappe._dict]:
+		"""The existing profiles of the page's authors, with every field ingest reads of them."""
+		return load_author_profiles(keys, PAGE_PROFILE_FIELDS)
+
+	def _create_profiles(self, items: list[tuple[tuple[str, str], Post, Post]]) -> dict[tuple[str, str], str]:
+		"""The page's new authors: one multi-row INSERT (then their linking keys at once).
+
+		A profile the bulk rules do not cover (:meth:`_bulk_profile_row` says None) and every
+		profile of a bulk INSERT that failed go through the controller one by one.
+		"""
+		bulk, slow = [], []
+		for key, post, first_post in sorted(items, key=lambda item: item[0]):  # one lock order
+			row = self._bulk_profile_row(post, first_post)
+			(bulk if row else slow).append((key, post, first_post, row))
+		if bulk:
+			savepoint = "social_crm_profiles"
+			frappe.db.savepoint(savepoint)
+			try:
+				self._insert_new_profiles([row for *_, row in bulk])
+			except Exception:
+				frappe.db.rollback(save_point=savepoint)
+				slow.extend(bulk)
+			else:
+				for key, _post, _first, row in bulk:
+					self.profiles[key] = _Profile(row["name"])
+		failed: dict[tuple[str, str], str] = {}
+		for key, post, first_post, _row in slow:
 			savepoint = "social_crm_profile"
 			frappe.db.savepoint(savepoint)
 			try:
-				if key in self.profiles and row is None:
-					self._touch_profile(self.profiles[key].name, post, None, now)
-				elif row is None:
-					self.profiles[key] = self._create_profile(post, first[key])
-				else:
-					self.profiles[key] = _Profile(
-						row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
-					)
-					self._refresh_profile(row, post, now)
+				self.profiles[key] = self._create_profile(post, first_post)
 			except Exception as exc:
 				frappe.db.rollback(save_point=savepoint)
 				self.profiles.pop(key, None)
@@ -390,32 +465,75 @@ class Ingestor:
 				self._log(post, failed[key])
 		return failed
 
-	def _load_profiles(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], frappe._dict]:
-		by_platform: dict[str, list[str]] = defaultdict(list)
-		for platform, external_id in keys:
-			by_platform[platform].append(external_id)
-		found = {}
-		for platform, ids in by_platform.items():
-			for row in frappe.get_all(
-				"Social Profile",
-				filters={"platform": platform, "external_id": ("in", ids)},
-				fields=[
-					"name",
-					"platform",
-					"external_id",
-					"party_type",
-					"party",
-					"customer",
-					"match_status",
-					"anonymized",
-					"last_seen",
-					"followers",
-					"avatar_url",
-					*PROFILE_IDENTITY_FIELDS,
-				],
+	def _bulk_profile_row(self, post: Post, first_post: Post) -> dict | None:
+		"""The new profile's row as the controller would store it, or None when only the
+		controller may create it: the engine rejects a field (the controller says why), Frappe
+		would change or refuse a value (HTML sanitizing, a Data field's length, a platform not in
+		the options), or the site reacts to new profiles (Webhook, Notification, Server Script)."""
+		author = post.author
+		if self.bulk_profiles is None:
+			self.bulk_profiles = _bulk_profiles_allowed()
+		if not self.bulk_profiles:
+			return None
+		try:
+			values = normalize_profile(
+				{
+					"platform": post.platform,
+					"external_id": author.external_id,
+					"handle": author.handle,
+					"display_name": author.display_name or author.handle,
+					"profile_url": author.profile_url,
+					"avatar_url": author.avatar_url,
+					"bio": author.bio,
+					"followers": min(author.followers, MAX_INT),
+					"verified": int(author.verified),
+					"website": author.website,
+					"email": author.email if _valid_email(author.email) else "",
+				}
+			)
+		except InvalidRecord:
+			return None
+		meta = _profile_meta()
+		if values["platform"] not in meta["platforms"]:
+			return None
+		for fieldname, value in values.items():
+			if isinstance(value, str) and (
+				"<" in value or ">" in value or len(value) > meta["lengths"].get(fieldname, len(value))
 			):
-				found[(row.platform, row.external_id)] = row
-		return found
+				return None
+		values.update(
+			name=make_autoname("hash", "Social Profile"),
+			party_name="",
+			link_method="",  # Select fields without a value are stored as "" by Frappe
+			match_status="",
+			link_confidence=0,
+			first_seen=first_post.posted_at_naive_utc,
+			last_seen=post.posted_at_naive_utc,
+		)
+		return values
+
+	def _insert_new_profiles(self, rows: list[dict]) -> None:
+		"""What ``insert()`` + ``on_update`` do for a new, unlinked profile, for many at once:
+		the row (one INSERT; the unique (platform, external_id) key still stops a profile another
+		worker created meanwhile, and the page then falls back to the controller), its linking
+		keys (one select + one insert), its match job (after commit, deduplicated per profile),
+		its global search entry and one list refresh for the desk. No Version row: Frappe writes
+		none for a plain insert either."""
+		now, user = now_datetime(), frappe.session.user
+		for row in rows:
+			row.update(creation=now, modified=now, owner=user, modified_by=user)
+		insert_many(
+			"Social Profile", NEW_PROFILE_FIELDS, [tuple(row[f] for f in NEW_PROFILE_FIELDS) for row in rows]
+		)
+		linking_keys.sync_profiles(rows)
+		for row in rows:
+			enqueue_match(row["name"])  # a new profile has no human decision yet (profile_on_update)
+		_queue_global_search(rows)
+		frappe.publish_realtime(
+			"list_update",
+			{"doctype": "Social Profile", "name": rows[0]["name"], "user": user},
+			after_commit=True,
+		)
 
 	def _create_profile(self, post: Post, first_post: Post) -> _Profile:
 		author = post.author
@@ -464,8 +582,13 @@ class Ingestor:
 				value = ""
 			if value and value != (row.get(fieldname) or ""):
 				changed[fieldname] = value
-		if changed:
-			# Identity facts changed: through the controller, so validation and linking run.
+		if not changed:
+			self._touch_profile(row.name, post, row, now)  # no query: one UPDATE for the page
+			return
+		# Identity facts changed: through the controller, so validation and linking run.
+		savepoint = "social_crm_profile"
+		frappe.db.savepoint(savepoint)
+		try:
 			doc = frappe.get_doc("Social Profile", row.name)
 			doc.update(changed)
 			doc.followers = min(author.followers, MAX_INT) or doc.followers
@@ -473,8 +596,9 @@ class Ingestor:
 			if not doc.last_seen or post.posted_at_naive_utc > doc.last_seen:
 				doc.last_seen = post.posted_at_naive_utc
 			doc.save(ignore_permissions=True)
-			return
-		self._touch_profile(row.name, post, row, now)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			raise
 
 	def _touch_profile(self, name: str, post: Post, row: frappe._dict | None, now) -> None:
 		"""Cheap refresh (last seen, followers, avatar), written for the whole page in one UPDATE."""
@@ -540,7 +664,7 @@ class Ingestor:
 		savepoint = "social_crm_mentions"
 		frappe.db.savepoint(savepoint)
 		try:
-			frappe.db.bulk_insert("Mention", MENTION_FIELDS, mention_rows, ignore_duplicates=True)
+			insert_many("Mention", MENTION_FIELDS, mention_rows, ignore_duplicates=True)
 			stored = set(
 				frappe.get_all("Mention", filters={"name": ("in", list(names.values()))}, pluck="name")
 			)
@@ -548,8 +672,7 @@ class Ingestor:
 			for i, _post, matches in new:
 				if names[i] in stored:
 					child_rows.extend(_rule_rows(names[i], matches, now, user))
-			if child_rows:
-				frappe.db.bulk_insert("Mention Rule Match", RULE_MATCH_FIELDS, child_rows)
+			insert_many("Mention Rule Match", RULE_MATCH_FIELDS, child_rows)
 		except Exception:
 			frappe.db.rollback(save_point=savepoint)
 			return self._insert_one_by_one(new, names, out, now, user)
@@ -579,10 +702,8 @@ class Ingestor:
 			frappe.db.savepoint(savepoint)
 			try:
 				row = self._mention_row(names[i], post, matches, profile, now, user)
-				frappe.db.bulk_insert("Mention", MENTION_FIELDS, [row])
-				frappe.db.bulk_insert(
-					"Mention Rule Match", RULE_MATCH_FIELDS, _rule_rows(names[i], matches, now, user)
-				)
+				insert_many("Mention", MENTION_FIELDS, [row])
+				insert_many("Mention Rule Match", RULE_MATCH_FIELDS, _rule_rows(names[i], matches, now, user))
 			except Exception as exc:
 				frappe.db.rollback(save_point=savepoint)
 				if frappe.db.is_unique_key_violation(exc) or frappe.db.is_duplicate_entry(exc):
@@ -845,6 +966,78 @@ def _rule_rows(parent: str, matches, now, user) -> list[tuple]:
 		)
 		for idx, match in enumerate(matches, start=1)
 	]
+
+
+NEW_PROFILE_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"platform",
+	"external_id",
+	"handle",
+	"display_name",
+	"profile_url",
+	"website",
+	"email",
+	"avatar_url",
+	"bio",
+	"followers",
+	"verified",
+	"influence_score",
+	"party_name",
+	"link_method",
+	"match_status",
+	"link_confidence",
+	"first_seen",
+	"last_seen",
+)
+
+
+def _bulk_profiles_allowed() -> bool:
+	"""False while the site has a Webhook, Notification, Server Script or Assignment Rule on
+	Social Profile: then each new profile is inserted through the controller so they run."""
+	return not any(frappe.db.exists(doctype, filters) for doctype, filters in PROFILE_HOOK_DOCTYPES.items())
+
+
+def _profile_meta() -> dict:
+	"""The Select options of ``platform`` and the lengths of the Data fields of Social Profile."""
+	cached = getattr(frappe.local, "social_crm_profile_meta", None)
+	if cached:
+		return cached
+	meta = frappe.get_meta("Social Profile")
+	cached = frappe.local.social_crm_profile_meta = {
+		"platforms": set((meta.get_field("platform").options or "").split("\n")) - {""},
+		"lengths": {
+			df.fieldname: cint(df.length) or frappe.db.VARCHAR_LEN
+			for df in meta.fields
+			if df.fieldtype == "Data"
+		},
+	}
+	return cached
+
+
+def _queue_global_search(rows: list[dict]) -> None:
+	"""The global search entries ``update_global_search`` queues for each inserted profile."""
+	if frappe.local.conf.get("disable_global_search"):
+		return
+	meta = frappe.get_meta("Social Profile")
+	fields = meta.get_global_search_fields()
+	title_field = meta.title_field
+	for row in rows:
+		content = [get_formatted_value(row[df.fieldname], df) for df in fields if row.get(df.fieldname)]
+		if content:
+			sync_value_in_queue(
+				{
+					"doctype": "Social Profile",
+					"name": row["name"],
+					"content": " ||| ".join(content),
+					"published": 0,
+					"title": str(row.get(title_field) or row["name"])[: int(frappe.db.VARCHAR_LEN)],
+					"route": "",
+				}
+			)
 
 
 def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
