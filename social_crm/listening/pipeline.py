@@ -1,28 +1,28 @@
 """The ingest pipeline: one path from a normalized :class:`Post` to a stored, enrichable Mention.
 
-Polling, the webhook and file imports all call :class:`Ingestor`. Per page of posts:
+Polling, the webhook, file imports, the buffer's drain and retries all call :class:`Ingestor`.
+Per page of posts, the decisions are the engine's plan (``engine.ingest_plan.plan_page``:
+listening rules, repeats, stored duplicates and edits — an edit only from the source that
+stored the mention —, suppression, withheld authors); this module loads the facts the plan
+asks for and writes it:
 
-1. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
-   and counted, nothing of it is stored;
-2. existing mentions of the page are looked up in one query by (platform, external id):
-   same text = duplicate, changed text or title = edited (the Mention is updated) — but only
-   when this ingest's source is the one that stored it (``engine.records.edit_allowed``):
-   another source's copy of the same post id is a duplicate and changes nothing;
-3. suppression of what would be written (the privacy module's check, per page): an erased
-   person's or post's record is dropped; so is every post of an author whose profile was
-   anonymized or redacted (Frappe's Personal Data Deletion Request) or whose consent log
-   withdraws or objects to Listening (``privacy.consent.withheld_authors``: one query for the
-   page's profiles, one for their consent log). Nothing of such an author is stored or
-   refreshed: no profile field, no last seen, no new mention, no edit;
-4. the authors' Social Profiles are created (through the controller, so linking hooks run)
-   or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
-   handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
-5. new Mentions are bulk-inserted with ``INSERT IGNORE`` on the unique
+1. facts, one query each per page: the stored mentions of the page's posts; suppression of
+   what would be written (the privacy module's check); the authors' existing profiles (one
+   query, shared by the consent check ``privacy.consent.withheld_authors`` and the profile
+   refresh) and their consent log;
+2. the authors' Social Profiles: the page's new authors in one multi-row INSERT after the
+   engine's ``normalize_profile`` (the controller's rule too), with their linking keys, match
+   jobs and global search entries (:meth:`Ingestor._insert_new_profiles`); a profile only the
+   controller may create, and every profile of a failed bulk INSERT, goes through the
+   controller one by one. Known authors: changed identity fields through the controller
+   (validation, linking), last seen / followers / mention count in one UPDATE per page;
+3. new Mentions and their rule rows as multi-row INSERTs (``INSERT IGNORE`` on the unique
    (platform, external_id) key: a row a parallel worker inserted first is detected
-   afterwards and reported as duplicate, so nothing is stored twice;
-6. enrichment (language, sentiment) is enqueued for new and edited mentions.
+   afterwards and reported as duplicate, so nothing is stored twice); edits through the
+   Mention controller;
+4. enrichment (language, sentiment) is enqueued for new and edited mentions.
 
-An item that fails in steps 3-5 is rolled back to a savepoint, logged in Social Ingest
+An item that fails in steps 2-3 is rolled back to a savepoint, logged in Social Ingest
 Error (with its payload and traceback, retryable) and answered "failed"; the rest of the
 page is kept.
 """
@@ -30,7 +30,6 @@ page is kept.
 from __future__ import annotations
 
 import json
-import reprlib
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,9 +43,24 @@ from frappe.utils.global_search import get_formatted_value, sync_value_in_queue
 from social_crm import settings
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.ingest_plan import (  # the outcome shape every ingest path answers with
+	ACCEPTED,
+	DROPPED,
+	DUPLICATE,
+	FAILED,
+	REJECTED,
+	SUPPRESSED,
+	UPDATED,
+	AuthorWork,
+	IngestStats,
+	PagePlan,
+	RecordResult,
+	plan_page,
+)
+from social_crm.engine.ingest_plan import short_error as _short
 from social_crm.engine.privacy.anonymize import is_erased_profile
 from social_crm.engine.profiles import normalize_profile
-from social_crm.engine.records import Author, Post, edit_allowed
+from social_crm.engine.records import Author, Post
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display
 from social_crm.insight import rollup
@@ -59,16 +73,11 @@ from social_crm.privacy.consent import (
 	load_author_profiles,
 	withheld_authors,
 )
+from social_crm.social_crm.doctype.social_ingest_error.ingest_error_log import (
+	log_ingest_error,
+)
 from social_crm.sql import insert_many
 from social_crm.support import issues
-
-ACCEPTED = "accepted"
-UPDATED = "updated"
-DUPLICATE = "duplicate"
-DROPPED = "dropped"
-SUPPRESSED = "suppressed"
-REJECTED = "rejected"
-FAILED = "failed"
 
 MAX_INT = 2**31 - 1  # Int columns are 32-bit
 MAX_RAW_PAYLOAD_CHARS = 200_000
@@ -102,45 +111,6 @@ PROFILE_HOOK_DOCTYPES = {
 	"Server Script": {"reference_doctype": "Social Profile", "disabled": 0, "script_type": "DocType Event"},
 	"Assignment Rule": {"document_type": "Social Profile", "disabled": 0},
 }
-
-
-@dataclass
-class RecordResult:
-	"""What happened to one record; ``status`` is one of the constants above."""
-
-	status: str
-	platform: str = ""
-	external_id: str = ""
-	mention: str | None = None
-	reason: str = ""
-
-	def as_dict(self) -> dict:
-		out = {"status": self.status}
-		if self.platform:
-			out["platform"] = self.platform
-		if self.external_id:
-			out["external_id"] = self.external_id
-		if self.mention:
-			out["mention"] = self.mention
-		if self.reason:
-			out["reason"] = self.reason
-		return out
-
-
-@dataclass
-class IngestStats:
-	counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-	def add(self, results: list[RecordResult]) -> None:
-		for result in results:
-			self.counts[result.status] += 1
-
-	def summary(self) -> str:
-		order = (ACCEPTED, UPDATED, DUPLICATE, DROPPED, SUPPRESSED, REJECTED, FAILED)
-		return ", ".join(f"{self.counts[key]} {key}" for key in order if self.counts.get(key))
-
-	def as_dict(self) -> dict[str, int]:
-		return dict(self.counts)
 
 
 @dataclass
@@ -202,6 +172,24 @@ def _suppression_check():
 	return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
 
 
+class _PageFacts:
+	"""The stored state the plan of one page asks about (``engine.ingest_plan.PageFacts``)."""
+
+	def __init__(self, ingestor: Ingestor):
+		self.ingestor = ingestor
+
+	def existing(self, posts: list[Post]) -> dict:
+		return self.ingestor._existing_mentions(posts)
+
+	def suppressed(self, posts: list[Post]) -> set[int]:
+		return self.ingestor._suppressed(posts)
+
+	def withheld(self, authors: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+		"""Reasons by author; the authors' profiles, loaded by the same query, wait for the writer."""
+		why, self.ingestor._page_profiles = self.ingestor._withheld(authors)
+		return {key: WITHHELD_REASONS.get(code, code) for key, code in why.items()}
+
+
 class Ingestor:
 	"""Stores pages of posts for one origin (a source's poll, a webhook call, an import).
 
@@ -227,43 +215,25 @@ class Ingestor:
 		self.stats = IngestStats()
 		self._touched: dict[str, dict] = {}  # profile -> fields to refresh, flushed per page
 		self._added: dict[str, int] = {}  # profile -> mentions added in this page
+		self._page_profiles: dict = {}  # the page's existing profiles, loaded with the consent check
 		self.bulk_profiles: bool | None = None  # new profiles in bulk (None: not checked yet)
 
 	# ------------------------------------------------------------------ entry point
 
 	def ingest(self, posts: list[Post]) -> list[RecordResult]:
-		"""Store a page of posts; one RecordResult per post, in order."""
-		results: list[RecordResult | None] = [None] * len(posts)
-		candidates: list[tuple[int, Post, list]] = []
-		seen: set[tuple[str, str]] = set()
-		for i, post in enumerate(posts):
-			key = (post.platform, post.external_id)
-			try:
-				matches = self.matcher.match(
-					f"{post.title}\n{post.text}" if post.title else post.text,
-					language=post.language_hint or None,
-					source=self.source,
-					author_handle=post.author.handle,
-				)
-			except Exception as exc:
-				# one post that breaks the matcher costs only itself
-				reason = f"listening rules could not be applied: {_short(exc)}"
-				self._log(post, reason)
-				results[i] = RecordResult(FAILED, *key, reason=reason)
-				continue
-			if not matches:
-				results[i] = RecordResult(DROPPED, *key, reason="no listening rule matches")
-				continue
-			if key in seen:
-				results[i] = RecordResult(DUPLICATE, *key, reason="repeated in this batch")
-				continue
-			seen.add(key)
-			candidates.append((i, post, matches))
+		"""Store a page of posts; one RecordResult per post, in order.
 
-		if candidates:
-			for i, result in self._store(candidates).items():
-				results[i] = result
-		done = [r for r in results if r is not None]
+		The decisions are the engine's plan (``engine.ingest_plan.plan_page``), asking this
+		Ingestor's page facts; this layer writes what it planned.
+		"""
+		self._touched, self._added, self._page_profiles = {}, {}, {}  # nothing left from a failed page
+		plan = plan_page(posts, self.matcher, _PageFacts(self), source=self.source)
+		for post, reason in plan.errors:
+			self._log(post, reason)
+		results = dict(plan.results)
+		if plan.writes:
+			results.update(self._write(plan))
+		done = [results[i] for i in sorted(results)]
 		self.stats.add(done)
 		return done
 
@@ -284,89 +254,37 @@ class Ingestor:
 
 	# ------------------------------------------------------------------ storing
 
-	def _store(self, candidates: list[tuple[int, Post, list]]) -> dict[int, RecordResult]:
+	def _write(self, plan: PagePlan) -> dict[int, RecordResult]:
+		"""Write the plan: the authors' profiles first (a record whose author could not be saved
+		fails), then new mentions, then edits; profile refreshes and enrichment once per page."""
 		out: dict[int, RecordResult] = {}
-		self._touched, self._added = {}, {}  # nothing left over from a page that failed
-		existing = self._existing_mentions([post for _, post, _ in candidates])
-		new, edited = [], []
-		for i, post, matches in candidates:
-			row = existing.get((post.platform, post.external_id))
-			if row is None:
-				new.append((i, post, matches))
-			elif row.anonymized or ((row.text or "") == post.text and (row.title or "") == post.title):
-				out[i] = RecordResult(DUPLICATE, post.platform, post.external_id, row.name, "already stored")
-			elif not edit_allowed(row.source, self.source):
-				out[i] = RecordResult(
-					DUPLICATE,
-					post.platform,
-					post.external_id,
-					row.name,
-					"stored by another source; only that source may edit it",
-				)
-			else:
-				edited.append((i, post, matches, row.name))
-
-		# Suppression is checked only for what would be written (duplicates write nothing).
-		pending = [item for item in new] + [item for item in edited]
-		suppressed = self._suppressed([item[1] for item in pending])
-		if suppressed:
-			drop = {pending[k][0] for k in suppressed}
-			for item in pending:
-				if item[0] in drop:
-					post = item[1]
-					out[item[0]] = RecordResult(
-						SUPPRESSED, post.platform, post.external_id, reason="the author or post was erased"
-					)
-			new = [item for item in new if item[0] not in drop]
-			edited = [item for item in edited if item[0] not in drop]
-
-		# Consent and erased profiles: nothing of a withheld author is stored or refreshed. The
-		# page's profiles are loaded once, for this check and for the upsert below.
-		withheld, profile_rows = self._withheld([item[1] for item in new + edited])
-		if withheld:
-			for bucket in (new, edited):
-				for item in list(bucket):
-					post = item[1]
-					why = withheld.get((post.platform, post.author.external_id))
-					if why:
-						reason = WITHHELD_REASONS.get(why, why)
-						out[item[0]] = RecordResult(
-							SUPPRESSED, post.platform, post.external_id, reason=reason
-						)
-						bucket.remove(item)
-
-		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
-		failed_profiles = self._upsert_profiles(profile_posts, profile_rows)
-		for bucket in (new, edited):
-			for item in list(bucket):
-				post = item[1]
-				reason = failed_profiles.get((post.platform, post.author.external_id))
-				if reason:
-					out[item[0]] = RecordResult(FAILED, post.platform, post.external_id, reason=reason)
-					bucket.remove(item)
-
+		failed = self._upsert_profiles(plan.authors(), self._page_profiles)
+		for write in plan.drop_writes(lambda write: write.author_key not in failed):
+			post = write.post
+			out[write.index] = RecordResult(
+				FAILED, post.platform, post.external_id, reason=failed[write.author_key]
+			)
 		to_enrich: list[str] = []
-		if new:
-			inserted = self._insert_mentions(new, out)
+		if plan.inserts:
+			inserted = self._insert_mentions([(w.index, w.post, w.matches) for w in plan.inserts], out)
 			rollup.inserted(inserted)
 			to_enrich.extend(inserted)
 			issues.enqueue_rule_issues(inserted)
-		for i, post, matches, name in edited:
-			out[i] = self._update_mention(name, post, matches)
-			if out[i].status == UPDATED:
-				to_enrich.append(name)
+		for write in plan.updates:
+			out[write.index] = result = self._update_mention(write.mention, write.post, write.matches)
+			if result.status == UPDATED:
+				to_enrich.append(write.mention)
 		self._flush_profiles(self._added)
 		self._added = {}
 		if to_enrich:
 			self._enrich(to_enrich)
 		return out
 
-	def _withheld(self, posts: list[Post]) -> tuple[dict[tuple[str, str], str], dict]:
+	def _withheld(self, authors: set[tuple[str, str]]) -> tuple[dict[tuple[str, str], str], dict]:
 		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure), and
 		the authors' existing profiles ({(platform, author id): row}, one query for both uses)."""
-		if not posts:
+		if not authors:
 			return {}, {}
-		authors = {(post.platform, post.author.external_id) for post in posts}
 		try:
 			rows = self._load_profiles(sorted(authors))
 			return withheld_authors(authors, profiles=rows), rows
@@ -391,28 +309,21 @@ class Ingestor:
 
 	# ------------------------------------------------------------------ profiles
 
-	def _upsert_profiles(self, posts: list[Post], rows: dict) -> dict[tuple[str, str], str]:
+	def _upsert_profiles(
+		self, authors: dict[tuple[str, str], AuthorWork], rows: dict
+	) -> dict[tuple[str, str], str]:
 		"""Create or refresh each author's Social Profile; returns {author key: error} for failures.
 
 		``rows``: the authors' existing profiles (:meth:`_load_profiles`); the others are new and
 		created for the whole page at once (:meth:`_create_profiles`).
 		"""
-		latest: dict[tuple[str, str], Post] = {}
-		first: dict[tuple[str, str], Post] = {}
-		for post in posts:
-			key = (post.platform, post.author.external_id)
-			if key not in latest or post.posted_at > latest[key].posted_at:
-				latest[key] = post
-			if key not in first or post.posted_at < first[key].posted_at:
-				first[key] = post
-
 		failed: dict[tuple[str, str], str] = {}
 		now = now_datetime()
 		new = []
-		for key, post in latest.items():
-			row = rows.get(key)
+		for key, work in authors.items():
+			post, row = work.latest, rows.get(key)
 			if row is None:
-				new.append((key, post, first[key]))
+				new.append((key, post, work.first))
 				continue
 			self.profiles[key] = _Profile(
 				row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
@@ -1062,75 +973,3 @@ def _valid_email(value: str) -> bool:
 	from frappe.utils import validate_email_address
 
 	return bool(validate_email_address(value))
-
-
-def _short(exc: Exception) -> str:
-	return f"{type(exc).__name__}: {exc}"[:500]
-
-
-def _short_repr(value) -> str:
-	"""repr of any payload, bounded in depth and size (deeply nested JSON cannot overflow)."""
-	shortener = reprlib.Repr()  # keyword arguments only from Python 3.12
-	shortener.maxlevel, shortener.maxstring, shortener.maxother = 8, 2000, 2000
-	return _storable(shortener.repr(value))
-
-
-def _storable(text: str) -> str:
-	"""Text the database accepts: lone surrogates (undecodable bytes) as backslash escapes."""
-	return str(text or "").encode("utf-8", errors="backslashreplace").decode("utf-8")
-
-
-# ---------------------------------------------------------------------- error log
-
-
-def log_ingest_error(
-	payload,
-	error: str,
-	*,
-	source: str | None = None,
-	origin: str = "Poll",
-	platform: str = "",
-	external_id: str = "",
-	payload_format: str = "Normalized",
-	with_traceback: bool = True,
-) -> str | None:
-	"""Write one Social Ingest Error row (payload kept for retry); never raises."""
-	if isinstance(payload, Post):
-		platform = platform or payload.platform
-		external_id = external_id or payload.external_id
-		payload = payload.to_dict(include_raw=False)
-	try:
-		text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
-		text.encode("utf-8")
-	except UnicodeEncodeError:
-		# bytes of another encoding (lone surrogates): kept as \\udcxx escapes, still JSON
-		text = json.dumps(payload, default=str, ensure_ascii=True, indent=1)
-	except (TypeError, ValueError, RecursionError):
-		text = _short_repr(payload)
-	if isinstance(payload, dict):
-		platform = platform or str(payload.get("platform") or "")
-		external_id = external_id or str(payload.get("external_id") or payload.get("id") or "")
-	platform, external_id, error = _storable(platform), _storable(external_id), _storable(error)
-	tb = traceback.format_exc() if with_traceback else ""
-	if tb.strip() == "NoneType: None":
-		tb = ""
-	try:
-		doc = frappe.get_doc(
-			{
-				"doctype": "Social Ingest Error",
-				"status": "Open",
-				"origin": origin,
-				"source": source,
-				"platform": platform[:140],
-				"external_id": external_id[:140],
-				"error": error[:2000],
-				"payload_format": payload_format,
-				"payload": text[:1_000_000],
-				"traceback": tb[:20_000],
-			}
-		)
-		doc.insert(ignore_permissions=True)
-		return doc.name
-	except Exception:
-		frappe.log_error(title="Social CRM: could not write ingest error", message=traceback.format_exc())
-		return None
