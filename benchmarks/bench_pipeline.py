@@ -109,6 +109,12 @@ def cleanup(frappe):
 		chunk = names[start : start + 1000]
 		frappe.db.delete("Mention Rule Match", {"parent": ("in", chunk)})
 		frappe.db.delete("Mention", {"name": ("in", chunk)})
+	profiles = frappe.get_all("Social Profile", filters={"external_id": ("like", f"{PREFIX}%")}, pluck="name")
+	for start in range(0, len(profiles), 1000):
+		frappe.db.delete(
+			"Social Match Key",
+			{"reference_doctype": "Social Profile", "reference_name": ("in", profiles[start : start + 1000])},
+		)
 	frappe.db.delete("Social Profile", {"external_id": ("like", f"{PREFIX}%")})
 	frappe.db.delete("Social Ingest Error", {"external_id": ("like", f"{PREFIX}%")})
 	frappe.db.commit()  # nosemgrep: benchmark cleanup
@@ -119,14 +125,15 @@ def run_pipeline(frappe, posts):
 	from social_crm.listening.pipeline import Ingestor
 
 	ingestor = Ingestor(origin="Import", enrichment="none")
-	ingest_s = enrich_s = 0.0
+	ingest_s = enrich_s = ingest_cpu = 0.0
 	stored = 0
 	cpu0 = time.process_time()
 	for start in range(0, len(posts), PAGE):
-		t0 = time.perf_counter()
+		t0, c0 = time.perf_counter(), time.process_time()
 		results = ingestor.ingest(posts[start : start + PAGE])
 		frappe.db.commit()  # nosemgrep: one transaction per page, as the poll job does
 		t1 = time.perf_counter()
+		ingest_cpu += time.process_time() - c0
 		names = [r.mention for r in results if r.status in ("accepted", "updated")]
 		enrich_mentions(names)
 		frappe.db.commit()  # nosemgrep: as the enrichment job does
@@ -136,6 +143,7 @@ def run_pipeline(frappe, posts):
 		stored += len(names)
 	stats = ingestor.stats.as_dict()
 	stats["python_cpu_s"] = round(time.process_time() - cpu0, 2)  # this process only, not MariaDB
+	stats["ingest_cpu_s"] = round(ingest_cpu, 2)
 	return ingest_s, enrich_s, stored, stats
 
 
@@ -258,6 +266,12 @@ def main():
 			f"plain bulk insert of the same {bulk_rows} rows: {bulk_s:.2f} s = {bulk_rows / bulk_s:.0f} rows/s; "
 			f"pipeline / bulk time: cold {total / bulk_s:.1f}x, "
 			f"warm {w_total / (bulk_s * w_stored / bulk_rows):.1f}x"
+		)
+		# enrichment is its own job in production (enqueued after commit): the ingest alone
+		print(
+			f"ingest only (enrichment enqueued, not waited for): cold {stored / ingest_s:.0f} mentions/s, "
+			f"{ingest_s / bulk_s:.1f}x bulk; warm {w_stored / w_ingest_s:.0f} mentions/s, "
+			f"{w_ingest_s / (bulk_s * w_stored / bulk_rows):.1f}x bulk"
 		)
 	finally:
 		frappe.db.set_single_value("Social CRM Settings", "enable_auto_linking", linking)

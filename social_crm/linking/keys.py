@@ -28,6 +28,7 @@ from social_crm.engine.identity import (
 )
 from social_crm.party import PARTY_TYPES
 from social_crm.permissions import is_unrestricted
+from social_crm.sql import insert_many
 
 KEY_DOCTYPE = "Social Match Key"
 PROFILE = "Social Profile"
@@ -313,9 +314,7 @@ def insert_rows(rows: list[tuple[str, str, str, str, str]], pending_review: bool
 	]
 	for start in range(0, len(values), INSERT_BATCH):
 		# ignore: a concurrent writer (another worker) may have inserted the same key a moment ago
-		frappe.db.bulk_insert(
-			KEY_DOCTYPE, fields, values[start : start + INSERT_BATCH], ignore_duplicates=True
-		)
+		insert_many(KEY_DOCTYPE, fields, values[start : start + INSERT_BATCH], ignore_duplicates=True)
 
 
 def edit_needs_review(user: str | None = None) -> bool:
@@ -381,6 +380,43 @@ def sync_profile(profile) -> set[tuple[str, str]]:
 	"""Recompute and store a Social Profile's keys (used to find it when a party changes)."""
 	rows = key_rows(lookup_keys(profile_facts(profile))) if not profile.get("anonymized") else set()
 	return sync_keys(PROFILE, profile.get("name"), rows)
+
+
+def sync_profiles(profiles: list) -> set[tuple[str, str, str]]:
+	""":func:`sync_profile` for many profiles at once: one select of their stored rows, one delete
+	of the stale ones, one bulk insert of the missing ones (the pipeline's new profiles of a page).
+
+	Returns the added rows as (profile, key_type, key_value).
+	"""
+	wanted: dict[str, set[tuple[str, str]]] = {}
+	for profile in profiles:
+		facts = profile_facts(profile)
+		wanted[profile.get("name")] = key_rows(lookup_keys(facts)) if not profile.get("anonymized") else set()
+	if not wanted:
+		return set()
+	current: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+	for row in frappe.get_all(
+		KEY_DOCTYPE,
+		filters={"reference_doctype": PROFILE, "reference_name": ("in", sorted(wanted))},
+		fields=["name", "reference_name", "key_type", "key_value"],
+	):
+		current[row.reference_name][(row.key_type, row.key_value)] = row.name
+	removed = [
+		row_name
+		for profile, rows in current.items()
+		for key, row_name in rows.items()
+		if key not in wanted.get(profile, set())
+	]
+	if removed:
+		frappe.db.delete(KEY_DOCTYPE, {"name": ("in", removed)})
+	added = {
+		(profile, kind, value)
+		for profile, rows in wanted.items()
+		for kind, value in rows
+		if (kind, value) not in current.get(profile, {})
+	}
+	insert_rows([(kind, value, PROFILE, profile, "") for profile, kind, value in sorted(added)])
+	return added
 
 
 def delete_keys(reference_doctype: str, reference_name: str) -> None:

@@ -1,28 +1,28 @@
 """The ingest pipeline: one path from a normalized :class:`Post` to a stored, enrichable Mention.
 
-Polling, the webhook and file imports all call :class:`Ingestor`. Per page of posts:
+Polling, the webhook, file imports, the buffer's drain and retries all call :class:`Ingestor`.
+Per page of posts, the decisions are the engine's plan (``engine.ingest_plan.plan_page``:
+listening rules, repeats, stored duplicates and edits — an edit only from the source that
+stored the mention —, suppression, withheld authors); this module loads the facts the plan
+asks for and writes it:
 
-1. listening rules, compiled once per Ingestor: a post no enabled rule matches is dropped
-   and counted, nothing of it is stored;
-2. existing mentions of the page are looked up in one query by (platform, external id):
-   same text = duplicate, changed text or title = edited (the Mention is updated) — but only
-   when this ingest's source is the one that stored it (``engine.records.edit_allowed``):
-   another source's copy of the same post id is a duplicate and changes nothing;
-3. suppression of what would be written (the privacy module's check, per page): an erased
-   person's or post's record is dropped; so is every post of an author whose profile was
-   anonymized or redacted (Frappe's Personal Data Deletion Request) or whose consent log
-   withdraws or objects to Listening (``privacy.consent.withheld_authors``: one query for the
-   page's profiles, one for their consent log). Nothing of such an author is stored or
-   refreshed: no profile field, no last seen, no new mention, no edit;
-4. the authors' Social Profiles are created (through the controller, so linking hooks run)
-   or refreshed (last seen, followers, mention count in plain UPDATEs; a changed name,
-   handle, URL, e-mail or bio goes through the controller again), cached per Ingestor;
-5. new Mentions are bulk-inserted with ``INSERT IGNORE`` on the unique
+1. facts, one query each per page: the stored mentions of the page's posts; suppression of
+   what would be written (the privacy module's check); the authors' existing profiles (one
+   query, shared by the consent check ``privacy.consent.withheld_authors`` and the profile
+   refresh) and their consent log;
+2. the authors' Social Profiles: the page's new authors in one multi-row INSERT after the
+   engine's ``normalize_profile`` (the controller's rule too), with their linking keys, match
+   jobs and global search entries (:meth:`Ingestor._insert_new_profiles`); a profile only the
+   controller may create, and every profile of a failed bulk INSERT, goes through the
+   controller one by one. Known authors: changed identity fields through the controller
+   (validation, linking), last seen / followers / mention count in one UPDATE per page;
+3. new Mentions and their rule rows as multi-row INSERTs (``INSERT IGNORE`` on the unique
    (platform, external_id) key: a row a parallel worker inserted first is detected
-   afterwards and reported as duplicate, so nothing is stored twice;
-6. enrichment (language, sentiment) is enqueued for new and edited mentions.
+   afterwards and reported as duplicate, so nothing is stored twice); edits through the
+   Mention controller;
+4. enrichment (language, sentiment) is enqueued for new and edited mentions.
 
-An item that fails in steps 3-5 is rolled back to a savepoint, logged in Social Ingest
+An item that fails in steps 2-3 is rolled back to a savepoint, logged in Social Ingest
 Error (with its payload and traceback, retryable) and answered "failed"; the rest of the
 page is kept.
 """
@@ -30,32 +30,54 @@ page is kept.
 from __future__ import annotations
 
 import json
-import reprlib
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.model.naming import make_autoname
+from frappe.utils import cint, get_datetime, now_datetime
+from frappe.utils.global_search import get_formatted_value, sync_value_in_queue
 
 from social_crm import settings
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
+from social_crm.engine.errors import InvalidRecord
+from social_crm.engine.ingest_plan import (  # the outcome shape every ingest path answers with
+	ACCEPTED,
+	DROPPED,
+	DUPLICATE,
+	FAILED,
+	REJECTED,
+	SUPPRESSED,
+	UPDATED,
+	AuthorWork,
+	IngestStats,
+	PagePlan,
+	RecordResult,
+	plan_page,
+)
+from social_crm.engine.ingest_plan import short_error as _short
 from social_crm.engine.privacy.anonymize import is_erased_profile
-from social_crm.engine.records import Author, Post, edit_allowed
+from social_crm.engine.profiles import normalize_profile
+from social_crm.engine.records import Author, Post
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display
 from social_crm.insight import rollup
-from social_crm.privacy.consent import ERASED, LISTENING_STOPPED, withheld_authors
+from social_crm.linking import keys as linking_keys
+from social_crm.linking.jobs import enqueue_match
+from social_crm.privacy.consent import (
+	ERASED,
+	LISTENING_STOPPED,
+	WITHHELD_PROFILE_FIELDS,
+	load_author_profiles,
+	withheld_authors,
+)
+from social_crm.social_crm.doctype.social_ingest_error.ingest_error_log import (
+	log_ingest_error,
+)
+from social_crm.sql import insert_many
 from social_crm.support import issues
-
-ACCEPTED = "accepted"
-UPDATED = "updated"
-DUPLICATE = "duplicate"
-DROPPED = "dropped"
-SUPPRESSED = "suppressed"
-REJECTED = "rejected"
-FAILED = "failed"
 
 MAX_INT = 2**31 - 1  # Int columns are 32-bit
 MAX_RAW_PAYLOAD_CHARS = 200_000
@@ -68,45 +90,27 @@ WITHHELD_REASONS = {
 	UNCHECKED: "the author's consent could not be checked (see the error log)",
 }
 PROFILE_IDENTITY_FIELDS = ("handle", "display_name", "profile_url", "website", "email", "bio")
-
-
-@dataclass
-class RecordResult:
-	"""What happened to one record; ``status`` is one of the constants above."""
-
-	status: str
-	platform: str = ""
-	external_id: str = ""
-	mention: str | None = None
-	reason: str = ""
-
-	def as_dict(self) -> dict:
-		out = {"status": self.status}
-		if self.platform:
-			out["platform"] = self.platform
-		if self.external_id:
-			out["external_id"] = self.external_id
-		if self.mention:
-			out["mention"] = self.mention
-		if self.reason:
-			out["reason"] = self.reason
-		return out
-
-
-@dataclass
-class IngestStats:
-	counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-	def add(self, results: list[RecordResult]) -> None:
-		for result in results:
-			self.counts[result.status] += 1
-
-	def summary(self) -> str:
-		order = (ACCEPTED, UPDATED, DUPLICATE, DROPPED, SUPPRESSED, REJECTED, FAILED)
-		return ", ".join(f"{self.counts[key]} {key}" for key in order if self.counts.get(key))
-
-	def as_dict(self) -> dict[str, int]:
-		return dict(self.counts)
+# What ingest reads of a page's existing profiles (the consent check's fields included).
+PAGE_PROFILE_FIELDS = tuple(
+	dict.fromkeys(
+		(
+			*WITHHELD_PROFILE_FIELDS,
+			"customer",
+			"match_status",
+			"last_seen",
+			"followers",
+			"avatar_url",
+			*PROFILE_IDENTITY_FIELDS,
+		)
+	)
+)
+# Doctypes whose rows make a site react to new Social Profiles (then they are inserted one by one).
+PROFILE_HOOK_DOCTYPES = {
+	"Webhook": {"webhook_doctype": "Social Profile", "enabled": 1},
+	"Notification": {"document_type": "Social Profile", "enabled": 1},
+	"Server Script": {"reference_doctype": "Social Profile", "disabled": 0, "script_type": "DocType Event"},
+	"Assignment Rule": {"document_type": "Social Profile", "disabled": 0},
+}
 
 
 @dataclass
@@ -168,6 +172,24 @@ def _suppression_check():
 	return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
 
 
+class _PageFacts:
+	"""The stored state the plan of one page asks about (``engine.ingest_plan.PageFacts``)."""
+
+	def __init__(self, ingestor: Ingestor):
+		self.ingestor = ingestor
+
+	def existing(self, posts: list[Post]) -> dict:
+		return self.ingestor._existing_mentions(posts)
+
+	def suppressed(self, posts: list[Post]) -> set[int]:
+		return self.ingestor._suppressed(posts)
+
+	def withheld(self, authors: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+		"""Reasons by author; the authors' profiles, loaded by the same query, wait for the writer."""
+		why, self.ingestor._page_profiles = self.ingestor._withheld(authors)
+		return {key: WITHHELD_REASONS.get(code, code) for key, code in why.items()}
+
+
 class Ingestor:
 	"""Stores pages of posts for one origin (a source's poll, a webhook call, an import).
 
@@ -193,42 +215,25 @@ class Ingestor:
 		self.stats = IngestStats()
 		self._touched: dict[str, dict] = {}  # profile -> fields to refresh, flushed per page
 		self._added: dict[str, int] = {}  # profile -> mentions added in this page
+		self._page_profiles: dict = {}  # the page's existing profiles, loaded with the consent check
+		self.bulk_profiles: bool | None = None  # new profiles in bulk (None: not checked yet)
 
 	# ------------------------------------------------------------------ entry point
 
 	def ingest(self, posts: list[Post]) -> list[RecordResult]:
-		"""Store a page of posts; one RecordResult per post, in order."""
-		results: list[RecordResult | None] = [None] * len(posts)
-		candidates: list[tuple[int, Post, list]] = []
-		seen: set[tuple[str, str]] = set()
-		for i, post in enumerate(posts):
-			key = (post.platform, post.external_id)
-			try:
-				matches = self.matcher.match(
-					f"{post.title}\n{post.text}" if post.title else post.text,
-					language=post.language_hint or None,
-					source=self.source,
-					author_handle=post.author.handle,
-				)
-			except Exception as exc:
-				# one post that breaks the matcher costs only itself
-				reason = f"listening rules could not be applied: {_short(exc)}"
-				self._log(post, reason)
-				results[i] = RecordResult(FAILED, *key, reason=reason)
-				continue
-			if not matches:
-				results[i] = RecordResult(DROPPED, *key, reason="no listening rule matches")
-				continue
-			if key in seen:
-				results[i] = RecordResult(DUPLICATE, *key, reason="repeated in this batch")
-				continue
-			seen.add(key)
-			candidates.append((i, post, matches))
+		"""Store a page of posts; one RecordResult per post, in order.
 
-		if candidates:
-			for i, result in self._store(candidates).items():
-				results[i] = result
-		done = [r for r in results if r is not None]
+		The decisions are the engine's plan (``engine.ingest_plan.plan_page``), asking this
+		Ingestor's page facts; this layer writes what it planned.
+		"""
+		self._touched, self._added, self._page_profiles = {}, {}, {}  # nothing left from a failed page
+		plan = plan_page(posts, self.matcher, _PageFacts(self), source=self.source)
+		for post, reason in plan.errors:
+			self._log(post, reason)
+		results = dict(plan.results)
+		if plan.writes:
+			results.update(self._write(plan))
+		done = [results[i] for i in sorted(results)]
 		self.stats.add(done)
 		return done
 
@@ -249,92 +254,44 @@ class Ingestor:
 
 	# ------------------------------------------------------------------ storing
 
-	def _store(self, candidates: list[tuple[int, Post, list]]) -> dict[int, RecordResult]:
+	def _write(self, plan: PagePlan) -> dict[int, RecordResult]:
+		"""Write the plan: the authors' profiles first (a record whose author could not be saved
+		fails), then new mentions, then edits; profile refreshes and enrichment once per page."""
 		out: dict[int, RecordResult] = {}
-		self._touched, self._added = {}, {}  # nothing left over from a page that failed
-		existing = self._existing_mentions([post for _, post, _ in candidates])
-		new, edited = [], []
-		for i, post, matches in candidates:
-			row = existing.get((post.platform, post.external_id))
-			if row is None:
-				new.append((i, post, matches))
-			elif row.anonymized or ((row.text or "") == post.text and (row.title or "") == post.title):
-				out[i] = RecordResult(DUPLICATE, post.platform, post.external_id, row.name, "already stored")
-			elif not edit_allowed(row.source, self.source):
-				out[i] = RecordResult(
-					DUPLICATE,
-					post.platform,
-					post.external_id,
-					row.name,
-					"stored by another source; only that source may edit it",
-				)
-			else:
-				edited.append((i, post, matches, row.name))
-
-		# Suppression is checked only for what would be written (duplicates write nothing).
-		pending = [item for item in new] + [item for item in edited]
-		suppressed = self._suppressed([item[1] for item in pending])
-		if suppressed:
-			drop = {pending[k][0] for k in suppressed}
-			for item in pending:
-				if item[0] in drop:
-					post = item[1]
-					out[item[0]] = RecordResult(
-						SUPPRESSED, post.platform, post.external_id, reason="the author or post was erased"
-					)
-			new = [item for item in new if item[0] not in drop]
-			edited = [item for item in edited if item[0] not in drop]
-
-		# Consent and erased profiles: nothing of a withheld author is stored or refreshed.
-		withheld = self._withheld([item[1] for item in new + edited])
-		if withheld:
-			for bucket in (new, edited):
-				for item in list(bucket):
-					post = item[1]
-					why = withheld.get((post.platform, post.author.external_id))
-					if why:
-						reason = WITHHELD_REASONS.get(why, why)
-						out[item[0]] = RecordResult(
-							SUPPRESSED, post.platform, post.external_id, reason=reason
-						)
-						bucket.remove(item)
-
-		profile_posts = [post for _, post, _ in new] + [post for _, post, _, _ in edited]
-		failed_profiles = self._upsert_profiles(profile_posts)
-		for bucket in (new, edited):
-			for item in list(bucket):
-				post = item[1]
-				reason = failed_profiles.get((post.platform, post.author.external_id))
-				if reason:
-					out[item[0]] = RecordResult(FAILED, post.platform, post.external_id, reason=reason)
-					bucket.remove(item)
-
+		failed = self._upsert_profiles(plan.authors(), self._page_profiles)
+		for write in plan.drop_writes(lambda write: write.author_key not in failed):
+			post = write.post
+			out[write.index] = RecordResult(
+				FAILED, post.platform, post.external_id, reason=failed[write.author_key]
+			)
 		to_enrich: list[str] = []
-		if new:
-			inserted = self._insert_mentions(new, out)
+		if plan.inserts:
+			inserted = self._insert_mentions([(w.index, w.post, w.matches) for w in plan.inserts], out)
 			rollup.inserted(inserted)
 			to_enrich.extend(inserted)
 			issues.enqueue_rule_issues(inserted)
-		for i, post, matches, name in edited:
-			out[i] = self._update_mention(name, post, matches)
-			if out[i].status == UPDATED:
-				to_enrich.append(name)
+		for write in plan.updates:
+			out[write.index] = result = self._update_mention(write.mention, write.post, write.matches)
+			if result.status == UPDATED:
+				to_enrich.append(write.mention)
 		self._flush_profiles(self._added)
 		self._added = {}
 		if to_enrich:
 			self._enrich(to_enrich)
 		return out
 
-	def _withheld(self, posts: list[Post]) -> dict[tuple[str, str], str]:
-		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure)."""
-		if not posts:
-			return {}
+	def _withheld(self, authors: set[tuple[str, str]]) -> tuple[dict[tuple[str, str], str], dict]:
+		"""{(platform, author id): why} for authors nothing may be stored of (consent, erasure), and
+		the authors' existing profiles ({(platform, author id): row}, one query for both uses)."""
+		if not authors:
+			return {}, {}
 		try:
-			return withheld_authors({(post.platform, post.author.external_id) for post in posts})
+			rows = self._load_profiles(sorted(authors))
+			return withheld_authors(authors, profiles=rows), rows
 		except Exception:
 			# Never store a post whose author we could not check: log and withhold the page.
 			frappe.log_error(title="Social CRM: consent check failed", message=traceback.format_exc())
-			return {(post.platform, post.author.external_id): UNCHECKED for post in posts}
+			return {key: UNCHECKED for key in authors}, {}
 
 	def _existing_mentions(self, posts: list[Post]) -> dict[tuple[str, str], frappe._dict]:
 		by_platform: dict[str, list[str]] = defaultdict(list)
@@ -352,37 +309,66 @@ class Ingestor:
 
 	# ------------------------------------------------------------------ profiles
 
-	def _upsert_profiles(self, posts: list[Post]) -> dict[tuple[str, str], str]:
-		"""Create or refresh each author's Social Profile; returns {author key: error} for failures."""
-		latest: dict[tuple[str, str], Post] = {}
-		first: dict[tuple[str, str], Post] = {}
-		new_mentions: dict[tuple[str, str], int] = defaultdict(int)
-		for post in posts:
-			key = (post.platform, post.author.external_id)
-			if key not in latest or post.posted_at > latest[key].posted_at:
-				latest[key] = post
-			if key not in first or post.posted_at < first[key].posted_at:
-				first[key] = post
-			new_mentions[key] += 1
+	def _upsert_profiles(
+		self, authors: dict[tuple[str, str], AuthorWork], rows: dict
+	) -> dict[tuple[str, str], str]:
+		"""Create or refresh each author's Social Profile; returns {author key: error} for failures.
 
-		missing = [key for key in latest if key not in self.profiles]
-		rows = self._load_profiles(missing)
+		``rows``: the authors' existing profiles (:meth:`_load_profiles`); the others are new and
+		created for the whole page at once (:meth:`_create_profiles`).
+		"""
 		failed: dict[tuple[str, str], str] = {}
 		now = now_datetime()
-		for key, post in latest.items():
-			row = rows.get(key)
+		new = []
+		for key, work in authors.items():
+			post, row = work.latest, rows.get(key)
+			if row is None:
+				new.append((key, post, work.first))
+				continue
+			self.profiles[key] = _Profile(
+				row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
+			)
+			try:
+				self._refresh_profile(row, post, now)
+			except Exception as exc:
+				self.profiles.pop(key, None)
+				failed[key] = f"author profile could not be saved: {_short(exc)}"
+				self._log(post, failed[key])
+		if new:
+			failed.update(self._create_profiles(new))
+		return failed
+
+	def _load_profiles(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], frappe._dict]:
+		"""The existing profiles of the page's authors, with every field ingest reads of them."""
+		return load_author_profiles(keys, PAGE_PROFILE_FIELDS)
+
+	def _create_profiles(self, items: list[tuple[tuple[str, str], Post, Post]]) -> dict[tuple[str, str], str]:
+		"""The page's new authors: one multi-row INSERT (then their linking keys at once).
+
+		A profile the bulk rules do not cover (:meth:`_bulk_profile_row` says None) and every
+		profile of a bulk INSERT that failed go through the controller one by one.
+		"""
+		bulk, slow = [], []
+		for key, post, first_post in sorted(items, key=lambda item: item[0]):  # one lock order
+			row = self._bulk_profile_row(post, first_post)
+			(bulk if row else slow).append((key, post, first_post, row))
+		if bulk:
+			savepoint = "social_crm_profiles"
+			frappe.db.savepoint(savepoint)
+			try:
+				self._insert_new_profiles([row for *_, row in bulk])
+			except Exception:
+				frappe.db.rollback(save_point=savepoint)
+				slow.extend(bulk)
+			else:
+				for key, _post, _first, row in bulk:
+					self.profiles[key] = _Profile(row["name"])
+		failed: dict[tuple[str, str], str] = {}
+		for key, post, first_post, _row in slow:
 			savepoint = "social_crm_profile"
 			frappe.db.savepoint(savepoint)
 			try:
-				if key in self.profiles and row is None:
-					self._touch_profile(self.profiles[key].name, post, None, now)
-				elif row is None:
-					self.profiles[key] = self._create_profile(post, first[key])
-				else:
-					self.profiles[key] = _Profile(
-						row.name, row.party_type, row.party, row.customer, row.match_status == "Needs Review"
-					)
-					self._refresh_profile(row, post, now)
+				self.profiles[key] = self._create_profile(post, first_post)
 			except Exception as exc:
 				frappe.db.rollback(save_point=savepoint)
 				self.profiles.pop(key, None)
@@ -390,32 +376,75 @@ class Ingestor:
 				self._log(post, failed[key])
 		return failed
 
-	def _load_profiles(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], frappe._dict]:
-		by_platform: dict[str, list[str]] = defaultdict(list)
-		for platform, external_id in keys:
-			by_platform[platform].append(external_id)
-		found = {}
-		for platform, ids in by_platform.items():
-			for row in frappe.get_all(
-				"Social Profile",
-				filters={"platform": platform, "external_id": ("in", ids)},
-				fields=[
-					"name",
-					"platform",
-					"external_id",
-					"party_type",
-					"party",
-					"customer",
-					"match_status",
-					"anonymized",
-					"last_seen",
-					"followers",
-					"avatar_url",
-					*PROFILE_IDENTITY_FIELDS,
-				],
+	def _bulk_profile_row(self, post: Post, first_post: Post) -> dict | None:
+		"""The new profile's row as the controller would store it, or None when only the
+		controller may create it: the engine rejects a field (the controller says why), Frappe
+		would change or refuse a value (HTML sanitizing, a Data field's length, a platform not in
+		the options), or the site reacts to new profiles (Webhook, Notification, Server Script)."""
+		author = post.author
+		if self.bulk_profiles is None:
+			self.bulk_profiles = _bulk_profiles_allowed()
+		if not self.bulk_profiles:
+			return None
+		try:
+			values = normalize_profile(
+				{
+					"platform": post.platform,
+					"external_id": author.external_id,
+					"handle": author.handle,
+					"display_name": author.display_name or author.handle,
+					"profile_url": author.profile_url,
+					"avatar_url": author.avatar_url,
+					"bio": author.bio,
+					"followers": min(author.followers, MAX_INT),
+					"verified": int(author.verified),
+					"website": author.website,
+					"email": author.email if _valid_email(author.email) else "",
+				}
+			)
+		except InvalidRecord:
+			return None
+		meta = _profile_meta()
+		if values["platform"] not in meta["platforms"]:
+			return None
+		for fieldname, value in values.items():
+			if isinstance(value, str) and (
+				"<" in value or ">" in value or len(value) > meta["lengths"].get(fieldname, len(value))
 			):
-				found[(row.platform, row.external_id)] = row
-		return found
+				return None
+		values.update(
+			name=make_autoname("hash", "Social Profile"),
+			party_name="",
+			link_method="",  # Select fields without a value are stored as "" by Frappe
+			match_status="",
+			link_confidence=0,
+			first_seen=first_post.posted_at_naive_utc,
+			last_seen=post.posted_at_naive_utc,
+		)
+		return values
+
+	def _insert_new_profiles(self, rows: list[dict]) -> None:
+		"""What ``insert()`` + ``on_update`` do for a new, unlinked profile, for many at once:
+		the row (one INSERT; the unique (platform, external_id) key still stops a profile another
+		worker created meanwhile, and the page then falls back to the controller), its linking
+		keys (one select + one insert), its match job (after commit, deduplicated per profile),
+		its global search entry and one list refresh for the desk. No Version row: Frappe writes
+		none for a plain insert either."""
+		now, user = now_datetime(), frappe.session.user
+		for row in rows:
+			row.update(creation=now, modified=now, owner=user, modified_by=user)
+		insert_many(
+			"Social Profile", NEW_PROFILE_FIELDS, [tuple(row[f] for f in NEW_PROFILE_FIELDS) for row in rows]
+		)
+		linking_keys.sync_profiles(rows)
+		for row in rows:
+			enqueue_match(row["name"])  # a new profile has no human decision yet (profile_on_update)
+		_queue_global_search(rows)
+		frappe.publish_realtime(
+			"list_update",
+			{"doctype": "Social Profile", "name": rows[0]["name"], "user": user},
+			after_commit=True,
+		)
 
 	def _create_profile(self, post: Post, first_post: Post) -> _Profile:
 		author = post.author
@@ -464,8 +493,13 @@ class Ingestor:
 				value = ""
 			if value and value != (row.get(fieldname) or ""):
 				changed[fieldname] = value
-		if changed:
-			# Identity facts changed: through the controller, so validation and linking run.
+		if not changed:
+			self._touch_profile(row.name, post, row, now)  # no query: one UPDATE for the page
+			return
+		# Identity facts changed: through the controller, so validation and linking run.
+		savepoint = "social_crm_profile"
+		frappe.db.savepoint(savepoint)
+		try:
 			doc = frappe.get_doc("Social Profile", row.name)
 			doc.update(changed)
 			doc.followers = min(author.followers, MAX_INT) or doc.followers
@@ -473,8 +507,9 @@ class Ingestor:
 			if not doc.last_seen or post.posted_at_naive_utc > doc.last_seen:
 				doc.last_seen = post.posted_at_naive_utc
 			doc.save(ignore_permissions=True)
-			return
-		self._touch_profile(row.name, post, row, now)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			raise
 
 	def _touch_profile(self, name: str, post: Post, row: frappe._dict | None, now) -> None:
 		"""Cheap refresh (last seen, followers, avatar), written for the whole page in one UPDATE."""
@@ -540,7 +575,7 @@ class Ingestor:
 		savepoint = "social_crm_mentions"
 		frappe.db.savepoint(savepoint)
 		try:
-			frappe.db.bulk_insert("Mention", MENTION_FIELDS, mention_rows, ignore_duplicates=True)
+			insert_many("Mention", MENTION_FIELDS, mention_rows, ignore_duplicates=True)
 			stored = set(
 				frappe.get_all("Mention", filters={"name": ("in", list(names.values()))}, pluck="name")
 			)
@@ -548,8 +583,7 @@ class Ingestor:
 			for i, _post, matches in new:
 				if names[i] in stored:
 					child_rows.extend(_rule_rows(names[i], matches, now, user))
-			if child_rows:
-				frappe.db.bulk_insert("Mention Rule Match", RULE_MATCH_FIELDS, child_rows)
+			insert_many("Mention Rule Match", RULE_MATCH_FIELDS, child_rows)
 		except Exception:
 			frappe.db.rollback(save_point=savepoint)
 			return self._insert_one_by_one(new, names, out, now, user)
@@ -579,10 +613,8 @@ class Ingestor:
 			frappe.db.savepoint(savepoint)
 			try:
 				row = self._mention_row(names[i], post, matches, profile, now, user)
-				frappe.db.bulk_insert("Mention", MENTION_FIELDS, [row])
-				frappe.db.bulk_insert(
-					"Mention Rule Match", RULE_MATCH_FIELDS, _rule_rows(names[i], matches, now, user)
-				)
+				insert_many("Mention", MENTION_FIELDS, [row])
+				insert_many("Mention Rule Match", RULE_MATCH_FIELDS, _rule_rows(names[i], matches, now, user))
 			except Exception as exc:
 				frappe.db.rollback(save_point=savepoint)
 				if frappe.db.is_unique_key_violation(exc) or frappe.db.is_duplicate_entry(exc):
@@ -847,6 +879,78 @@ def _rule_rows(parent: str, matches, now, user) -> list[tuple]:
 	]
 
 
+NEW_PROFILE_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"platform",
+	"external_id",
+	"handle",
+	"display_name",
+	"profile_url",
+	"website",
+	"email",
+	"avatar_url",
+	"bio",
+	"followers",
+	"verified",
+	"influence_score",
+	"party_name",
+	"link_method",
+	"match_status",
+	"link_confidence",
+	"first_seen",
+	"last_seen",
+)
+
+
+def _bulk_profiles_allowed() -> bool:
+	"""False while the site has a Webhook, Notification, Server Script or Assignment Rule on
+	Social Profile: then each new profile is inserted through the controller so they run."""
+	return not any(frappe.db.exists(doctype, filters) for doctype, filters in PROFILE_HOOK_DOCTYPES.items())
+
+
+def _profile_meta() -> dict:
+	"""The Select options of ``platform`` and the lengths of the Data fields of Social Profile."""
+	cached = getattr(frappe.local, "social_crm_profile_meta", None)
+	if cached:
+		return cached
+	meta = frappe.get_meta("Social Profile")
+	cached = frappe.local.social_crm_profile_meta = {
+		"platforms": set((meta.get_field("platform").options or "").split("\n")) - {""},
+		"lengths": {
+			df.fieldname: cint(df.length) or frappe.db.VARCHAR_LEN
+			for df in meta.fields
+			if df.fieldtype == "Data"
+		},
+	}
+	return cached
+
+
+def _queue_global_search(rows: list[dict]) -> None:
+	"""The global search entries ``update_global_search`` queues for each inserted profile."""
+	if frappe.local.conf.get("disable_global_search"):
+		return
+	meta = frappe.get_meta("Social Profile")
+	fields = meta.get_global_search_fields()
+	title_field = meta.title_field
+	for row in rows:
+		content = [get_formatted_value(row[df.fieldname], df) for df in fields if row.get(df.fieldname)]
+		if content:
+			sync_value_in_queue(
+				{
+					"doctype": "Social Profile",
+					"name": row["name"],
+					"content": " ||| ".join(content),
+					"published": 0,
+					"title": str(row.get(title_field) or row["name"])[: int(frappe.db.VARCHAR_LEN)],
+					"route": "",
+				}
+			)
+
+
 def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
 	"""The Social Profile another transaction committed, read with a locking read.
 
@@ -869,75 +973,3 @@ def _valid_email(value: str) -> bool:
 	from frappe.utils import validate_email_address
 
 	return bool(validate_email_address(value))
-
-
-def _short(exc: Exception) -> str:
-	return f"{type(exc).__name__}: {exc}"[:500]
-
-
-def _short_repr(value) -> str:
-	"""repr of any payload, bounded in depth and size (deeply nested JSON cannot overflow)."""
-	shortener = reprlib.Repr()  # keyword arguments only from Python 3.12
-	shortener.maxlevel, shortener.maxstring, shortener.maxother = 8, 2000, 2000
-	return _storable(shortener.repr(value))
-
-
-def _storable(text: str) -> str:
-	"""Text the database accepts: lone surrogates (undecodable bytes) as backslash escapes."""
-	return str(text or "").encode("utf-8", errors="backslashreplace").decode("utf-8")
-
-
-# ---------------------------------------------------------------------- error log
-
-
-def log_ingest_error(
-	payload,
-	error: str,
-	*,
-	source: str | None = None,
-	origin: str = "Poll",
-	platform: str = "",
-	external_id: str = "",
-	payload_format: str = "Normalized",
-	with_traceback: bool = True,
-) -> str | None:
-	"""Write one Social Ingest Error row (payload kept for retry); never raises."""
-	if isinstance(payload, Post):
-		platform = platform or payload.platform
-		external_id = external_id or payload.external_id
-		payload = payload.to_dict(include_raw=False)
-	try:
-		text = json.dumps(payload, default=str, ensure_ascii=False, indent=1)
-		text.encode("utf-8")
-	except UnicodeEncodeError:
-		# bytes of another encoding (lone surrogates): kept as \\udcxx escapes, still JSON
-		text = json.dumps(payload, default=str, ensure_ascii=True, indent=1)
-	except (TypeError, ValueError, RecursionError):
-		text = _short_repr(payload)
-	if isinstance(payload, dict):
-		platform = platform or str(payload.get("platform") or "")
-		external_id = external_id or str(payload.get("external_id") or payload.get("id") or "")
-	platform, external_id, error = _storable(platform), _storable(external_id), _storable(error)
-	tb = traceback.format_exc() if with_traceback else ""
-	if tb.strip() == "NoneType: None":
-		tb = ""
-	try:
-		doc = frappe.get_doc(
-			{
-				"doctype": "Social Ingest Error",
-				"status": "Open",
-				"origin": origin,
-				"source": source,
-				"platform": platform[:140],
-				"external_id": external_id[:140],
-				"error": error[:2000],
-				"payload_format": payload_format,
-				"payload": text[:1_000_000],
-				"traceback": tb[:20_000],
-			}
-		)
-		doc.insert(ignore_permissions=True)
-		return doc.name
-	except Exception:
-		frappe.log_error(title="Social CRM: could not write ingest error", message=traceback.format_exc())
-		return None

@@ -94,40 +94,57 @@ def allows(profile_name: str | None, purpose: str) -> bool:
 	return state_for_profile(profile_name).allows(purpose)
 
 
+def load_author_profiles(authors, fields) -> dict[tuple[str, str], frappe._dict]:
+	"""{(platform, external id): row} of the existing Social Profiles of these authors, one query per platform."""
+	by_platform: dict[str, set[str]] = defaultdict(set)
+	for platform, external_id in authors:
+		if platform and external_id:
+			by_platform[platform].add(external_id)
+	found: dict[tuple[str, str], frappe._dict] = {}
+	for platform, ids in by_platform.items():
+		for row in frappe.get_all(
+			"Social Profile",
+			filters={"platform": platform, "external_id": ("in", sorted(ids))},
+			fields=list(dict.fromkeys(("name", "platform", "external_id", *fields))),
+		):
+			found[(row.platform, row.external_id)] = row
+	return found
+
+
 # Why ingest stores nothing of an author (the codes of :func:`withheld_authors`).
 ERASED = "erased"
 LISTENING_STOPPED = "listening stopped"
 
 
-def withheld_authors(authors) -> dict[tuple[str, str], str]:
+# The Social Profile fields withheld_authors reads (a caller that loads the page's profiles itself
+# includes them and passes its rows: one query serves both).
+WITHHELD_PROFILE_FIELDS = (
+	"name",
+	"platform",
+	"external_id",
+	"party_type",
+	"party",
+	"anonymized",
+	*PROFILE_IDENTITY,
+)
+
+
+def withheld_authors(authors, profiles: dict | None = None) -> dict[tuple[str, str], str]:
 	"""Authors of one page whose posts ingest must not store, nor refresh anything of theirs.
 
 	``authors``: (platform, author external id) pairs. Returns ``{pair: ERASED}`` for a
 	profile that was anonymized or redacted (Frappe's Personal Data Deletion Request) and
 	``{pair: LISTENING_STOPPED}`` when the profile's or its party's consent log withdraws or
-	objects to Listening (``engine.stops_ingest``). One query per platform for the profiles,
-	one for the consent log of all of them. Unknown authors are not withheld.
+	objects to Listening (``engine.stops_ingest``). ``profiles``: ``{pair: row}`` of the
+	authors' existing Social Profiles (with :data:`WITHHELD_PROFILE_FIELDS`) when the caller
+	has loaded them already; otherwise one query per platform loads them. Then one query for
+	the consent log of all of them. Unknown authors are not withheld.
 	"""
-	by_platform: dict[str, set[str]] = defaultdict(set)
-	for platform, external_id in authors:
-		if platform and external_id:
-			by_platform[platform].add(external_id)
-	profiles: dict[tuple[str, str], frappe._dict] = {}
-	for platform, ids in by_platform.items():
-		for row in frappe.get_all(
-			"Social Profile",
-			filters={"platform": platform, "external_id": ("in", sorted(ids))},
-			fields=[
-				"name",
-				"platform",
-				"external_id",
-				"party_type",
-				"party",
-				"anonymized",
-				*PROFILE_IDENTITY,
-			],
-		):
-			profiles[(row.platform, row.external_id)] = row
+	if profiles is None:
+		profiles = load_author_profiles(authors, WITHHELD_PROFILE_FIELDS)
+	else:
+		wanted = {tuple(author) for author in authors}
+		profiles = {key: row for key, row in profiles.items() if key in wanted}
 	out: dict[tuple[str, str], str] = {}
 	live = {}
 	for key, row in profiles.items():

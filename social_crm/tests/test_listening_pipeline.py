@@ -133,7 +133,11 @@ class TestIngestPipeline(SocialCRMTestCase):
 				raise frappe.ValidationError("profile store is broken")
 			return real(self, p, first)
 
-		with mock.patch.object(Ingestor, "_create_profile", flaky):
+		# the page's bulk INSERT of new profiles fails: the page falls back to the controller, one by one
+		bulk_fails = mock.patch.object(
+			Ingestor, "_insert_new_profiles", side_effect=frappe.ValidationError("bulk insert failed")
+		)
+		with bulk_fails, mock.patch.object(Ingestor, "_create_profile", flaky):
 			results = Ingestor(origin="Webhook", enrichment="none").ingest(
 				[
 					post("lp-fail", "zephyrco one", author="broken@example.social"),
@@ -149,6 +153,78 @@ class TestIngestPipeline(SocialCRMTestCase):
 		self.assertEqual(frappe.parse_json(error.payload)["external_id"], "lp-fail")
 		self.assertFalse(mentions("lp-fail"))
 		self.assertTrue(mentions("lp-ok"))
+
+	def test_new_authors_of_a_page_are_stored_in_bulk_as_the_controller_stores_them(self):
+		author = {
+			"handle": "@Bulky@Example.Social",
+			"display_name": "<b>Bulk</b>  Author",
+			"profile_url": "https://example.social/@Bulky",
+			"bio": "<p>Coffee &amp; code</p>",
+			"followers": 1200,
+			"verified": True,
+			"email": " Bulky@Example.COM ",
+		}
+		page = [
+			Post.from_dict(
+				{
+					"platform": "Mastodon",
+					"external_id": f"lp-bulk-{i}",
+					"text": "zephyrco in bulk",
+					"posted_at": f"2026-11-2{i}T10:00:00Z",
+					"author": {**author, "id": "lp-bulk-author"}
+					if i < 2
+					else {"handle": "other@example.social"},
+				}
+			)
+			for i in range(3)
+		]
+		with (
+			mock.patch("social_crm.listening.pipeline.enqueue_match") as match,
+			mock.patch.object(Ingestor, "_create_profile") as one_by_one,
+		):
+			results = Ingestor(origin="Webhook", enrichment="none").ingest(page)
+		self.assertEqual([r.status for r in results], ["accepted"] * 3)
+		one_by_one.assert_not_called()  # no profile went through the controller
+		bulk = frappe.get_doc("Social Profile", {"platform": "Mastodon", "external_id": "lp-bulk-author"})
+		self.assertEqual(
+			sorted(c.args[0] for c in match.call_args_list),
+			sorted([bulk.name, mentions("lp-bulk-2")[0].author]),
+		)
+
+		# the same author through the controller stores the same values
+		manual = frappe.get_doc(
+			{
+				"doctype": "Social Profile",
+				"platform": "Mastodon",
+				"external_id": "lp-bulk-author-2",
+				**{k: v for k, v in author.items()},
+				"first_seen": "2026-11-20 10:00:00",
+				"last_seen": "2026-11-21 10:00:00",
+			}
+		).insert()
+		manual.reload()
+		skip = {"name", "external_id", "creation", "modified", "mention_count"}
+		self.assertEqual(
+			{k: v for k, v in bulk.as_dict().items() if k not in skip},
+			{k: v for k, v in manual.as_dict().items() if k not in skip},
+		)
+		self.assertEqual(bulk.handle, "bulky@example.social")
+		self.assertEqual(bulk.email, "bulky@example.com")
+		self.assertEqual(bulk.mention_count, 2)
+		self.assertEqual(str(bulk.last_seen), "2026-11-21 10:00:00")
+
+		def match_keys(profile):
+			return sorted(
+				frappe.get_all(
+					"Social Match Key",
+					filters={"reference_doctype": "Social Profile", "reference_name": profile},
+					fields=["key_type", "key_value"],
+					as_list=True,
+				)
+			)
+
+		self.assertTrue(match_keys(bulk.name))
+		self.assertEqual(match_keys(bulk.name), match_keys(manual.name))
 
 	def test_raw_payload_only_with_the_setting(self):
 		raw_post = post("lp-raw-1", "zephyrco raw")

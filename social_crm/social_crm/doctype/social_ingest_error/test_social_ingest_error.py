@@ -5,7 +5,7 @@ import json
 
 import frappe
 
-from social_crm.listening.pipeline import log_ingest_error
+from social_crm.social_crm.doctype.social_ingest_error.ingest_error_log import log_ingest_error
 from social_crm.social_crm.doctype.social_ingest_error.social_ingest_error import retry_errors
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.fake_mastodon import load_fixture

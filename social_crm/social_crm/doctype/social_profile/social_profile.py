@@ -1,8 +1,6 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
-import math
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -10,9 +8,14 @@ from frappe.utils import now_datetime
 
 from social_crm.clock import utc_now
 from social_crm.engine.errors import InvalidRecord
-from social_crm.engine.handles import HOST_SCOPED_HANDLE_PLATFORMS, normalize_handle
-from social_crm.engine.records import MAX_BIO_CHARS, MAX_NAME_CHARS, clean_id, clean_url
-from social_crm.engine.text import clean_display, html_to_text, truncate
+from social_crm.engine.profiles import (
+	EXTERNAL_ID_INVALID,
+	FOLLOWERS_NEGATIVE,
+	PLATFORM_MISSING,
+	URL_INVALID,
+	compute_influence,  # re-exported: the form and its tests use it from here
+	normalize_profile,
+)
 from social_crm.linking import unlink
 from social_crm.linking.jobs import move_mentions
 from social_crm.party import PARTY_TYPES, get_customer_of, get_party_title, validate_party
@@ -77,44 +80,20 @@ class SocialProfile(Document):
 	# end: auto-generated types
 
 	def validate(self):
-		self.validate_identity()
-		self.clean_profile_fields()
+		self.apply_profile_rules()
 		self.validate_unique()
 		self.validate_party_link()
-		self.influence_score = compute_influence(self.followers, self.verified)
 		now = utc_now()  # first/last seen are post times: UTC, as the pipeline stores them
 		self.first_seen = self.first_seen or now
 		self.last_seen = self.last_seen or now
 
-	def validate_identity(self):
-		if not self.platform:
-			frappe.throw(_("Platform is required"), frappe.MandatoryError)
+	def apply_profile_rules(self):
+		"""The engine's :func:`normalize_profile` (the rule the ingest pipeline applies too)."""
 		try:
-			self.external_id = clean_id(self.external_id, "external_id")
-		except InvalidRecord:
-			frappe.throw(
-				_("External ID is required and must be at most 140 characters without control characters"),
-				frappe.MandatoryError,
-			)
-		instance = None
-		if self.platform in HOST_SCOPED_HANDLE_PLATFORMS and self.profile_url:
-			instance = self.profile_url
-		self.handle = normalize_handle(self.platform, self.handle, instance=instance)
-
-	def clean_profile_fields(self):
-		self.display_name = clean_display(html_to_text(self.display_name), MAX_NAME_CHARS)
-		self.bio = truncate(html_to_text(self.bio), MAX_BIO_CHARS)[0]
-		for fieldname in ("profile_url", "website", "avatar_url"):
-			try:
-				self.set(fieldname, clean_url(self.get(fieldname), fieldname))
-			except InvalidRecord:
-				frappe.throw(
-					_("{0}: {1}").format(_(self.meta.get_label(fieldname)), _("must be an http(s) URL"))
-				)
-		if self.email:
-			self.email = self.email.strip().lower()
-		if (self.followers or 0) < 0:
-			frappe.throw(_("Followers cannot be negative"))
+			values = normalize_profile(self)  # reads the fields with .get()
+		except InvalidRecord as exc:
+			throw_profile_error(self, exc)
+		self.update(values)
 
 	def validate_unique(self):
 		if self.flags.absent_checked and self.is_new():
@@ -182,11 +161,20 @@ class SocialProfile(Document):
 		return {"columns": ["display_name", "platform", "handle", "party_name"]}
 
 
-def compute_influence(followers: int | None, verified: bool | int | None) -> float:
-	"""0..100: log-scaled followers (1M followers = 90) plus 10 for a verified account."""
-	followers = max(int(followers or 0), 0)
-	score = min(90.0, 15.0 * math.log10(1 + followers))
-	return round(score + (10.0 if verified else 0.0), 2)
+def throw_profile_error(doc, exc: InvalidRecord):
+	"""The translated message of a ``profile.*`` error of :func:`normalize_profile`."""
+	if exc.code == PLATFORM_MISSING:
+		frappe.throw(_("Platform is required"), frappe.MandatoryError)
+	if exc.code == EXTERNAL_ID_INVALID:
+		frappe.throw(
+			_("External ID is required and must be at most 140 characters without control characters"),
+			frappe.MandatoryError,
+		)
+	if exc.code == URL_INVALID:
+		frappe.throw(_("{0}: {1}").format(_(doc.meta.get_label(exc.field)), _("must be an http(s) URL")))
+	if exc.code == FOLLOWERS_NEGATIVE:
+		frappe.throw(_("Followers cannot be negative"))
+	frappe.throw(_("Invalid Social Profile: {0}").format(exc))
 
 
 def on_doctype_update():
