@@ -239,8 +239,8 @@ def test_batch_answers_as_one_by_one_and_detects_a_repeated_text_once(monkeypatc
 	kwargs = {"allowed": LISTENED, "min_confidence": 0.7}
 	one_by_one = [detect_language(t, hint=h, **kwargs) for t, h in zip(texts, hints, strict=True)]
 	calls = []
-	real = language._detect_one
-	monkeypatch.setattr(language, "_detect_one", lambda *a: calls.append(a[0]) or real(*a))
+	real = language.detect_language
+	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
 	assert detect_languages(texts, hints=hints, **kwargs) == one_by_one
 	assert sorted(calls) == sorted(["", ENGLISH, ENGLISH, "gut gemacht", "about the"])
 

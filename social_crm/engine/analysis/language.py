@@ -505,20 +505,19 @@ def detect_languages(
 	detector: str = DEFAULT_DETECTOR,
 ) -> list[LanguageResult]:
 	"""Detect many texts (what enrichment calls): the same answers as ``detect_language`` one by
-	one, with the settings checked once and a text repeated in the batch (retweets, copies)
-	detected once. ``hints`` (same length as ``texts``) may be omitted."""
+	one, with a text repeated in the batch (retweets, copies) detected once. ``hints`` (same length as ``texts``) may be omitted."""
 	if hints is not None and len(hints) != len(texts):
 		raise ValueError("hints must have the same length as texts")
-	allowed_set = _allowed_set(allowed)
-	detector = _checked_detector(detector)
+	_checked_detector(detector)
+	allowed_list = list(allowed or ())
 	seen: dict[tuple[str, str], LanguageResult] = {}
 	results = []
 	for i, text in enumerate(texts):
 		key = (text or "", (hints[i] or "") if hints is not None else "")
 		result = seen.get(key)
 		if result is None:
-			result = seen[key] = _detect_one(
-				key[0], key[1], allowed_set, min_confidence, min_letters, detector
+			result = seen[key] = detect_language(
+				key[0], key[1], allowed_list, min_confidence, min_letters, detector
 			)
 		results.append(result)
 	return results
