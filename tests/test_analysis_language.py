@@ -153,10 +153,23 @@ def test_mentions_urls_and_hashtags_are_stripped_first():
 def test_twitter_noise_is_stripped_and_only_hashtag_posts_are_read_from_their_words():
 	assert clean_for_detection("RT @anna: Ach ja... :DD xD http") == ": Ach ja..."
 	assert clean_for_detection("RTL zeigt :Doku") == "RTL zeigt :Doku"
-	assert clean_for_detection("#FrohesNeuesJahr #allen") == "Frohes Neues Jahr allen"
 	assert clean_for_detection("schönes Wetter #sunshine") == "schönes Wetter"
+	assert language._hashtag_words("RT #FrohesNeuesJahr #allen_zusammen #x2") == [
+		"Frohes",
+		"Neues",
+		"Jahr",
+		"allen",
+		"zusammen",
+		"x2",
+	]
+	# a post of hashtags only is read from those hashtag words that are words of a language
 	assert detect_language("#FrohesNeuesJahr #allen", allowed=LISTENED).code == "de"
+	assert detect_language("#BuonNatale 🎄", allowed=LISTENED).code == "it"
+	# a brand name is no language
+	assert detect_language("#quillbrand 👍", allowed=LISTENED) == LanguageResult(UNKNOWN, 0.0, "too-short")
 	assert detect_language("#x #1 🎉", allowed=LISTENED).code == UNKNOWN
+	# only "auto" (it has the word lists) reads hashtags
+	assert detect_language("#FrohesNeuesJahr", allowed=LISTENED, detector="py3langid").code == UNKNOWN
 
 
 @pytest.mark.parametrize("detector", ["auto", "langdetect"])

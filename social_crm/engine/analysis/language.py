@@ -3,7 +3,8 @@
 ``detect_language`` answers an ISO 639-1 code (``"en"``, ``"de"``, ``"zh"``...) or
 ``"unknown"``. It trusts a valid platform hint, strips @mentions, URLs, e-mail
 addresses, hashtags and Twitter noise ("RT", a cut "http…", ":D") before detecting
-(only-hashtag posts are read from their hashtags' words) and can be restricted to the
+("auto" reads a post of hashtags only from those of their words that are words of the
+site's languages: "#FrohesNeuesJahr" is German, "#quillbrand" unknown) and can be restricted to the
 languages a site listens for (``allowed``), which helps short texts a lot.
 
 Detectors (``detector``):
@@ -29,6 +30,7 @@ lingua and "auto" always name the most likely allowed language.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -55,6 +57,7 @@ BLEND_WEIGHTS = {
 }
 WORD_FLOOR_LOG10 = -7.0  # a word missing from a language's frequency list counts as this rare
 WORDS_LAMBDA = 0.05  # longer texts: weight of the words' log-frequencies beside py3langid's (XLM-T train)
+MAX_WORDS = 20  # longer texts: the words of their start are enough beside py3langid
 WORDLIST = "small"  # wordfreq's list: words seen at least once per million (~30-40k per language)
 
 DETECTOR_AUTO = "auto"
@@ -77,7 +80,6 @@ _NOISE_RE = re.compile(
 	r"(?<!\w)(?:RT(?=\s|:|$)|https?(?:…|\.\.\.)?(?!\w)|[:;=][-'^]?[DPpOoSs3]{1,3}(?!\w)|[xX]D+(?!\w))"
 )
 _CAMEL_RE = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
-HASHTAG_WORDS = "fallback"  # hashtags' words: "fallback" (only when nothing else is left), "keep", "drop"
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -182,8 +184,14 @@ def _py3langid(allowed: frozenset[str]):
 	return identifier
 
 
+@functools.lru_cache(maxsize=64)
 def _py3langid_set(allowed: frozenset[str]) -> frozenset[str]:
 	return frozenset(allowed & set(_py3langid_labels())) if allowed else frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _known_allowed(allowed: frozenset[str]) -> frozenset[str]:
+	return frozenset(allowed & _known_codes())
 
 
 def _detect_py3langid(text: str, allowed: frozenset[str]) -> LanguageResult:
@@ -204,7 +212,7 @@ _lingua: dict[frozenset[str], object] = {}
 
 
 def lingua_available() -> bool:
-	return importlib.util.find_spec("lingua") is not None
+	return _installed("lingua")
 
 
 def _lingua_detector(allowed: frozenset[str]):
@@ -254,27 +262,41 @@ def normalize_language_code(value: str | None) -> str:
 
 def clean_for_detection(text: str) -> str:
 	"""Drop URLs, e-mail addresses, @mentions, hashtags and Twitter noise ("RT", a cut "http…",
-	emoticons like ":D"): they say nothing about the language. When nothing with letters is
-	left, the hashtags' words are the text ("#FrohesNeuesJahr" -> "Frohes Neues Jahr")."""
+	emoticons like ":D"): they say nothing about the language."""
 	if not text:
 		return ""
+	return _SPACES_RE.sub(" ", _HASHTAG_TOKEN_RE.sub(" ", _strip_noise(text))).strip()
+
+
+def _strip_noise(text: str) -> str:
 	text = URL_RE.sub(" ", text)
 	text = EMAIL_RE.sub(" ", text)
 	text = MENTION_RE.sub(" ", text)
-	text = _NOISE_RE.sub(" ", text)
-	if HASHTAG_WORDS == "keep":
-		cleaned = HASHTAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)) + " ", text)
-		return _SPACES_RE.sub(" ", cleaned).strip()
-	cleaned = _SPACES_RE.sub(" ", _HASHTAG_TOKEN_RE.sub(" ", text)).strip()
-	if HASHTAG_WORDS == "fallback" and _letter_count(cleaned) < DEFAULT_MIN_LETTERS:
-		words = " ".join(_CAMEL_RE.sub(" ", tag) for tag in HASHTAG_RE.findall(text))
-		if _letter_count(words) >= DEFAULT_MIN_LETTERS:
-			return _SPACES_RE.sub(" ", words.replace("_", " ")).strip()
-	return cleaned
+	return _NOISE_RE.sub(" ", text)
+
+
+def _hashtag_words(text: str) -> list[str]:
+	"""The words of a text's hashtags, camel case split: "#FrohesNeuesJahr" -> Frohes, Neues, Jahr."""
+	words = []
+	for tag in HASHTAG_RE.findall(_strip_noise(text or "")):
+		words.extend(w for w in _CAMEL_RE.sub(" ", tag).replace("_", " ").split() if w)
+	return words
+
+
+def _hashtag_text(text: str, known: frozenset[str]) -> str:
+	"""For a post of hashtags only: the hashtag words that are words of one of the languages
+	(in its wordfreq list; "#quillbrand" is none), joined; "" when there are none."""
+	if len(known) < 2 or not wordfreq_available():
+		return ""
+	lists = [_frequency_list(code) for code in sorted(known)]
+	if None in lists:
+		return ""
+	words = [w for w in _hashtag_words(text) if any(w.casefold() in table for table in lists)]
+	return " ".join(words)
 
 
 def _letter_count(text: str) -> int:
-	return sum(1 for ch in text if ch.isalpha())
+	return sum(map(str.isalpha, text))
 
 
 def _normalize_detected(code: str) -> str:
@@ -304,8 +326,13 @@ def detect_language(
 	)
 
 
-def _allowed_set(allowed: Iterable[str] | None) -> set[str]:
-	return {code for code in (normalize_language_code(a) for a in (allowed or ())) if code}
+def _allowed_set(allowed: Iterable[str] | None) -> frozenset[str]:
+	return _normalized_codes(tuple(allowed or ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _normalized_codes(allowed: tuple[str, ...]) -> frozenset[str]:
+	return frozenset(code for code in (normalize_language_code(a) for a in allowed) if code)
 
 
 def _checked_detector(detector: str | None) -> str:
@@ -318,7 +345,7 @@ def _checked_detector(detector: str | None) -> str:
 def _detect_one(
 	text: str,
 	hint: str,
-	allowed_set: set[str],
+	allowed_set: frozenset[str],
 	min_confidence: float,
 	min_letters: int | None,
 	detector: str,
@@ -329,12 +356,14 @@ def _detect_one(
 	if min_letters is None:
 		min_letters = LANGDETECT_MIN_LETTERS if detector == DETECTOR_LANGDETECT else DEFAULT_MIN_LETTERS
 	cleaned = clean_for_detection(text or "")
+	known = _known_allowed(allowed_set)
+	if _letter_count(cleaned) < min_letters and detector == DETECTOR_AUTO and "#" in (text or ""):
+		cleaned = _hashtag_text(text, known)  # a post of hashtags only: their real words
 	if _letter_count(cleaned) < min_letters:
 		return LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT)
 	if detector == DETECTOR_LANGDETECT:
 		return _detect_langdetect(cleaned, allowed_set, min_confidence)
 
-	known = frozenset(allowed_set & _known_codes())
 	if detector == DETECTOR_LINGUA:
 		result = _detect_lingua(cleaned, known)
 		if result is not None:
@@ -381,16 +410,34 @@ def _detect_short(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 
 def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 	"""More than ``SHORT_TEXT_WORDS`` words: py3langid's log-probability plus ``WORDS_LAMBDA`` times
-	the words' log-frequencies (None: wordfreq not usable, py3langid alone)."""
-	text = cleaned[:MAX_DETECT_CHARS]
-	logs = _word_log_frequencies(text, known)
-	if logs is None:
+	the words' log-frequencies (None: wordfreq not usable, py3langid alone).
+
+	Only languages the words could still lift to the top are looked up: n words can add at
+	most ``WORDS_LAMBDA * n * -WORD_FLOOR_LOG10`` (a frequency is at most 1), so the answer is
+	the same as looking up every language."""
+	if not wordfreq_available():
 		return None
-	scores = dict.fromkeys(known, -300.0)
+	text = cleaned[:MAX_DETECT_CHARS]
+	tokens = _tokens(text)[:MAX_WORDS]
+	if not tokens:
+		return None
+	scores = {}
 	for code, prob in _py3langid(_py3langid_set(known)).rank(text):
 		code = _normalize_detected(code)
-		if code in scores:
-			scores[code] = math.log10(max(prob, 1e-300)) + WORDS_LAMBDA * logs[code]
+		if code in known:
+			scores[code] = math.log10(max(prob, 1e-300))
+	if not scores:
+		return None
+	reach = WORDS_LAMBDA * len(tokens) * -WORD_FLOOR_LOG10
+	top = max(scores.values())
+	candidates = sorted(code for code, score in scores.items() if score >= top - reach)
+	if len(candidates) > 1:
+		logs = _word_logs(tokens, candidates)
+		if logs is None:
+			return None
+		scores = {code: scores[code] + WORDS_LAMBDA * logs[code] for code in candidates}
+	else:
+		scores = {candidates[0]: 0.0}
 	probabilities = _normalized(scores)
 	code, prob = max(sorted(probabilities.items()), key=lambda kv: kv[1])
 	return LanguageResult(code, round(min(prob, 1.0), 4), DETECTOR_AUTO)
@@ -402,12 +449,22 @@ _frequencies: dict[str, dict[str, float] | None] = {}
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
+_available: dict[str, bool] = {}
+
+
+def _installed(name: str) -> bool:
+	if name not in _available:
+		_available[name] = importlib.util.find_spec(name) is not None
+	return _available[name]
+
+
 def wordfreq_available() -> bool:
-	return importlib.util.find_spec("wordfreq") is not None
+	return _installed("wordfreq")
 
 
 def _frequency_list(code: str) -> dict[str, float] | None:
-	"""wordfreq's ``WORDLIST`` for one language (loaded once, ~30 ms), None if it has none."""
+	"""{word: log10 frequency} from wordfreq's ``WORDLIST`` for one language (loaded once per
+	process, ~30 ms), None if wordfreq has no list for it."""
 	if code not in _frequencies:
 		with _identifiers_lock:
 			if code not in _frequencies:
@@ -415,18 +472,44 @@ def _frequency_list(code: str) -> dict[str, float] | None:
 
 				found = None
 				if code in wordfreq.available_languages(WORDLIST):
-					found = wordfreq.get_frequency_dict(code, WORDLIST)
+					found = {
+						word: math.log10(frequency)
+						for word, frequency in wordfreq.get_frequency_dict(code, WORDLIST).items()
+						if frequency > 0
+					}
 				_frequencies[code] = found
 	return _frequencies[code]
 
 
 def _word_log10(words: dict[str, float], token: str) -> float:
-	frequency = words.get(token)
-	if frequency is None and "'" in token:  # French / Italian elision: l'homme -> l + homme
+	value = words.get(token)
+	if value is not None:
+		return value
+	if "'" in token:  # French / Italian elision: l'homme -> l + homme
 		parts = [words.get(part) for part in token.split("'") if part]
-		if parts and all(parts):
-			return sum(math.log10(part) for part in parts)
-	return math.log10(frequency) if frequency else WORD_FLOOR_LOG10
+		if parts and None not in parts:
+			return sum(parts)
+	return WORD_FLOOR_LOG10
+
+
+def _tokens(text: str) -> list[str]:
+	return [t.casefold() for t in _WORD_RE.findall(text.replace("\u2019", "'"))]
+
+
+def _word_logs(tokens: list[str], codes: Iterable[str]) -> dict[str, float] | None:
+	"""{language: sum of the tokens' log10 frequencies}; None if a language has no list."""
+	logs = {}
+	for code in codes:
+		words = _frequency_list(code)
+		if words is None:
+			return None
+		get = words.get
+		total = 0.0
+		for token in tokens:
+			value = get(token)
+			total += value if value is not None else _word_log10(words, token)
+		logs[code] = max(total, -300.0)
+	return logs
 
 
 def _word_log_frequencies(text: str, known: frozenset[str]) -> dict[str, float] | None:
@@ -434,16 +517,8 @@ def _word_log_frequencies(text: str, known: frozenset[str]) -> dict[str, float] 
 	list for one of the languages, or the text has no word."""
 	if not wordfreq_available():
 		return None
-	tokens = [t.casefold() for t in _WORD_RE.findall(text.replace("\u2019", "'"))]
-	if not tokens:
-		return None
-	logs = {}
-	for code in known:
-		words = _frequency_list(code)
-		if words is None:
-			return None
-		logs[code] = max(sum(_word_log10(words, t) for t in tokens), -300.0)
-	return logs
+	tokens = _tokens(text)
+	return _word_logs(tokens, known) if tokens else None
 
 
 def _normalized(logs: dict[str, float]) -> dict[str, float]:
