@@ -412,9 +412,9 @@ def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 	"""More than ``SHORT_TEXT_WORDS`` words: py3langid's log-probability plus ``WORDS_LAMBDA`` times
 	the words' log-frequencies (None: wordfreq not usable, py3langid alone).
 
-	Only languages the words could still lift to the top are looked up: n words can add at
-	most ``WORDS_LAMBDA * n * -WORD_FLOOR_LOG10`` (a frequency is at most 1), so the answer is
-	the same as looking up every language."""
+	The best-ranked language's words are looked up first, another language's only if its
+	words could still bring it near the top (n words add at most n times its most frequent
+	word's log-frequency), so the answer is the same as looking up every language."""
 	if not wordfreq_available():
 		return None
 	text = cleaned[:MAX_DETECT_CHARS]
@@ -422,22 +422,28 @@ def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 	if not tokens:
 		return None
 	scores = {}
-	for code, prob in _py3langid(_py3langid_set(known)).rank(text):
-		code = _normalize_detected(code)
+	for label, prob in _py3langid(_py3langid_set(known)).rank(text):
+		code = _CODES.get(label) or _CODES.setdefault(label, _normalize_detected(label))
 		if code in known:
-			scores[code] = math.log10(max(prob, 1e-300))
+			scores[code] = math.log10(prob) if prob > 1e-300 else -300.0
 	if not scores:
 		return None
-	reach = WORDS_LAMBDA * len(tokens) * -WORD_FLOOR_LOG10
-	top = max(scores.values())
-	candidates = sorted(code for code, score in scores.items() if score >= top - reach)
-	if len(candidates) > 1:
-		logs = _word_logs(tokens, candidates)
-		if logs is None:
+	# the best-ranked language's words first; another language can only win if its words,
+	# at best all as frequent as its most frequent word, make up the gap
+	ranked = sorted(scores, key=lambda code: (-scores[code], code))
+	logs = _word_logs(tokens, ranked[:1])
+	if logs is None:
+		return None
+	best = scores[ranked[0]] + WORDS_LAMBDA * logs[ranked[0]]
+	final = {ranked[0]: best}
+	for code in ranked[1:]:
+		table = _frequency_list(code)
+		if table is None:
 			return None
-		scores = {code: scores[code] + WORDS_LAMBDA * logs[code] for code in candidates}
-	else:
-		scores = {candidates[0]: 0.0}
+		if scores[code] + WORDS_LAMBDA * len(tokens) * _max_log(code) <= best - 3:
+			continue  # cannot come within 3 log10 units (1/1000) of the best: no share
+		final[code] = scores[code] + WORDS_LAMBDA * _word_logs(tokens, (code,))[code]
+	scores = final
 	probabilities = _normalized(scores)
 	code, prob = max(sorted(probabilities.items()), key=lambda kv: kv[1])
 	return LanguageResult(code, round(min(prob, 1.0), 4), DETECTOR_AUTO)
@@ -481,6 +487,17 @@ def _frequency_list(code: str) -> dict[str, float] | None:
 	return _frequencies[code]
 
 
+_max_logs: dict[str, float] = {}
+_CODES: dict[str, str] = {}  # py3langid's label -> normalized code
+
+
+def _max_log(code: str) -> float:
+	"""The log10 frequency of the language's most frequent word (its list must be loaded)."""
+	if code not in _max_logs:
+		_max_logs[code] = max(_frequency_list(code).values(), default=WORD_FLOOR_LOG10)
+	return _max_logs[code]
+
+
 def _word_log10(words: dict[str, float], token: str) -> float:
 	value = words.get(token)
 	if value is not None:
@@ -507,7 +524,9 @@ def _word_logs(tokens: list[str], codes: Iterable[str]) -> dict[str, float] | No
 		total = 0.0
 		for token in tokens:
 			value = get(token)
-			total += value if value is not None else _word_log10(words, token)
+			if value is None:
+				value = _word_log10(words, token) if "'" in token else WORD_FLOOR_LOG10
+			total += value
 		logs[code] = max(total, -300.0)
 	return logs
 
