@@ -91,6 +91,18 @@ def test_short_texts_blend_what_is_installed(monkeypatch):
 	)
 
 
+def test_long_texts_py3langid_is_sure_of_skip_the_word_lists(monkeypatch):
+	looked_up = []
+	real = language._word_logs
+	monkeypatch.setattr(
+		language, "_word_logs", lambda tokens, codes: looked_up.append(codes) or real(tokens, codes)
+	)
+	assert detect_language(GERMAN, allowed=LISTENED).code == "de"
+	assert looked_up == []  # py3langid alone is more than SURE_GAP ahead
+	detect_language("A la URL le falta la barra inicial y también el nombre del servidor.", allowed=LISTENED)
+	assert looked_up  # a close call: the words are looked up
+
+
 def test_long_texts_add_word_evidence_to_py3langid():
 	# py3langid alone calls this Italian (restricted to the site's languages)
 	text = "A la URL le falta la barra inicial y también el nombre del servidor."
