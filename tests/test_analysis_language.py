@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from social_crm.engine.analysis import language
 from social_crm.engine.analysis.language import (
 	UNKNOWN,
 	LanguageResult,
@@ -28,16 +29,85 @@ LISTENED = ["en", "de", "fr", "es", "it", "nl", "pt"]
 def test_sentences_are_detected(text, code, detector):
 	result = detect_language(text, allowed=LISTENED, detector=detector)
 	assert result.code == code
-	assert result.method == ("py3langid" if detector == "auto" else detector)
+	assert result.method == detector
 	assert result.confidence >= 0.9
 
 
-def test_default_detector_is_py3langid_for_sentences_and_lingua_for_short_texts():
-	assert detect_language(GERMAN).method == "py3langid"
+def test_default_detector_blends_for_the_sites_languages_and_is_py3langid_without_them():
+	assert detect_language(GERMAN, allowed=LISTENED).method == "auto"
 	short = detect_language("gut gemacht", allowed=LISTENED)
 	assert short == LanguageResult("de", short.confidence, "auto")
-	# without the site's languages lingua (all 75 languages: >1 GB) is not used
+	# without the site's languages lingua (all 75 languages: >1 GB) and wordfreq are not used
 	assert detect_language("gut gemacht").method == "py3langid"
+	assert detect_language(GERMAN).method == "py3langid"
+
+
+@pytest.mark.parametrize(
+	"text, code",
+	[
+		# py3langid and lingua alone get these wrong restricted to the site's languages;
+		# the words' frequencies in each language settle them
+		("hat es", "de"),
+		("go to", "en"),
+		("it is", "en"),
+		("be a", "en"),
+		("time zone", "en"),
+		("wie is", "nl"),
+	],
+)
+def test_word_frequencies_decide_short_texts(text, code):
+	assert detect_language(text, allowed=LISTENED, detector="py3langid").code != code
+	assert detect_language(text, allowed=LISTENED, detector="lingua").code != code
+	assert detect_language(text, allowed=LISTENED).code == code
+
+
+def test_word_frequencies_alone_are_a_unigram_model():
+	known = frozenset(LISTENED)
+	probabilities = language._word_probabilities("das ist gut", known)
+	assert set(probabilities) == known and abs(sum(probabilities.values()) - 1) < 1e-9
+	assert max(probabilities, key=probabilities.get) == "de" and probabilities["de"] > 0.9
+	# a word no list has counts as WORD_FLOOR_LOG10 everywhere: no language gains from it
+	logs = language._word_log_frequencies("xqzvbw", known)
+	assert set(logs.values()) == {language.WORD_FLOOR_LOG10}
+	# French / Italian elisions are looked up by their parts
+	assert language._word_log10(language._frequency_list("fr"), "l'homme") > language.WORD_FLOOR_LOG10
+	assert language._word_probabilities("!!!", known) is None
+
+
+def test_short_texts_blend_what_is_installed(monkeypatch):
+	assert detect_language("go to", allowed=LISTENED).code == "en"
+	monkeypatch.setattr(language, "lingua_available", lambda: False)
+	# no lingua: py3langid and the words (BLEND_WEIGHTS[("words",)])
+	assert detect_language("go to", allowed=LISTENED) == LanguageResult(
+		"en", detect_language("go to", allowed=LISTENED).confidence, "auto"
+	)
+	monkeypatch.setattr(language, "wordfreq_available", lambda: False)
+	# neither lingua nor wordfreq: py3langid alone, for short and long texts
+	assert detect_language("go to", allowed=LISTENED) == LanguageResult(
+		"es", detect_language("go to", allowed=LISTENED).confidence, "py3langid"
+	)
+	assert detect_language(GERMAN, allowed=LISTENED) == LanguageResult(
+		"de", detect_language(GERMAN, allowed=LISTENED).confidence, "py3langid"
+	)
+
+
+def test_long_texts_py3langid_is_sure_of_skip_the_word_lists(monkeypatch):
+	looked_up = []
+	real = language._word_logs
+	monkeypatch.setattr(
+		language, "_word_logs", lambda tokens, codes: looked_up.append(codes) or real(tokens, codes)
+	)
+	assert detect_language(GERMAN, allowed=LISTENED).code == "de"
+	assert looked_up == []  # py3langid alone is more than SURE_GAP ahead
+	detect_language("A la URL le falta la barra inicial y también el nombre del servidor.", allowed=LISTENED)
+	assert looked_up  # a close call: the words are looked up
+
+
+def test_long_texts_add_word_evidence_to_py3langid():
+	# py3langid alone calls this Italian (restricted to the site's languages)
+	text = "A la URL le falta la barra inicial y también el nombre del servidor."
+	assert detect_language(text, allowed=LISTENED, detector="py3langid").code in ("it", "es")
+	assert detect_language(text, allowed=LISTENED).code == "es"
 
 
 @pytest.mark.parametrize(
@@ -65,13 +135,15 @@ def test_invalid_hint_is_ignored():
 
 def test_hint_outside_allowed_languages_is_ignored():
 	result = detect_language(GERMAN, hint="fr", allowed=["en", "de"])
-	assert result.code == "de" and result.method == "py3langid"
+	assert result.code == "de" and result.method == "auto"
 
 
 def test_only_text_without_language_signal_is_unknown():
 	assert detect_language("") == LanguageResult(UNKNOWN, 0.0, "too-short")
 	assert detect_language("x 1 2 3 !!! 🎉").code == UNKNOWN
-	assert detect_language("@anna #kaffee https://example.com/x").code == UNKNOWN
+	assert detect_language("@anna https://example.com/x me@example.org").code == UNKNOWN
+	# a post of hashtags only is read from their words
+	assert detect_language("@anna #kaffee https://example.com/x", allowed=LISTENED).code == "de"
 	assert detect_language("Hallo Welt", allowed=LISTENED).code == "de"
 	# langdetect keeps its old floor: it guesses wildly on a few letters
 	assert detect_language("Hallo Welt", detector="langdetect").code == UNKNOWN
@@ -80,7 +152,7 @@ def test_only_text_without_language_signal_is_unknown():
 
 def test_mentions_urls_and_hashtags_are_stripped_first():
 	assert clean_for_detection("@anna schau mal https://example.com/x #Kaffee toll") == "schau mal toll"
-	only_noise = "@someone @another #coffee #morning https://example.com/some/long/path?q=1 me@example.org"
+	only_noise = "@someone @another #42 https://example.com/some/long/path?q=1 me@example.org :-)"
 	assert detect_language(only_noise).code == UNKNOWN
 	noisy_german = "@CoffeeShop_Official #breakfast #coffee https://example.com " + GERMAN
 	assert detect_language(noisy_german).code == "de"
@@ -88,6 +160,28 @@ def test_mentions_urls_and_hashtags_are_stripped_first():
 	assert (
 		detect_language("@CoffeeShop_Official #breakfast #coffee sehr lecker", allowed=LISTENED).code == "de"
 	)
+
+
+def test_twitter_noise_is_stripped_and_only_hashtag_posts_are_read_from_their_words():
+	assert clean_for_detection("RT @anna: Ach ja... :DD xD http") == ": Ach ja..."
+	assert clean_for_detection("RTL zeigt :Doku") == "RTL zeigt :Doku"
+	assert clean_for_detection("schönes Wetter #sunshine") == "schönes Wetter"
+	assert language._hashtag_words("RT #FrohesNeuesJahr #allen_zusammen #x2") == [
+		"Frohes",
+		"Neues",
+		"Jahr",
+		"allen",
+		"zusammen",
+		"x2",
+	]
+	# a post of hashtags only is read from those hashtag words that are words of a language
+	assert detect_language("#FrohesNeuesJahr #allen", allowed=LISTENED).code == "de"
+	assert detect_language("#BuonNatale 🎄", allowed=LISTENED).code == "it"
+	# a brand name is no language
+	assert detect_language("#quillbrand 👍", allowed=LISTENED) == LanguageResult(UNKNOWN, 0.0, "too-short")
+	assert detect_language("#x #1 🎉", allowed=LISTENED).code == UNKNOWN
+	# only "auto" (it has the word lists) reads hashtags
+	assert detect_language("#FrohesNeuesJahr", allowed=LISTENED, detector="py3langid").code == UNKNOWN
 
 
 @pytest.mark.parametrize("detector", ["auto", "langdetect"])
@@ -150,8 +244,9 @@ def test_low_confidence_is_unknown_for_langdetect():
 		assert result.code == UNKNOWN and result.method == "low-confidence"
 	strict = detect_language(ENGLISH, min_confidence=1.01, detector="langdetect")
 	assert strict.code == UNKNOWN and strict.method == "low-confidence"
-	# py3langid always names its most likely language
+	# py3langid and "auto" always name their most likely language
 	assert detect_language(ENGLISH, min_confidence=1.01).code == "en"
+	assert detect_language(ENGLISH, min_confidence=1.01, allowed=LISTENED).code == "en"
 
 
 def test_batch_with_hints():
@@ -159,6 +254,20 @@ def test_batch_with_hints():
 	assert [r.code for r in results] == ["en", "de", "de"]
 	with pytest.raises(ValueError):
 		detect_languages([ENGLISH], hints=["en", "de"])
+	with pytest.raises(ValueError):
+		detect_languages([ENGLISH], detector="cld9")
+
+
+def test_batch_answers_as_one_by_one_and_detects_a_repeated_text_once(monkeypatch):
+	texts = [ENGLISH, "gut gemacht", ENGLISH, "", "gut gemacht", "about the", ENGLISH]
+	hints = ["", "", "", "de", "", "", "fr"]
+	kwargs = {"allowed": LISTENED, "min_confidence": 0.7}
+	one_by_one = [detect_language(t, hint=h, **kwargs) for t, h in zip(texts, hints, strict=True)]
+	calls = []
+	real = language.detect_language
+	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
+	assert detect_languages(texts, hints=hints, **kwargs) == one_by_one
+	assert sorted(calls) == sorted(["", ENGLISH, ENGLISH, "gut gemacht", "about the"])
 
 
 def test_chinese_variants_are_normalized():

@@ -16,11 +16,6 @@ ENGINE = APP / "engine"
 # Known backlog of issue 11 (each still to be wired into the Frappe layer or deleted); the
 # list may only shrink.
 ALLOWED: dict[tuple[str, str], str] = {
-	(
-		"social_crm/engine/analysis/language.py",
-		"detect_languages",
-	): "enrichment calls detect_language per row",
-	("social_crm/engine/analysis/language.py", "supported_languages"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/sentiment.py", "clear_model_cache"): "frees a loaded flair model (issue 13)",
 }
 

@@ -22,7 +22,7 @@ from frappe.utils import now_datetime
 
 from social_crm import privacy, settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
-from social_crm.engine.analysis.language import detect_language
+from social_crm.engine.analysis.language import detect_languages
 from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 from social_crm.insight import rollup
 from social_crm.listening.learning import learned_analyzer
@@ -109,11 +109,9 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 				skip.add(row.name)
 		work = [r for r in rows if r.name not in skip]
 		texts = [_analysis_text(r) for r in work]
+		hints = [_hint(r) for r in work]
 		languages = [
-			detect_language(
-				text, hint=_hint(r), allowed=allowed, min_confidence=min_confidence, detector=detector
-			).code
-			for r, text in zip(work, texts, strict=True)
+			r.code for r in detect_languages(texts, hints, allowed, min_confidence, detector=detector)
 		]
 		sentiments = analyzer.analyze(texts, languages) if work else []
 		rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)

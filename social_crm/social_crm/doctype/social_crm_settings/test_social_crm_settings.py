@@ -32,6 +32,20 @@ class TestSocialCRMSettings(SocialCRMTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			settings.save()
 
+	def test_languages_must_be_codes_the_detectors_know(self):
+		settings = frappe.get_single("Social CRM Settings")
+		settings.languages = "en, deutsch, xx"
+		with self.assertRaises(frappe.ValidationError) as raised:
+			settings.save()
+		self.assertIn("deutsch, xx", str(raised.exception))
+		settings = frappe.get_single("Social CRM Settings")
+		settings.languages = " EN, de-DE ,,fr_FR, de"
+		settings.save()
+		self.assertEqual(frappe.db.get_single_value("Social CRM Settings", "languages"), "en, de, fr")
+		settings.languages = ""  # every language
+		settings.save()
+		self.assertEqual(frappe.db.get_single_value("Social CRM Settings", "languages"), "")
+
 	def test_ingest_secret_is_a_password(self):
 		settings = frappe.get_single("Social CRM Settings")
 		settings.ingest_secret = "topsecret"
