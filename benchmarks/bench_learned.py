@@ -64,7 +64,7 @@ def main(argv=None) -> None:
 	default = DefaultAnalyzer()
 	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)\n")
 	print(
-		"| lang | train (n) | CV accuracy on train | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time |"
+		"| lang | train (n) | CV accuracy on train (C) | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time |"
 	)
 	print("|---|---|---|---|---|---|---|---|---|")
 	everything = []
@@ -86,7 +86,7 @@ def main(argv=None) -> None:
 		combined = [r.label for r in LearnedAnalyzer(models, default).analyze(texts, [lang] * len(texts))]
 		b, lrn, c = scores(base, gold), scores(learned, gold), scores(combined, gold)
 		print(
-			f"| {lang} | {len(rows)} | {100 * report.cv_accuracy:.1f} % | {'yes' if report.used else 'no'} | {len(val)} "
+			f"| {lang} | {len(rows)} | {100 * report.cv_accuracy:.1f} % ({models.models[lang].C:g}) | {'yes' if report.used else 'no'} | {len(val)} "
 			f"| {100 * b[0]:.1f} % / {100 * b[1]:.1f} | {100 * lrn[0]:.1f} % / {100 * lrn[1]:.1f} "
 			f"| {100 * c[0]:.1f} % / {100 * c[1]:.1f} | {seconds:.1f} s |"
 		)
