@@ -64,16 +64,16 @@ def main(argv=None) -> None:
 	default = DefaultAnalyzer()
 	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)\n")
 	print(
-		"| lang | train (n) | CV accuracy on train (C) | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time |"
+		"| lang | train (n) | CV accuracy on train (C) | used | validation (n) | default acc. / macro-F1 | learned acc. / macro-F1 | with learned where used | train time (CPU) |"
 	)
 	print("|---|---|---|---|---|---|---|---|---|")
 	everything = []
 	for lang in XLMT_LANGUAGES:
 		rows = split(xlmt, lang, "train")
 		everything += [(t, y, lang) for t, y in rows]
-		started = time.perf_counter()
+		started = time.process_time()
 		models = train([t for t, _ in rows], [y for _, y in rows], [lang] * len(rows), default=default)
-		seconds = time.perf_counter() - started
+		seconds = time.process_time() - started
 		report = models.reports[lang]
 		val = split(xlmt, lang, "val")
 		texts, gold = [t for t, _ in val], [y for _, y in val]
@@ -93,22 +93,22 @@ def main(argv=None) -> None:
 	random.Random(10).shuffle(everything)
 	sample = everything[:10_000]
 	tracemalloc.start()
-	started = time.perf_counter()
+	started, cpu_started = time.perf_counter(), time.process_time()
 	models = train(
 		[t for t, _, _ in sample], [y for _, y, _ in sample], [g for _, _, g in sample], default=default
 	)
-	seconds = time.perf_counter() - started
+	seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 	peak = tracemalloc.get_traced_memory()[1] / 2**20
 	tracemalloc.stop()
 	size = len(dumps(models)) / 2**20
 	texts = [t for t, _, _ in sample[:3000]]
 	langs = [g for _, _, g in sample[:3000]]
-	started = time.perf_counter()
+	started = time.process_time()
 	LearnedAnalyzer(models, default).analyze(texts, langs)
-	speed = len(texts) / (time.perf_counter() - started)
+	speed = len(texts) / (time.process_time() - started)
 	print(
-		f"\nTraining on 10,000 labels ({len(models.models)} languages, 5-fold CV + final fit): {seconds:.1f} s, "
-		f"peak Python memory {peak:.0f} MB, stored model {size:.1f} MB; prediction {speed:,.0f} texts/s"
+		f"\nTraining on 10,000 labels ({len(models.models)} languages, C chosen on one fold, 5-fold CV + final fit): {cpu:.1f} s CPU ({seconds:.1f} s wall), "
+		f"peak Python memory {peak:.0f} MB, stored model {size:.1f} MB; prediction {speed:,.0f} texts/s per core"
 	)
 	print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 

@@ -150,7 +150,7 @@ def _model_class():
 			ngrams, dense = self._split(x)
 			self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(ngrams)
 			self.active_ = np.flatnonzero(ngrams.getnnz(axis=0))
-			self.logreg_ = LogisticRegression(C=self.C, max_iter=200, tol=1e-3, class_weight="balanced")
+			self.logreg_ = LogisticRegression(C=self.C, max_iter=100, tol=1e-3, class_weight="balanced")
 			self.logreg_.fit(self._design(ngrams, dense), y)
 			self.classes_ = self.logreg_.classes_
 			return self
@@ -276,11 +276,8 @@ def train(
 		x = _stack(ngrams, dense_features(lang_texts, [lang] * len(lang_texts)))
 		n_folds = max(2, min(folds, min(Counter(y).values())))
 		cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=0)
-		cv_accuracy, best_c = -1.0, C_CANDIDATES[0]
-		for c in C_CANDIDATES:  # the same folds for every C; the best mean accuracy wins
-			score = float(cross_val_score(_Model(ngrams.shape[1], c), x, y, cv=cv).mean())
-			if score > cv_accuracy:
-				cv_accuracy, best_c = score, c
+		best_c = _choose_c(x, y, ngrams.shape[1], next(iter(cv.split(x, y))))
+		cv_accuracy = float(cross_val_score(_Model(ngrams.shape[1], best_c), x, y, cv=cv).mean())
 		default_accuracy = 0.0
 		if default is not None:
 			predicted = [r.label for r in default.analyze(lang_texts, [lang] * len(lang_texts))]
@@ -306,6 +303,24 @@ def train(
 			classes_,
 		)
 	return LearnedModels(models, reports)
+
+
+def _choose_c(x, y, n_ngram_columns: int, fold) -> float:
+	"""The C of :data:`C_CANDIDATES` with the best accuracy on one held-out fold (one fit per C).
+
+	One fold rather than a full cross-validation per C keeps training at about 1.5 times
+	the cost of a fixed C; the reported accuracy is then the full cross-validation at that C.
+	"""
+	import numpy as np
+
+	fit_rows, test_rows = fold
+	best_c, best = C_CANDIDATES[0], -1.0
+	for c in C_CANDIDATES:
+		model = _Model(n_ngram_columns, c).fit(x[fit_rows], y[fit_rows])
+		score = float(np.mean(model.predict(x[test_rows]) == y[test_rows]))
+		if score > best:
+			best_c, best = c, score
+	return best_c
 
 
 def dumps(models: LearnedModels) -> bytes:
