@@ -58,6 +58,12 @@ def main(argv=None) -> None:
 		default=os.environ.get("SOCIAL_CRM_XLMT_DIR")
 		or str(REPO.parent / "shared" / "data" / "xlm-t-sentiment"),
 	)
+	parser.add_argument(
+		"--part",
+		choices=("all", "languages", "10k"),
+		default="all",
+		help="per-language table, 10,000-label run, or both",
+	)
 	args = parser.parse_args(argv)
 	warnings.filterwarnings("ignore")
 	xlmt = Path(args.xlmt)
@@ -68,7 +74,7 @@ def main(argv=None) -> None:
 	)
 	print("|---|---|---|---|---|---|---|---|---|")
 	everything = []
-	for lang in XLMT_LANGUAGES:
+	for lang in XLMT_LANGUAGES if args.part != "10k" else ():
 		rows = split(xlmt, lang, "train")
 		everything += [(t, y, lang) for t, y in rows]
 		started = time.process_time()
@@ -90,6 +96,11 @@ def main(argv=None) -> None:
 			f"| {100 * b[0]:.1f} % / {100 * b[1]:.1f} | {100 * lrn[0]:.1f} % / {100 * lrn[1]:.1f} "
 			f"| {100 * c[0]:.1f} % / {100 * c[1]:.1f} | {seconds:.1f} s |"
 		)
+	if args.part == "languages":
+		print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+		return
+	if not everything:
+		everything = [(t, y, lang) for lang in XLMT_LANGUAGES for t, y in split(xlmt, lang, "train")]
 	random.Random(10).shuffle(everything)
 	sample = everything[:10_000]
 	tracemalloc.start()
