@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .sentiment import LABELS, SentimentAnalyzer, SentimentResult, _languages_for
+from .lexicons import emoji_valences
+from .sentiment import LABELS, DefaultAnalyzer, SentimentAnalyzer, SentimentResult, _languages_for
 
 MAX_LABELS = 20_000
 MIN_LABELS_PER_LANGUAGE = 30
@@ -82,16 +83,12 @@ def _features(texts: Sequence[str]):
 
 @lru_cache(maxsize=1)
 def _default_analyzer() -> SentimentAnalyzer:
-	from .sentiment import DefaultAnalyzer
-
 	return DefaultAnalyzer()
 
 
 def dense_features(texts: Sequence[str], languages: Sequence[str]):
 	"""One row of :data:`DENSE_FEATURES` per text (numpy array), from the default analyzer and the text."""
 	import numpy as np
-
-	from .lexicons import emoji_valences
 
 	emojis = emoji_valences()
 	results = _default_analyzer().analyze(texts, languages)

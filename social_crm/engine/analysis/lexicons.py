@@ -5,7 +5,7 @@ Plain Python, no frappe. Used by :class:`~.sentiment.DefaultAnalyzer`.
 Where the words come from:
 
 - Spanish ("es") and Italian ("it"): short hand-written word lists (ours, written for
-  this project from general knowledge of the languages, ~300 entries each, with stems such
+  this project from general knowledge of the languages, ~250-300 entries each, with stems such
   as ``odi*`` standing for every word that starts so). No permissively licensed Spanish
   or Italian sentiment lexicon shipped in a PyPI package was found (SentiLeak and
   polyglot3 are GPL-3.0; sentiment-analysis-spanish ships a 5,000-word pickled Naive
@@ -37,6 +37,7 @@ import importlib.util
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -375,6 +376,11 @@ def emoji_valences() -> dict[str, float]:
 	return out
 
 
+# code -> a function giving a package word list that this module's scorer builds on
+# (word: (valence, is_verb)); sentiment.py registers French, whose XML it already reads.
+BASE_LEXICONS: dict[str, Callable[[], dict[str, tuple[float, bool]]]] = {}
+
+
 @cache
 def language(code: str) -> WordListLanguage:
 	"""The word lists of one of ``LANGUAGES``."""
@@ -389,9 +395,8 @@ def language(code: str) -> WordListLanguage:
 			"it", words, stems, ITALIAN_NEGATORS, ITALIAN_BOOSTERS, ITALIAN_CONTRAST, ITALIAN_CLAUSE
 		)
 	if code == "fr":
-		from .sentiment import _lexicon  # pattern's French adjectives + FRENCH_EXTRA + FRENCH_SUPPLEMENT
-
-		words = {word: value for word, (value, _) in _lexicon("fr").items()}
+		# pattern's French adjectives + FRENCH_EXTRA + FRENCH_SUPPLEMENT, read by sentiment.py
+		words = {word: value for word, (value, _) in BASE_LEXICONS["fr"]().items()}
 		_, stems = _parse(FRENCH_STEMS)
 		return WordListLanguage(
 			"fr", words, stems, FRENCH_NEGATORS, FRENCH_BOOSTERS, FRENCH_CONTRAST, FRENCH_CLAUSE

@@ -488,6 +488,9 @@ def _lexicon(code: str) -> dict[str, tuple[float, bool]]:
 	return lexicon
 
 
+lexicons.BASE_LEXICONS["fr"] = lambda: _lexicon("fr")
+
+
 def lexicon_polarity(text: str, language: str) -> float:
 	"""VADER-style polarity in [-1, 1] of a text in one of ``LEXICON_LANGUAGES``."""
 	config = LEXICON_LANGUAGES[language]
