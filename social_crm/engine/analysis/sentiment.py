@@ -15,6 +15,9 @@ nothing is downloaded at run time:
   API is broken with textblob >= 0.18) and add a short hand-written list of common
   social-media words, German negation (before the word, and after a verb: "gefällt mir
   nicht"), intensifiers/dampeners, contrast ("aber") and emoji/emoticons.
+- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (which
+  also supplies the emoji valences, the German/French additions and the per-language
+  label thresholds chosen on labelled tweets). Dutch: pattern's lexicon, as German.
 - Any other language, or "unknown": text written mostly in Latin script gets VADER
   (it still scores emoji, emoticons and English loanwords, and most words in other
   languages are simply neutral to it); any other script gets Neutral with score 0.
