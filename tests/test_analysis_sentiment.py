@@ -145,6 +145,11 @@ def test_factory_rejects_unknown_backend():
 		get_analyzer("bert")
 
 
+def test_the_default_analyzer_ignores_the_flair_models_folder(tmp_path):
+	# enrichment passes the site's models folder whatever the configured analyzer is
+	assert isinstance(get_analyzer("default", "", models_dir=tmp_path), DefaultAnalyzer)
+
+
 def test_importing_sentiment_does_not_import_flair():
 	import subprocess
 	import sys

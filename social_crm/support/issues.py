@@ -121,9 +121,14 @@ def add_communication(issue: str, mention, content: str, sent: bool, sender: str
 
 
 def create_issue(mention_name: str, reason: str | None = None) -> str:
-	"""The Issue of the mention's conversation, created if there is none. Idempotent."""
-	mention = frappe.get_doc("Mention", mention_name)
-	if mention.issue and frappe.db.exists("Issue", mention.issue):
+	"""The Issue of the mention's conversation, created if there is none. Idempotent.
+
+	The mention's row is locked first and the Issue read with a locking read, so a second
+	worker running the same mention waits for the first one's commit and then finds its
+	Issue instead of opening another (a plain read would see its older snapshot).
+	"""
+	mention = frappe.get_doc("Mention", mention_name, for_update=True)
+	if mention.issue and frappe.db.get_value("Issue", mention.issue, "name", for_update=True):
 		return mention.issue
 	if mention.anonymized:
 		frappe.throw(_("This mention was anonymized; it cannot become an Issue"))
@@ -192,17 +197,19 @@ def apply_rules(mentions: list[str]) -> list[str]:
 
 def enqueue_rule_issues(mentions: list[str]) -> None:
 	"""After new mentions are stored: a job applies the issue rules, if any rule asks for Issues."""
+	mentions = list(mentions or [])
 	if not mentions or not frappe.db.exists("Listening Rule", {"create_issues": 1, "enabled": 1}):
 		return
 	frappe.enqueue(
 		"social_crm.support.issues.apply_rules",
 		queue="short",
 		timeout=300,
-		job_id=f"social_crm:issues:{frappe.generate_hash(length=10)}",
-		deduplicate=False,
+		# a page's new mentions are new names: the first one names the batch
+		job_id=f"social_crm:issues:{mentions[0]}",
+		deduplicate=True,
 		enqueue_after_commit=True,
 		now=frappe.flags.in_test,
-		mentions=list(mentions),
+		mentions=mentions,
 	)
 
 

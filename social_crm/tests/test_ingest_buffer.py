@@ -116,6 +116,21 @@ class TestIngestBuffer(SocialCRMTestCase):
 		self.assertEqual(buffer.pending_count(), 0)
 		self.assertEqual(backlog_card(), 0)
 
+	def test_the_sources_form_shows_its_backlog(self):
+		source = frappe.get_doc(
+			{"doctype": "Social Source", "source_name": "_ib hook", "platform": "Webhook", "enabled": 1}
+		).insert()
+		with mock.patch.object(buffer, "enqueue_drain"):
+			buffer.buffer_records([record("ib-src-1"), record("ib-src-2")], source=source.name)
+			buffer.buffer_records([record("ib-other")])  # another source's (none) rows are not its backlog
+		doc = frappe.get_doc("Social Source", source.name)
+		doc.run_method("onload")
+		self.assertEqual(doc.get_onload().ingest_backlog, 2)
+		buffer.drain(commit=False)
+		doc = frappe.get_doc("Social Source", source.name)
+		doc.run_method("onload")
+		self.assertEqual(doc.get_onload().ingest_backlog, 0)
+
 	def test_without_prefer_the_delivery_is_answered_per_record(self):
 		answer = self.deliver(json.dumps([record("ib-sync-1")]).encode(), prefer=None)
 		self.assertEqual(answer["summary"], {"accepted": 1})

@@ -964,6 +964,7 @@ def get_analyzer(name: str = "default", model: str = "", **options) -> Sentiment
 	"""
 	key = (name or "default").strip().lower()
 	if key == "default":
+		options.pop("models_dir", None)  # where flair model files are: the default ships its lexicons
 		return DefaultAnalyzer(**options)
 	if key == "flair":
 		options.setdefault("fallback", DefaultAnalyzer())

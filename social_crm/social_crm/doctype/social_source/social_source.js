@@ -8,6 +8,10 @@ frappe.ui.form.on("Social Source", {
 			frm.page.set_indicator(__(frm.doc.health), colors[frm.doc.health]);
 		}
 		if (frm.is_new()) return;
+		const backlog = (frm.doc.__onload || {}).ingest_backlog;
+		if (backlog) {
+			frm.dashboard.add_indicator(__("Waiting in the ingest buffer: {0}", [format_number(backlog, null, 0)]), "orange");
+		}
 		if (frm.doc.token_expires_at) {
 			const days = frappe.datetime.get_day_diff(frm.doc.token_expires_at, frappe.datetime.now_datetime());
 			if (days <= 14) {

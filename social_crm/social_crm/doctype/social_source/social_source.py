@@ -12,6 +12,7 @@ from social_crm.engine.connectors.urlguard import UnsafeUrl
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.records import clean_url
 from social_crm.engine.text import clean_display
+from social_crm.listening.buffer import pending_count
 from social_crm.listening.jobs import enqueue_poll_now
 from social_crm.listening.sources import (
 	REQUIRED_CREDENTIALS,
@@ -75,6 +76,11 @@ class SocialSource(Document):
 		username: DF.Data | None
 		webhook_verify_token: DF.Password | None
 	# end: auto-generated types
+
+	def onload(self):
+		# the source's share of the webhook buffer (burst backpressure): a depth that does not
+		# fall means no worker serves the long queue
+		self.set_onload("ingest_backlog", pending_count(self.name))
 
 	def validate(self):
 		try:
