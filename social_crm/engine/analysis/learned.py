@@ -246,9 +246,6 @@ def train(
 	``default`` (the analyzer the site uses otherwise) is scored on the same labels; the
 	learned model is used for a language only where its cross-validated accuracy is higher.
 	"""
-	import numpy as np
-	from sklearn.model_selection import StratifiedKFold, cross_val_score
-
 	if not len(texts) == len(labels) == len(languages):
 		raise ValueError("texts, labels and languages must have the same length")
 	rows = [
@@ -267,39 +264,48 @@ def train(
 		items = [(t, y) for t, y in items if y in classes]
 		if len(items) < min_labels or len(classes) < 2:
 			continue
-		lang_texts = [t for t, _ in items]
-		y = np.array([label for _, label in items])
-		ngrams = _features(lang_texts)
-		x = _stack(ngrams, dense_features(lang_texts, [lang] * len(lang_texts)))
-		n_folds = max(2, min(folds, min(Counter(y).values())))
-		cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=0)
-		best_c = _choose_c(x, y, ngrams.shape[1], next(iter(cv.split(x, y))))
-		cv_accuracy = float(cross_val_score(_Model(ngrams.shape[1], best_c), x, y, cv=cv).mean())
-		default_accuracy = 0.0
-		if default is not None:
-			predicted = [r.label for r in default.analyze(lang_texts, [lang] * len(lang_texts))]
-			default_accuracy = float(np.mean([p == g for p, g in zip(predicted, y, strict=True)]))
-		fitted = _Model(ngrams.shape[1], best_c).fit(x, y)
-		tfidf, logreg = fitted.tfidf_, fitted.logreg_
-		classes_ = [str(c) for c in logreg.classes_]
-		coef, intercept = fitted.full_coef(), logreg.intercept_
-		models[lang] = _LanguageModel(
-			np.asarray(tfidf.idf_, dtype=np.float32),
-			np.asarray(coef, dtype=np.float32),
-			intercept,
-			classes_,
-			dense=True,
-			C=best_c,
-		)
-		reports[lang] = LanguageReport(
-			lang,
-			len(items),
-			round(cv_accuracy, 4),
-			round(default_accuracy, 4),
-			cv_accuracy > default_accuracy,
-			classes_,
-		)
+		models[lang], reports[lang] = _fit_language(lang, items, default, folds)
 	return LearnedModels(models, reports)
+
+
+def _fit_language(lang: str, items: list[tuple[str, str]], default, folds: int):
+	"""One language's fitted model and its report (C chosen on one fold, accuracy by CV)."""
+	import numpy as np
+	from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+	lang_texts = [t for t, _ in items]
+	y = np.array([label for _, label in items])
+	ngrams = _features(lang_texts)
+	x = _stack(ngrams, dense_features(lang_texts, [lang] * len(lang_texts)))
+	n_folds = max(2, min(folds, min(Counter(y).values())))
+	cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=0)
+	best_c = _choose_c(x, y, ngrams.shape[1], next(iter(cv.split(x, y))))
+	cv_accuracy = float(cross_val_score(_Model(ngrams.shape[1], best_c), x, y, cv=cv).mean())
+	default_accuracy = 0.0
+	if default is not None:
+		predicted = [r.label for r in default.analyze(lang_texts, [lang] * len(lang_texts))]
+		default_accuracy = float(np.mean([p == g for p, g in zip(predicted, y, strict=True)]))
+	fitted = _Model(ngrams.shape[1], best_c).fit(x, y)
+	tfidf, logreg = fitted.tfidf_, fitted.logreg_
+	classes_ = [str(c) for c in logreg.classes_]
+	coef, intercept = fitted.full_coef(), logreg.intercept_
+	model = _LanguageModel(
+		np.asarray(tfidf.idf_, dtype=np.float32),
+		np.asarray(coef, dtype=np.float32),
+		intercept,
+		classes_,
+		dense=True,
+		C=best_c,
+	)
+	report = LanguageReport(
+		lang,
+		len(items),
+		round(cv_accuracy, 4),
+		round(default_accuracy, 4),
+		cv_accuracy > default_accuracy,
+		classes_,
+	)
+	return model, report
 
 
 def _choose_c(x, y, n_ngram_columns: int, fold) -> float:
