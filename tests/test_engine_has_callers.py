@@ -22,7 +22,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 	): "enrichment calls detect_language per row",
 	("social_crm/engine/analysis/language.py", "supported_languages"): "merged from main (issue 13)",
 	("social_crm/engine/analysis/rules.py", "match_rules"): "pipeline calls RuleMatcher.match directly",
-	("social_crm/engine/analysis/sentiment.py", "clear_model_cache"): "frees a loaded flair model (issue 13)",
 	(
 		"social_crm/engine/clock.py",
 		"utc_now",

@@ -16,6 +16,7 @@ from social_crm import errors, settings
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
+from social_crm.listening import learning
 from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
 
@@ -242,6 +243,8 @@ def run_policy(
 				update_modified=False,
 			)
 			_commit(commit)
+	if plan.doctype == "Mention" and result["count"]:
+		learning.labels_removed()  # expired labelled mentions leave the learned sentiment model too
 	result["status"] = status
 	result["log"] = log_name
 	return result
