@@ -4,13 +4,13 @@ Language: ``detect_language`` with the platform's hint (the pipeline stores a po
 language tag in ``language`` until enrichment replaces it), the site's listened-for
 languages (Social CRM Settings > Languages) and its detector (Auto: lingua for short
 texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
-the text has no language signal. Sentiment: the analyzer chosen in the
-settings; a Flair model that cannot be loaded (not allowed, missing, broken, no working
-classifier) is logged once per process and the default analyzer is used instead. A flair
-model is one of flair's names or a ``.pt`` file in ``<site>/private/social_crm_models/``
-(:func:`flair_models_dir`). The site's learned model (``learning``) replaces it
-for the languages where it beat the default; a human label (``human_sentiment``) is
-never overwritten.
+the text has no language signal. Sentiment: the analyzer chosen in the settings
+(:mod:`social_crm.listening.analyzers`: Default, or a Flair model, falling back to the
+default when it cannot be loaded), analysed a page at a time; the site's learned model
+(``learning``) replaces it for the languages where it beat it. Per matched rule, the
+sentiment towards that rule (``engine.analysis.aspects``). A human label
+(``human_sentiment``) always wins: it is written back as the sentiment of the post and of
+each of its rules.
 """
 
 from __future__ import annotations

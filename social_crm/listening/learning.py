@@ -182,9 +182,9 @@ def train_sentiment_model() -> dict:
 
 def _baseline_key() -> str:
 	"""The analyzer the learned model is compared with: when it changes, every language is refitted."""
-	return "|".join(
-		(settings.sentiment_analyzer(), settings.flair_model(), str(settings.flair_neutral_below()))
-	)
+	if settings.sentiment_analyzer() != "flair":
+		return "default"
+	return f"flair|{settings.flair_model()}|{settings.flair_neutral_below()}"
 
 
 def _previous_state() -> tuple[LearnedModels | None, dict]:
