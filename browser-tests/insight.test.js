@@ -70,7 +70,7 @@ async function main() {
 	const errors = [];
 	try {
 		const page = context.pages()[0] || (await context.newPage());
-		page.setDefaultTimeout(30000);
+		page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS) || 30000); // more on a loaded machine
 		page.on("pageerror", (error) => {
 			// frappe-charts' ResizeObserver redraw can race a route change and fail to remove
 			// its old SVG (inside Frappe's desk bundle, not this app); anything else counts.
