@@ -1,6 +1,7 @@
 // Insight "as a person would": log in to the desk as Administrator, open the Social CRM
 // workspace (number cards and charts rendered), a Customer with social history (timeline
-// entries and the Social tab's summary chart), and a Mention (actions present; "Mark
+// entries and the Social tab's summary chart), and a Mention (actions present; Correct Sentiment on
+// the form and as a list action records human labels; "Mark
 // Responded" changes its status).
 //
 // Run through ./run.sh SITE PORT (seeds data and serves the site). Screenshots: artifacts/insight-*.png
@@ -69,7 +70,7 @@ async function main() {
 	const errors = [];
 	try {
 		const page = context.pages()[0] || (await context.newPage());
-		page.setDefaultTimeout(30000);
+		page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS) || 30000); // more on a loaded machine
 		page.on("pageerror", (error) => {
 			// frappe-charts' ResizeObserver redraw can race a route change and fail to remove
 			// its old SVG (inside Frappe's desk bundle, not this app); anything else counts.
@@ -146,6 +147,16 @@ async function main() {
 		);
 		await shot(page, "4-mention-responded");
 
+		step("Correct Sentiment on the Mention form records a human label");
+		await page.locator(".page-actions button, .page-head button", { hasText: "Correct Sentiment" }).first().click();
+		const prompt = page.locator(".modal-dialog:visible");
+		await prompt.locator('select[data-fieldname="sentiment"]').selectOption("Negative");
+		await prompt.locator(".btn-primary", { hasText: "Save" }).click();
+		await page.waitForFunction(
+			() => window.cur_frm && cur_frm.doc.human_sentiment === "Negative" && cur_frm.doc.sentiment === "Negative"
+		);
+		await shot(page, "4b-mention-sentiment-corrected");
+
 		step("in the Mention list, select two mentions and Ignore them with the bulk action");
 		const filter = encodeURIComponent(JSON.stringify(["in", SEED.bulk]));
 		await page.goto(`${BASE}/app/mention?external_id=${filter}`);
@@ -160,6 +171,31 @@ async function main() {
 		await page.locator(".alert-message", { hasText: "mentions set to" }).first().waitFor();
 		await expectCount(rows.filter({ hasText: "Ignored" }), SEED.bulk.length);
 		await shot(page, "5-list-bulk-ignored");
+
+		step("in the Mention list, Correct Sentiment of the selected mentions with the bulk action");
+		await page.locator(".list-row-head:visible .list-check-all").first().check();
+		await page.locator(".page-actions:visible .actions-btn-group button").click();
+		await page
+			.locator(".actions-btn-group .dropdown-menu:visible .dropdown-item", { hasText: "Correct Sentiment" })
+			.click();
+		const bulkPrompt = page.locator(".modal-dialog:visible");
+		await bulkPrompt.locator('select[data-fieldname="sentiment"]').selectOption("Positive");
+		await bulkPrompt.locator(".btn-primary", { hasText: "Save" }).click();
+		await page.locator(".alert-message", { hasText: "mentions corrected" }).first().waitFor();
+		const labels = await page.evaluate(
+			(bulk) =>
+				frappe.xcall("frappe.client.get_list", {
+					doctype: "Mention",
+					filters: { external_id: ["in", bulk] },
+					fields: ["human_sentiment"],
+				}),
+			SEED.bulk
+		);
+		assert.deepEqual(
+			labels.map((row) => row.human_sentiment),
+			SEED.bulk.map(() => "Positive")
+		);
+		await shot(page, "5b-list-bulk-sentiment-corrected");
 
 		step("open the Social Alert: View Mentions lists the mentions behind it");
 		await page.goto(`${BASE}/app/social-alert/${SEED.alert}`);

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
 	"review_threshold": 60.0,
 	"timeline_limit": 50,
 	"sentiment_analyzer": "Default",
+	"flair_neutral_below": 0.75,
+	"calibrate_flair_neutral_band": True,
 	"languages": "en, de",
 	"language_detector": "Auto",
 	"language_min_confidence": 0.7,
@@ -93,6 +95,22 @@ def sentiment_analyzer() -> str:
 def flair_model() -> str:
 	"""The flair model name or path ("" when none is set)."""
 	return (_get("flair_model") or "").strip()
+
+
+def flair_neutral_below() -> float:
+	"""Confidence below which a flair prediction is Neutral (the neutral band), in [0, 1)."""
+	value = _get("flair_neutral_below")
+	value = float(DEFAULTS["flair_neutral_below"]) if _is_empty(value) else flt(value)
+	return max(0.0, min(value, 0.99))
+
+
+def calibrate_flair_neutral_band() -> bool:
+	"""Whether the training job sets the neutral band from the team's labels."""
+	return _check("calibrate_flair_neutral_band")
+
+
+def set_flair_neutral_below(value: float) -> None:
+	frappe.db.set_single_value(DOCTYPE, "flair_neutral_below", value)
 
 
 def language_codes() -> list[str]:

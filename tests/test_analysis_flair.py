@@ -6,17 +6,15 @@ from unittest import mock
 
 import pytest
 
-from social_crm.engine.analysis import sentiment
-from social_crm.engine.analysis.sentiment import (
-	LABELS,
-	AnalyzerUnavailable,
+from social_crm.engine.analysis import flair_backend, sentiment
+from social_crm.engine.analysis.flair_backend import (
 	FlairAnalyzer,
 	ModelNotAllowed,
 	flair_model_source,
-	get_analyzer,
 	load_flair_model,
 	map_flair_label,
 )
+from social_crm.engine.analysis.sentiment import LABELS, AnalyzerUnavailable, get_analyzer
 
 POSITIVE_TRAIN = [
 	"great product love it",
@@ -34,13 +32,21 @@ NEGATIVE_TRAIN = [
 	"broken quality hate it",
 	"very angry awful experience",
 ]
+NEUTRAL_TRAIN = [
+	"order number placed today",
+	"the model comes in grey",
+	"shipping to berlin on monday",
+	"store opens at nine",
+	"new catalogue page online",
+	"meeting moved to tuesday",
+]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-	sentiment.clear_model_cache()
+	flair_backend.clear_model_cache()
 	yield
-	sentiment.clear_model_cache()
+	flair_backend.clear_model_cache()
 
 
 def test_map_flair_label_bands_low_confidence_to_neutral():
@@ -89,7 +95,8 @@ def test_missing_local_path_is_unavailable(tmp_path):
 		load_flair_model(str(tmp_path / "missing" / "model.pt"))
 
 
-def _train_tiny_model(base_path):
+def _train_tiny_model(base_path, labels=("POSITIVE", "NEGATIVE", None)):
+	"""A tiny flair TextClassifier trained here; ``labels``: names of positive, negative (and neutral)."""
 	import flair
 	from flair.data import Corpus, Sentence
 
@@ -106,10 +113,8 @@ def _train_tiny_model(base_path):
 
 	def sentences():
 		out = []
-		for text in POSITIVE_TRAIN:
-			out.append(Sentence(text).add_label("sentiment", "POSITIVE"))
-		for text in NEGATIVE_TRAIN:
-			out.append(Sentence(text).add_label("sentiment", "NEGATIVE"))
+		for texts, label in zip((POSITIVE_TRAIN, NEGATIVE_TRAIN, NEUTRAL_TRAIN), labels, strict=True):
+			out.extend(Sentence(text).add_label("sentiment", label) for text in texts if label)
 		return out
 
 	corpus = Corpus(
@@ -140,9 +145,15 @@ def _train_tiny_model(base_path):
 	return model_path
 
 
-def test_tiny_trained_model_through_real_loading_code(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+	"""The two-class tiny model, trained once for the tests of this file that share it."""
 	pytest.importorskip("flair", reason="flair is optional (pip install torch==<cpu wheel> flair)")
-	model_path = _train_tiny_model(tmp_path / "model")
+	return _train_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+def test_tiny_trained_model_through_real_loading_code(tiny_model):
+	model_path = tiny_model
 
 	models = model_path.parent  # the models folder: the setting names a file in it
 	analyzer = get_analyzer("flair", model_path.name, neutral_below=0.5, mini_batch_size=4, models_dir=models)
@@ -164,7 +175,7 @@ def test_tiny_trained_model_through_real_loading_code(tmp_path):
 
 
 def test_label_polarities_for_any_classifier():
-	from social_crm.engine.analysis.sentiment import label_polarities
+	from social_crm.engine.analysis.flair_backend import label_polarities
 
 	assert label_polarities(["POSITIVE", "NEGATIVE"]) == {"positive": 1.0, "negative": -1.0}
 	assert label_polarities(["LABEL_0", "LABEL_1", "LABEL_2"]) == {
@@ -260,3 +271,51 @@ def test_a_torch_file_that_is_no_classifier_is_unavailable(tmp_path):
 	torch.save({"weights": torch.zeros(2)}, models / "weights-only.pt")
 	with pytest.raises(AnalyzerUnavailable):
 		get_analyzer("flair", "weights-only.pt", models_dir=models)
+
+
+def test_neutral_band_is_calibrated_from_human_labels():
+	from social_crm.engine.analysis.flair_backend import calibrate_neutral_band
+
+	# a two-class model: sure when the team says Positive/Negative, unsure (0.8) when it says Neutral
+	predictions = [("POSITIVE", 0.97)] * 12 + [("NEGATIVE", 0.95)] * 12 + [("POSITIVE", 0.8)] * 8
+	labels = ["Positive"] * 12 + ["Negative"] * 12 + ["Neutral"] * 8
+	band, accuracy, before = calibrate_neutral_band(predictions, labels, default=0.75)
+	assert band == 0.81  # the most accurate band nearest the default
+	assert accuracy == 1.0 and before == 0.75  # at 0.75 the eight unsure ones were called Positive
+	assert map_flair_label("POSITIVE", 0.8, band).label == "Neutral"
+	# too few labels, or no Neutral ones: nothing to learn a band from
+	assert calibrate_neutral_band(predictions[:20], labels[:20]) is None
+	assert calibrate_neutral_band(predictions[:24] * 2, labels[:24] * 2) is None
+	# texts the model did not score (None) do not count
+	assert calibrate_neutral_band([None] * 40, ["Neutral"] * 40) is None
+
+
+def test_any_classifier_with_three_labels_and_its_band(tmp_path):
+	"""A classifier whose label dictionary holds LABEL_0..LABEL_2 (as transformer models name them)."""
+	pytest.importorskip("flair", reason="flair is optional")
+	model_path = _train_tiny_model(tmp_path / "model", labels=("LABEL_2", "LABEL_0", "LABEL_1"))
+	analyzer = get_analyzer("flair", model_path.name, neutral_below=0.0, models_dir=model_path.parent)
+	assert analyzer.polarities == {"label_0": -1.0, "label_1": 0.0, "label_2": 1.0}
+	results = analyzer.analyze(POSITIVE_TRAIN + NEGATIVE_TRAIN + NEUTRAL_TRAIN, ["de"] * 18)
+	assert [r.label for r in results] == ["Positive"] * 6 + ["Negative"] * 6 + ["Neutral"] * 6
+
+
+def test_a_page_is_predicted_in_one_call_with_mini_batches(tiny_model):
+	model_path = tiny_model
+	analyzer = get_analyzer("flair", model_path.name, mini_batch_size=8, models_dir=model_path.parent)
+	calls = []
+	real_predict = analyzer.classifier.predict
+
+	def predict(sentences, **options):
+		calls.append((len(sentences), options["mini_batch_size"]))
+		return real_predict(sentences, **options)
+
+	analyzer.classifier.predict = predict
+	texts = (POSITIVE_TRAIN + NEGATIVE_TRAIN) * 10
+	raw = analyzer.predict_raw(texts, ["en"] * len(texts))
+	assert calls == [(120, 8)]
+	assert all(value in ("POSITIVE", "NEGATIVE") and 0.0 <= confidence <= 1.0 for value, confidence in raw)
+	# calibrating on the team's labels predicts once more and answers a band in the candidates
+	labels = (["Positive"] * 6 + ["Negative"] * 6) * 8 + ["Neutral"] * 24
+	band = analyzer.calibrate(texts, labels, ["en"] * len(texts))
+	assert band is not None and 0.5 <= band[0] <= 0.99 and band[1] >= band[2]

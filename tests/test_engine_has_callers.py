@@ -15,9 +15,7 @@ ENGINE = APP / "engine"
 # Public on purpose with no caller in the app: (module path, function) -> why
 # Known backlog of issue 11 (each still to be wired into the Frappe layer or deleted); the
 # list may only shrink.
-ALLOWED: dict[tuple[str, str], str] = {
-	("social_crm/engine/analysis/sentiment.py", "clear_model_cache"): "frees a loaded flair model (issue 13)",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _is_test(path: Path) -> bool:

@@ -66,6 +66,21 @@ def sentiment_count(label: str, column: str = "sentiment") -> str:
 	return f"coalesce(sum(coalesce({column}, '') = '{label}'), 0)"
 
 
+def rule_sentiment(mention: str = "`tabMention`", match: str = "rm") -> str:
+	"""SQL of the engine's ``match_sentiment``: the sentiment of a mention towards one matched
+	rule (a person's label, else the match's aspect sentiment, else the post's)."""
+	return (
+		f"coalesce(nullif({mention}.human_sentiment, ''), nullif({match}.sentiment, ''), {mention}.sentiment)"
+	)
+
+
+def group_rule_sentiment(mention: str = "`tabMention`", match: str = "rm") -> str:
+	"""SQL aggregate of the engine's ``group_sentiment`` over one mention's matches in a group
+	(an item, a kind, a competitor voice): theirs when they agree, else the post's."""
+	towards = rule_sentiment(mention, match)
+	return f"if(count(distinct {towards}) = 1, max({towards}), {mention}.sentiment)"
+
+
 def mention_condition() -> str:
 	"""`` and <row-level condition>`` on `tabMention` for the current user ('' when unrestricted)."""
 	condition = social_data_query_conditions(doctype="Mention")

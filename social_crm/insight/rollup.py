@@ -85,7 +85,7 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
 		mentions = frappe.db.sql(
-			"""select name, posted_at, platform, sentiment, language, rule_kind
+			"""select name, posted_at, platform, sentiment, human_sentiment, language, rule_kind
 			from `tabMention` where name in %(names)s""",
 			{"names": chunk},
 			as_dict=True,
@@ -94,7 +94,7 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 			continue
 		matches = defaultdict(list)
 		for row in frappe.db.sql(
-			"""select parent, listening_rule, kind from `tabMention Rule Match`
+			"""select parent, listening_rule, kind, sentiment from `tabMention Rule Match`
 			where parent in %(names)s order by parent, idx""",
 			{"names": [m.name for m in mentions]},
 			as_dict=True,
@@ -249,38 +249,52 @@ def _clean(column: str) -> str:
 
 
 def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
-	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format."""
+	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format.
+
+	Sentiments as the engine's ``mention_keys``: ``All`` the post's, ``Rule`` the one towards
+	the rule (``match_sentiment``), ``Kind`` / ``Competitor`` their rules' when they agree,
+	else the post's (``group_sentiment``): one row per mention and value first, then counted.
+	"""
 	b = f"date_format(m.posted_at, '{bucket}')"
-	cols = (
-		f"{_clean('m.platform')} as p, {_clean('m.sentiment')} as s, {_clean('m.language')} as l,"
-		f" {_clean('m.rule_kind')} as rk"
+	cols = f"{_clean('m.platform')} as p, {_clean('m.language')} as l, {_clean('m.rule_kind')} as rk"
+	overall = _clean("m.sentiment")
+	towards = _clean(
+		"coalesce(nullif(trim(m.human_sentiment), ''), nullif(trim(rm.sentiment), ''), m.sentiment)"
 	)
 	rule, kind = _clean("rm.listening_rule"), _clean("rm.kind")
 	voice = _clean("coalesce(nullif(trim(lr.competitor), ''), rm.listening_rule)")  # competitors() / engine
 	matches = "from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
 	group = "group by b, v, p, s, l, rk, mk"
+
+	def once_per_mention(value: str, match_kind: str, joins: str, where: str) -> str:
+		agreed = f"if(count(distinct {towards}) = 1, max({towards}), {overall})"
+		return (
+			"select b, v, p, s, l, rk, mk, count(*) as c from ("
+			f"select {b} as b, {value} as v, {cols}, {agreed} as s, {match_kind} as mk {matches} {joins}"
+			f" where m.posted_at is not null and {rule} != '' and {where} group by m.name, v"
+			f") per_mention {group}"
+		)
+
 	return [
 		(
 			ALL,
-			f"select {b} as b, '' as v, {cols}, '' as mk, count(*) as c from `tabMention` m"
+			f"select {b} as b, '' as v, {cols}, {overall} as s, '' as mk, count(*) as c from `tabMention` m"
 			f" where m.posted_at is not null {group}",
 		),
 		(
 			RULE,
-			f"select {b} as b, {rule} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
-			f" where m.posted_at is not null and {rule} != '' {group}",
+			f"select {b} as b, {rule} as v, {cols}, {towards} as s, {kind} as mk,"
+			f" count(distinct m.name) as c {matches} where m.posted_at is not null and {rule} != '' {group}",
 		),
-		(
-			KIND,
-			f"select {b} as b, {kind} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
-			f" where m.posted_at is not null and {rule} != '' and {kind} != '' {group}",
-		),
+		(KIND, once_per_mention(kind, kind, "", f"{kind} != ''")),
 		(
 			COMPETITOR,
-			f"select {b} as b, {voice} as v,"
-			f" {cols}, '{COMPETITOR_KIND}' as mk, count(distinct m.name) as c {matches}"
-			" left join `tabListening Rule` lr on lr.name = rm.listening_rule"
-			f" where m.posted_at is not null and {rule} != '' and {kind} = '{COMPETITOR_KIND}' {group}",
+			once_per_mention(
+				voice,
+				f"'{COMPETITOR_KIND}'",
+				"left join `tabListening Rule` lr on lr.name = rm.listening_rule",
+				f"{kind} = '{COMPETITOR_KIND}'",
+			),
 		),
 	]
 

@@ -4,18 +4,16 @@ Language: ``detect_language`` with the platform's hint (the pipeline stores a po
 language tag in ``language`` until enrichment replaces it), the site's listened-for
 languages (Social CRM Settings > Languages) and its detector (Auto: lingua for short
 texts, py3langid otherwise; or langdetect with its minimum confidence); "unknown" when
-the text has no language signal. Sentiment: the analyzer chosen in the
-settings; a Flair model that cannot be loaded (not allowed, missing, broken, no working
-classifier) is logged once per process and the default analyzer is used instead. A flair
-model is one of flair's names or a ``.pt`` file in ``<site>/private/social_crm_models/``
-(:func:`flair_models_dir`). The site's learned model (``learning``) replaces it
-for the languages where it beat the default; a human label (``human_sentiment``) is
-never overwritten.
+the text has no language signal. Sentiment: the analyzer chosen in the settings
+(:mod:`social_crm.listening.analyzers`: Default, or a Flair model, falling back to the
+default when it cannot be loaded), analysed a page at a time; the site's learned model
+(``learning``) replaces it for the languages where it beat it. Per matched rule, the
+sentiment towards that rule (``engine.analysis.aspects``). A human label
+(``human_sentiment``) always wins: it is written back as the sentiment of the post and of
+each of its rules.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import frappe
 from frappe.utils import now_datetime
@@ -23,36 +21,16 @@ from frappe.utils import now_datetime
 from social_crm import privacy, settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import detect_languages
-from social_crm.engine.analysis.sentiment import AnalyzerUnavailable, DefaultAnalyzer, get_analyzer
 from social_crm.insight import rollup
-from social_crm.listening.learning import learned_analyzer
+from social_crm.listening.analyzers import (  # re-exported: callers and tests use them from here
+	_analyzers,
+	_unavailable_logged,
+	flair_models_dir,
+	get_configured_analyzer,
+)
+from social_crm.listening.learning import human_score, learned_analyzer
 
 CHUNK = 500
-_analyzers: dict[tuple[str, str], object] = {}
-_unavailable_logged: set[tuple[str, str]] = set()
-MODELS_FOLDER = "social_crm_models"
-
-
-def flair_models_dir() -> Path:
-	"""The site's folder for flair model files: ``<site>/private/social_crm_models`` (server admins only)."""
-	return Path(frappe.get_site_path("private", MODELS_FOLDER)).resolve()
-
-
-def get_configured_analyzer():
-	"""The sentiment analyzer of the settings, built once per process and setting."""
-	key = (settings.sentiment_analyzer(), settings.flair_model())
-	if key not in _analyzers:
-		try:
-			_analyzers[key] = get_analyzer(key[0], key[1], models_dir=flair_models_dir())
-		except Exception as exc:  # AnalyzerUnavailable, or anything a foreign model file raises
-			if key not in _unavailable_logged:
-				_unavailable_logged.add(key)
-				frappe.log_error(
-					title="Social CRM: sentiment analyzer unavailable, using the default",
-					message=f"{key[0]} {key[1]!r}: {exc}",
-				)
-			_analyzers[key] = DefaultAnalyzer()
-	return _analyzers[key]
 
 
 def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
@@ -60,76 +38,86 @@ def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
 
 	Idempotent: mentions already enriched are skipped unless ``force``. Mentions of an
 	author whose consent does not allow "Listening" are left unanalysed (marked enriched,
-	no sentiment). Meant to run as a background job.
+	no sentiment). A page of ``CHUNK`` mentions is analysed with one ``analyze`` call (the
+	flair backend predicts it in mini-batches). Meant to run as a background job.
 	"""
 	if not names:
 		return 0
-	allowed = settings.language_codes()
-	min_confidence = settings.language_min_confidence()
-	detector = settings.language_detector()
 	analyzer = learned_analyzer(get_configured_analyzer())
 	total = 0
 	for start in range(0, len(names), CHUNK):
-		chunk = names[start : start + CHUNK]
-		filters = {"name": ("in", chunk)}
-		if not force:
-			filters["enriched_on"] = ("is", "not set")
-		rows = frappe.get_all(
-			"Mention",
-			filters=filters,
-			fields=[
-				"name",
-				"text",
-				"title",
-				"language",
-				"author",
-				"platform",
-				"anonymized",
-				"human_sentiment",
-			],
-		)
-		rows = [r for r in rows if not r.anonymized]
-		if not rows:
-			continue
-		skip: set[str] = set()
-		consent_allows = privacy.consent_allows  # looked up at call time, so it can be patched
-		allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
-		for row in rows:
-			try:
-				if row.author and row.author not in allowed_by_author:
-					allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
-				if row.author and not allowed_by_author[row.author]:
-					skip.add(row.name)
-			except Exception:
-				frappe.log_error(
-					title="Social CRM: consent check failed",
-					reference_doctype="Mention",
-					reference_name=row.name,
-				)
-				skip.add(row.name)
-		work = [r for r in rows if r.name not in skip]
-		texts = [_analysis_text(r) for r in work]
-		hints = [_hint(r) for r in work]
-		languages = [
-			r.code for r in detect_languages(texts, hints, allowed, min_confidence, detector=detector)
-		]
-		sentiments = analyzer.analyze(texts, languages) if work else []
-		rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)
-		now = now_datetime()
-		updates = {}
-		for row, language, sentiment in zip(work, languages, sentiments, strict=True):
-			updates[row.name] = {"language": language, "enriched_on": now}
-			if not row.human_sentiment:  # a human label always wins
-				updates[row.name].update({"sentiment": sentiment.label, "sentiment_score": sentiment.score})
-		for name in skip:
-			updates[name] = {"enriched_on": now}
-		rollup_before = rollup.snapshot(updates)
-		frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
-		rollup.changed(rollup_before)
-		if rule_updates:
-			frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
-		total += len(work)
+		rows = _rows_to_enrich(names[start : start + CHUNK], force)
+		if rows:
+			total += _enrich_page(rows, analyzer)
 	return total
+
+
+def _rows_to_enrich(names: list[str], force: bool) -> list:
+	filters = {"name": ("in", names)}
+	if not force:
+		filters["enriched_on"] = ("is", "not set")
+	fields = ["name", "text", "title", "language", "author", "platform", "anonymized", "human_sentiment"]
+	return [r for r in frappe.get_all("Mention", filters=filters, fields=fields) if not r.anonymized]
+
+
+def _enrich_page(rows: list, analyzer) -> int:
+	"""Language, sentiment and per-rule sentiment of one page of mentions, written set-based."""
+	skip = _consent_refused(rows)
+	work = [r for r in rows if r.name not in skip]
+	texts = [_analysis_text(r) for r in work]
+	languages = _languages(work, texts)
+	sentiments = analyzer.analyze(texts, languages) if work else []
+	rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)
+	now = now_datetime()
+	updates = {name: {"enriched_on": now} for name in skip}
+	for row, language, sentiment in zip(work, languages, sentiments, strict=True):
+		label, score = (
+			(row.human_sentiment, human_score(row.human_sentiment))  # a human label always wins
+			if row.human_sentiment
+			else (sentiment.label, sentiment.score)
+		)
+		updates[row.name] = {
+			"language": language,
+			"enriched_on": now,
+			"sentiment": label,
+			"sentiment_score": score,
+		}
+	rollup_before = rollup.snapshot(updates)
+	frappe.db.bulk_update("Mention", updates, chunk_size=200, update_modified=False)
+	if rule_updates:
+		frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
+	rollup.changed(rollup_before)
+	return len(work)
+
+
+def _languages(work: list, texts: list[str]) -> list[str]:
+	"""Each mention's language: the platform's hint when it has one, else the configured detector."""
+	allowed = settings.language_codes()
+	min_confidence = settings.language_min_confidence()
+	detector = settings.language_detector()
+	hints = [_hint(r) for r in work]
+	return [r.code for r in detect_languages(texts, hints, allowed, min_confidence, detector=detector)]
+
+
+def _consent_refused(rows: list) -> set[str]:
+	"""Mentions whose author's consent does not allow "Listening" (or could not be checked)."""
+	skip: set[str] = set()
+	consent_allows = privacy.consent_allows  # looked up at call time, so it can be patched
+	allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
+	for row in rows:
+		try:
+			if row.author and row.author not in allowed_by_author:
+				allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
+			if row.author and not allowed_by_author[row.author]:
+				skip.add(row.name)
+		except Exception:
+			frappe.log_error(
+				title="Social CRM: consent check failed",
+				reference_doctype="Mention",
+				reference_name=row.name,
+			)
+			skip.add(row.name)
+	return skip
 
 
 def _consent_shortcut(consent_allows, authors: set[str]) -> dict[str, bool]:

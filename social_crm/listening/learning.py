@@ -1,20 +1,29 @@
 """Learning from the team: "Correct sentiment" labels and the site's learned sentiment model.
 
 - ``correct_sentiment`` (form button and list action on Mention) stores a human label in
-  ``Mention.human_sentiment`` and sets ``sentiment`` to it; enrichment never overwrites a
-  human label. The label lives on the Mention row, so retention, erasure and export of
-  mentions cover it.
-- ``train_sentiment_model`` (background job, ``long`` queue, one per site by job id)
-  fits the engine's per-language model (``engine.analysis.learned``) on the newest
-  ``MAX_LABELS`` human labels, writes it to the site's private folder (``.npz`` of plain
-  arrays, written only by this job, read without pickle) and the per-language report
-  (cross-validated accuracy vs. the default analyzer) to Social CRM Settings.
+  ``Mention.human_sentiment`` and sets ``sentiment`` (and the sentiment of each matched
+  rule) to it; enrichment never overwrites a human label, also after an edited post is
+  enriched again. The label lives on the Mention row, so retention, erasure and export of
+  mentions cover it; when they remove labelled mentions the model is retrained without
+  them (:func:`labels_removed`).
+- ``train_sentiment_model`` (background job, ``long`` queue, one per site by job id and
+  dedupe) fits the engine's per-language model (``engine.analysis.learned``) on the newest
+  ``MAX_LABELS_PER_LANGUAGE`` human labels of each language. Incremental: a language whose
+  labels did not change since the last run (same fingerprint of names, labels and
+  modification times) keeps its model and report; only changed languages are fitted
+  again, each on its bounded window, so a run costs at most one fit per changed language.
+  The model goes to the site's private folder (``.npz`` of plain arrays, written only by
+  this job, read without pickle), the per-language report (cross-validated accuracy vs.
+  the analyzer the site is configured with) to Social CRM Settings. With the Flair
+  analyzer and *Calibrate Neutral Band* on, the job also sets the flair neutral band to
+  the one that agrees best with the labels (``flair_backend.calibrate_neutral_band``).
 - ``learned_analyzer`` wraps the configured analyzer with the model for the languages
-  where it beats the default.
+  where it beats that analyzer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
@@ -22,19 +31,27 @@ import frappe
 from frappe import _
 
 from social_crm import settings
-from social_crm.engine.analysis.learned import MAX_LABELS, LearnedAnalyzer, load, save, train
-from social_crm.engine.analysis.sentiment import LABELS, NEGATIVE, POSITIVE, DefaultAnalyzer
+from social_crm.engine.analysis.learned import LearnedAnalyzer, LearnedModels, load, save, train
+from social_crm.engine.analysis.sentiment import LABELS, NEGATIVE, POSITIVE
 from social_crm.insight import rollup
+from social_crm.listening.analyzers import get_configured_analyzer
 
 MAX_BULK = 500
 MODEL_FILE = "social_crm_sentiment_model.npz"
+STATE_FILE = "social_crm_sentiment_model.state.json"  # per-language fingerprints of the last run
 JOB_TIMEOUT = 30 * 60
+MAX_LABELS_PER_LANGUAGE = 5_000  # the newest; older labels age out of the window
+MAX_CALIBRATION_LABELS = 2_000  # flair predicts these once per run
 
 _loaded: dict[str, tuple[float, object]] = {}
 
 
 def model_path() -> str:
 	return frappe.get_site_path("private", MODEL_FILE)
+
+
+def state_path() -> str:
+	return frappe.get_site_path("private", STATE_FILE)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -58,16 +75,23 @@ def correct_sentiment(names: str | list, sentiment: str) -> dict:
 		frappe.db.set_value(
 			"Mention",
 			name,
-			{"human_sentiment": sentiment, "sentiment": sentiment, "sentiment_score": _score(sentiment)},
+			{"human_sentiment": sentiment, "sentiment": sentiment, "sentiment_score": human_score(sentiment)},
 		)
 		done.append(name)
+	if done:  # the label is about the whole post: each matched rule gets it too
+		frappe.db.sql(
+			"""update `tabMention Rule Match` set sentiment = %(label)s
+			where parenttype = 'Mention' and parent in %(names)s""",
+			{"label": sentiment, "names": done},
+		)
 	rollup.changed(rollup_before)
 	if done:
 		enqueue_training()
 	return {"done": done, "failed": failed}
 
 
-def _score(label: str) -> float:
+def human_score(label: str) -> float:
+	"""The sentiment score stored with a human label."""
 	return {POSITIVE: 1.0, NEGATIVE: -1.0}.get(label, 0.0)
 
 
@@ -83,40 +107,142 @@ def enqueue_training() -> None:
 	)
 
 
+def labels_removed(*_args) -> dict:
+	"""Erasure and retention removed mentions: retrain if a model (or its report) exists, so it
+	no longer derives from labels that are gone. Idempotent; the job is deduplicated."""
+	if os.path.exists(model_path()) or os.path.exists(state_path()):
+		enqueue_training()
+		return {"sentiment_model_retrains": 1}
+	return {"sentiment_model_retrains": 0}
+
+
+def labelled_rows() -> dict[str, list]:
+	"""{language: its newest human labels (oldest first)}, at most MAX_LABELS_PER_LANGUAGE each."""
+	language = "if(ifnull(language, '') in ('', 'unknown'), 'unknown', language)"
+	where = "ifnull(human_sentiment, '') != '' and anonymized = 0"
+	out = {}
+	for (code,) in frappe.db.sql(f"select distinct {language} from `tabMention` where {where} order by 1"):
+		out[code] = list(
+			reversed(
+				frappe.db.sql(
+					f"""select name, title, text, human_sentiment, modified from `tabMention`
+					where {where} and {language} = %(code)s
+					order by modified desc, name desc limit %(limit)s""",
+					{"code": code, "limit": MAX_LABELS_PER_LANGUAGE},
+					as_dict=True,
+				)
+			)
+		)
+	return out
+
+
+def _text(row) -> str:
+	return f"{row.title}\n{row.text or ''}" if row.title else (row.text or "")
+
+
+def _fingerprint(rows: list) -> str:
+	digest = hashlib.sha256()
+	for row in rows:
+		digest.update(f"{row.name}\x1f{row.human_sentiment}\x1f{row.modified}\x1e".encode())
+	return digest.hexdigest()
+
+
 def train_sentiment_model() -> dict:
-	"""Fit the learned model on the newest human labels, save it and report per language."""
-	rows = frappe.get_all(
-		"Mention",
-		filters={"human_sentiment": ("is", "set"), "anonymized": 0},
-		fields=["title", "text", "language", "human_sentiment"],
-		order_by="modified desc",
-		limit=MAX_LABELS,
-	)
-	rows.reverse()
-	texts = [f"{r.title}\n{r.text or ''}" if r.title else (r.text or "") for r in rows]
-	models = train(
-		texts,
-		[r.human_sentiment for r in rows],
-		[r.language or "unknown" for r in rows],
-		default=DefaultAnalyzer(),
-	)
+	"""Fit the learned model on the newest human labels of each changed language, save it and report."""
+	by_language = labelled_rows()
+	calibration = _calibrate_flair(by_language)
+	baseline = get_configured_analyzer()  # what the site uses without the learned model
+	previous, fingerprints = _previous_state()
+	reusable = previous is not None and fingerprints.get("_baseline") == _baseline_key()
+	models, reports, state, refitted = {}, {}, {"_baseline": _baseline_key()}, []
+	for language, rows in by_language.items():
+		state[language] = _fingerprint(rows)
+		if reusable and fingerprints.get(language) == state[language] and language in previous.models:
+			models[language] = previous.models[language]
+			reports[language] = previous.reports[language]
+			continue
+		refitted.append(language)
+		learned = train(
+			[_text(r) for r in rows],
+			[r.human_sentiment for r in rows],
+			[language] * len(rows),
+			default=baseline,
+		)
+		models.update(learned.models)
+		reports.update(learned.reports)
+	_write_state(LearnedModels(models, reports), state)
+	labels = sum(len(rows) for rows in by_language.values())
+	settings.set_learned_sentiment_report(_report_text(reports, labels, calibration))
+	return {
+		"refitted": refitted,
+		"reports": {lang: vars(r) for lang, r in reports.items()},
+		"calibration": calibration,
+	}
+
+
+def _baseline_key() -> str:
+	"""The analyzer the learned model is compared with: when it changes, every language is refitted."""
+	if settings.sentiment_analyzer() != "flair":
+		return "default"
+	return f"flair|{settings.flair_model()}|{settings.flair_neutral_below()}"
+
+
+def _previous_state() -> tuple[LearnedModels | None, dict]:
+	"""The last run's model and fingerprints; (None, {}) when there is none or it is unreadable."""
+	try:
+		with open(state_path()) as handle:
+			fingerprints = json.load(handle)
+		previous = load(model_path()) if os.path.exists(model_path()) else LearnedModels({}, {})
+	except (OSError, ValueError):
+		return None, {}
+	return previous, fingerprints
+
+
+def _write_state(models: LearnedModels, state: dict) -> None:
+	"""The model (removed when no language has one) and the fingerprints, each written atomically."""
 	path = model_path()
 	if models.models:
 		save(models, path)
 	elif os.path.exists(path):
 		os.remove(path)
-	report = _report_text(models.reports, len(rows))
-	settings.set_learned_sentiment_report(report)
-	return {lang: vars(r) for lang, r in models.reports.items()}
+	os.makedirs(os.path.dirname(state_path()), exist_ok=True)
+	tmp = state_path() + ".tmp"
+	with open(tmp, "w") as handle:
+		json.dump(state, handle)
+	os.replace(tmp, state_path())
 
 
-def _report_text(reports: dict, labels: int) -> str:
+def _calibrate_flair(by_language: dict[str, list]) -> dict | None:
+	"""With Flair and *Calibrate Neutral Band* on: set the band that agrees best with the labels."""
+	if settings.sentiment_analyzer() != "flair" or not settings.calibrate_flair_neutral_band():
+		return None
+	analyzer = get_configured_analyzer()
+	if not hasattr(analyzer, "calibrate"):  # the model could not be loaded: the default is in use
+		return None
+	rows = sorted(
+		((lang, r) for lang, rs in by_language.items() for r in rs),
+		key=lambda item: (item[1].modified, item[1].name),
+	)[-MAX_CALIBRATION_LABELS:]
+	result = analyzer.calibrate(
+		[_text(r) for _, r in rows], [r.human_sentiment for _, r in rows], [lang for lang, _ in rows]
+	)
+	if result is None:
+		return None
+	band, accuracy, before = result
+	if band != settings.flair_neutral_below():
+		settings.set_flair_neutral_below(band)
+	return {"neutral_below": band, "accuracy": accuracy, "accuracy_before": before, "labels": len(rows)}
+
+
+def _report_text(reports: dict, labels: int, calibration: dict | None = None) -> str:
+	lines = []
 	if not reports:
-		return _("{0} labels: not enough per language to learn from yet").format(labels)
-	lines = [_("{0} labels").format(labels)]
+		lines.append(_("{0} labels: not enough per language to learn from yet").format(labels))
+	else:
+		lines.append(_("{0} labels").format(labels))
 	for lang, report in sorted(reports.items()):
 		lines.append(
-			_("{0}: {1} labels, cross-validated accuracy {2}, default analyzer {3}: {4}").format(
+			_("{0}: {1} labels, cross-validated accuracy {2}, configured analyzer {3}: {4}").format(
 				lang,
 				report.labels,
 				f"{100 * report.cv_accuracy:.1f} %",
@@ -124,11 +250,20 @@ def _report_text(reports: dict, labels: int) -> str:
 				_("used") if report.used else _("not used"),
 			)
 		)
+	if calibration:
+		lines.append(
+			_("Flair neutral band calibrated on {0} labels: {1} (accuracy {2}, before {3})").format(
+				calibration["labels"],
+				calibration["neutral_below"],
+				f"{100 * calibration['accuracy']:.1f} %",
+				f"{100 * calibration['accuracy_before']:.1f} %",
+			)
+		)
 	return "\n".join(lines)
 
 
 def learned_analyzer(base):
-	"""``base`` wrapped with the site's learned model where it beats the default; ``base`` without one."""
+	"""``base`` wrapped with the site's learned model where it beats ``base``; ``base`` without one."""
 	path = model_path()
 	try:
 		mtime = os.path.getmtime(path)

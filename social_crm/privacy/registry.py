@@ -63,6 +63,14 @@ STORES: tuple[Store, ...] = (
 		delete=store.delete_mentions,
 	),
 	Store(
+		"sentiment_labels",
+		None,
+		counts=("sentiment_model_retrains",),
+		sweep=traces.retrain_without_erased_labels,
+		retention_note="Correct Sentiment labels live on the Mention rows (retention of mentions "
+		"expires them); the learned model is retrained without the removed ones",
+	),
+	Store(
 		"mention_references",
 		"Mention",
 		counts=("mention_references_redacted",),

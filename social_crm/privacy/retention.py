@@ -17,6 +17,7 @@ from social_crm.clock import site_to_utc
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
+from social_crm.listening import learning
 from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
 
@@ -182,6 +183,8 @@ def run_policy(
 		result.update(transaction_percentiles(transactions))
 		if log_name:
 			_finish_log(doc.name, log_name, status, result, started, commit)
+	if plan.doctype == "Mention" and result["count"]:
+		learning.labels_removed()  # expired labelled mentions leave the learned sentiment model too
 	result["status"] = status
 	result["log"] = log_name
 	return result

@@ -26,6 +26,7 @@ from social_crm.engine.privacy.anonymize import (
 )
 from social_crm.ideas.similar import forget_index
 from social_crm.linking.keys import KEY_DOCTYPE, sync_party
+from social_crm.listening import learning
 from social_crm.party import PARTY_TYPES
 from social_crm.privacy import store, suppression
 from social_crm.privacy.model import Subject, db_in, like_any
@@ -182,6 +183,12 @@ def erase_mentions(subject: Subject, names: list[str]) -> dict:
 	report["mentions_deleted"] = store.delete_mentions(names)
 	report["suppression_keys"] = keys
 	return report
+
+
+def retrain_without_erased_labels(subject: Subject) -> dict:
+	"""The person's mentions (and their Correct Sentiment labels) are gone: retrain the learned
+	sentiment model without them."""
+	return learning.labels_removed()
 
 
 def find_mention_references(subject: Subject, after: str, limit: int) -> list[str]:

@@ -41,27 +41,37 @@ def stored() -> Counter:
 
 
 def raw() -> Counter:
-	"""The same counts straight from Mention / Mention Rule Match with plain SQL, per hour and per day."""
+	"""The same counts straight from Mention / Mention Rule Match with plain SQL, per hour and per day.
+
+	Rule rows carry the sentiment towards the rule (a person's label, else the match's, else the
+	post's); Kind and Competitor rows that of their rules when they agree, else the post's."""
 	out = Counter()
+	towards = "coalesce(nullif(m.human_sentiment, ''), nullif(rm.sentiment, ''), ifnull(m.sentiment, ''))"
+	agreed = f"if(count(distinct {towards}) = 1, max({towards}), ifnull(m.sentiment, ''))"
 	for grain, bucket in (("Hour", "%Y-%m-%d %H:00:00"), ("Day", "%Y-%m-%d 00:00:00")):
 		hour = f"date_format(m.posted_at, '{bucket}')"  # no parameters: plain %
 		cols = (
 			"ifnull(m.platform, ''), ifnull(m.sentiment, ''), ifnull(m.language, ''), ifnull(m.rule_kind, '')"
 		)
+		keys = "ifnull(m.platform, '') as p, ifnull(m.language, '') as l, ifnull(m.rule_kind, '') as rk"
 		queries = [
 			f"select {hour}, 'All', '', {cols}, '', count(*) from `tabMention` m group by 1, 2, 3, 4, 5, 6, 7, 8",
-			f"""select {hour}, 'Rule', rm.listening_rule, {cols}, ifnull(rm.kind, ''), count(distinct m.name)
+			f"""select {hour}, 'Rule', rm.listening_rule, ifnull(m.platform, ''), {towards},
+				ifnull(m.language, ''), ifnull(m.rule_kind, ''), ifnull(rm.kind, ''), count(distinct m.name)
 			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
 			where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
-			f"""select {hour}, 'Kind', rm.kind, {cols}, rm.kind, count(distinct m.name)
-			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
-			where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
-			group by 1, 2, 3, 4, 5, 6, 7, 8""",
-			f"""select {hour}, 'Competitor', coalesce(nullif(lr.competitor, ''), lr.name), {cols}, 'Competitor',
-				count(distinct m.name)
-			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
-			join `tabListening Rule` lr on lr.name = rm.listening_rule
-			where rm.kind = 'Competitor' group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select h, 'Kind', v, p, s, l, rk, v, count(*) from (
+				select {hour} as h, rm.kind as v, {keys}, {agreed} as s
+				from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+				where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
+				group by m.name, rm.kind
+			) t group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select h, 'Competitor', v, p, s, l, rk, 'Competitor', count(*) from (
+				select {hour} as h, coalesce(nullif(lr.competitor, ''), lr.name) as v, {keys}, {agreed} as s
+				from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+				join `tabListening Rule` lr on lr.name = rm.listening_rule
+				where rm.kind = 'Competitor' group by m.name, v
+			) t group by 1, 2, 3, 4, 5, 6, 7, 8""",
 		]
 		for query in queries:
 			for row in frappe.db.sql(query):

@@ -6,7 +6,8 @@ The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in eac
 
 * ``All`` — value ``""``: every mention (volume, sentiment trend, negative share);
 * ``Rule`` — value = each distinct listening rule it matched (alert series, Share of Voice
-  by rule, Sentiment Trend filtered by a rule);
+  by rule, Sentiment Trend filtered by a rule), with the sentiment towards that rule
+  (aspect sentiment: a competitor does not get the praise meant for us);
 * ``Kind`` — value = each distinct kind of its matches (Brand, Product, ...; "Our Brand"
   of share of voice is ``Kind`` = Brand);
 * ``Competitor`` — value = each distinct competitor voice of its Competitor matches: the
@@ -166,15 +167,38 @@ def _text(value) -> str:
 	return str(value or "").strip()[:MAX_VALUE]
 
 
+def match_sentiment(mention: Mapping, match: Mapping) -> str:
+	"""The sentiment a mention counts with for one matched rule (aspect sentiment).
+
+	A person's label (``human_sentiment``) wins; else the match's own sentiment (the post's
+	sentiment towards that rule, ``engine.analysis.aspects``); else the post's.
+	"""
+	return (
+		_text(mention.get("human_sentiment"))
+		or _text(match.get("sentiment"))
+		or _text(mention.get("sentiment"))
+	)
+
+
+def group_sentiment(sentiments: Iterable[str], overall: str) -> str:
+	"""One sentiment for several matches that count once (a kind, a competitor voice): theirs
+	when they agree, else the post's ``overall`` sentiment."""
+	distinct = set(sentiments)
+	return distinct.pop() if len(distinct) == 1 else overall
+
+
 def mention_keys(
 	mention: Mapping, matches: Iterable[Mapping] = (), competitors: Mapping[str, str] | None = None
 ) -> set[RollupKey]:
 	"""The rollup rows one mention counts in (once each).
 
-	``mention`` has ``posted_at``, ``platform``, ``sentiment``, ``language``, ``rule_kind``;
-	``matches`` are its rule matches (``listening_rule``, ``kind``); ``competitors`` maps a
-	rule name to its linked Competitor (missing or empty: the rule's own name is the voice).
-	A mention without ``posted_at`` counts nowhere.
+	``mention`` has ``posted_at``, ``platform``, ``sentiment``, ``language``, ``rule_kind``
+	(and ``human_sentiment``); ``matches`` are its rule matches (``listening_rule``,
+	``kind``, ``sentiment``); ``competitors`` maps a rule name to its linked Competitor
+	(missing or empty: the rule's own name is the voice). ``All`` rows carry the post's
+	sentiment; ``Rule`` rows the sentiment towards that rule (:func:`match_sentiment`);
+	``Kind`` and ``Competitor`` rows that of their rules (:func:`group_sentiment`). A mention
+	without ``posted_at`` counts nowhere.
 	"""
 	if not mention.get("posted_at"):
 		return set()
@@ -182,24 +206,46 @@ def mention_keys(
 	base = {
 		"bucket": hour_bucket(mention["posted_at"]),
 		"platform": _text(mention.get("platform")),
-		"sentiment": _text(mention.get("sentiment")),
 		"language": _text(mention.get("language")),
 		"rule_kind": _text(mention.get("rule_kind")),
 	}
-	keys = {RollupKey(dimension=ALL, value="", match_kind="", **base)}
+	overall = _text(mention.get("sentiment"))
+	keys = {RollupKey(dimension=ALL, value="", match_kind="", sentiment=overall, **base)}
 	seen_rules: set[str] = set()
+	kinds: dict[str, list[str]] = {}
+	voices: dict[str, list[str]] = {}
 	for match in matches:
 		rule = _text(match.get("listening_rule"))
 		if not rule or rule in seen_rules:
 			continue  # a rule counts a mention once, as count(distinct) does
 		seen_rules.add(rule)
 		kind = _text(match.get("kind"))
-		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, **base))
+		sentiment = match_sentiment(mention, match)
+		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, sentiment=sentiment, **base))
 		if kind:
-			keys.add(RollupKey(dimension=KIND, value=kind, match_kind=kind, **base))
+			kinds.setdefault(kind, []).append(sentiment)
 		if kind == COMPETITOR_KIND:
-			voice = _text(competitors.get(rule)) or rule
-			keys.add(RollupKey(dimension=COMPETITOR, value=voice, match_kind=kind, **base))
+			voices.setdefault(_text(competitors.get(rule)) or rule, []).append(sentiment)
+	for kind, sentiments in kinds.items():
+		keys.add(
+			RollupKey(
+				dimension=KIND,
+				value=kind,
+				match_kind=kind,
+				sentiment=group_sentiment(sentiments, overall),
+				**base,
+			)
+		)
+	for voice, sentiments in voices.items():
+		keys.add(
+			RollupKey(
+				dimension=COMPETITOR,
+				value=voice,
+				match_kind=COMPETITOR_KIND,
+				sentiment=group_sentiment(sentiments, overall),
+				**base,
+			)
+		)
 	day = base["bucket"].replace(hour=0)
 	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
 

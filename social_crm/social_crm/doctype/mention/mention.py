@@ -13,6 +13,7 @@ from social_crm.engine.records import MAX_RAW_TEXT_CHARS, MAX_TEXT_CHARS, clean_
 from social_crm.engine.status import mention_status
 from social_crm.engine.text import clean_display, html_to_text
 from social_crm.insight import rollup
+from social_crm.listening import learning
 from social_crm.listening.pipeline import admit_mention, enqueue_enrichment
 
 
@@ -83,6 +84,8 @@ class Mention(Document):
 
 	def on_update(self):
 		rollup.document_changed(self)
+		if self.flags.sentiment_labelled:
+			learning.enqueue_training()
 
 	def on_trash(self):
 		rollup.document_removed(self)
@@ -169,6 +172,19 @@ class Mention(Document):
 			self.language = clean_language(self.language) or ("unknown" if self.language == "unknown" else "")
 		if self.matched_rules and not self.rule_kind:
 			self.rule_kind = self.matched_rules[0].kind
+		self.record_human_sentiment()
+
+	def record_human_sentiment(self):
+		"""A person who changes the sentiment of a stored mention (desk, REST) labels it, as
+		*Correct Sentiment* does: the label wins over any analyzer, for each matched rule too,
+		and trains the site's learned model (``listening.learning``)."""
+		if self.is_new() or not self.sentiment or not self.has_value_changed("sentiment"):
+			return  # the pipeline empties the sentiment of an edited post: that is no label
+		self.human_sentiment = self.sentiment
+		self.sentiment_score = learning.human_score(self.sentiment)
+		for match in self.matched_rules or []:
+			match.sentiment = self.sentiment
+		self.flags.sentiment_labelled = True
 
 	def copy_party_from_author(self):
 		"""The party is denormalized from the author for fast per-party queries."""

@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import escape_html, flt
 
+from social_crm.engine.analysis.flair_backend import FLAIR_MODEL_NAMES, ModelNotAllowed, flair_model_source
 from social_crm.engine.analysis.language import normalize_language_code, supported_languages
-from social_crm.engine.analysis.sentiment import FLAIR_MODEL_NAMES, ModelNotAllowed, flair_model_source
-from social_crm.listening.enrichment import flair_models_dir
+from social_crm.listening.analyzers import flair_models_dir
 from social_crm.permissions import is_system_manager
 
 MODELS_FOLDER_HINT = "sites/&lt;site&gt;/private/social_crm_models/"
@@ -25,10 +25,12 @@ class SocialCRMSettings(Document):
 
 		allow_guest_idea_view: DF.Check
 		auto_link_threshold: DF.Percent
+		calibrate_flair_neutral_band: DF.Check
 		default_lawful_basis: DF.Literal["Legitimate Interest", "Consent"]
 		enable_auto_linking: DF.Check
 		error_log_retention_days: DF.Int
 		flair_model: DF.Data | None
+		flair_neutral_below: DF.Float
 		ingest_secret: DF.Password | None
 		keep_raw_payloads: DF.Check
 		language_detector: DF.Literal["Auto", "py3langid", "lingua", "langdetect"]
@@ -55,6 +57,8 @@ class SocialCRMSettings(Document):
 			)
 		if not 0 <= flt(self.language_min_confidence) <= 1:
 			frappe.throw(_("Language Min Confidence must be between 0 and 1"))
+		if not 0 <= flt(self.flair_neutral_below) < 1:
+			frappe.throw(_("Flair Neutral Band must be at least 0 and below 1"))
 		for fieldname in (
 			"unlinked_mention_retention_days",
 			"linked_mention_retention_days",

@@ -8,6 +8,7 @@ from frappe.utils import add_days
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
+	group_rule_sentiment,
 	mention_condition,
 	sentiment_count,
 )
@@ -52,8 +53,7 @@ def query(filters, from_date, to_date):
 		from (
 			select lr.item, i.item_name, i.item_group, `tabMention`.name,
 				-- towards this item (aspect sentiment of its rules), unless a person labelled the post
-				if(ifnull(`tabMention`.human_sentiment, '') != '', `tabMention`.sentiment,
-					coalesce(max(nullif(rm.sentiment, '')), `tabMention`.sentiment)) as sentiment,
+				{group_rule_sentiment()} as sentiment,
 				`tabMention`.posted_at, group_concat(distinct lr.name separator ', ') as rules
 			from `tabMention`
 			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name

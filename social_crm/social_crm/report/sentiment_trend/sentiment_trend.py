@@ -15,6 +15,7 @@ from social_crm.insight.report_utils import (
 	period_label,
 	period_start,
 	period_starts,
+	rule_sentiment,
 )
 
 
@@ -57,12 +58,21 @@ def query(filters, from_date, to_date):
 		if filters.get(fieldname):
 			conditions.append(f"`tabMention`.{fieldname} = %({fieldname})s")
 			values[fieldname] = filters.get(fieldname)
-	if filters.get("listening_rule"):
-		conditions.append(
-			"exists (select 1 from `tabMention Rule Match` rm where rm.parent = `tabMention`.name"
-			" and rm.listening_rule = %(listening_rule)s)"
-		)
+	if filters.get("listening_rule"):  # the sentiment towards that rule (aspect), as the rollup has it
+		conditions.append("rm.listening_rule = %(listening_rule)s")
 		values["listening_rule"] = filters.listening_rule
+		return frappe.db.sql(
+			f"""
+			select day, sentiment, count(*) from (
+				select date(`tabMention`.posted_at) as day, {rule_sentiment()} as sentiment
+				from `tabMention` join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
+				where {" and ".join(conditions)} {mention_condition()}
+				group by `tabMention`.name
+			) towards_rule
+			group by day, sentiment
+			""",
+			values,
+		)
 	return frappe.db.sql(
 		f"""
 		select date(`tabMention`.posted_at) as day, `tabMention`.sentiment, count(*)

@@ -38,6 +38,17 @@ frappe.query_reports["Share of Voice"] = {
 			options: ["", "Brand", "Product", "Competitor", "Person", "Campaign"],
 		},
 		{
+			fieldname: "sentiment",
+			label: __("Sentiment Towards Each Voice"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "Positive", label: __("Positive") },
+				{ value: "Neutral", label: __("Neutral") },
+				{ value: "Negative", label: __("Negative") },
+			],
+		},
+		{
 			fieldname: "platform",
 			label: __("Platform"),
 			fieldtype: "Select",

@@ -5,11 +5,13 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_crm.engine.analysis.sentiment import LABELS as SENTIMENTS
 from social_crm.engine.insight.rollup import COMPETITOR, KIND, RULE
 from social_crm.insight import rollup
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
+	group_rule_sentiment,
 	mention_condition,
 	period_label,
 	period_start,
@@ -61,7 +63,15 @@ def execute(filters=None):
 
 
 def query(filters, group_by, from_date, to_date):
-	"""(day, group, distinct mentions): a mention matching two rules of one group counts once."""
+	"""(day, group, distinct mentions): a mention matching two rules of one group counts once.
+
+	With a ``sentiment`` filter only the mentions with that sentiment *towards the group*
+	count (aspect sentiment: "love Quill, Rivalzo is awful" is positive voice for us and
+	negative voice for Rivalzo), e.g. the share of positive voice.
+	"""
+	sentiment = filters.get("sentiment") or ""
+	if sentiment and sentiment not in SENTIMENTS:
+		frappe.throw(_("Sentiment must be one of {0}").format(", ".join(_(s) for s in SENTIMENTS)))
 	if rollup.serves():
 		return rollup_query(filters, group_by, from_date, to_date)
 	if group_by == "Listening Rule":
@@ -71,7 +81,7 @@ def query(filters, group_by, from_date, to_date):
 	else:
 		group_expr = "if(rm.kind = 'Competitor', coalesce(lr.competitor, lr.name), 'Brand')"
 	conditions = ["`tabMention`.posted_at >= %(from)s", "`tabMention`.posted_at < %(to)s"]
-	values = {"from": from_date, "to": add_days(to_date, 1)}
+	values = {"from": from_date, "to": add_days(to_date, 1), "sentiment": sentiment}
 	if group_by == GROUPINGS[0]:
 		conditions.append("rm.kind in ('Brand', 'Competitor')")
 	if filters.get("rule_kind"):
@@ -82,11 +92,16 @@ def query(filters, group_by, from_date, to_date):
 		values["platform"] = filters.platform
 	return frappe.db.sql(
 		f"""
-		select date(`tabMention`.posted_at) as day, {group_expr} as grp, count(distinct `tabMention`.name)
-		from `tabMention`
-		join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
-		join `tabListening Rule` lr on lr.name = rm.listening_rule
-		where {" and ".join(conditions)} {mention_condition()}
+		select day, grp, count(*) from (
+			select date(`tabMention`.posted_at) as day, {group_expr} as grp,
+				{group_rule_sentiment()} as sentiment
+			from `tabMention`
+			join `tabMention Rule Match` rm on rm.parent = `tabMention`.name
+			join `tabListening Rule` lr on lr.name = rm.listening_rule
+			where {" and ".join(conditions)} {mention_condition()}
+			group by `tabMention`.name, grp
+		) voices
+		where (%(sentiment)s = '' or sentiment = %(sentiment)s)
 		group by day, grp
 		""",
 		values,
@@ -98,6 +113,8 @@ def rollup_query(filters, group_by, from_date, to_date):
 	rule, kind and competitor voice there."""
 	start, end = from_date, add_days(to_date, 1)
 	keys = {"platform": filters.platform} if filters.get("platform") else {}
+	if filters.get("sentiment"):  # the rollup's rule, kind and voice rows carry the sentiment towards them
+		keys["sentiment"] = filters.sentiment
 	kind = filters.get("rule_kind")
 	if kind:
 		keys["match_kind"] = kind
