@@ -2,7 +2,7 @@
 cycle held together at call time, as ``engine/connectors`` had until issue 11).
 
 Allowed inside functions: heavy or optional third-party packages loaded only when used
-(flair/torch, lingua, langdetect, py3langid, scikit-learn, numpy, scipy, VADER, filelock),
+(flair/torch, lingua, langdetect, py3langid, wordfreq, scikit-learn, numpy, scipy, VADER, filelock),
 and the listed backlog, which may only shrink. Reads the source with ``ast``.
 """
 
@@ -23,6 +23,7 @@ LAZY_PACKAGES = {
 	"numpy",
 	"scipy",
 	"vaderSentiment",
+	"wordfreq",  # ~40 MB of word lists, only for the "auto" detector
 	"filelock",
 	"fcntl",  # POSIX only: the download lock's fallback
 }

@@ -226,26 +226,11 @@ def mention_keys(
 			kinds.setdefault(kind, []).append(sentiment)
 		if kind == COMPETITOR_KIND:
 			voices.setdefault(_text(competitors.get(rule)) or rule, []).append(sentiment)
-	for kind, sentiments in kinds.items():
-		keys.add(
-			RollupKey(
-				dimension=KIND,
-				value=kind,
-				match_kind=kind,
-				sentiment=group_sentiment(sentiments, overall),
-				**base,
-			)
-		)
-	for voice, sentiments in voices.items():
-		keys.add(
-			RollupKey(
-				dimension=COMPETITOR,
-				value=voice,
-				match_kind=COMPETITOR_KIND,
-				sentiment=group_sentiment(sentiments, overall),
-				**base,
-			)
-		)
+	for dimension, groups, match_kind in ((KIND, kinds, None), (COMPETITOR, voices, COMPETITOR_KIND)):
+		for value, sentiments in groups.items():
+			group = group_sentiment(sentiments, overall)
+			kind = match_kind or value
+			keys.add(RollupKey(dimension=dimension, value=value, match_kind=kind, sentiment=group, **base))
 	day = base["bucket"].replace(hour=0)
 	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
 
