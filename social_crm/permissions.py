@@ -17,7 +17,7 @@ import hashlib
 import frappe
 from frappe.model.db_query import DatabaseQuery
 
-from social_crm.party import PARTY_TYPES
+from social_crm.engine.identity.facts import PARTY_TYPES
 
 SOCIAL_CRM_MANAGER = "Social CRM Manager"
 SOCIAL_CRM_USER = "Social CRM User"

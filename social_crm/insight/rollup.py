@@ -17,7 +17,14 @@ Every writer of mentions calls one line of this module:
 * set-based updates (enrichment, *Correct Sentiment*, anonymization) —
   ``before = snapshot(names)`` then :func:`changed` ``(before)`` after the UPDATE;
 * set-based deletes (retention, erasure) — :func:`removing` before the DELETE;
-* a Listening Rule whose Competitor changes — :func:`rule_changed`.
+* a Listening Rule whose Competitor changes — :func:`rule_changed`;
+* set-based changes of a mention's party only (linking, unlinking, anonymization, withdrawal)
+  — ``before = party_snapshot(names)`` then :func:`party_changed` ``(before)``; a renamed
+  party — :func:`recount_parties`.
+
+The same deltas keep *Social Party Rollup* (mentions per party x week x sentiment, read by the
+Customer / Lead / Contact form's social summary): :func:`snapshot` answers both kinds of keys
+(:class:`RollupKey` and :class:`PartyKey`) and :func:`apply` writes each to its table.
 
 Row-level permission: the rollup has no party, so it serves unrestricted users only
 (:func:`serves`); restricted users (Sales Users reading their own parties) keep the raw,
@@ -34,30 +41,40 @@ from social_crm.engine.insight.rollup import (
 	ALL,
 	COMPETITOR,
 	COMPETITOR_KIND,
+	CUSTOMER,
 	DAY,
 	DIMENSIONS,
 	HOUR,
 	KIND,
 	MAX_VALUE,
+	PARTY_OWN_TYPES,
 	RULE,
+	PartyKey,
 	RollupKey,
 	deltas,
 	is_midnight,
 	mention_keys,
 	name_range,
+	party_keys,
+	party_prefix,
 	sql_name,
+	sql_party_name,
+	sql_week,
 )
 from social_crm.permissions import is_unrestricted
 
 DOCTYPE = "Social Mention Rollup"
 TABLE = "`tabSocial Mention Rollup`"
+PARTY_DOCTYPE = "Social Party Rollup"
+PARTY_TABLE = "`tabSocial Party Rollup`"
 CHUNK = 1000
 WRITE_CHUNK = 500
 BATCH = 5000
 REBUILD_JOB_TIMEOUT = 3 * 3600
 COLUMNS = ("platform", "sentiment", "language", "rule_kind", "match_kind", "value")
 
-Snapshot = dict[str, set[RollupKey]]
+Snapshot = dict[str, set[RollupKey | PartyKey]]
+PARTY_FIELDS = "name, posted_at, sentiment, party_type, party, customer"
 
 
 def serves(user: str | None = None) -> bool:
@@ -76,7 +93,7 @@ def competitors() -> dict[str, str]:
 
 
 def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
-	"""{mention name: rollup keys} of the mentions as they are stored now (missing names are absent)."""
+	"""{mention name: rollup keys (hourly and per party)} of the mentions as stored now (missing names are absent)."""
 	names = [n for n in dict.fromkeys(names or []) if n]
 	if not names:
 		return {}
@@ -85,7 +102,7 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
 		mentions = frappe.db.sql(
-			"""select name, posted_at, platform, sentiment, language, rule_kind
+			"""select name, posted_at, platform, sentiment, language, rule_kind, party_type, party, customer
 			from `tabMention` where name in %(names)s""",
 			{"names": chunk},
 			as_dict=True,
@@ -101,15 +118,34 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 		):
 			matches[row.parent].append(row)
 		for mention in mentions:
-			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of)
+			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of) | party_keys(
+				mention
+			)
 	return out
 
 
-def document_keys(doc) -> set[RollupKey]:
-	"""Rollup keys of a Mention document (as it is in memory)."""
+def party_snapshot(names) -> Snapshot:
+	"""{mention name: per-party keys} only: for writers that change a mention's party, nothing else."""
+	names = [n for n in dict.fromkeys(names or []) if n]
+	out: Snapshot = {}
+	for start in range(0, len(names), CHUNK):
+		for mention in frappe.db.sql(
+			f"select {PARTY_FIELDS} from `tabMention` where name in %(names)s",
+			{"names": names[start : start + CHUNK]},
+			as_dict=True,
+		):
+			out[mention.name] = party_keys(mention)
+	return out
+
+
+def document_keys(doc) -> set[RollupKey | PartyKey]:
+	"""Rollup keys (hourly and per party) of a Mention document (as it is in memory)."""
 	if doc is None:
 		return set()
-	return mention_keys(doc.as_dict(), [m.as_dict() for m in doc.get("matched_rules") or []], competitors())
+	row = doc.as_dict()
+	return mention_keys(
+		row, [m.as_dict() for m in doc.get("matched_rules") or []], competitors()
+	) | party_keys(row)
 
 
 # --- writing deltas ------------------------------------------------------------------------------
@@ -117,7 +153,19 @@ def document_keys(doc) -> set[RollupKey]:
 
 def apply(before: Snapshot | None = None, after: Snapshot | None = None) -> int:
 	"""Add the difference between the mentions' keys before and after a write; rows changed."""
-	return write(deltas((before or {}).values(), (after or {}).values()))
+	return apply_sets((before or {}).values(), (after or {}).values())
+
+
+def apply_sets(before, after) -> int:
+	"""Like :func:`apply` for lists of key sets: hourly keys to the rollup, party keys to its table."""
+	before, after = list(before), list(after)
+	return write(deltas(_of(before, RollupKey), _of(after, RollupKey))) + write_party(
+		deltas(_of(before, PartyKey), _of(after, PartyKey))
+	)
+
+
+def _of(key_sets, kind) -> list[set]:
+	return [{key for key in keys if isinstance(key, kind)} for keys in key_sets]
 
 
 def write(change: dict[RollupKey, int]) -> int:
@@ -162,6 +210,31 @@ def write(change: dict[RollupKey, int]) -> int:
 	return len(items)
 
 
+def write_party(change: dict[PartyKey, int]) -> int:
+	"""The per-party weekly twin of :func:`write`."""
+	if not change:
+		return 0
+	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	for start in range(0, len(items), WRITE_CHUNK):
+		chunk = items[start : start + WRITE_CHUNK]
+		values = []
+		for key, count in chunk:
+			values.extend([key.name, key.party_type, key.party, key.week, key.sentiment, count])
+		frappe.db.sql(
+			f"""insert into {PARTY_TABLE} (name, party_type, party, week, sentiment, mention_count)
+			values {", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))}
+			on duplicate key update mention_count = mention_count + values(mention_count)""",
+			values,
+		)
+	lowered = [key.name for key, count in items if count < 0]
+	for start in range(0, len(lowered), CHUNK):
+		frappe.db.sql(
+			f"delete from {PARTY_TABLE} where name in %(names)s and mention_count <= 0",
+			{"names": lowered[start : start + CHUNK]},
+		)
+	return len(items)
+
+
 def inserted(names) -> int:
 	"""Count newly stored mentions (bulk inserts that bypass the controller)."""
 	return apply(after=snapshot(names))
@@ -177,14 +250,42 @@ def changed(before: Snapshot) -> int:
 	return apply(before=before, after=snapshot(list(before)))
 
 
+def party_changed(before: Snapshot) -> int:
+	"""Recount the party rows of mentions whose party changed; ``before`` is their :func:`party_snapshot`."""
+	return apply(before=before, after=party_snapshot(list(before)))
+
+
 def document_changed(doc) -> int:
 	"""Mention.on_update (insert and save): the difference to the document before the save."""
-	return write(deltas([document_keys(doc.get_doc_before_save())], [document_keys(doc)]))
+	return apply_sets([document_keys(doc.get_doc_before_save())], [document_keys(doc)])
 
 
 def document_removed(doc) -> int:
 	"""Mention.on_trash: uncount the document."""
-	return write(deltas([document_keys(doc)], []))
+	return apply_sets([document_keys(doc)], [])
+
+
+def recount_parties(parties) -> int:
+	"""Recompute the rows of some (party type, party) from their mentions (a renamed party)."""
+	done = 0
+	for party_type, party in dict.fromkeys(parties):
+		prefix = party_prefix(party_type, party)
+		frappe.db.sql(
+			f"delete from {PARTY_TABLE} where name >= %(low)s and name < %(high)s",
+			{"low": prefix, "high": prefix + "~"},
+		)
+		own, customers = _party_selects(
+			"m.customer = %(party)s"  # the indexed columns (party names carry no outer spaces)
+			if party_type == CUSTOMER
+			else "m.party_type = %(party_type)s and m.party = %(party)s"
+		)
+		select = customers if party_type == CUSTOMER else own
+		# a statement with parameters: the name's date format needs its % doubled
+		frappe.db.sql(
+			_party_insert(select).replace("%Y%m%d", "%%Y%%m%%d"), {"party_type": party_type, "party": party}
+		)
+		done += 1
+	return done
 
 
 def rule_changed(rule) -> int:
@@ -239,8 +340,36 @@ def rebuild() -> dict:
 				select {name}, t.b, '{dimension}', t.v, t.p, t.s, t.l, t.rk, t.mk, '{grain}', t.c
 				from ({select}) t"""
 			)
+	frappe.db.sql(f"delete from {PARTY_TABLE}")
+	for select in _party_selects():
+		frappe.db.sql(_party_insert(select))
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
-	return {"mentions": int(mentions), "rows": frappe.db.count(DOCTYPE)}
+	return {
+		"mentions": int(mentions),
+		"rows": frappe.db.count(DOCTYPE),
+		"party_rows": frappe.db.count(PARTY_DOCTYPE),
+	}
+
+
+def _party_insert(select: str) -> str:
+	name = sql_party_name("t.pt", "t.p", "t.w", "t.s")
+	return f"""insert into {PARTY_TABLE} (name, party_type, party, week, sentiment, mention_count)
+		select {name}, t.pt, t.p, t.w, t.s, t.c from ({select}) t"""
+
+
+def _party_selects(condition: str = "") -> list[str]:
+	"""Grouped SELECTs (pt, p, w, s, c) of the per-party weekly rows: own Leads/Contacts, then Customers."""
+	week, sentiment = sql_week("m.posted_at"), _clean("m.sentiment")
+	extra = f" and {condition}" if condition else ""
+	own = ", ".join(f"'{t}'" for t in PARTY_OWN_TYPES)
+	return [
+		f"select {_clean('m.party_type')} as pt, {_clean('m.party')} as p, {week} as w, {sentiment} as s,"
+		f" count(*) as c from `tabMention` m where m.posted_at is not null and {_clean('m.party_type')} in ({own})"
+		f" and {_clean('m.party')} != ''{extra} group by pt, p, w, s",
+		f"select '{CUSTOMER}' as pt, {_clean('m.customer')} as p, {week} as w, {sentiment} as s, count(*) as c"
+		f" from `tabMention` m where m.posted_at is not null and {_clean('m.customer')} != ''{extra}"
+		" group by pt, p, w, s",
+	]
 
 
 def _clean(column: str) -> str:
@@ -354,4 +483,17 @@ def counts(
 			values,
 		)
 		if row[-1] is not None
+	]
+
+
+def party_counts(party_type: str, party: str) -> list[tuple]:
+	"""(week, sentiment, mentions) of one party over all its history: one stretch of the primary key."""
+	prefix = party_prefix(party_type, party)
+	return [
+		(week, sentiment, int(count))
+		for week, sentiment, count in frappe.db.sql(
+			f"""select week, sentiment, mention_count from {PARTY_TABLE}
+			where name >= %(low)s and name < %(high)s""",
+			{"low": prefix, "high": prefix + "~"},
+		)
 	]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import frappe
 
+from social_crm.insight import rollup
 from social_crm.linking import conversion, keys
 from social_crm.linking.jobs import enqueue_match, human_decision, move_mentions
 from social_crm.party import get_party_title
@@ -104,6 +105,8 @@ def party_after_rename(doc, method=None, old=None, new=None, merge=False):
 	if doctype == "Customer":
 		for table in ("Social Profile", "Mention"):
 			frappe.db.sql(f"update `tab{table}` set customer = %s where customer = %s", (new, old))
+	# the per-party weekly rollup is keyed by the party's name: recount both names
+	rollup.recount_parties([(doctype, old), (doctype, new)])
 	keys.delete_keys(doctype, old)
 	keys.sync_party(doctype, new)
 	if doctype == "Customer":

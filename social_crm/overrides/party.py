@@ -6,6 +6,7 @@ from frappe.utils import escape_html, format_datetime
 
 from social_crm import settings
 from social_crm.engine.text import truncate
+from social_crm.insight import rollup
 from social_crm.party import PARTY_TYPES, set_party_on_mentions
 
 SENTIMENT_COLORS = {"Positive": "green", "Neutral": "gray", "Negative": "red"}
@@ -89,4 +90,14 @@ def unlink_social_data(doc, method=None):
 		set_party_on_mentions(profile, None, None, None)
 	if doc.doctype == "Customer":
 		frappe.db.set_value("Social Profile", {"customer": doc.name}, "customer", None)
-		frappe.db.set_value("Mention", {"customer": doc.name}, "customer", None)
+		# a Customer's rows of the per-party rollup go with it (its Contacts' mentions included)
+		for names in _mention_batches({"customer": doc.name}):
+			parties_before = rollup.party_snapshot(names)
+			frappe.db.sql("update `tabMention` set customer = NULL where name in %(names)s", {"names": names})
+			rollup.party_changed(parties_before)
+
+
+def _mention_batches(filters: dict, size: int = 1000):
+	"""Names of the mentions matching ``filters``, a batch at a time (the caller changes them)."""
+	while names := frappe.get_all("Mention", filters=filters, pluck="name", limit=size, order_by="name"):
+		yield names

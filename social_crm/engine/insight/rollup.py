@@ -219,3 +219,103 @@ def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) ->
 		for key in keys:
 			change[key] += 1
 	return {key: change[key] for key in sorted(change) if change[key]}
+
+
+# --- per party and week ----------------------------------------------------------------------------
+#
+# The Customer / Lead / Contact form's social summary (counts per sentiment, weekly trend) reads a
+# second rollup: mentions per (party type, party, week, sentiment). A mention counts under its own
+# Lead or Contact, and under the Customer of its denormalized ``customer`` field — a Customer's own
+# mentions and those of its Contacts, as the form always counted them.
+
+CUSTOMER = "Customer"
+PARTY_OWN_TYPES = ("Lead", "Contact")  # a Customer's rows come from the mention's ``customer``
+
+
+@dataclass(frozen=True, order=True)
+class PartyKey:
+	"""One per-party weekly row's identity: ``week`` is the Monday of the mention's UTC day."""
+
+	party_type: str
+	party: str
+	week: date
+	sentiment: str
+
+	@property
+	def name(self) -> str:
+		"""Party first, then week: a party's rows are one stretch of the primary key (:func:`party_prefix`)."""
+		digest = hashlib.md5(self.sentiment.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+		return f"{party_prefix(self.party_type, self.party)}{self.week:%Y%m%d}-{digest}"
+
+
+def party_prefix(party_type: str, party: str) -> str:
+	"""Start of the row names of one party (all its weeks and sentiments)."""
+	raw = f"{_text(party_type)}\x1f{_text(party)}"
+	return "P" + hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20] + "-"
+
+
+def week_bucket(moment: datetime | date | str) -> date:
+	"""Monday of the UTC day ``moment`` falls in (weeks start on Monday)."""
+	day = day_bucket(moment).date()
+	return day - timedelta(days=day.weekday())
+
+
+def sql_week(column: str) -> str:
+	"""MariaDB twin of :func:`week_bucket` for a stored (naive UTC) datetime column."""
+	return f"date_sub(date({column}), interval weekday({column}) day)"
+
+
+def sql_party_name(party_type: str, party: str, week: str, sentiment: str) -> str:
+	"""MariaDB expression computing :attr:`PartyKey.name` (parts are trimmed strings, never NULL)."""
+	return (
+		f"concat('P', left(md5(concat({party_type}, char(31 using utf8mb4), {party})), 20), '-',"
+		f" date_format({week}, '%Y%m%d'), '-', left(md5({sentiment}), 6))"
+	)
+
+
+def party_keys(mention: Mapping) -> set[PartyKey]:
+	"""The per-party weekly rows one mention counts in: its Lead or Contact, and its Customer."""
+	if not mention.get("posted_at"):
+		return set()
+	week, sentiment = week_bucket(mention["posted_at"]), _text(mention.get("sentiment"))
+	keys = set()
+	party_type, party = _text(mention.get("party_type")), _text(mention.get("party"))
+	if party_type in PARTY_OWN_TYPES and party:
+		keys.add(PartyKey(party_type, party, week, sentiment))
+	customer = _text(mention.get("customer"))
+	if customer:
+		keys.add(PartyKey(CUSTOMER, customer, week, sentiment))
+	return keys
+
+
+def trend_weeks(today: date, weeks: int) -> list[date]:
+	"""The Mondays of the last ``weeks`` weeks, oldest first, the current week last."""
+	current = today - timedelta(days=today.weekday())
+	return [current - timedelta(days=7 * (weeks - 1 - i)) for i in range(weeks)]
+
+
+def summarize(rows: Iterable[tuple], weeks: Sequence[date], labels: Sequence[str]) -> dict:
+	"""Counts per sentiment label, the rest as unanalysed, and the weekly series over ``weeks``.
+
+	``rows`` are (week, sentiment, mentions) of one party over all its history, from the
+	rollup or from the mentions themselves (both readers hand the same shape).
+	"""
+	counts = {label: 0 for label in labels}
+	series = {label: [0] * len(weeks) for label in labels}
+	index = {week: i for i, week in enumerate(weeks)}
+	unanalyzed = 0
+	for week, sentiment, count in rows:
+		count = int(count or 0)
+		if sentiment in counts:
+			counts[sentiment] += count
+			i = index.get(week.date() if isinstance(week, datetime) else week)
+			if i is not None:
+				series[sentiment][i] += count
+		else:
+			unanalyzed += count
+	return {
+		"total": sum(counts.values()) + unanalyzed,
+		"counts": counts,
+		"unanalyzed": unanalyzed,
+		"series": series,
+	}
