@@ -14,6 +14,7 @@ from social_crm.engine.insight.rollup import (
 	HOUR,
 	KIND,
 	RULE,
+	SERIES,
 	RollupKey,
 	deltas,
 	hour_bucket,
@@ -75,7 +76,11 @@ def test_a_mention_counts_once_per_dimension_and_value():
 	assert {k.bucket for k in daily} == {datetime(2026, 12, 1)}
 	assert len(both) == 2 * len(keys)
 	by_dimension = Counter(k.dimension for k in keys)
-	assert by_dimension == {ALL: 1, RULE: 5, KIND: 2, COMPETITOR: 2}
+	assert by_dimension == {ALL: 1, RULE: 5, KIND: 2, COMPETITOR: 2, SERIES: 5}
+	series = {k for k in keys if k.dimension == SERIES}
+	assert {(k.platform, k.language, k.rule_kind, k.match_kind, k.sentiment) for k in series} == {
+		("", "", "", "", "Negative")
+	}
 	assert {k.value for k in keys if k.dimension == COMPETITOR} == {"Globex Corp", "initech"}
 	assert {k.value for k in keys if k.dimension == KIND} == {"Brand", "Competitor"}
 	all_key = next(k for k in keys if k.dimension == ALL)

@@ -49,6 +49,7 @@ from social_crm.engine.insight.rollup import (
 	MAX_VALUE,
 	PARTY_OWN_TYPES,
 	RULE,
+	SERIES,
 	PartyKey,
 	RollupKey,
 	deltas,
@@ -403,6 +404,11 @@ def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
 			KIND,
 			f"select {b} as b, {kind} as v, {cols}, {kind} as mk, count(distinct m.name) as c {matches}"
 			f" where m.posted_at is not null and {rule} != '' and {kind} != '' {group}",
+		),
+		(
+			SERIES,
+			f"select {b} as b, {rule} as v, '' as p, {_clean('m.sentiment')} as s, '' as l, '' as rk, '' as mk,"
+			f" count(distinct m.name) as c {matches} where m.posted_at is not null and {rule} != '' {group}",
 		),
 		(
 			COMPETITOR,

@@ -66,6 +66,10 @@ def raw() -> Counter:
 			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
 			where ifnull(rm.kind, '') != '' and ifnull(rm.listening_rule, '') != ''
 			group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Series', rm.listening_rule, '', ifnull(m.sentiment, ''), '', '', '',
+				count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
 			f"""select {hour}, 'Competitor', coalesce(nullif(lr.competitor, ''), lr.name), {cols}, 'Competitor',
 				count(distinct m.name)
 			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name

@@ -10,7 +10,11 @@ The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in eac
 * ``Kind`` — value = each distinct kind of its matches (Brand, Product, ...; "Our Brand"
   of share of voice is ``Kind`` = Brand);
 * ``Competitor`` — value = each distinct competitor voice of its Competitor matches: the
-  rule's linked Competitor record, else the rule's name.
+  rule's linked Competitor record, else the rule's name;
+* ``Series`` — value = each distinct listening rule, per sentiment only (platform, language
+  and kinds empty): the alert job's hourly series per rule reads these few rows, whose
+  number follows hours x rules x sentiments, not how many platforms and languages the
+  busy hours fill.
 
 Because a mention is counted once per (dimension, value), "a mention matching two rules of
 one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
@@ -40,13 +44,14 @@ ALL = "All"
 RULE = "Rule"
 KIND = "Kind"
 COMPETITOR = "Competitor"
-DIMENSIONS = (ALL, RULE, KIND, COMPETITOR)
+SERIES = "Series"
+DIMENSIONS = (ALL, RULE, KIND, COMPETITOR, SERIES)
 HOUR = "Hour"
 DAY = "Day"
 GRAINS = (HOUR, DAY)
 # the start of a row's name: rows of one grain, dimension and hour are neighbours in the table
 # (daily names start with "D"; no hourly code is "D", and names compare case-insensitively)
-_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C"}
+_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C", SERIES: "S"}
 _GRAIN_PREFIX = {HOUR: "", DAY: "D"}
 COMPETITOR_KIND = "Competitor"
 MAX_VALUE = 140
@@ -195,6 +200,18 @@ def mention_keys(
 		seen_rules.add(rule)
 		kind = _text(match.get("kind"))
 		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, **base))
+		keys.add(
+			RollupKey(
+				bucket=base["bucket"],
+				dimension=SERIES,
+				value=rule,
+				platform="",
+				sentiment=base["sentiment"],
+				language="",
+				rule_kind="",
+				match_kind="",
+			)
+		)
 		if kind:
 			keys.add(RollupKey(dimension=KIND, value=kind, match_kind=kind, **base))
 		if kind == COMPETITOR_KIND:
