@@ -35,6 +35,7 @@ RULES = 20
 CHUNK = 250_000
 SPAN_DAYS = 120
 RUNS = 10
+CASES = ""
 SINCE_DAYS = 32  # rollup rebuild window (0: everything)
 CUSTOMER = "Bench 10M Customer"
 POLICIES = ("Bench 10M anonymize", "Bench 10M delete")
@@ -45,8 +46,11 @@ def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--rows", type=int, default=10_000_000)
 	parser.add_argument("--phase", default="generate,rebuild,measure,retention,size")
+	parser.add_argument("--cases", default="", help="measure only the cases whose label contains this")
 	parser.add_argument("--out", default=None, help="append the results as JSON lines to this file")
 	own, _ = parser.parse_known_args()
+	global CASES
+	CASES = own.cases
 	connect(__doc__)
 	import frappe
 
@@ -316,6 +320,8 @@ def measure(frappe, rows: int) -> dict:
 	}
 	out = {"mentions": frappe.db.count("Mention")}
 	for label, fn in cases.items():
+		if CASES and CASES not in label:
+			continue
 		out[label] = timed(fn)
 		print(f"  {label:<42} {out[label]}", flush=True)
 	summary = get_social_summary("Customer", CUSTOMER)

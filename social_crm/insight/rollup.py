@@ -272,10 +272,7 @@ def recount_parties(parties) -> int:
 	done = 0
 	for party_type, party in dict.fromkeys(parties):
 		prefix = party_prefix(party_type, party)
-		frappe.db.sql(
-			f"delete from {PARTY_TABLE} where name >= %(low)s and name < %(high)s",
-			{"low": prefix, "high": prefix + "~"},
-		)
+		frappe.db.sql(f"delete from {PARTY_TABLE} where name like %(prefix)s", {"prefix": prefix + "%"})
 		own, customers = _party_selects(
 			"m.customer = %(party)s"  # the indexed columns (party names carry no outer spaces)
 			if party_type == CUSTOMER
@@ -544,8 +541,8 @@ def party_counts(party_type: str, party: str) -> list[tuple]:
 	return [
 		(week, sentiment, int(count))
 		for week, sentiment, count in frappe.db.sql(
-			f"""select week, sentiment, mention_count from {PARTY_TABLE}
-			where name >= %(low)s and name < %(high)s""",
-			{"low": prefix, "high": prefix + "~"},
+			# a prefix LIKE is a range of the primary key (the prefix holds only letters, digits, "-")
+			f"select week, sentiment, mention_count from {PARTY_TABLE} where name like %(prefix)s",
+			{"prefix": prefix + "%"},
 		)
 	]
