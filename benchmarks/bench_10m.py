@@ -236,6 +236,9 @@ def reset(frappe, rows: int = 0) -> dict:
 		frappe.db.delete("Social Privacy Log", {"policy": name})
 		frappe.db.delete("Social Retention Policy", name)
 	frappe.db.sql("delete from `tabSocial Alert` where listening_rule like %s", PREFIX + "%")
+	from social_crm.insight import rollup
+
+	rollup.rebuild()  # the mentions are gone: so are their rollup rows
 	frappe.db.commit()  # nosemgrep
 	return {"reset": True}
 
