@@ -5,6 +5,7 @@ from frappe import _
 
 from social_crm.engine.identity.facts import PARTY_TYPES
 from social_crm.engine.status import status_changes
+from social_crm.insight import rollup
 
 __all__ = ["PARTY_TYPES"]  # defined once, in the engine
 # Mentions are moved in batches so that one profile with a huge history never holds
@@ -90,6 +91,7 @@ def update_mentions(
 		if not names:
 			return changed
 		last_name = names[-1]
+		parties_before = rollup.party_snapshot(names)
 		(
 			frappe.qb.update(mention)
 			.set(mention.party_type, party_type or None)
@@ -106,6 +108,7 @@ def update_mentions(
 				.where(mention.status == status_from)
 				.run()
 			)
+		rollup.party_changed(parties_before)
 		changed += len(names)
 		if on_batch:
 			on_batch()

@@ -23,7 +23,7 @@ from frappe import _
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils.user import get_users_with_role
 
-from social_crm.party import PARTY_TYPES
+from social_crm.engine.identity.facts import PARTY_TYPES
 
 SOCIAL_CRM_MANAGER = "Social CRM Manager"
 SOCIAL_CRM_USER = "Social CRM User"

@@ -14,6 +14,7 @@ from social_crm.engine.insight.rollup import (
 	HOUR,
 	KIND,
 	RULE,
+	SERIES,
 	RollupKey,
 	deltas,
 	hour_bucket,
@@ -75,7 +76,11 @@ def test_a_mention_counts_once_per_dimension_and_value():
 	assert {k.bucket for k in daily} == {datetime(2026, 12, 1)}
 	assert len(both) == 2 * len(keys)
 	by_dimension = Counter(k.dimension for k in keys)
-	assert by_dimension == {ALL: 1, RULE: 5, KIND: 2, COMPETITOR: 2}
+	assert by_dimension == {ALL: 1, RULE: 5, KIND: 2, COMPETITOR: 2, SERIES: 5}
+	series = {k for k in keys if k.dimension == SERIES}
+	assert {(k.platform, k.language, k.rule_kind, k.match_kind, k.sentiment) for k in series} == {
+		("", "", "", "", "Negative")
+	}
 	assert {k.value for k in keys if k.dimension == COMPETITOR} == {"Globex Corp", "initech"}
 	assert {k.value for k in keys if k.dimension == KIND} == {"Brand", "Competitor"}
 	all_key = next(k for k in keys if k.dimension == ALL)
@@ -230,3 +235,78 @@ def test_sql_name_mirrors_the_name_layout():
 		sql_name("Party", DAY, "t.b", ["a"] * 6)
 	with pytest.raises(InvalidRecord):
 		sql_name(RULE, DAY, "t.b", ["a"] * 5)
+
+
+# --- per party and week ----------------------------------------------------------------------------
+
+
+def test_week_bucket_is_the_monday_of_the_utc_day():
+	from datetime import date
+
+	from social_crm.engine.insight.rollup import sql_week, week_bucket
+
+	assert week_bucket(POSTED) == date(2026, 11, 30)  # Tuesday 1 Dec -> Monday 30 Nov
+	assert week_bucket(datetime(2026, 11, 30, 0, 0)) == date(2026, 11, 30)
+	assert week_bucket(datetime(2026, 11, 29, 23, 59)) == date(2026, 11, 23)  # Sunday
+	berlin = timezone(timedelta(hours=1))
+	assert week_bucket(datetime(2026, 11, 30, 0, 30, tzinfo=berlin)) == date(2026, 11, 23)  # UTC Sunday
+	assert sql_week("m.posted_at") == "date_sub(date(m.posted_at), interval weekday(m.posted_at) day)"
+
+
+def test_a_contacts_mention_counts_for_the_contact_and_its_customer():
+	from social_crm.engine.insight.rollup import PartyKey, party_keys
+
+	week = datetime(2026, 11, 30).date()
+	own = party_keys(mention(party_type="Customer", party="ACME", customer="ACME"))
+	assert own == {PartyKey("Customer", "ACME", week, "Negative")}
+	contact = party_keys(mention(party_type="Contact", party="Jane", customer="ACME", sentiment=None))
+	assert contact == {PartyKey("Contact", "Jane", week, ""), PartyKey("Customer", "ACME", week, "")}
+	assert party_keys(mention(party_type="Lead", party="L-1")) == {PartyKey("Lead", "L-1", week, "Negative")}
+	assert party_keys(mention()) == set()  # unlinked
+	assert party_keys(mention(posted_at=None, party_type="Lead", party="L-1")) == set()
+
+
+def test_a_partys_rows_are_one_stretch_of_names():
+	from social_crm.engine.insight.rollup import PartyKey, party_prefix
+
+	rows = [
+		PartyKey(party_type, party, (datetime(2026, 1, 5) + timedelta(days=7 * w)).date(), s)
+		for party_type, party in (("Customer", "ACME"), ("Contact", "ACME"), ("Customer", "ACME 2"))
+		for w in range(60)
+		for s in ("Positive", "Neutral", "Negative", "")
+	]
+	prefix = party_prefix("Customer", "ACME")
+	inside = {k for k in rows if k.name.startswith(prefix)}  # readers: name like 'prefix%'
+	assert set(prefix[1:-1]) <= set("0123456789abcdef")  # nothing LIKE would treat as a wildcard
+	assert inside == {k for k in rows if (k.party_type, k.party) == ("Customer", "ACME")}
+	assert len({k.name for k in rows}) == len(rows)
+
+
+def test_summarize_counts_labels_unanalysed_and_the_trend_weeks():
+	from datetime import date
+
+	from social_crm.engine.insight.rollup import summarize, trend_weeks
+
+	weeks = trend_weeks(date(2026, 12, 2), 3)
+	assert weeks == [date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
+	rows = [
+		(date(2026, 11, 30), "Positive", 2),
+		(datetime(2026, 11, 16), "Negative", 1),
+		(date(2025, 1, 6), "Positive", 5),  # before the trend: counted, not in the series
+		(date(2026, 11, 30), "", 3),
+		(date(2026, 11, 23), None, 1),
+	]
+	out = summarize(rows, weeks, ["Positive", "Neutral", "Negative"])
+	assert out["counts"] == {"Positive": 7, "Neutral": 0, "Negative": 1}
+	assert (out["unanalyzed"], out["total"]) == (4, 12)
+	assert out["series"] == {"Positive": [0, 0, 2], "Neutral": [0, 0, 0], "Negative": [1, 0, 0]}
+
+
+def test_anonymization_takes_a_mention_out_of_its_party_rows():
+	"""The privacy store writes party deltas when it anonymizes: the party is cleared."""
+	from social_crm.engine.insight.rollup import party_keys
+
+	record = {**mention(), "name": "m1", "external_id": "1", "party_type": "Contact", "party": "Jane"}
+	record["customer"] = "ACME"
+	after = {**record, **anonymize_mention_fields(record, Person(names=["Jane"]), "secret")}
+	assert party_keys(record) and party_keys(after) == set()

@@ -13,7 +13,7 @@ from frappe.utils import escape_html, format_datetime, get_datetime, get_url_to_
 
 from social_crm.clock import site_to_utc, utc_now
 from social_crm.engine.insight.alerts import SENTIMENT_SWING, Alert, AlertConfig, detect, query_range
-from social_crm.engine.insight.rollup import HOUR, RULE, name_range
+from social_crm.engine.insight.rollup import HOUR, RULE, SERIES, name_range
 from social_crm.insight import rollup
 from social_crm.permissions import social_managers
 
@@ -65,11 +65,11 @@ def run_alerts(now: datetime | None = None, config: AlertConfig | None = None) -
 def rule_series(start: datetime, end: datetime) -> dict[str, list[tuple[datetime, int, int]]]:
 	"""Hourly (bucket, total, negative) per listening rule for mentions posted in [start, end).
 
-	Read from the rollup (dimension Rule, grain Hour: one row per hour, rule, platform,
-	sentiment, language), so its cost follows the hours and rules, not the mentions. Read-only: a read
-	replica can answer it. Empty hours are absent and count as zero in the engine.
+	Read from the rollup (dimension Series, grain Hour: one row per hour, rule and sentiment),
+	so its cost follows the hours and rules, not the mentions. Read-only: a read replica can
+	answer it. Empty hours are absent and count as zero in the engine.
 	"""
-	low, high = name_range(RULE, start, end)  # one stretch of the rollup's primary key
+	low, high = name_range(SERIES, start, end)  # one stretch of the rollup's primary key
 	rows = frappe.db.sql(
 		f"""
 		select value, bucket, sum(mention_count) as total,
@@ -80,7 +80,7 @@ def rule_series(start: datetime, end: datetime) -> dict[str, list[tuple[datetime
 		group by value, bucket
 		order by value, bucket
 		""",
-		{"low": low, "high": high, "dimension": RULE, "grain": HOUR, "start": start, "end": end},
+		{"low": low, "high": high, "dimension": SERIES, "grain": HOUR, "start": start, "end": end},
 	)
 	series: dict[str, list[tuple[datetime, int, int]]] = {}
 	for rule, bucket, total, negative in rows:

@@ -17,7 +17,14 @@ Every writer of mentions calls one line of this module:
 * set-based updates (enrichment, *Correct Sentiment*, anonymization) —
   ``before = snapshot(names)`` then :func:`changed` ``(before)`` after the UPDATE;
 * set-based deletes (retention, erasure) — :func:`removing` before the DELETE;
-* a Listening Rule whose Competitor changes — :func:`rule_changed`.
+* a Listening Rule whose Competitor changes — :func:`rule_changed`;
+* set-based changes of a mention's party only (linking, unlinking, anonymization, withdrawal)
+  — ``before = party_snapshot(names)`` then :func:`party_changed` ``(before)``; a renamed
+  party — :func:`recount_parties`.
+
+The same deltas keep *Social Party Rollup* (mentions per party x week x sentiment, read by the
+Customer / Lead / Contact form's social summary): :func:`snapshot` answers both kinds of keys
+(:class:`RollupKey` and :class:`PartyKey`) and :func:`apply` writes each to its table.
 
 Row-level permission: the rollup has no party, so it serves unrestricted users only
 (:func:`serves`); restricted users (Sales Users reading their own parties) keep the raw,
@@ -29,35 +36,47 @@ from datetime import datetime
 
 import frappe
 from frappe import _
+from frappe.utils import getdate
 
 from social_crm.engine.insight.rollup import (
 	ALL,
 	COMPETITOR,
 	COMPETITOR_KIND,
+	CUSTOMER,
 	DAY,
 	DIMENSIONS,
 	HOUR,
 	KIND,
 	MAX_VALUE,
+	PARTY_OWN_TYPES,
 	RULE,
+	SERIES,
+	PartyKey,
 	RollupKey,
 	deltas,
 	is_midnight,
 	mention_keys,
 	name_range,
+	party_keys,
+	party_prefix,
 	sql_name,
+	sql_party_name,
+	sql_week,
 )
 from social_crm.permissions import ensure_system_manager, is_unrestricted
 
 DOCTYPE = "Social Mention Rollup"
 TABLE = "`tabSocial Mention Rollup`"
+PARTY_DOCTYPE = "Social Party Rollup"
+PARTY_TABLE = "`tabSocial Party Rollup`"
 CHUNK = 1000
 WRITE_CHUNK = 500
 BATCH = 5000
 REBUILD_JOB_TIMEOUT = 3 * 3600
 COLUMNS = ("platform", "sentiment", "language", "rule_kind", "match_kind", "value")
 
-Snapshot = dict[str, set[RollupKey]]
+Snapshot = dict[str, set[RollupKey | PartyKey]]
+PARTY_FIELDS = "name, posted_at, sentiment, party_type, party, customer"
 
 
 def serves(user: str | None = None) -> bool:
@@ -76,7 +95,7 @@ def competitors() -> dict[str, str]:
 
 
 def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
-	"""{mention name: rollup keys} of the mentions as they are stored now (missing names are absent)."""
+	"""{mention name: rollup keys (hourly and per party)} of the mentions as stored now (missing names are absent)."""
 	names = [n for n in dict.fromkeys(names or []) if n]
 	if not names:
 		return {}
@@ -85,7 +104,8 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
 		mentions = frappe.db.sql(
-			"""select name, posted_at, platform, sentiment, human_sentiment, language, rule_kind
+			"""select name, posted_at, platform, sentiment, human_sentiment, language, rule_kind,
+			party_type, party, customer
 			from `tabMention` where name in %(names)s""",
 			{"names": chunk},
 			as_dict=True,
@@ -101,15 +121,34 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 		):
 			matches[row.parent].append(row)
 		for mention in mentions:
-			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of)
+			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of) | party_keys(
+				mention
+			)
 	return out
 
 
-def document_keys(doc) -> set[RollupKey]:
-	"""Rollup keys of a Mention document (as it is in memory)."""
+def party_snapshot(names) -> Snapshot:
+	"""{mention name: per-party keys} only: for writers that change a mention's party, nothing else."""
+	names = [n for n in dict.fromkeys(names or []) if n]
+	out: Snapshot = {}
+	for start in range(0, len(names), CHUNK):
+		for mention in frappe.db.sql(
+			f"select {PARTY_FIELDS} from `tabMention` where name in %(names)s",
+			{"names": names[start : start + CHUNK]},
+			as_dict=True,
+		):
+			out[mention.name] = party_keys(mention)
+	return out
+
+
+def document_keys(doc) -> set[RollupKey | PartyKey]:
+	"""Rollup keys (hourly and per party) of a Mention document (as it is in memory)."""
 	if doc is None:
 		return set()
-	return mention_keys(doc.as_dict(), [m.as_dict() for m in doc.get("matched_rules") or []], competitors())
+	row = doc.as_dict()
+	return mention_keys(
+		row, [m.as_dict() for m in doc.get("matched_rules") or []], competitors()
+	) | party_keys(row)
 
 
 # --- writing deltas ------------------------------------------------------------------------------
@@ -117,7 +156,19 @@ def document_keys(doc) -> set[RollupKey]:
 
 def apply(before: Snapshot | None = None, after: Snapshot | None = None) -> int:
 	"""Add the difference between the mentions' keys before and after a write; rows changed."""
-	return write(deltas((before or {}).values(), (after or {}).values()))
+	return apply_sets((before or {}).values(), (after or {}).values())
+
+
+def apply_sets(before, after) -> int:
+	"""Like :func:`apply` for lists of key sets: hourly keys to the rollup, party keys to its table."""
+	before, after = list(before), list(after)
+	return write(deltas(_of(before, RollupKey), _of(after, RollupKey))) + write_party(
+		deltas(_of(before, PartyKey), _of(after, PartyKey))
+	)
+
+
+def _of(key_sets, kind) -> list[set]:
+	return [{key for key in keys if isinstance(key, kind)} for keys in key_sets]
 
 
 def write(change: dict[RollupKey, int]) -> int:
@@ -162,6 +213,31 @@ def write(change: dict[RollupKey, int]) -> int:
 	return len(items)
 
 
+def write_party(change: dict[PartyKey, int]) -> int:
+	"""The per-party weekly twin of :func:`write`."""
+	if not change:
+		return 0
+	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	for start in range(0, len(items), WRITE_CHUNK):
+		chunk = items[start : start + WRITE_CHUNK]
+		values = []
+		for key, count in chunk:
+			values.extend([key.name, key.party_type, key.party, key.week, key.sentiment, count])
+		frappe.db.sql(
+			f"""insert into {PARTY_TABLE} (name, party_type, party, week, sentiment, mention_count)
+			values {", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))}
+			on duplicate key update mention_count = mention_count + values(mention_count)""",
+			values,
+		)
+	lowered = [key.name for key, count in items if count < 0]
+	for start in range(0, len(lowered), CHUNK):
+		frappe.db.sql(
+			f"delete from {PARTY_TABLE} where name in %(names)s and mention_count <= 0",
+			{"names": lowered[start : start + CHUNK]},
+		)
+	return len(items)
+
+
 def inserted(names) -> int:
 	"""Count newly stored mentions (bulk inserts that bypass the controller)."""
 	return apply(after=snapshot(names))
@@ -177,14 +253,39 @@ def changed(before: Snapshot) -> int:
 	return apply(before=before, after=snapshot(list(before)))
 
 
+def party_changed(before: Snapshot) -> int:
+	"""Recount the party rows of mentions whose party changed; ``before`` is their :func:`party_snapshot`."""
+	return apply(before=before, after=party_snapshot(list(before)))
+
+
 def document_changed(doc) -> int:
 	"""Mention.on_update (insert and save): the difference to the document before the save."""
-	return write(deltas([document_keys(doc.get_doc_before_save())], [document_keys(doc)]))
+	return apply_sets([document_keys(doc.get_doc_before_save())], [document_keys(doc)])
 
 
 def document_removed(doc) -> int:
 	"""Mention.on_trash: uncount the document."""
-	return write(deltas([document_keys(doc)], []))
+	return apply_sets([document_keys(doc)], [])
+
+
+def recount_parties(parties) -> int:
+	"""Recompute the rows of some (party type, party) from their mentions (a renamed party)."""
+	done = 0
+	for party_type, party in dict.fromkeys(parties):
+		prefix = party_prefix(party_type, party)
+		frappe.db.sql(f"delete from {PARTY_TABLE} where name like %(prefix)s", {"prefix": prefix + "%"})
+		own, customers = _party_selects(
+			"m.customer = %(party)s"  # the indexed columns (party names carry no outer spaces)
+			if party_type == CUSTOMER
+			else "m.party_type = %(party_type)s and m.party = %(party)s"
+		)
+		select = customers if party_type == CUSTOMER else own
+		# a statement with parameters: the name's date format needs its % doubled
+		frappe.db.sql(
+			_party_insert(select).replace("%Y%m%d", "%%Y%%m%%d"), {"party_type": party_type, "party": party}
+		)
+		done += 1
+	return done
 
 
 def rule_changed(rule) -> int:
@@ -217,30 +318,106 @@ def _batches(query: str, values: dict, size: int = BATCH):
 # --- rebuild -------------------------------------------------------------------------------------
 
 
-def rebuild() -> dict:
+def rebuild(since: str | None = None) -> dict:
 	"""Recompute the whole rollup from the stored mentions, set-based, on the database server.
 
 	``bench --site <site> execute social_crm.insight.rollup.rebuild``. One ``INSERT ...
-	SELECT ... GROUP BY`` per dimension and grain, with the engine's naming rule
+	SELECT ... GROUP BY`` per dimension and grain (the coarser rows summed from the hourly
+	ones, see below), with the engine's naming rule
 	(:func:`~social_crm.engine.insight.rollup.sql_name`) and the same counting as
 	:func:`~social_crm.engine.insight.rollup.mention_keys` (a mention once per row; the
 	integration test compares the rebuild with the incremental rollup). Runs in one
 	transaction: writers that store mentions meanwhile wait for it (their delta lands after
 	the rebuild), so the result is exact; on a large table run it when ingest is quiet.
+
+	``since`` (a date, e.g. ``--kwargs "{'since': '2026-11-01'}"``) rebuilds the hourly and
+	daily rows from that UTC midnight on only (after importing recent mentions; older rows
+	are kept as they are); the per-party rows are always rebuilt whole (index-only scans).
 	"""
-	frappe.db.sql(f"delete from {TABLE}")
-	for grain, bucket in ((HOUR, "%Y-%m-%d %H:00:00"), (DAY, "%Y-%m-%d 00:00:00")):
-		for dimension, select in _rebuild_selects(bucket):
-			name = sql_name(dimension, grain, "t.b", ["t.v", "t.p", "t.s", "t.l", "t.rk", "t.mk"])
-			frappe.db.sql(
-				f"""insert into {TABLE}
-				(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
-					mention_count)
-				select {name}, t.b, '{dimension}', t.v, t.p, t.s, t.l, t.rk, t.mk, '{grain}', t.c
-				from ({select}) t"""
-			)
+	start = getdate(since) if since else None
+	where = f" and m.posted_at >= '{start}'" if start else ""
+	recent = f" and bucket >= '{start}'" if start else ""
+	frappe.db.sql(f"delete from {TABLE}" + (f" where bucket >= '{start}'" if start else ""))
+	# hourly rows from the mentions (one scan per dimension), then the Series rows from the
+	# hourly Rule rows and every daily row from its hourly rows: a mention lies in exactly one
+	# hour, so summing its hours' counts is counting it per day (the test compares with the
+	# incremental rollup, which derives each daily key from its hourly one in the same way)
+	hourly = dict(_rebuild_selects("%Y-%m-%d %H:00:00", where))
+	hourly[SERIES] = _from_rollup(
+		"bucket",
+		"value",
+		"''",
+		"sentiment",
+		"''",
+		"''",
+		"''",
+		f"dimension = '{RULE}' and grain = '{HOUR}'{recent}",
+	)
+	for dimension in DIMENSIONS:  # Series after Rule
+		_insert_rollup(dimension, HOUR, hourly[dimension])
+	for dimension in DIMENSIONS:
+		_insert_rollup(
+			dimension,
+			DAY,
+			_from_rollup(
+				"date_format(bucket, '%Y-%m-%d 00:00:00')",
+				"value",
+				"platform",
+				"sentiment",
+				"language",
+				"rule_kind",
+				"match_kind",
+				f"dimension = '{dimension}' and grain = '{HOUR}'{recent}",
+			),
+		)
+	_rebuild_parties()
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
-	return {"mentions": int(mentions), "rows": frappe.db.count(DOCTYPE)}
+	return {
+		"mentions": int(mentions),
+		"rows": frappe.db.count(DOCTYPE),
+		"party_rows": frappe.db.count(PARTY_DOCTYPE),
+	}
+
+
+def _insert_rollup(dimension: str, grain: str, select: str) -> None:
+	"""INSERT the rows of one dimension and grain from a grouped SELECT of b, v, p, s, l, rk, mk, c."""
+	name = sql_name(dimension, grain, "t.b", ["t.v", "t.p", "t.s", "t.l", "t.rk", "t.mk"])
+	frappe.db.sql(
+		f"""insert into {TABLE}
+		(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
+			mention_count)
+		select {name}, t.b, '{dimension}', t.v, t.p, t.s, t.l, t.rk, t.mk, '{grain}', t.c
+		from ({select}) t"""
+	)
+
+
+def _from_rollup(b, v, p, s, lang, rk, mk, where: str) -> str:
+	"""Grouped SELECT summing existing rollup rows into coarser ones."""
+	return (
+		f"select {b} as b, {v} as v, {p} as p, {s} as s, {lang} as l, {rk} as rk, {mk} as mk,"
+		f" sum(mention_count) as c from {TABLE} where {where} group by b, v, p, s, l, rk, mk"
+	)
+
+
+def _party_insert(select: str) -> str:
+	name = sql_party_name("t.pt", "t.p", "t.w", "t.s")
+	return f"""insert into {PARTY_TABLE} (name, party_type, party, week, sentiment, mention_count)
+		select {name}, t.pt, t.p, t.w, t.s, t.c from ({select}) t"""
+
+
+def _party_selects(condition: str = "") -> list[str]:
+	"""Grouped SELECTs (pt, p, w, s, c) of the per-party weekly rows: own Leads/Contacts, then Customers."""
+	week, sentiment = sql_week("m.posted_at"), _clean("m.sentiment")
+	extra = f" and {condition}" if condition else ""
+	own = ", ".join(f"'{t}'" for t in PARTY_OWN_TYPES)
+	return [
+		f"select {_clean('m.party_type')} as pt, {_clean('m.party')} as p, {week} as w, {sentiment} as s,"
+		f" count(*) as c from `tabMention` m where m.posted_at is not null and m.party_type in ({own})"
+		f" and m.party != ''{extra} group by pt, p, w, s",  # plain columns: covering index scans
+		f"select '{CUSTOMER}' as pt, {_clean('m.customer')} as p, {week} as w, {sentiment} as s, count(*) as c"
+		f" from `tabMention` m where m.posted_at is not null and m.customer != ''{extra}"
+		" group by pt, p, w, s",
+	]
 
 
 def _clean(column: str) -> str:
@@ -248,8 +425,16 @@ def _clean(column: str) -> str:
 	return f"left(trim(ifnull({column}, '')), {MAX_VALUE})"
 
 
-def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
-	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format.
+def _rebuild_parties() -> None:
+	"""The per-party weekly rows, always whole (index-only scans)."""
+	frappe.db.sql(f"delete from {PARTY_TABLE}")
+	for select in _party_selects():
+		frappe.db.sql(_party_insert(select))
+
+
+def _rebuild_selects(bucket: str, where: str = "") -> list[tuple[str, str]]:
+	"""(dimension, grouped SELECT of b, v, p, s, l, rk, mk, c) for one bucket format; ``where``
+	(`` and ...`` on ``m``) narrows the mentions (a rebuild of recent hours).
 
 	Sentiments as the engine's ``mention_keys``: ``All`` the post's, ``Rule`` the one towards
 	the rule (``match_sentiment``), ``Kind`` / ``Competitor`` their rules' when they agree,
@@ -266,12 +451,12 @@ def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
 	matches = "from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
 	group = "group by b, v, p, s, l, rk, mk"
 
-	def once_per_mention(value: str, match_kind: str, joins: str, where: str) -> str:
+	def once_per_mention(value: str, match_kind: str, joins: str, condition: str) -> str:
 		agreed = f"if(count(distinct {towards}) = 1, max({towards}), {overall})"
 		return (
 			"select b, v, p, s, l, rk, mk, count(*) as c from ("
 			f"select {b} as b, {value} as v, {cols}, {agreed} as s, {match_kind} as mk {matches} {joins}"
-			f" where m.posted_at is not null and {rule} != '' and {where} group by m.name, v"
+			f" where m.posted_at is not null{where} and {rule} != '' and {condition} group by m.name, v"
 			f") per_mention {group}"
 		)
 
@@ -279,12 +464,12 @@ def _rebuild_selects(bucket: str) -> list[tuple[str, str]]:
 		(
 			ALL,
 			f"select {b} as b, '' as v, {cols}, {overall} as s, '' as mk, count(*) as c from `tabMention` m"
-			f" where m.posted_at is not null {group}",
+			f" where m.posted_at is not null{where} {group}",
 		),
 		(
 			RULE,
-			f"select {b} as b, {rule} as v, {cols}, {towards} as s, {kind} as mk,"
-			f" count(distinct m.name) as c {matches} where m.posted_at is not null and {rule} != '' {group}",
+			f"select {b} as b, {rule} as v, {cols}, {towards} as s, {kind} as mk, count(distinct m.name) as c"
+			f" {matches} where m.posted_at is not null{where} and {rule} != '' {group}",
 		),
 		(KIND, once_per_mention(kind, kind, "", f"{kind} != ''")),
 		(
@@ -367,4 +552,17 @@ def counts(
 			values,
 		)
 		if row[-1] is not None
+	]
+
+
+def party_counts(party_type: str, party: str) -> list[tuple]:
+	"""(week, sentiment, mentions) of one party over all its history: one stretch of the primary key."""
+	prefix = party_prefix(party_type, party)
+	return [
+		(week, sentiment, int(count))
+		for week, sentiment, count in frappe.db.sql(
+			# a prefix LIKE is a range of the primary key (the prefix holds only letters, digits, "-")
+			f"select week, sentiment, mention_count from {PARTY_TABLE} where name like %(prefix)s",
+			{"prefix": prefix + "%"},
+		)
 	]

@@ -24,7 +24,7 @@ def on_trash(doc, method=None):
 	# Contacts of the Customer keep their own links but lose the roll-up
 	frappe.db.set_value(keys.KEY_DOCTYPE, {"customer": doc.name}, "customer", None)
 	frappe.db.set_value(keys.PROFILE, {"customer": doc.name}, "customer", None)
-	frappe.db.set_value("Mention", {"customer": doc.name}, "customer", None)
+	party.clear_customer_on_mentions(doc.name)
 
 
 def before_rename(doc, method=None, old=None, new=None, merge=False):
@@ -32,11 +32,12 @@ def before_rename(doc, method=None, old=None, new=None, merge=False):
 
 
 def after_rename(doc, method=None, old=None, new=None, merge=False):
-	party.after_rename(doc, old, new, merge)
+	# the roll-up fields first: the shared step then recounts the per-party rollup of both names
 	for table in (keys.PROFILE, "Mention"):
 		frappe.db.sql(f"update `tab{table}` set customer = %s where customer = %s", (new, old))
 	# the Lead -> Customer references in the key table are plain text
 	frappe.db.set_value(keys.KEY_DOCTYPE, {"customer": old}, "customer", new)
+	party.after_rename(doc, old, new, merge)
 
 
 def get_dashboard_data(data):

@@ -21,6 +21,7 @@ from frappe.utils import escape_html, format_datetime
 from social_crm import settings
 from social_crm.engine.text import truncate
 from social_crm.ideas.timeline import get_idea_timeline
+from social_crm.insight import rollup
 from social_crm.linking import keys, unlink
 from social_crm.linking.jobs import enqueue_match
 from social_crm.party import PARTY_TYPES, get_party_title
@@ -97,6 +98,18 @@ def after_rename(doc, old: str, new: str, merge: bool) -> None:
 			# a merge is a person's decision: jobs leave these links alone
 			values["link_method"] = "Merge"
 		frappe.db.set_value(keys.PROFILE, profile, values, update_modified=False)
+	# the per-party weekly rollup is keyed by the party's name: recount both names
+	rollup.recount_parties([(doctype, old), (doctype, new)])
+
+
+def clear_customer_on_mentions(customer: str) -> None:
+	"""A deleted Customer's roll-up leaves its (Contacts') mentions, with their per-party rollup rows."""
+	while names := frappe.get_all(
+		"Mention", filters={"customer": customer}, pluck="name", limit=1000, order_by="name"
+	):
+		parties_before = rollup.party_snapshot(names)
+		frappe.db.sql("update `tabMention` set customer = NULL where name in %(names)s", {"names": names})
+		rollup.party_changed(parties_before)
 
 
 # -- timeline and connections ----------------------------------------------------------------------

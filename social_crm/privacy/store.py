@@ -166,12 +166,15 @@ def write_mention_anonymization(updates: dict, cleared: set) -> int:
 	if not updates:
 		return 0
 	redact_issue_copies(list(updates))
+	# anonymization keeps a mention's hourly rollup rows (engine test) but clears its party
+	parties_before = rollup.party_snapshot(list(updates))
 	bulk_update(
 		"Mention",
 		updates,
 		constants={**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()},
 		raw=["`status` = if(`status` = 'Linked', 'New', `status`)"],
 	)
+	rollup.party_changed(parties_before)
 	forget_history("Mention", list(updates))
 	return len(updates)
 

@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import get_datetime, now_datetime
 
+from social_crm.api.social_history import get_social_summary
 from social_crm.engine.records import Post
 from social_crm.insight import dashboard, rollup
 from social_crm.insight.alerts import rule_series
+from social_crm.linking.unlink import clear_party_on_mentions
 from social_crm.listening.enrichment import enrich_mentions
 from social_crm.listening.learning import correct_sentiment
 from social_crm.listening.pipeline import Ingestor
@@ -19,7 +21,14 @@ from social_crm.social_crm.report.sentiment_trend import sentiment_trend
 from social_crm.social_crm.report.share_of_voice import share_of_voice
 from social_crm.tests import SocialCRMTestCase
 from social_crm.tests.insight_data import make_rule
-from social_crm.tests.utils import make_customer, make_user
+from social_crm.tests.utils import (
+	make_contact,
+	make_customer,
+	make_lead,
+	make_mention,
+	make_profile,
+	make_user,
+)
 
 SENTIMENTS = ["Positive", "Neutral", "Negative", None]
 PLATFORMS = ["Mastodon", "Reddit", "Bluesky"]
@@ -72,11 +81,50 @@ def raw() -> Counter:
 				join `tabListening Rule` lr on lr.name = rm.listening_rule
 				where rm.kind = 'Competitor' group by m.name, v
 			) t group by 1, 2, 3, 4, 5, 6, 7, 8""",
+			f"""select {hour}, 'Series', rm.listening_rule, '', {towards}, '', '', '',
+				count(distinct m.name)
+			from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+			where ifnull(rm.listening_rule, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8""",
 		]
 		for query in queries:
 			for row in frappe.db.sql(query):
 				out[(get_datetime(row[0]), *row[1:-1], grain)] += int(row[-1])
 	return out
+
+
+def party_stored() -> Counter:
+	"""The per-party weekly rollup as {(party type, party, week, sentiment): count}."""
+	return Counter(
+		{
+			tuple(row[:-1]): int(row[-1])
+			for row in frappe.db.sql(
+				f"select party_type, party, week, sentiment, mention_count from {rollup.PARTY_TABLE}"
+			)
+		}
+	)
+
+
+def party_raw() -> Counter:
+	"""The same counts from the mentions, in Python: own Lead/Contact, and the Customer field."""
+	out = Counter()
+	for m in frappe.db.sql(
+		"select posted_at, sentiment, party_type, party, customer from `tabMention`", as_dict=True
+	):
+		day = get_datetime(m.posted_at).date()
+		week, sentiment = day - timedelta(days=day.weekday()), m.sentiment or ""
+		if m.party_type in ("Lead", "Contact") and m.party:
+			out[(m.party_type, m.party, week, sentiment)] += 1
+		if m.customer:
+			out[("Customer", m.customer, week, sentiment)] += 1
+	return out
+
+
+def party_table() -> set:
+	return set(
+		frappe.db.sql(
+			f"select name, party_type, party, week, sentiment, mention_count from {rollup.PARTY_TABLE}"
+		)
+	)
 
 
 class TestMentionRollup(SocialCRMTestCase):
@@ -115,11 +163,23 @@ class TestMentionRollup(SocialCRMTestCase):
 			.name
 			for action in ("Delete", "Anonymize")
 		}
+		cls.customer = make_customer("_ru Party Customer").name
+		cls.customer2 = make_customer("_ru Party Customer 2").name
+		cls.contact = make_contact("_ru Party Contact", customer=cls.customer).name
+		cls.lead = make_lead("_ru Party", "Lead").name
+		cls.parties = [
+			("Customer", cls.customer),
+			("Customer", cls.customer2),
+			("Contact", cls.contact),
+			("Lead", cls.lead),
+			(None, None),
+		]
 
 	def setUp(self):
 		frappe.set_user("Administrator")
 		rollup.rebuild()  # the site's own data as the starting point (rolled back after the test)
 		self.assertEqual(stored(), raw())
+		self.assertEqual(party_stored(), party_raw())
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -144,6 +204,7 @@ class TestMentionRollup(SocialCRMTestCase):
 	def test_random_writes_keep_the_rollup_equal_to_raw_counts_and_rebuild_reproduces_it(self):
 		rng = random.Random(14)
 		done = Counter()
+		party_rows_seen = 0
 		for step in range(70):
 			ours = frappe.get_all("Mention", filters={"external_id": ("like", "ru-%")}, pluck="name")
 			op = rng.choice(
@@ -157,6 +218,9 @@ class TestMentionRollup(SocialCRMTestCase):
 					"retention",
 					"erase",
 					"competitor",
+					"link",
+					"link",
+					"withdraw",
 				]
 			)
 			if op == "ingest" or len(ours) < 5:
@@ -188,6 +252,18 @@ class TestMentionRollup(SocialCRMTestCase):
 				if not profile:
 					continue
 				erase("Social Profile", profile)
+			elif op == "link":  # link, unlink or relink an author: its mentions move with it
+				profile = frappe.db.get_value(
+					"Social Profile", {"platform": rng.choice(PLATFORMS), "handle": rng.choice(HANDLES)}
+				)
+				if not profile:
+					continue
+				doc = frappe.get_doc("Social Profile", profile)
+				doc.party_type, doc.party = rng.choice(self.parties)
+				doc.save(ignore_permissions=True)
+			elif op == "withdraw":  # consent withdrawn with "unlink": the party leaves the mentions
+				party_type, party = rng.choice(self.parties[:4])
+				clear_party_on_mentions(party_type, party)
 			elif op == "competitor":
 				if not self.competitor:
 					continue
@@ -196,13 +272,18 @@ class TestMentionRollup(SocialCRMTestCase):
 				rule.save(ignore_permissions=True)
 			done[op] += 1
 			self.assertEqual(stored(), raw(), f"step {step}: {op}")
+			self.assertEqual(party_stored(), party_raw(), f"step {step}: {op} (per party)")
+			party_rows_seen = max(party_rows_seen, len(party_stored()))
 
-		self.assertGreaterEqual(len(done), 7, done)  # the mix really ran every kind of writer
+		self.assertGreaterEqual(len(done), 9, done)  # the mix really ran every kind of writer
 		self.assertTrue(frappe.db.count("Mention", {"external_id": ("like", "ru-%")}))
-		before = stored()
+		self.assertTrue(party_rows_seen, "the mix linked mentions to parties at some step")
+		before, party_before = stored(), party_table()
 		result = rollup.rebuild()
 		self.assertEqual(stored(), before)
 		self.assertEqual(result["rows"], len(before))
+		self.assertEqual(party_table(), party_before)  # names included: sql_party_name = PartyKey.name
+		self.assertEqual(result["party_rows"], len(party_before))
 
 	# ---------------------------------------------------------------- readers
 
@@ -262,6 +343,40 @@ class TestMentionRollup(SocialCRMTestCase):
 		self.assertEqual(trend("Administrator").get("Negative"), 2)
 		report = sentiment_trend.execute({"from_date": day, "to_date": day})[1]
 		self.assertEqual((report[0]["total"], report[0]["negative"]), (5, 2))
+
+	def test_the_party_summary_reads_the_party_rollup_and_restricted_users_the_raw_rows(self):
+		contact_author = make_profile("ru-party-1", party_type="Contact", party=self.contact).name
+		own_author = make_profile("ru-party-2", party_type="Customer", party=self.customer2).name
+		for i, sentiment in enumerate(["Positive", "Negative", "Negative", None]):
+			make_mention(
+				f"ru-party-c{i}", author=contact_author, minutes_ago=i * 60 * 24 * 8, sentiment=sentiment
+			)
+		make_mention("ru-party-o1", author=own_author, sentiment="Neutral")
+		self.assertEqual(party_stored(), party_raw())
+		summary = get_social_summary("Customer", self.customer)
+		self.assertEqual((summary["total"], summary["counts"]["Negative"], summary["unanalyzed"]), (4, 2, 1))
+		self.assertEqual(sum(summary["trend"]["datasets"][2]["values"]), 2)  # Negative, within 12 weeks
+		self.assertEqual(get_social_summary("Contact", self.contact)["total"], 4)
+
+		# changed without telling the rollup: Administrator still reads the rollup ...
+		frappe.db.sql("update `tabMention` set sentiment = 'Negative' where external_id = 'ru-party-c0'")
+		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 2)
+		# ... a Sales User (restricted: no rollup) counts the permitted mentions themselves
+		sales = make_user("ru-party-sales@example.com", ["Sales User"]).name
+		self.assertFalse(rollup.serves(sales))
+		frappe.set_user(sales)
+		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 3)
+		frappe.set_user("Administrator")
+		rollup.rebuild()
+		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 3)
+
+		# a renamed Contact, a deleted Customer: the party rows follow
+		renamed = frappe.rename_doc("Contact", self.contact, "_ru Party Contact Renamed", force=True)
+		self.assertEqual(get_social_summary("Contact", renamed)["total"], 4)
+		self.assertEqual(party_stored(), party_raw())
+		frappe.delete_doc("Customer", self.customer2, force=True, ignore_permissions=True)
+		self.assertFalse([k for k in party_stored() if k[1] == self.customer2])
+		self.assertEqual(party_stored(), party_raw())
 
 	def test_chart_sources_answer_through_the_read_only_wrapper(self):
 		from social_crm.social_crm.dashboard_chart_source.social_volume_by_platform import (

@@ -11,7 +11,11 @@ The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in eac
 * ``Kind`` — value = each distinct kind of its matches (Brand, Product, ...; "Our Brand"
   of share of voice is ``Kind`` = Brand);
 * ``Competitor`` — value = each distinct competitor voice of its Competitor matches: the
-  rule's linked Competitor record, else the rule's name.
+  rule's linked Competitor record, else the rule's name;
+* ``Series`` — value = each distinct listening rule, per sentiment only (platform, language
+  and kinds empty): the alert job's hourly series per rule reads these few rows, whose
+  number follows hours x rules x sentiments, not how many platforms and languages the
+  busy hours fill.
 
 Because a mention is counted once per (dimension, value), "a mention matching two rules of
 one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
@@ -41,13 +45,14 @@ ALL = "All"
 RULE = "Rule"
 KIND = "Kind"
 COMPETITOR = "Competitor"
-DIMENSIONS = (ALL, RULE, KIND, COMPETITOR)
+SERIES = "Series"
+DIMENSIONS = (ALL, RULE, KIND, COMPETITOR, SERIES)
 HOUR = "Hour"
 DAY = "Day"
 GRAINS = (HOUR, DAY)
 # the start of a row's name: rows of one grain, dimension and hour are neighbours in the table
 # (daily names start with "D"; no hourly code is "D", and names compare case-insensitively)
-_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C"}
+_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C", SERIES: "S"}
 _GRAIN_PREFIX = {HOUR: "", DAY: "D"}
 COMPETITOR_KIND = "Competitor"
 MAX_VALUE = 140
@@ -222,6 +227,19 @@ def mention_keys(
 		kind = _text(match.get("kind"))
 		sentiment = match_sentiment(mention, match)
 		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, sentiment=sentiment, **base))
+		# the alert job's series: rule x sentiment towards it per hour (summed from the Rule rows)
+		keys.add(
+			RollupKey(
+				bucket=base["bucket"],
+				dimension=SERIES,
+				value=rule,
+				platform="",
+				sentiment=sentiment,
+				language="",
+				rule_kind="",
+				match_kind="",
+			)
+		)
 		if kind:
 			kinds.setdefault(kind, []).append(sentiment)
 		if kind == COMPETITOR_KIND:
@@ -250,3 +268,103 @@ def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) ->
 		for key in keys:
 			change[key] += 1
 	return {key: change[key] for key in sorted(change) if change[key]}
+
+
+# --- per party and week ----------------------------------------------------------------------------
+#
+# The Customer / Lead / Contact form's social summary (counts per sentiment, weekly trend) reads a
+# second rollup: mentions per (party type, party, week, sentiment). A mention counts under its own
+# Lead or Contact, and under the Customer of its denormalized ``customer`` field — a Customer's own
+# mentions and those of its Contacts, as the form always counted them.
+
+CUSTOMER = "Customer"
+PARTY_OWN_TYPES = ("Lead", "Contact")  # a Customer's rows come from the mention's ``customer``
+
+
+@dataclass(frozen=True, order=True)
+class PartyKey:
+	"""One per-party weekly row's identity: ``week`` is the Monday of the mention's UTC day."""
+
+	party_type: str
+	party: str
+	week: date
+	sentiment: str
+
+	@property
+	def name(self) -> str:
+		"""Party first, then week: a party's rows are one stretch of the primary key (:func:`party_prefix`)."""
+		digest = hashlib.md5(self.sentiment.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+		return f"{party_prefix(self.party_type, self.party)}{self.week:%Y%m%d}-{digest}"
+
+
+def party_prefix(party_type: str, party: str) -> str:
+	"""Start of the row names of one party (all its weeks and sentiments)."""
+	raw = f"{_text(party_type)}\x1f{_text(party)}"
+	return "P" + hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20] + "-"
+
+
+def week_bucket(moment: datetime | date | str) -> date:
+	"""Monday of the UTC day ``moment`` falls in (weeks start on Monday)."""
+	day = day_bucket(moment).date()
+	return day - timedelta(days=day.weekday())
+
+
+def sql_week(column: str) -> str:
+	"""MariaDB twin of :func:`week_bucket` for a stored (naive UTC) datetime column."""
+	return f"date_sub(date({column}), interval weekday({column}) day)"
+
+
+def sql_party_name(party_type: str, party: str, week: str, sentiment: str) -> str:
+	"""MariaDB expression computing :attr:`PartyKey.name` (parts are trimmed strings, never NULL)."""
+	return (
+		f"concat('P', left(md5(concat({party_type}, char(31 using utf8mb4), {party})), 20), '-',"
+		f" date_format({week}, '%Y%m%d'), '-', left(md5({sentiment}), 6))"
+	)
+
+
+def party_keys(mention: Mapping) -> set[PartyKey]:
+	"""The per-party weekly rows one mention counts in: its Lead or Contact, and its Customer."""
+	if not mention.get("posted_at"):
+		return set()
+	week, sentiment = week_bucket(mention["posted_at"]), _text(mention.get("sentiment"))
+	keys = set()
+	party_type, party = _text(mention.get("party_type")), _text(mention.get("party"))
+	if party_type in PARTY_OWN_TYPES and party:
+		keys.add(PartyKey(party_type, party, week, sentiment))
+	customer = _text(mention.get("customer"))
+	if customer:
+		keys.add(PartyKey(CUSTOMER, customer, week, sentiment))
+	return keys
+
+
+def trend_weeks(today: date, weeks: int) -> list[date]:
+	"""The Mondays of the last ``weeks`` weeks, oldest first, the current week last."""
+	current = today - timedelta(days=today.weekday())
+	return [current - timedelta(days=7 * (weeks - 1 - i)) for i in range(weeks)]
+
+
+def summarize(rows: Iterable[tuple], weeks: Sequence[date], labels: Sequence[str]) -> dict:
+	"""Counts per sentiment label, the rest as unanalysed, and the weekly series over ``weeks``.
+
+	``rows`` are (week, sentiment, mentions) of one party over all its history, from the
+	rollup or from the mentions themselves (both readers hand the same shape).
+	"""
+	counts = {label: 0 for label in labels}
+	series = {label: [0] * len(weeks) for label in labels}
+	index = {week: i for i, week in enumerate(weeks)}
+	unanalyzed = 0
+	for week, sentiment, count in rows:
+		count = int(count or 0)
+		if sentiment in counts:
+			counts[sentiment] += count
+			i = index.get(week.date() if isinstance(week, datetime) else week)
+			if i is not None:
+				series[sentiment][i] += count
+		else:
+			unanalyzed += count
+	return {
+		"total": sum(counts.values()) + unanalyzed,
+		"counts": counts,
+		"unanalyzed": unanalyzed,
+		"series": series,
+	}
