@@ -16,8 +16,7 @@ MAX_LINES = 60
 
 # (module path, qualified name) -> why it may be longer. Issue 11's backlog: the list may only
 # shrink (a test fails when an entry is no longer too long, or no longer exists).
-ALLOWED: dict[tuple[str, str], str] = {
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _is_test(path: Path) -> bool:

@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 import frappe
 from frappe import _
 from frappe.model.naming import make_autoname
-from frappe.utils import cint, get_datetime, now_datetime
+from frappe.utils import cint, get_datetime, now_datetime, validate_email_address
 from frappe.utils.global_search import get_formatted_value, sync_value_in_queue
 
-from social_crm import settings
+from social_crm import privacy, settings
 from social_crm.engine.analysis.rules import Rule, RuleMatcher, compile_rules
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.ingest_plan import (  # the outcome shape every ingest path answers with
@@ -66,6 +66,7 @@ from social_crm.engine.text import clean_display
 from social_crm.insight import rollup
 from social_crm.linking import keys as linking_keys
 from social_crm.linking.jobs import enqueue_match
+from social_crm.listening.enrichment import enrich_mentions
 from social_crm.privacy.consent import (
 	ERASED,
 	LISTENING_STOPPED,
@@ -73,6 +74,7 @@ from social_crm.privacy.consent import (
 	load_author_profiles,
 	withheld_authors,
 )
+from social_crm.privacy.suppression import post_key
 from social_crm.social_crm.doctype.social_ingest_error.ingest_error_log import (
 	log_ingest_error,
 )
@@ -155,21 +157,9 @@ def load_rule_matcher() -> RuleMatcher:
 
 
 def _suppression_check():
-	"""A callable ``(posts) -> set of indexes to drop`` from the privacy module, or None without it.
-
-	Uses the page-wise ``social_crm.privacy.suppressed_posts`` when the privacy module has it,
-	else ``social_crm.privacy.is_suppressed`` per post.
-	"""
-	try:
-		import social_crm.privacy as privacy
-
-		is_suppressed = privacy.is_suppressed
-	except (ImportError, AttributeError):
-		return None
-	batch = getattr(privacy, "suppressed_posts", None)
-	if callable(batch):
-		return lambda posts: set(batch(posts))
-	return lambda posts: {i for i, post in enumerate(posts) if is_suppressed(post)}
+	"""A callable ``(posts) -> set of indexes to drop``: the privacy module's page-wise
+	``suppressed_posts`` (looked up at call time, so it can be patched)."""
+	return lambda posts: set(privacy.suppressed_posts(posts))
 
 
 class _PageFacts:
@@ -721,8 +711,6 @@ def enqueue_enrichment(names: list[str], mode: str = "enqueue") -> None:
 	"""
 	if mode == "none" or not names:
 		return
-	from social_crm.listening.enrichment import enrich_mentions
-
 	for start in range(0, len(names), ENRICH_BATCH):
 		batch = names[start : start + ENRICH_BATCH]
 		if mode == "inline":
@@ -765,8 +753,6 @@ def post_of_mention(doc) -> Post:
 
 def _post_key_suppressed(post: Post) -> bool:
 	"""A mention without an author: only its own post key can suppress it."""
-	from social_crm.privacy.suppression import post_key
-
 	key = post_key(post.platform, post.external_id)
 	return bool(key and frappe.db.exists("Social Suppression Key", key))
 
@@ -970,6 +956,4 @@ def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
 def _valid_email(value: str) -> bool:
 	if not value:
 		return False
-	from frappe.utils import validate_email_address
-
 	return bool(validate_email_address(value))

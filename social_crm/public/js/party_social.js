@@ -15,11 +15,10 @@ social_crm.render_social_summary = function (frm) {
 		.then((r) => {
 			const data = r.message;
 			if (!data) return;
-			const colors = { Positive: "green", Neutral: "gray", Negative: "red" };
 			const pills = Object.keys(data.counts)
 				.map(
 					(label) =>
-						`<span class="indicator-pill ${colors[label]} mr-2">${__(label)}: ${data.counts[label]}</span>`
+						`<span class="indicator-pill ${social_crm.sentiment_color(label)} mr-2">${__(label)}: ${data.counts[label]}</span>`
 				)
 				.join("");
 			const route = frm.doctype === "Customer"

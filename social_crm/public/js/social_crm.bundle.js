@@ -16,6 +16,10 @@ social_crm.is_social_crm_user = () =>
 social_crm.is_privacy_officer = () =>
 	frappe.user.has_role([social_crm.roles.MANAGER, social_crm.roles.SYSTEM_MANAGER]);
 
+// Indicator colour of a sentiment label (as overrides/party.py SENTIMENT_COLORS on the timeline)
+social_crm.sentiment_colors = { Positive: "green", Neutral: "gray", Negative: "red" };
+social_crm.sentiment_color = (label) => social_crm.sentiment_colors[label] || "gray";
+
 // "Create Lead" from a Mention ({mention}) or a Social Profile ({profile}); opens the Lead,
 // or the Lead / Customer the author is already linked to (social_crm.api.linking.create_lead).
 social_crm.create_lead = function (args) {

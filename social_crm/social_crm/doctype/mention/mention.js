@@ -7,8 +7,7 @@ frappe.ui.form.on("Mention", {
 			frm.add_web_link(frm.doc.url, __("Open Post on {0}", [frm.doc.platform]));
 		}
 		if (frm.doc.sentiment) {
-			const color = { Positive: "green", Neutral: "gray", Negative: "red" }[frm.doc.sentiment];
-			frm.page.set_indicator(__(frm.doc.sentiment), color);
+			frm.page.set_indicator(__(frm.doc.sentiment), social_crm.sentiment_color(frm.doc.sentiment));
 		}
 	},
 });
