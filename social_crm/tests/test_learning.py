@@ -14,8 +14,8 @@ from social_crm.insight import rollup
 from social_crm.listening import analyzers, learning
 from social_crm.listening.enrichment import enrich_mentions
 from social_crm.listening.pipeline import Ingestor
+from social_crm.privacy.erasure import erase
 from social_crm.privacy.retention import run_policy
-from social_crm.privacy.subject import erase
 from social_crm.social_crm.report.sentiment_trend import sentiment_trend
 from social_crm.social_crm.report.share_of_voice import share_of_voice
 from social_crm.tests import SocialCRMTestCase
