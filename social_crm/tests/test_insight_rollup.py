@@ -345,37 +345,41 @@ class TestMentionRollup(SocialCRMTestCase):
 		self.assertEqual((report[0]["total"], report[0]["negative"]), (5, 2))
 
 	def test_the_party_summary_reads_the_party_rollup_and_restricted_users_the_raw_rows(self):
-		contact_author = make_profile("ru-party-1", party_type="Contact", party=self.contact).name
-		own_author = make_profile("ru-party-2", party_type="Customer", party=self.customer2).name
+		# parties of its own: the class's parties carry the other tests' mentions (no rollback between tests)
+		customer = make_customer("_ru Summary Customer").name
+		customer2 = make_customer("_ru Summary Customer 2").name
+		contact = make_contact("_ru Summary Contact", customer=customer).name
+		contact_author = make_profile("ru-party-1", party_type="Contact", party=contact).name
+		own_author = make_profile("ru-party-2", party_type="Customer", party=customer2).name
 		for i, sentiment in enumerate(["Positive", "Negative", "Negative", None]):
 			make_mention(
 				f"ru-party-c{i}", author=contact_author, minutes_ago=i * 60 * 24 * 8, sentiment=sentiment
 			)
 		make_mention("ru-party-o1", author=own_author, sentiment="Neutral")
 		self.assertEqual(party_stored(), party_raw())
-		summary = get_social_summary("Customer", self.customer)
+		summary = get_social_summary("Customer", customer)
 		self.assertEqual((summary["total"], summary["counts"]["Negative"], summary["unanalyzed"]), (4, 2, 1))
 		self.assertEqual(sum(summary["trend"]["datasets"][2]["values"]), 2)  # Negative, within 12 weeks
-		self.assertEqual(get_social_summary("Contact", self.contact)["total"], 4)
+		self.assertEqual(get_social_summary("Contact", contact)["total"], 4)
 
 		# changed without telling the rollup: Administrator still reads the rollup ...
 		frappe.db.sql("update `tabMention` set sentiment = 'Negative' where external_id = 'ru-party-c0'")
-		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 2)
+		self.assertEqual(get_social_summary("Customer", customer)["counts"]["Negative"], 2)
 		# ... a Sales User (restricted: no rollup) counts the permitted mentions themselves
 		sales = make_user("ru-party-sales@example.com", ["Sales User"]).name
 		self.assertFalse(rollup.serves(sales))
 		frappe.set_user(sales)
-		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 3)
+		self.assertEqual(get_social_summary("Customer", customer)["counts"]["Negative"], 3)
 		frappe.set_user("Administrator")
 		rollup.rebuild()
-		self.assertEqual(get_social_summary("Customer", self.customer)["counts"]["Negative"], 3)
+		self.assertEqual(get_social_summary("Customer", customer)["counts"]["Negative"], 3)
 
 		# a renamed Contact, a deleted Customer: the party rows follow
-		renamed = frappe.rename_doc("Contact", self.contact, "_ru Party Contact Renamed", force=True)
+		renamed = frappe.rename_doc("Contact", contact, "_ru Summary Contact Renamed", force=True)
 		self.assertEqual(get_social_summary("Contact", renamed)["total"], 4)
 		self.assertEqual(party_stored(), party_raw())
-		frappe.delete_doc("Customer", self.customer2, force=True, ignore_permissions=True)
-		self.assertFalse([k for k in party_stored() if k[1] == self.customer2])
+		frappe.delete_doc("Customer", customer2, force=True, ignore_permissions=True)
+		self.assertFalse([k for k in party_stored() if k[1] == customer2])
 		self.assertEqual(party_stored(), party_raw())
 
 	def test_chart_sources_answer_through_the_read_only_wrapper(self):

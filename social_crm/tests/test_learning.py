@@ -174,7 +174,10 @@ class TestLearning(Labels, SocialCRMTestCase):
 		fresh = self.ingest(
 			[
 				post("ll-new-neg", "Kestrova Batterie drains wieder", language="de"),
-				post("ll-new-pos", "Kestrova same-day, top", language="de"),
+				# jargon only: the default analyzer's label is one of the model's features, and on
+				# these labels it said Positive for a Negative post ("bricked"), so a word the default
+				# scores (e.g. "top") would carry that learned correlation into the probe
+				post("ll-new-pos", "Kestrova wieder same-day geliefert", language="de"),
 			]
 		)
 		enrich_mentions(fresh)

@@ -1,2 +1,0 @@
-(()=>{frappe.provide("social_crm");social_crm.create_lead=function(r){return frappe.call({method:"social_crm.api.linking.create_lead",args:r,freeze:!0,freeze_message:__("Creating Lead...")}).then(({message:e})=>{frappe.show_alert({message:e.created?__("Lead {0} created",[e.name]):__("Already linked to {0} {1}",[__(e.doctype),e.name]),indicator:e.created?"green":"blue"}),frappe.set_route("Form",e.doctype,e.name)})};})();
-//# sourceMappingURL=social_crm.bundle.2LH363GN.js.map
