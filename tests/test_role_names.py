@@ -82,7 +82,8 @@ JS_ROLE = re.compile("[\"'](" + "|".join(re.escape(r) for r in sorted(ROLE_NAMES
 def js_role_literals() -> list[str]:
 	found = []
 	for path in sorted(APP.rglob("*.js")):
-		if path == JS_HOME or "node_modules" in path.parts or path.name.startswith("test_"):
+		# the built bundle (public/dist, made by `bench build`, not tracked) is the source again
+		if path == JS_HOME or {"node_modules", "dist"} & set(path.parts) or path.name.startswith("test_"):
 			continue
 		for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
 			if JS_ROLE.search(line) and not line.lstrip().startswith("//"):
