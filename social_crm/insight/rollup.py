@@ -171,68 +171,43 @@ def _of(key_sets, kind) -> list[set]:
 	return [{key for key in keys if isinstance(key, kind)} for keys in key_sets]
 
 
+ROLLUP_COLUMNS = (
+	"name", "bucket", "dimension", "value", "platform", "sentiment", "language", "rule_kind",
+	"match_kind", "grain",
+)  # fmt: skip
+PARTY_COLUMNS = ("name", "party_type", "party", "week", "sentiment")
+
+
 def write(change: dict[RollupKey, int]) -> int:
 	"""``INSERT ... ON DUPLICATE KEY UPDATE`` the count deltas; rows that reach 0 are removed."""
-	if not change:
-		return 0
-	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
-	for start in range(0, len(items), WRITE_CHUNK):
-		chunk = items[start : start + WRITE_CHUNK]
-		values = []
-		for key, count in chunk:
-			values.extend(
-				[
-					key.name,
-					key.bucket,
-					key.dimension,
-					key.value,
-					key.platform,
-					key.sentiment,
-					key.language,
-					key.rule_kind,
-					key.match_kind,
-					key.grain,
-					count,
-				]
-			)
-		placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-		frappe.db.sql(
-			f"""insert into {TABLE}
-			(name, bucket, dimension, value, platform, sentiment, language, rule_kind, match_kind, grain,
-				mention_count)
-			values {placeholders}
-			on duplicate key update mention_count = mention_count + values(mention_count)""",
-			values,
-		)
-	lowered = [key.name for key, count in items if count < 0]
-	for start in range(0, len(lowered), CHUNK):
-		frappe.db.sql(
-			f"delete from {TABLE} where name in %(names)s and mention_count <= 0",
-			{"names": lowered[start : start + CHUNK]},
-		)
-	return len(items)
+	return _write_counts(TABLE, ROLLUP_COLUMNS, change)
 
 
 def write_party(change: dict[PartyKey, int]) -> int:
 	"""The per-party weekly twin of :func:`write`."""
+	return _write_counts(PARTY_TABLE, PARTY_COLUMNS, change)
+
+
+def _write_counts(table: str, columns: tuple[str, ...], change: dict) -> int:
+	"""Add each key's delta to its row of ``table`` (key attributes = ``columns``), then remove
+	the rows a negative delta brought to 0 or below."""
 	if not change:
 		return 0
 	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
 	for start in range(0, len(items), WRITE_CHUNK):
 		chunk = items[start : start + WRITE_CHUNK]
-		values = []
-		for key, count in chunk:
-			values.extend([key.name, key.party_type, key.party, key.week, key.sentiment, count])
+		values = [v for key, count in chunk for v in (*(getattr(key, c) for c in columns), count)]
 		frappe.db.sql(
-			f"""insert into {PARTY_TABLE} (name, party_type, party, week, sentiment, mention_count)
-			values {", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))}
+			f"""insert into {table} ({", ".join(columns)}, mention_count)
+			values {", ".join([row] * len(chunk))}
 			on duplicate key update mention_count = mention_count + values(mention_count)""",
 			values,
 		)
 	lowered = [key.name for key, count in items if count < 0]
 	for start in range(0, len(lowered), CHUNK):
 		frappe.db.sql(
-			f"delete from {PARTY_TABLE} where name in %(names)s and mention_count <= 0",
+			f"delete from {table} where name in %(names)s and mention_count <= 0",
 			{"names": lowered[start : start + CHUNK]},
 		)
 	return len(items)

@@ -371,27 +371,12 @@ class Ingestor:
 		controller may create it: the engine rejects a field (the controller says why), Frappe
 		would change or refuse a value (HTML sanitizing, a Data field's length, a platform not in
 		the options), or the site reacts to new profiles (Webhook, Notification, Server Script)."""
-		author = post.author
 		if self.bulk_profiles is None:
 			self.bulk_profiles = _bulk_profiles_allowed()
 		if not self.bulk_profiles:
 			return None
 		try:
-			values = normalize_profile(
-				{
-					"platform": post.platform,
-					"external_id": author.external_id,
-					"handle": author.handle,
-					"display_name": author.display_name or author.handle,
-					"profile_url": author.profile_url,
-					"avatar_url": author.avatar_url,
-					"bio": author.bio,
-					"followers": min(author.followers, MAX_INT),
-					"verified": int(author.verified),
-					"website": author.website,
-					"email": author.email if _valid_email(author.email) else "",
-				}
-			)
+			values = normalize_profile(_profile_fields(post))
 		except InvalidRecord:
 			return None
 		meta = _profile_meta()
@@ -441,17 +426,7 @@ class Ingestor:
 		doc = frappe.get_doc(
 			{
 				"doctype": "Social Profile",
-				"platform": post.platform,
-				"external_id": author.external_id,
-				"handle": author.handle,
-				"display_name": author.display_name or author.handle,
-				"profile_url": author.profile_url,
-				"avatar_url": author.avatar_url,
-				"bio": author.bio,
-				"followers": min(author.followers, MAX_INT),
-				"verified": int(author.verified),
-				"website": author.website,
-				"email": author.email if _valid_email(author.email) else "",
+				**_profile_fields(post),
 				"first_seen": first_post.posted_at_naive_utc,
 				"last_seen": post.posted_at_naive_utc,
 			}
@@ -951,6 +926,24 @@ def _committed_profile(platform: str, external_id: str) -> frappe._dict | None:
 		as_dict=True,
 	)
 	return rows[0] if rows else None
+
+
+def _profile_fields(post: Post) -> dict:
+	"""A new Social Profile's values from the post's author (bulk insert and controller alike)."""
+	author = post.author
+	return {
+		"platform": post.platform,
+		"external_id": author.external_id,
+		"handle": author.handle,
+		"display_name": author.display_name or author.handle,
+		"profile_url": author.profile_url,
+		"avatar_url": author.avatar_url,
+		"bio": author.bio,
+		"followers": min(author.followers, MAX_INT),
+		"verified": int(author.verified),
+		"website": author.website,
+		"email": author.email if _valid_email(author.email) else "",
+	}
 
 
 def _valid_email(value: str) -> bool:
