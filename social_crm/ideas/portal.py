@@ -70,26 +70,29 @@ def visible_condition(idea, user: str):
 	return condition
 
 
+# what the portal shows of an idea (a listing row; one idea adds is_public)
+LIST_FIELDS = (
+	"name",
+	"title",
+	"description",
+	"status",
+	"status_reason",
+	"duplicate_of",
+	"item",
+	"vote_count",
+	"weighted_votes",
+	"website_user",
+	"creation",
+)
+
+
 def get_visible_idea(name: str) -> dict:
 	"""One idea the session user may read on the portal, or DoesNotExistError (no leak of hidden ones)."""
 	ensure_can_read()
 	idea = frappe.db.get_value(
 		"Idea",
 		name,
-		[
-			"name",
-			"title",
-			"description",
-			"status",
-			"status_reason",
-			"duplicate_of",
-			"item",
-			"vote_count",
-			"weighted_votes",
-			"is_public",
-			"website_user",
-			"creation",
-		],
+		[*LIST_FIELDS, "is_public"],
 		as_dict=True,
 	)
 	user = frappe.session.user
@@ -134,21 +137,6 @@ def list_ideas(
 		"sort": sort,
 		"weighted": weighted,
 	}
-
-
-LIST_FIELDS = (
-	"name",
-	"title",
-	"description",
-	"status",
-	"status_reason",
-	"duplicate_of",
-	"item",
-	"vote_count",
-	"weighted_votes",
-	"website_user",
-	"creation",
-)
 
 
 def list_condition(idea, user: str, query: str | None, status: str | None, item: str | None):
