@@ -20,6 +20,16 @@ social_crm.is_privacy_officer = () =>
 social_crm.sentiment_colors = { Positive: "green", Neutral: "gray", Negative: "red" };
 social_crm.sentiment_color = (label) => social_crm.sentiment_colors[label] || "gray";
 
+// The sentiment labels as dialog options: the Mention's Select options (tests/test_sentiment_labels.py
+// keeps them equal to the engine's LABELS), not a copy.
+social_crm.sentiment_options = function () {
+	const field = frappe.meta.get_docfield("Mention", "sentiment");
+	return ((field && field.options) || "")
+		.split("\n")
+		.filter(Boolean)
+		.map((value) => ({ value, label: __(value) }));
+};
+
 // "Create Lead" from a Mention ({mention}) or a Social Profile ({profile}); opens the Lead,
 // or the Lead / Customer the author is already linked to (social_crm.api.linking.create_lead).
 social_crm.create_lead = function (args) {

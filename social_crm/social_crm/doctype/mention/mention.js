@@ -78,7 +78,7 @@ frappe.ui.form.on("Mention", {
 					fieldname: "sentiment",
 					fieldtype: "Select",
 					label: __("Sentiment"),
-					options: sentiment_options(),
+					options: social_crm.sentiment_options(),
 					default: frm.doc.human_sentiment || frm.doc.sentiment,
 					reqd: 1,
 				},
@@ -99,13 +99,3 @@ frappe.ui.form.on("Mention", {
 		});
 	},
 });
-
-// The sentiment labels: the Mention's Select options (tests/test_sentiment_labels.py keeps them
-// equal to the engine's LABELS), not a copy here.
-function sentiment_options() {
-	const field = frappe.meta.get_docfield("Mention", "sentiment");
-	return ((field && field.options) || "")
-		.split("\n")
-		.filter(Boolean)
-		.map((value) => ({ value, label: __(value) }));
-}

@@ -46,7 +46,7 @@ frappe.listview_settings["Mention"] = {
 					fieldname: "sentiment",
 					fieldtype: "Select",
 					label: __("Sentiment"),
-					options: sentiment_options(),
+					options: social_crm.sentiment_options(),
 					reqd: 1,
 				},
 				({ sentiment }) =>
@@ -96,13 +96,3 @@ frappe.listview_settings["Mention"] = {
 		});
 	};
 })();
-
-// The sentiment labels: the Mention's Select options (tests/test_sentiment_labels.py keeps them
-// equal to the engine's LABELS), not a copy here.
-function sentiment_options() {
-	const field = frappe.meta.get_docfield("Mention", "sentiment");
-	return ((field && field.options) || "")
-		.split("\n")
-		.filter(Boolean)
-		.map((value) => ({ value, label: __(value) }));
-}
