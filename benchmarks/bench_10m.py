@@ -40,6 +40,9 @@ SINCE_DAYS = 32  # rollup rebuild window (0: everything)
 CUSTOMER = "Bench 10M Customer"
 POLICIES = ("Bench 10M anonymize", "Bench 10M delete")
 KINDS = ("Competitor", "Product", "Brand", "Brand")  # rule i has KINDS[i % 4]
+ASSIGNEES = ("Administrator", "agent-1@bench.example", "agent-2@bench.example", "agent-3@bench.example")
+# followers log-uniform between 1 and 1,000,000 (influence_score as the engine computes it)
+FOLLOWERS = "floor(pow(10, ((seq * 7919) % 6000) / 1000))"
 
 
 def main():
@@ -129,10 +132,10 @@ def generate(frappe, rows: int) -> dict:
 		run(
 			frappe,
 			f"""insert into `tabSocial Profile` (name, creation, modified, owner, modified_by, platform,
-				external_id, handle, display_name, first_seen, last_seen, match_status)
+				external_id, handle, display_name, first_seen, last_seen, match_status, followers, influence_score)
 			select concat('{PREFIX}p', seq), %(now)s, %(now)s, 'Administrator', 'Administrator', 'Mastodon',
 				concat('{PREFIX}p', seq), concat('user', seq, '@bench.social'), concat('Bench Person ', seq),
-				%(start)s, %(now)s, ''
+				%(start)s, %(now)s, '', {FOLLOWERS}, round(least(90, 15 * log10(1 + {FOLLOWERS})), 2)
 			from seq_{a}_to_{b}""",
 			{"now": now, "start": start},
 		)
@@ -154,6 +157,17 @@ def generate(frappe, rows: int) -> dict:
 		f" when seq % 10 = 7 then concat('{PREFIX}cust-', (seq div 10) % 2000)"
 		f" when seq % 10 = 8 then concat('{PREFIX}cust-', ((seq div 10) % 4000) % 2000) end"
 	)
+	# every 4th mention assigned to one of ASSIGNEES; of those every 2nd answered after 0-719
+	# minutes, every 10th ignored (the Response Times report's inputs)
+	posted_at = f"(%(start)s + interval floor((seq - 1) * {span} / {rows}) second)"
+	assigned_to = f"if(seq % 4 = 0, elt(1 + (seq div 4) % {len(ASSIGNEES)}, {', '.join(repr(u) for u in ASSIGNEES)}), null)"
+	answered = "seq % 8 = 0"
+	response_minutes = f"if({answered}, (seq div 8) % 720, 0)"
+	first_response_at = f"if({answered}, {posted_at} + interval ((seq div 8) % 720) minute, null)"
+	status = (
+		f"case when {answered} then 'Responded' when seq % 40 = 4 then 'Ignored'"
+		f" when {party_type} is null then 'New' else 'Linked' end"
+	)
 	t0 = time.perf_counter()
 	for a in range(1, rows + 1, CHUNK):
 		b = min(rows, a + CHUNK - 1)
@@ -162,7 +176,8 @@ def generate(frappe, rows: int) -> dict:
 			frappe,
 			f"""insert into `tabMention` (name, creation, modified, owner, modified_by, platform, external_id,
 				author, author_handle, author_name, posted_at, text, language, sentiment, sentiment_score,
-				enriched_on, rule_kind, party_type, party, customer, status, anonymized, likes)
+				enriched_on, rule_kind, party_type, party, customer, status, anonymized, likes,
+				assigned_to, first_response_at, response_minutes)
 			select concat('{PREFIX}', lpad(seq, 9, '0')), %(now)s, %(now)s, 'Administrator', 'Administrator',
 				elt(1 + seq % 5, 'Other', 'Mastodon', 'Bluesky', 'Reddit', 'Mastodon'), concat('{PREFIX}', seq),
 				concat('{PREFIX}p', 1 + seq % {profiles}), concat('user', 1 + seq % {profiles}, '@bench.social'),
@@ -172,7 +187,7 @@ def generate(frappe, rows: int) -> dict:
 				elt(1 + (seq div 7) % 4, 'en', 'de', 'en', 'fr'),
 				elt(1 + (seq * 7 + seq div 11) % 5, 'Positive', 'Neutral', 'Negative', 'Positive', NULL),
 				0.5, %(now)s, {kind}, {party_type}, {party}, {customer},
-				if({party_type} is null, 'New', 'Linked'), 0, seq % 17
+				{status}, 0, seq % 17, {assigned_to}, {first_response_at}, {response_minutes}
 			from seq_{a}_to_{b}""",
 			values,
 		)
