@@ -5,64 +5,28 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
-const { chromium } = require("playwright-core");
+const { launch, login, run, screenshots, served, step } = require("./lib");
 
-const SITE = process.env.SITE || "ideas.localhost";
-const PORT = process.env.PORT || "8015";
-const BASE = `http://${SITE}:${PORT}`;
-const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, "..", "artifacts");
+const { SITE, BASE } = served("ideas.localhost", "8015");
 const USER = process.env.IDEAS_USER || "ideas.portal@example.com";
 const PASSWORD = process.env.IDEAS_PASSWORD || "Ideas-Portal-2026!";
 const SEED_TITLE = "Oat milk version of the vanilla ice cream";
 const NEW_TITLE = "Vanilla ice cream made with oat milk and less sugar";
-
-const step = (text) => console.log(`- ${text}`);
-
-async function shot(page, name) {
-	const file = path.join(ARTIFACTS, `ideas-${name}.png`);
-	await page.bringToFront(); // background tabs do not paint, so they cannot be captured
-	await page.screenshot({ path: file, fullPage: true });
-	step(`screenshot ${path.relative(process.cwd(), file)}`);
-}
+const shot = screenshots("ideas");
 
 async function voteCount(box) {
 	return Number((await box.locator(".idea-vote-number").innerText()).trim());
 }
 
 async function main() {
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ideas-chromium-"));
-	// a persistent context is Playwright's way to pass a --user-data-dir of our own
-	const context = await chromium.launchPersistentContext(userDataDir, {
-		viewport: { width: 1200, height: 900 },
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			// the site name resolves to the local server, as a DNS entry would in production
-			`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
-		],
-	});
+	const browser = await launch("ideas", SITE);
+	const { context, page } = browser;
 	const errors = [];
 	try {
-		const page = context.pages()[0] || (await context.newPage());
 		page.on("pageerror", (error) => errors.push(String(error)));
 
 		step("log in as a customer's portal user");
-		await page.goto(`${BASE}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click(".btn-login")]);
+		await login(page, BASE, USER, PASSWORD);
 
 		step("open the ideas portal");
 		await page.goto(`${BASE}/ideas`);
@@ -132,12 +96,8 @@ async function main() {
 		assert.deepEqual(errors, [], "no script errors on the pages");
 		console.log("ideas browser test: OK");
 	} finally {
-		await context.close();
-		fs.rmSync(userDataDir, { recursive: true, force: true });
+		await browser.close();
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+run(main);

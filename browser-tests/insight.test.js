@@ -8,15 +8,10 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
-const { chromium } = require("playwright-core");
+const { ARTIFACTS, launch, login, run, screenshots, served, step } = require("./lib");
 
-const SITE = process.env.SITE || "insight.localhost";
-const PORT = process.env.PORT || "8014";
-const BASE = `http://${SITE}:${PORT}`;
-const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, "..", "artifacts");
+const { SITE, BASE } = served("insight.localhost", "8014");
 const SEED = JSON.parse(process.env.SEED || "{}");
 const CUSTOMER = SEED.customer || "Browser Social Customer";
 const MENTION = SEED.mention;
@@ -29,13 +24,7 @@ const CARDS = [
 ];
 const CHARTS = ["Mention Sentiment Trend", "Mention Volume by Platform", "Share of Voice"];
 
-const step = (text) => console.log(`- ${text}`);
-
-async function shot(page, name) {
-	const file = path.join(ARTIFACTS, `insight-${name}.png`);
-	await page.screenshot({ path: file, fullPage: true });
-	step(`screenshot ${path.relative(process.cwd(), file)}`);
-}
+const shot = screenshots("insight");
 
 async function expectCount(locator, n, timeout = 15000) {
 	const until = Date.now() + timeout;
@@ -49,27 +38,10 @@ async function expectCount(locator, n, timeout = 15000) {
 
 async function main() {
 	assert.ok(MENTION, "SEED must name the mention to work (run through run.sh)");
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "insight-chromium-"));
-	const context = await chromium.launchPersistentContext(userDataDir, {
-		viewport: { width: 1400, height: 1000 },
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
-		],
-	});
+	const browser = await launch("insight", SITE, { viewport: { width: 1400, height: 1000 } });
+	const { page } = browser;
 	const errors = [];
 	try {
-		const page = context.pages()[0] || (await context.newPage());
 		page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS) || 30000); // more on a loaded machine
 		page.on("pageerror", (error) => {
 			// frappe-charts' ResizeObserver redraw can race a route change and fail to remove
@@ -80,10 +52,7 @@ async function main() {
 		});
 
 		step("log in as Administrator");
-		await page.goto(`${BASE}/login`);
-		await page.fill("#login_email", "Administrator");
-		await page.fill("#login_password", process.env.ADMIN_PASSWORD || "admin");
-		await Promise.all([page.waitForURL(/\/app/), page.click(".btn-login")]);
+		await login(page, BASE, "Administrator", process.env.ADMIN_PASSWORD || "admin");
 
 		step("open the Social CRM workspace: number cards show numbers, charts are drawn");
 		await page.goto(`${BASE}/app/social-crm`);
@@ -244,16 +213,11 @@ async function main() {
 		assert.deepEqual(errors, [], "no JavaScript errors on the pages");
 		console.log("insight browser test passed");
 	} catch (error) {
-		const page = context.pages()[0];
-		if (page) await page.screenshot({ path: path.join(ARTIFACTS, "insight-failure.png"), fullPage: true });
+		await page.screenshot({ path: path.join(ARTIFACTS, "insight-failure.png"), fullPage: true });
 		throw error;
 	} finally {
-		await context.close();
-		fs.rmSync(userDataDir, { recursive: true, force: true });
+		await browser.close();
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+run(main);

@@ -8,28 +8,17 @@
 
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
-const { chromium, request } = require("playwright-core");
+const { request } = require("playwright-core");
+const { ARTIFACTS, launch, login, run, screenshots, served, step } = require("./lib");
 
-const SITE = process.env.SITE || "my-social.localhost";
-const PORT = process.env.PORT || "8016";
-const BASE = `http://${SITE}:${PORT}`;
-const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, "..", "artifacts");
+const { SITE, PORT, BASE } = served("my-social.localhost", "8016");
 const USER = process.env.MY_SOCIAL_USER || "my-social.portal@example.com";
 const PASSWORD = process.env.MY_SOCIAL_PASSWORD || "My-Social-Portal-2026!";
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || "admin";
 const MINE = "mila@mastodon.social";
 const WRONG = "mila_rossi@mastodon.social";
-
-const step = (text) => console.log(`- ${text}`);
-
-async function shot(page, name) {
-	const file = path.join(ARTIFACTS, `my-social-${name}.png`);
-	await page.bringToFront();
-	await page.screenshot({ path: file, fullPage: true });
-	step(`screenshot ${path.relative(process.cwd(), file)}`);
-}
+const shot = screenshots("my-social");
 
 // the desk's view: Administrator over the REST API (same server, the site as Host header)
 async function desk() {
@@ -51,36 +40,15 @@ async function deskProfile(api, handle) {
 }
 
 async function main() {
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "my-social-chromium-"));
-	const context = await chromium.launchPersistentContext(userDataDir, {
-		viewport: { width: 1200, height: 900 },
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		headless: true,
-		acceptDownloads: true,
-		args: [
-			"--headless",
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			`--host-resolver-rules=MAP ${SITE} 127.0.0.1`,
-		],
-	});
+	const browser = await launch("my-social", SITE, { acceptDownloads: true });
+	const { context, page } = browser;
 	const errors = [];
 	const api = await desk();
 	try {
-		const page = context.pages()[0] || (await context.newPage());
 		page.on("pageerror", (error) => errors.push(String(error)));
 
 		step("log in as a customer's portal user");
-		await page.goto(`${BASE}/login`);
-		await page.fill("#login_email", USER);
-		await page.fill("#login_password", PASSWORD);
-		await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click(".btn-login")]);
+		await login(page, BASE, USER, PASSWORD);
 
 		step("open /my-social: both profiles, with why they are linked");
 		await page.goto(`${BASE}/my-social`);
@@ -193,12 +161,8 @@ async function main() {
 		console.log("my-social browser test: OK");
 	} finally {
 		await api.dispose();
-		await context.close();
-		fs.rmSync(userDataDir, { recursive: true, force: true });
+		await browser.close();
 	}
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+run(main);
