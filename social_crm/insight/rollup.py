@@ -193,7 +193,10 @@ def _write_counts(table: str, columns: tuple[str, ...], change: dict) -> int:
 	the rows a negative delta brought to 0 or below."""
 	if not change:
 		return 0
-	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	items = sorted(((key.name, key, count) for key, count in change.items()), key=lambda item: item[0])
+	if all(count < 0 for _, _, count in items):
+		return _lower_counts(table, [(name, count) for name, _, count in items])
+	items = [(key, count) for _, key, count in items]  # one lock order for all writers: by name
 	row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
 	for start in range(0, len(items), WRITE_CHUNK):
 		chunk = items[start : start + WRITE_CHUNK]
@@ -211,6 +214,26 @@ def _write_counts(table: str, columns: tuple[str, ...], change: dict) -> int:
 			{"names": lowered[start : start + CHUNK]},
 		)
 	return len(items)
+
+
+def _lower_counts(table: str, lowered: list[tuple[str, int]]) -> int:
+	"""Only removals (retention, erasure, deleted mentions): a negative delta lowers a row that
+	exists and would insert a missing one below 0 only to remove it again, so it is an UPDATE
+	joined to (name, delta) pairs (two values per row instead of every key column) and the
+	rows that reached 0 are removed; ``lowered`` is in name order (the writers' lock order)."""
+	for start in range(0, len(lowered), WRITE_CHUNK):
+		chunk = lowered[start : start + WRITE_CHUNK]
+		pairs = " union all ".join(["select %s as name, %s as delta"] + ["select %s, %s"] * (len(chunk) - 1))
+		frappe.db.sql(
+			f"""update {table} t join ({pairs}) d on d.name = t.name
+			set t.mention_count = t.mention_count + d.delta""",
+			[v for pair in chunk for v in pair],
+		)
+		frappe.db.sql(
+			f"delete from {table} where name in %(names)s and mention_count <= 0",
+			{"names": [name for name, _ in chunk]},
+		)
+	return len(lowered)
 
 
 def inserted(names) -> int:

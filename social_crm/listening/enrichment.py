@@ -56,8 +56,41 @@ def _rows_to_enrich(names: list[str], force: bool) -> list:
 	filters = {"name": ("in", names)}
 	if not force:
 		filters["enriched_on"] = ("is", "not set")
-	fields = ["name", "text", "title", "language", "author", "platform", "anonymized", "human_sentiment"]
+	fields = [
+		"name",
+		"text",
+		"title",
+		"language",
+		"author",
+		"platform",
+		"anonymized",
+		"human_sentiment",
+		"enriched_on",
+	]
 	return [r for r in frappe.get_all("Mention", filters=filters, fields=fields) if not r.anonymized]
+
+
+def _claim(rows: list) -> list:
+	"""The rows of a page no other job enriched since they were read, locked until this job commits.
+
+	Two jobs with different ids may hold the same mention (a post edited while its first job
+	waits, overlapping batches). The analysis runs without locks; before writing, each job
+	locks its rows (``for update``: the newest committed version, in primary-key order, so
+	jobs never deadlock on each other) and keeps only those whose ``enriched_on`` is still the
+	value it read: a compare-and-set. The second job skips the mention instead of enriching it
+	again and counting it twice in the rollup.
+	"""
+	if not rows:
+		return []
+	current = dict(
+		frappe.qb.get_query(
+			"Mention",
+			fields=["name", "enriched_on"],
+			filters={"name": ("in", [r.name for r in rows])},
+			for_update=True,
+		).run()
+	)
+	return [r for r in rows if r.name in current and current[r.name] == r.get("enriched_on")]
 
 
 def _enrich_page(rows: list, analyzer) -> int:
@@ -67,10 +100,20 @@ def _enrich_page(rows: list, analyzer) -> int:
 	texts = [_analysis_text(r) for r in work]
 	languages = _languages(work, texts)
 	sentiments = analyzer.analyze(texts, languages) if work else []
-	rule_updates = _aspect_updates(work, texts, languages, sentiments, analyzer)
+	rule_updates, rule_parents = _aspect_updates(work, texts, languages, sentiments, analyzer)
+	claimed = {r.name for r in _claim(rows)}
+	if not claimed:
+		return 0
+	skip &= claimed
+	results = [
+		(row, language, sentiment)
+		for row, language, sentiment in zip(work, languages, sentiments, strict=True)
+		if row.name in claimed
+	]
+	rule_updates = {k: v for k, v in rule_updates.items() if rule_parents.get(k) in claimed}
 	now = now_datetime()
 	updates = {name: {"enriched_on": now} for name in skip}
-	for row, language, sentiment in zip(work, languages, sentiments, strict=True):
+	for row, language, sentiment in results:
 		label, score = (
 			(row.human_sentiment, human_score(row.human_sentiment))  # a human label always wins
 			if row.human_sentiment
@@ -87,7 +130,7 @@ def _enrich_page(rows: list, analyzer) -> int:
 	if rule_updates:
 		frappe.db.bulk_update("Mention Rule Match", rule_updates, chunk_size=200, update_modified=False)
 	rollup.changed(rollup_before)
-	return len(work)
+	return len(results)
 
 
 def _languages(work: list, texts: list[str]) -> list[str]:
@@ -151,10 +194,11 @@ def _hint(row) -> str:
 	return ""
 
 
-def _aspect_updates(work, texts, languages, sentiments, analyzer) -> dict:
-	"""Sentiment per matched rule row (``engine.analysis.aspects``); the overall one for single-rule posts."""
+def _aspect_updates(work, texts, languages, sentiments, analyzer) -> tuple[dict, dict]:
+	"""Sentiment per matched rule row (``engine.analysis.aspects``); the overall one for single-rule
+	posts. Returns the updates and each rule row's mention."""
 	if not work:
-		return {}
+		return {}, {}
 	rows = frappe.get_all(
 		"Mention Rule Match",
 		filters={"parent": ("in", [r.name for r in work]), "parenttype": "Mention"},
@@ -175,4 +219,4 @@ def _aspect_updates(work, texts, languages, sentiments, analyzer) -> dict:
 		}
 		aspects = aspect_sentiments(text, language, terms, analyzer, overall=overall)
 		updates.update({name: {"sentiment": result.label} for name, result in aspects.items()})
-	return updates
+	return updates, {row.name: row.parent for row in rows}

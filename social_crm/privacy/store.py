@@ -93,10 +93,23 @@ def forget_history(doctype: str, names: list[str], comments: bool = True):
 	if not names:
 		return
 	sync_global_search()
-	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
-	frappe.db.delete("__global_search", {"doctype": doctype, "name": ("in", names)})
+	_delete_referencing("`tabVersion`", "ref_doctype", doctype, "docname", names)
+	_delete_referencing("`__global_search`", "doctype", doctype, "name", names)
 	if comments:
-		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
+		_delete_referencing("`tabComment`", "reference_doctype", doctype, "reference_name", names)
+
+
+def _delete_referencing(table: str, type_column: str, doctype: str | None, column: str, names: list[str]):
+	"""DELETE the rows of ``table`` whose ``column`` is one of ``names`` (and ``type_column`` is
+	``doctype``, unless None): plain SQL with the list bound as one parameter, in chunks (a query
+	builder renders every value of a 1,000-name list as its own term)."""
+	condition = f"`{type_column}` = %(doctype)s and " if type_column else ""
+	names = list(names)
+	for start in range(0, len(names), 1000):
+		frappe.db.sql(
+			f"delete from {table} where {condition}`{column}` in %(names)s",
+			{"doctype": doctype, "names": names[start : start + 1000]},
+		)
 
 
 def delete_rows(doctype: str, names: list[str]) -> int:
@@ -104,10 +117,10 @@ def delete_rows(doctype: str, names: list[str]) -> int:
 	if not names:
 		return 0
 	for table in frappe.get_meta(doctype).get_table_fields():
-		frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
+		_delete_referencing(f"`tab{table.options}`", "parenttype", doctype, "parent", names)
 	forget_history(doctype, names)
-	frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", names)})
-	frappe.db.delete(doctype, {"name": ("in", names)})
+	_delete_referencing("`tabToDo`", "reference_type", doctype, "reference_name", names)
+	_delete_referencing(f"`tab{doctype}`", None, None, "name", names)
 	return len(names)
 
 

@@ -1,5 +1,6 @@
 """Ingest pipeline and enrichment on a real site: dedupe, edits, drops, profiles, errors, language, sentiment."""
 
+from types import SimpleNamespace
 from unittest import mock
 
 import frappe
@@ -358,6 +359,31 @@ class TestEnrichment(SocialCRMTestCase):
 		self.assertTrue(all(r.enriched_on for r in rows.values()))
 		# idempotent: enriched rows are skipped
 		self.assertEqual(enrich_mentions(names), 0)
+
+	def test_a_second_job_on_the_same_mention_does_not_enrich_it_again(self):
+		# two enrichment jobs with different ids hold the same mention: the later one read it
+		# before the first one wrote it, and writes after the first one is done
+		names = self.ingest(post("le-twice", "I absolutely love the new quillbrand phone, it is wonderful"))
+		read_by_second = enrichment._rows_to_enrich(names, force=False)
+		self.assertEqual(len(read_by_second), 1)
+		self.assertEqual(enrich_mentions(names), 1)  # the first job
+		fields = ["sentiment", "sentiment_score", "language", "enriched_on"]
+		first = frappe.db.get_value("Mention", names[0], fields, as_dict=True)
+		self.assertEqual(first.sentiment, "Positive")
+		matches = frappe.get_all("Mention Rule Match", {"parent": names[0]}, pluck="sentiment")
+		self.assertEqual(matches, ["Positive"])
+
+		class Negative:
+			def analyze(self, texts, languages):
+				return [SimpleNamespace(label="Negative", score=-0.9) for _ in texts]
+
+		self.assertEqual(enrichment._enrich_page(read_by_second, Negative()), 0)
+		self.assertEqual(frappe.db.get_value("Mention", names[0], fields, as_dict=True), first)
+		self.assertEqual(
+			frappe.get_all("Mention Rule Match", {"parent": names[0]}, pluck="sentiment"), ["Positive"]
+		)
+		# a forced re-enrichment (enriched_on read as it is stored) still goes through
+		self.assertEqual(enrich_mentions(names, force=True), 1)
 
 	def test_unavailable_flair_model_falls_back_to_default(self):
 		names = self.ingest(post("le-flair", "quillbrand is great, I love it"))

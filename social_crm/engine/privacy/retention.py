@@ -142,6 +142,11 @@ class RetentionPlan:
 	filters: list[tuple[str, str, Any]]
 	cutoff: datetime
 	clear_field: str | None = None
+	# the run walks the rows in (age_field, name) order, one platform of ``platforms`` at a time
+	# (empty: all in one walk), so an index (platform, age field) serves each batch's read
+	age_field: str = "creation"
+	platform_field: str | None = None
+	platforms: tuple[str, ...] = ()
 
 
 def validate_policy(policy: RetentionPolicy | Mapping) -> RetentionPolicy:
@@ -441,6 +446,9 @@ def plan(policy: RetentionPolicy, now: datetime, utc_now: datetime | None = None
 		filters=to_filters(policy, now, utc_now),
 		cutoff=cutoff(policy, now, utc_now),
 		clear_field=spec.clear_field if policy.action == DELETE else None,
+		age_field=policy.conditions["age_field"],
+		platform_field=spec.platform_field,
+		platforms=tuple(policy.conditions.get("platform") or ()),
 	)
 
 

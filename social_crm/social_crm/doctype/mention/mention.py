@@ -212,3 +212,5 @@ def on_doctype_update():
 	frappe.db.add_index("Mention", ["status", "posted_at"])
 	# hourly alert series and dashboard counts: range scan on posted_at, covering sentiment
 	frappe.db.add_index("Mention", ["posted_at", "sentiment"])
+	# retention runs of a policy naming platforms walk (platform, posted_at, name): privacy/retention.py
+	frappe.db.add_index("Mention", ["platform", "posted_at"])

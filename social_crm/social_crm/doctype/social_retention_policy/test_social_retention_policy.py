@@ -233,6 +233,51 @@ class TestSocialRetentionPolicy(SocialCRMTestCase):
 		self.assertEqual(frappe.db.get_value("Mention", rows[0].name, "anonymized"), 0)
 		self.assertEqual(frappe.db.get_value("Mention", rows[1].name, "anonymized"), 1)
 
+	def test_run_walks_each_platform_in_post_time_order(self):
+		from social_crm.privacy.retention import _indexed, _walks, get_plan
+
+		# names sort against post time (the walk must not rely on name order); three share a second
+		posted = [400, 300, 300, 300, 200, 100]
+		rows = [
+			old_mention(f"ret-walk-{i}", days=days, platform=("X", "Facebook")[i % 2])
+			for i, days in enumerate(posted)
+		]
+		same = add_to_date(rows[1].posted_at, seconds=0)
+		for row in rows[1:4]:
+			frappe.db.set_value("Mention", row.name, "posted_at", same)
+		kept = make_mention("ret-walk-new", platform="X")
+		policy = make_policy("_Test walk", platform="X, Facebook")
+		plan = get_plan(policy)
+		self.assertTrue(_indexed("Mention", ["platform", "posted_at"]))
+		self.assertEqual(
+			_walks(plan, "posted_at"), [[("platform", "=", "X")], [("platform", "=", "Facebook")]]
+		)
+		self.assertEqual(preview(policy)["count"], 6)
+
+		result = run_policy(policy.name, size=1)
+		self.assertEqual(result["count"], 6)
+		self.assertEqual(result["batches"], 6)
+		names = [r.name for r in rows]
+		self.assertEqual(frappe.db.count("Mention", {"name": ("in", names), "anonymized": 1}), 6)
+		self.assertEqual(frappe.db.get_value("Mention", kept.name, "anonymized"), 0)
+		self.assertEqual(preview(policy)["count"], 0)
+
+	def test_batches_are_read_in_age_then_name_order(self):
+		from social_crm.privacy import store
+		from social_crm.privacy.retention import get_plan, read_batch
+
+		rows = [old_mention(f"ret-order-{i}", days=300 - i, platform="Instagram") for i in range(4)]
+		tie = rows[1].posted_at
+		frappe.db.set_value("Mention", rows[2].name, "posted_at", tie)
+		plan = get_plan(make_policy("_Test order", platform="Instagram"))
+		walk = [("platform", "=", "Instagram")]
+		seen, last = [], None
+		while batch := read_batch(plan, walk, store.MENTION_FIELDS, "posted_at", last, 1):
+			seen.append(batch[0].name)
+			last = batch[-1]
+		tied = sorted([rows[1].name, rows[2].name])
+		self.assertEqual(seen, [rows[0].name, *tied, rows[3].name])
+
 	def test_posted_at_ages_are_counted_in_utc_on_any_site_time_zone(self):
 		for zone, platform in (("America/New_York", "XING"), ("Asia/Kolkata", "LinkedIn")):
 			with self.subTest(zone=zone):
