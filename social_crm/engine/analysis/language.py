@@ -59,6 +59,13 @@ WORD_FLOOR_LOG10 = -7.0  # a word missing from a language's frequency list count
 WORDS_LAMBDA = 0.05  # longer texts: weight of the words' log-frequencies beside py3langid's (XLM-T train)
 SURE_GAP = 3.0  # longer texts: py3langid 1000x surer of its best than of the next decides alone (XLM-T train: no change at 2-6)
 MAX_WORDS = 20  # longer texts: the words of their start are enough beside py3langid
+# A batch's own languages as a prior (``detect_languages``, "auto"): each language's share of the
+# batch's texts of more than SHORT_TEXT_WORDS words (add-one smoothed, as a factor against equal
+# shares) raised to BATCH_PRIOR_POWER multiplies every text's scores. Needs BATCH_PRIOR_MIN such texts.
+# 0.2 chosen on the XLM-T train split (German tweets 94.3 -> 95.1 %, all six languages unchanged)
+BATCH_PRIOR_POWER = 0.2
+BATCH_PRIOR_MIN = 20
+BATCH_PRIOR_MAX_LOG10 = 1.0  # each factor kept within 10^+-1, below SURE_GAP: a sure answer stays
 WORDLIST = "small"  # wordfreq's list: words seen at least once per million (~30-40k per language)
 
 DETECTOR_AUTO = "auto"
@@ -351,9 +358,21 @@ def _detect_one(
 	min_letters: int | None,
 	detector: str,
 ) -> LanguageResult:
+	return _detect_scored(text, hint, allowed_set, min_confidence, min_letters, detector)[0]
+
+
+def _detect_scored(
+	text: str,
+	hint: str,
+	allowed_set: frozenset[str],
+	min_confidence: float,
+	min_letters: int | None,
+	detector: str,
+) -> tuple[LanguageResult, dict[str, float] | None, int]:
+	"""(result, "auto"'s log10 score per language or None, the cleaned text's word count)."""
 	hint_code = normalize_language_code(hint)
 	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
-		return LanguageResult(hint_code, 1.0, METHOD_HINT)
+		return LanguageResult(hint_code, 1.0, METHOD_HINT), None, 0
 	if min_letters is None:
 		min_letters = LANGDETECT_MIN_LETTERS if detector == DETECTOR_LANGDETECT else DEFAULT_MIN_LETTERS
 	cleaned = clean_for_detection(text or "")
@@ -361,25 +380,26 @@ def _detect_one(
 	if _letter_count(cleaned) < min_letters and detector == DETECTOR_AUTO and "#" in (text or ""):
 		cleaned = _hashtag_text(text, known)  # a post of hashtags only: their real words
 	if _letter_count(cleaned) < min_letters:
-		return LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT)
+		return LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT), None, 0
 	if detector == DETECTOR_LANGDETECT:
-		return _detect_langdetect(cleaned, allowed_set, min_confidence)
+		return _detect_langdetect(cleaned, allowed_set, min_confidence), None, 0
 
 	if detector == DETECTOR_LINGUA:
 		result = _detect_lingua(cleaned, known)
 		if result is not None:
-			return result
+			return result, None, 0
 	elif detector == DETECTOR_AUTO and len(known) > 1:
-		if len(cleaned.split()) <= SHORT_TEXT_WORDS:
-			result = _detect_short(cleaned, known)
+		words = len(cleaned.split())
+		if words <= SHORT_TEXT_WORDS:
+			scored = _detect_short(cleaned, known)
 		else:
-			result = _detect_long(cleaned, known)
-		if result is not None:
-			return result
-	return _detect_py3langid(cleaned, known)
+			scored = _detect_long(cleaned, known)
+		if scored is not None:
+			return scored[0], scored[1], words
+	return _detect_py3langid(cleaned, known), None, 0
 
 
-def _detect_short(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
+def _detect_short(cleaned: str, known: frozenset[str]) -> tuple[LanguageResult, dict[str, float]] | None:
 	"""One to three words: lingua's, py3langid's and the word-frequency probabilities blended
 	(``BLEND_WEIGHTS``, by which of lingua / wordfreq are installed); None: py3langid alone."""
 	text = cleaned[:MAX_DETECT_CHARS]
@@ -405,11 +425,12 @@ def _detect_short(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 			scores[code] = scores.get(code, 0.0) + weights["words"] * prob
 	code, score = max(sorted(scores.items()), key=lambda kv: kv[1])
 	if score <= 0:
-		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED)
-	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO)
+		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED), {}
+	logs = {c: math.log10(v) if v > 1e-300 else -300.0 for c, v in scores.items()}
+	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO), logs
 
 
-def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
+def _detect_long(cleaned: str, known: frozenset[str]) -> tuple[LanguageResult, dict[str, float]] | None:
 	"""More than ``SHORT_TEXT_WORDS`` words: py3langid's log-probability plus ``WORDS_LAMBDA`` times
 	the words' log-frequencies (None: wordfreq not usable, py3langid alone).
 
@@ -432,7 +453,8 @@ def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 		return None
 	ranked = sorted(scores, key=lambda code: (-scores[code], code))
 	if len(ranked) == 1 or scores[ranked[0]] - scores[ranked[1]] >= SURE_GAP:
-		return LanguageResult(ranked[0], round(min(10 ** scores[ranked[0]], 1.0), 4), DETECTOR_AUTO)
+		result = LanguageResult(ranked[0], round(min(10 ** scores[ranked[0]], 1.0), 4), DETECTOR_AUTO)
+		return result, scores
 	# the best-ranked language's words first; another language can only win if its words,
 	# at best all as frequent as its most frequent word, make up the gap
 	logs = _word_logs(tokens, ranked[:1])
@@ -447,8 +469,12 @@ def _detect_long(cleaned: str, known: frozenset[str]) -> LanguageResult | None:
 		if scores[code] + WORDS_LAMBDA * len(tokens) * _max_log(code) <= best - 3:
 			continue  # cannot come within 3 log10 units (1/1000) of the best: no share
 		final[code] = scores[code] + WORDS_LAMBDA * _word_logs(tokens, (code,))[code]
-	scores = final
-	probabilities = _normalized(scores)
+	return _best(final), final
+
+
+def _best(logs: dict[str, float]) -> LanguageResult:
+	"""The most likely language of log10 scores, its probability as the confidence."""
+	probabilities = _normalized(logs)
 	code, prob = max(sorted(probabilities.items()), key=lambda kv: kv[1])
 	return LanguageResult(code, round(min(prob, 1.0), 4), DETECTOR_AUTO)
 
@@ -602,20 +628,62 @@ def detect_languages(
 	min_letters: int | None = None,
 	detector: str = DEFAULT_DETECTOR,
 ) -> list[LanguageResult]:
-	"""Detect many texts (what enrichment calls): the same answers as ``detect_language`` one by
-	one, with a text repeated in the batch (retweets, copies) detected once. ``hints`` (same length as ``texts``) may be omitted."""
+	"""Detect many texts (what enrichment calls, a page of mentions at a time), with a text repeated
+	in the batch (retweets, copies) detected once. ``hints`` (same length as ``texts``) may be omitted.
+
+	The answers are ``detect_language``'s one by one, except that "auto" (with two or more site
+	languages) also uses the batch's own languages as a prior: a site that hears mostly German
+	reads an ambiguous "clever" or "Triste" as German. The prior is each language's share of the
+	batch's texts of more than ``SHORT_TEXT_WORDS`` words (add-one smoothed, against equal
+	shares) to the power ``BATCH_PRIOR_POWER``, used when there are ``BATCH_PRIOR_MIN`` such texts;
+	it multiplies each text's scores, so a sure answer stays (``BATCH_PRIOR_MAX_LOG10``)."""
 	if hints is not None and len(hints) != len(texts):
 		raise ValueError("hints must have the same length as texts")
-	_checked_detector(detector)
-	allowed_list = list(allowed or ())
-	seen: dict[tuple[str, str], LanguageResult] = {}
-	results = []
+	detector = _checked_detector(detector)
+	allowed_set = _allowed_set(allowed)
+	seen: dict[tuple[str, str], tuple[LanguageResult, dict[str, float] | None, int]] = {}
+	scored = []
 	for i, text in enumerate(texts):
 		key = (text or "", (hints[i] or "") if hints is not None else "")
-		result = seen.get(key)
-		if result is None:
-			result = seen[key] = detect_language(
-				key[0], key[1], allowed_list, min_confidence, min_letters, detector
+		found = seen.get(key)
+		if found is None:
+			found = seen[key] = _detect_scored(
+				key[0], key[1], allowed_set, min_confidence, min_letters, detector
 			)
+		scored.append(found)
+	prior = _batch_prior(scored, _known_allowed(allowed_set)) if detector == DETECTOR_AUTO else None
+	if prior is None:
+		return [result for result, _, _ in scored]
+	reranked: dict[int, LanguageResult] = {}
+	results = []
+	for result, logs, _ in scored:
+		if logs:
+			found = reranked.get(id(logs))
+			if found is None:
+				found = reranked[id(logs)] = _best(
+					{code: value + prior.get(code, 0.0) for code, value in logs.items()}
+				)
+			result = found
 		results.append(result)
 	return results
+
+
+def _batch_prior(scored: list, known: frozenset[str]) -> dict[str, float] | None:
+	"""{language: log10 factor} from the batch's longer texts (see ``detect_languages``); None
+	with fewer than ``BATCH_PRIOR_MIN`` of them."""
+	counts = dict.fromkeys(known, 0)
+	total = 0
+	for result, logs, words in scored:
+		if logs and words > SHORT_TEXT_WORDS and result.code in counts:
+			counts[result.code] += 1
+			total += 1
+	if total < BATCH_PRIOR_MIN:
+		return None
+	size = len(counts)
+	return {
+		code: max(
+			-BATCH_PRIOR_MAX_LOG10,
+			min(BATCH_PRIOR_MAX_LOG10, BATCH_PRIOR_POWER * math.log10(size * (count + 1) / (total + size))),
+		)
+		for code, count in counts.items()
+	}
