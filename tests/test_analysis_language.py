@@ -91,16 +91,34 @@ def test_short_texts_blend_what_is_installed(monkeypatch):
 	)
 
 
-def test_long_texts_py3langid_is_sure_of_skip_the_word_lists(monkeypatch):
-	looked_up = []
-	real = language._word_logs
-	monkeypatch.setattr(
-		language, "_word_logs", lambda tokens, codes: looked_up.append(codes) or real(tokens, codes)
-	)
-	assert detect_language(GERMAN, allowed=LISTENED).code == "de"
-	assert looked_up == []  # py3langid alone is more than SURE_GAP ahead
-	detect_language("A la URL le falta la barra inicial y también el nombre del servidor.", allowed=LISTENED)
-	assert looked_up  # a close call: the words are looked up
+def test_long_texts_the_words_are_sure_of_skip_py3langid(monkeypatch):
+	asked = []
+	real = language._py3langid
+	monkeypatch.setattr(language, "_py3langid", lambda known: asked.append(known) or real(known))
+	result = detect_language(GERMAN, allowed=LISTENED)
+	assert result == LanguageResult("de", 1.0, "auto")
+	assert asked == []  # the words make German more than WORDS_SURE_GAP likelier: py3langid not asked
+	logs = language._word_logs(language._tokens(GERMAN), frozenset(LISTENED))
+	first, second = sorted(logs.values(), reverse=True)[:2]
+	assert first - second >= language.WORDS_SURE_GAP
+	# names are words of every language (a close call): py3langid is asked
+	detect_language("Lionel Messi Cristiano Ronaldo Neymar", allowed=LISTENED)
+	assert asked
+
+
+def test_word_lookups_are_remembered_per_token():
+	known = frozenset(LISTENED)
+	tokens = language._tokens("Das ist wirklich gut, danke euch")
+	first = language._word_logs(tokens, known)
+	cache = language._token_cache[tuple(sorted(known))]
+	assert "wirklich" in cache and len(cache["wirklich"]) == len(known)
+	assert language._word_logs(tokens, known) == first
+	# the same sums as looking every token up in every list
+	for code in known:
+		table = language._frequency_list(code)
+		expected = sum(language._word_log10(table, token) for token in tokens)
+		assert abs(first[code] - expected) < 1e-9
+	assert language._word_logs([], known) == dict.fromkeys(known, 0.0)
 
 
 def test_long_texts_add_word_evidence_to_py3langid():
@@ -264,10 +282,44 @@ def test_batch_answers_as_one_by_one_and_detects_a_repeated_text_once(monkeypatc
 	kwargs = {"allowed": LISTENED, "min_confidence": 0.7}
 	one_by_one = [detect_language(t, hint=h, **kwargs) for t, h in zip(texts, hints, strict=True)]
 	calls = []
-	real = language.detect_language
-	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
+	real = language._detect_scored
+	monkeypatch.setattr(language, "_detect_scored", lambda *a: calls.append(a[0]) or real(*a))
+	# fewer than BATCH_PRIOR_MIN longer texts: no prior, the same answers
 	assert detect_languages(texts, hints=hints, **kwargs) == one_by_one
 	assert sorted(calls) == sorted(["", ENGLISH, ENGLISH, "gut gemacht", "about the"])
+
+
+GERMAN_PAGE = [f"Heute Morgen habe ich im Laden an der Ecke {n} Kaffee getrunken." for n in range(20)]
+
+
+@pytest.mark.parametrize("text", ["sexy", "super", "mega", "oh man echt hart"])
+def test_a_batch_that_is_mostly_german_reads_an_ambiguous_text_as_german(text):
+	assert detect_language(text, allowed=LISTENED).code != "de"
+	assert detect_languages([*GERMAN_PAGE, text], allowed=LISTENED)[-1].code == "de"
+	# short of BATCH_PRIOR_MIN longer texts ("oh man echt hart" is one itself): no prior
+	assert detect_languages([*GERMAN_PAGE[2:], text], allowed=LISTENED)[-1].code != "de"
+	# only "auto" uses the batch
+	assert detect_languages([*GERMAN_PAGE, text], allowed=LISTENED, detector="lingua")[-1] == (
+		detect_language(text, allowed=LISTENED, detector="lingua")
+	)
+
+
+def test_the_batch_prior_keeps_clear_answers_and_does_not_depend_on_order():
+	texts = [*GERMAN_PAGE, "happy", ENGLISH, FRENCH, "gut gemacht", "sexy"]
+	results = detect_languages(texts, allowed=LISTENED)
+	assert [r.code for r in results[20:]] == ["en", "en", "fr", "de", "de"]
+	assert all(r.method == "auto" for r in results)
+	assert list(reversed(detect_languages(list(reversed(texts)), allowed=LISTENED))) == results
+	prior = language._batch_prior(
+		[language._detect_scored(t, "", frozenset(LISTENED), 0.7, None, "auto") for t in texts],
+		frozenset(LISTENED),
+	)
+	assert max(prior, key=prior.get) == "de" and prior["de"] > 0 > prior["nl"]
+	assert all(abs(v) <= language.BATCH_PRIOR_MAX_LOG10 < language.SURE_GAP for v in prior.values())
+	# hints still win inside a batch
+	assert detect_languages([*GERMAN_PAGE, "sexy"], hints=[""] * 20 + ["en"], allowed=LISTENED)[-1] == (
+		LanguageResult("en", 1.0, "hint")
+	)
 
 
 def test_chinese_variants_are_normalized():
