@@ -22,6 +22,7 @@ FRENCH = "Ce matin, j'ai goûté un nouveau café dans la boutique du coin et il
 
 
 LISTENED = ["en", "de", "fr", "es", "it", "nl", "pt"]
+BLEND = language.BLEND_WEIGHTS[("lingua", "words")]
 
 
 @pytest.mark.parametrize("detector", ["auto", "py3langid", "lingua", "langdetect"])
@@ -104,6 +105,62 @@ def test_long_texts_the_words_are_sure_of_skip_py3langid(monkeypatch):
 	# names are words of every language (a close call): py3langid is asked
 	detect_language("Lionel Messi Cristiano Ronaldo Neymar", allowed=LISTENED)
 	assert asked
+
+
+class RecordingLingua:
+	def __init__(self, real):
+		self.real, self.calls = real, []
+
+	def compute_language_confidence_values(self, text):
+		self.calls.append(text)
+		return self.real.compute_language_confidence_values(text)
+
+
+@pytest.mark.parametrize("text", ["das ist", "the house", "gracias amigos", "Geburtstagsfeier"])
+def test_short_texts_the_words_decide_alone_skip_lingua_with_the_same_answer(monkeypatch, text):
+	known = frozenset(LISTENED)
+	complete = language._detect_short(text, known, complete=True)
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	result, _, alone = language._detect_short(text, known)
+	assert alone and lingua.calls == [] and result.code == complete[0].code
+	# the words' lead is larger than lingua's whole weight could make up
+	probabilities = language._word_probabilities(text, known)
+	first, second = sorted(probabilities.values(), reverse=True)[:2]
+	assert BLEND["words"] * (first - second) > BLEND["lingua"]
+	assert result.confidence == round(first, 4)
+
+
+def test_short_texts_a_close_call_asks_lingua(monkeypatch):
+	known = frozenset(LISTENED)
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	assert language._detect_short("in Brand", known)[2] is False
+	assert lingua.calls == ["in Brand"]
+
+
+def test_a_short_text_its_words_decided_alone_is_blended_in_a_batch_when_the_prior_could_change_it(
+	monkeypatch,
+):
+	known = frozenset(LISTENED)
+	texts = [*GERMAN_PAGE, "the house", "danke"]
+	prior = language._batch_prior(
+		[language._detect_scored(t, "", known, 0.7, None, "auto") for t in texts], known
+	)
+	full = {
+		text: language._best(
+			{c: v + prior[c] for c, v in language._detect_short(text, known, True)[1].items()}
+		)
+		for text in ("the house", "danke")
+	}
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	results = detect_languages(texts, allowed=LISTENED)
+	# "the house": English words, in a German batch the prior could outweigh their lead: lingua asked
+	assert results[-2] == full["the house"] and results[-2].code == "en"
+	# "danke": the prior favours the words' language already: lingua not asked
+	assert results[-1].code == full["danke"].code == "de"
+	assert lingua.calls == ["the house"]
 
 
 def test_word_lookups_are_remembered_per_token():

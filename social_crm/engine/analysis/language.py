@@ -363,6 +363,16 @@ def _checked_detector(detector: str | None) -> str:
 	return detector
 
 
+@dataclass(frozen=True)
+class _Scored:
+	"""A detection with what ``detect_languages`` needs for its batch prior."""
+
+	result: LanguageResult
+	logs: dict[str, float] | None = None  # "auto": log10 score per language
+	words: int = 0  # "auto": the cleaned text's word count
+	words_alone: str = ""  # "auto", a short text its words decided alone: the cleaned text
+
+
 def _detect_one(
 	text: str,
 	hint: str,
@@ -371,7 +381,7 @@ def _detect_one(
 	min_letters: int | None,
 	detector: str,
 ) -> LanguageResult:
-	return _detect_scored(text, hint, allowed_set, min_confidence, min_letters, detector)[0]
+	return _detect_scored(text, hint, allowed_set, min_confidence, min_letters, detector).result
 
 
 def _detect_scored(
@@ -381,11 +391,10 @@ def _detect_scored(
 	min_confidence: float,
 	min_letters: int | None,
 	detector: str,
-) -> tuple[LanguageResult, dict[str, float] | None, int]:
-	"""(result, "auto"'s log10 score per language or None, the cleaned text's word count)."""
+) -> _Scored:
 	hint_code = normalize_language_code(hint)
 	if hint_code and (hint_code in allowed_set or (not allowed_set and hint_code in _known_codes())):
-		return LanguageResult(hint_code, 1.0, METHOD_HINT), None, 0
+		return _Scored(LanguageResult(hint_code, 1.0, METHOD_HINT))
 	if min_letters is None:
 		min_letters = LANGDETECT_MIN_LETTERS if detector == DETECTOR_LANGDETECT else DEFAULT_MIN_LETTERS
 	cleaned = clean_for_detection(text or "")
@@ -395,14 +404,14 @@ def _detect_scored(
 		cleaned = _hashtag_text(text, known)  # a post of hashtags only: their real words
 		enough = _has_letters(cleaned, min_letters)
 	if not enough:
-		return LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT), None, 0
+		return _Scored(LanguageResult(UNKNOWN, 0.0, METHOD_TOO_SHORT))
 	if detector == DETECTOR_LANGDETECT:
-		return _detect_langdetect(cleaned, allowed_set, min_confidence), None, 0
+		return _Scored(_detect_langdetect(cleaned, allowed_set, min_confidence))
 
 	if detector == DETECTOR_LINGUA:
 		result = _detect_lingua(cleaned, known)
 		if result is not None:
-			return result, None, 0
+			return _Scored(result)
 	elif detector == DETECTOR_AUTO and len(known) > 1:
 		words = len(cleaned.split())
 		if words <= SHORT_TEXT_WORDS:
@@ -410,22 +419,33 @@ def _detect_scored(
 		else:
 			scored = _detect_long(cleaned, known)
 		if scored is not None:
-			return scored[0], scored[1], words
-	return _detect_py3langid(cleaned, known), None, 0
+			return _Scored(
+				scored[0], scored[1], words, cleaned if words <= SHORT_TEXT_WORDS and scored[2] else ""
+			)
+	return _Scored(_detect_py3langid(cleaned, known))
 
 
-def _detect_short(cleaned: str, known: frozenset[str]) -> tuple[LanguageResult, dict[str, float]] | None:
+def _detect_short(
+	cleaned: str, known: frozenset[str], complete: bool = False
+) -> tuple[LanguageResult, dict[str, float], bool] | None:
 	"""One to three words: lingua's, py3langid's and the word-frequency probabilities blended
-	(``BLEND_WEIGHTS``, by which of lingua / wordfreq are installed); None: py3langid alone."""
+	(``BLEND_WEIGHTS``, by which of lingua / wordfreq are installed); None: py3langid alone.
+
+	(result, log10 scores, whether the other detectors were skipped). Unless ``complete``,
+	when the words alone put their best language further ahead than the other detectors'
+	whole weight could make up, those are not asked (the same answer; the confidence is then
+	the words' probability, the scores theirs)."""
 	text = cleaned[:MAX_DETECT_CHARS]
 	lingua = _lingua_detector(known) if lingua_available() else None
 	words = _word_probabilities(text, known)
-	parts = tuple(
-		name for name, found in (("lingua", lingua is not None), ("words", words is not None)) if found
-	)
-	weights = BLEND_WEIGHTS.get(parts)
+	weights = _blend_weights(known, lingua is not None, words is not None)
 	if weights is None:
 		return None
+	if words is not None and not complete:
+		first, second = _top_two(words.values())
+		if weights["words"] * (first - second) > 1.0 - weights["words"]:
+			result = _best({c: math.log10(v) if v > 1e-300 else -300.0 for c, v in words.items()})
+			return result, {c: math.log10(v) if v > 1e-300 else -300.0 for c, v in words.items()}, True
 	scores: dict[str, float] = dict.fromkeys(known, 0.0)
 	if weights.get("py3langid"):
 		for code, prob in _py3langid(_py3langid_set(known)).rank(text):
@@ -440,9 +460,16 @@ def _detect_short(cleaned: str, known: frozenset[str]) -> tuple[LanguageResult, 
 			scores[code] = scores.get(code, 0.0) + weights["words"] * prob
 	code, score = max(sorted(scores.items()), key=lambda kv: kv[1])
 	if score <= 0:
-		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED), {}
+		return LanguageResult(UNKNOWN, 0.0, METHOD_FAILED), {}, False
 	logs = {c: math.log10(v) if v > 1e-300 else -300.0 for c, v in scores.items()}
-	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO), logs
+	return LanguageResult(code, round(min(score, 1.0), 4), DETECTOR_AUTO), logs, False
+
+
+def _blend_weights(known: frozenset[str], lingua: bool | None = None, words: bool = True) -> dict | None:
+	"""``BLEND_WEIGHTS`` for what is installed (lingua: whether it can serve ``known``)."""
+	if lingua is None:
+		lingua = lingua_available() and _lingua_detector(known) is not None
+	return BLEND_WEIGHTS.get(tuple(name for name, found in (("lingua", lingua), ("words", words)) if found))
 
 
 def _detect_long(cleaned: str, known: frozenset[str]) -> tuple[LanguageResult, dict[str, float]] | None:
@@ -672,7 +699,7 @@ def detect_languages(
 		raise ValueError("hints must have the same length as texts")
 	detector = _checked_detector(detector)
 	allowed_set = _allowed_set(allowed)
-	seen: dict[tuple[str, str], tuple[LanguageResult, dict[str, float] | None, int]] = {}
+	seen: dict[tuple[str, str], _Scored] = {}
 	scored = []
 	for i, text in enumerate(texts):
 		key = (text or "", (hints[i] or "") if hints is not None else "")
@@ -682,21 +709,38 @@ def detect_languages(
 				key[0], key[1], allowed_set, min_confidence, min_letters, detector
 			)
 		scored.append(found)
-	prior = _batch_prior(scored, _known_allowed(allowed_set)) if detector == DETECTOR_AUTO else None
+	known = _known_allowed(allowed_set)
+	prior = _batch_prior(scored, known) if detector == DETECTOR_AUTO else None
 	if prior is None:
-		return [result for result, _, _ in scored]
+		return [item.result for item in scored]
 	reranked: dict[int, LanguageResult] = {}
 	results = []
-	for result, logs, _ in scored:
-		if logs:
-			found = reranked.get(id(logs))
+	for item in scored:
+		result = item.result
+		if item.logs:
+			found = reranked.get(id(item))
 			if found is None:
-				found = reranked[id(logs)] = _best(
-					{code: value + prior.get(code, 0.0) for code, value in logs.items()}
-				)
+				found = reranked[id(item)] = _with_prior(item, prior, known)
 			result = found
 		results.append(result)
 	return results
+
+
+def _with_prior(item: _Scored, prior: dict[str, float], known: frozenset[str]) -> LanguageResult:
+	"""A text's answer with the batch prior. A short text its words decided alone is blended
+	with the other detectors after all when the prior could change the answer."""
+	logs = item.logs
+	if item.words_alone:
+		share = _blend_weights(known)["words"]
+		top = min(logs, key=lambda c: (-logs[c], c))
+		lead = share * 10 ** logs[top] * 10 ** prior.get(top, 0.0)
+		if any(
+			(share * 10**value + 1.0 - share) * 10 ** prior.get(code, 0.0) >= lead
+			for code, value in logs.items()
+			if code != top
+		):
+			logs = _detect_short(item.words_alone, known, complete=True)[1]
+	return _best({code: value + prior.get(code, 0.0) for code, value in logs.items()})
 
 
 def _batch_prior(scored: list, known: frozenset[str]) -> dict[str, float] | None:
@@ -704,9 +748,9 @@ def _batch_prior(scored: list, known: frozenset[str]) -> dict[str, float] | None
 	with fewer than ``BATCH_PRIOR_MIN`` of them."""
 	counts = dict.fromkeys(known, 0)
 	total = 0
-	for result, logs, words in scored:
-		if logs and words > SHORT_TEXT_WORDS and result.code in counts:
-			counts[result.code] += 1
+	for item in scored:
+		if item.logs and item.words > SHORT_TEXT_WORDS and item.result.code in counts:
+			counts[item.result.code] += 1
 			total += 1
 	if total < BATCH_PRIOR_MIN:
 		return None
