@@ -13,7 +13,11 @@ Detectors (``detector``):
   texts of at most ``SHORT_TEXT_WORDS`` words: lingua-language-detector's probabilities
   and the words' frequencies in each language (wordfreq's lists, a unigram model)
   blended (``BLEND_WEIGHTS``); longer texts: py3langid's log-probability plus a small
-  share (``WORDS_LAMBDA``) of the words' log-frequencies. lingua's models (the allowed
+  share (``WORDS_LAMBDA``) of the words' log-frequencies. The words are looked up first and
+  decide alone when they are sure enough (short texts: a lead over the next language that the
+  other detectors' weight cannot make up, the same answer; longer texts: ``WORDS_SURE_GAP``),
+  which spares lingua / py3langid on most posts. ``detect_languages`` (a page of posts)
+  also uses the page's own languages as a prior (``BATCH_PRIOR_POWER``). lingua's models (the allowed
   languages only) and wordfreq's lists (~30-40k words a language) load lazily, once per
   process. Without lingua or wordfreq installed the blend uses what is there; without
   ``allowed`` (all 75+ languages: lingua > 1 GB), py3langid alone. Accuracy, speed and
