@@ -346,6 +346,18 @@ def test_batch_answers_as_one_by_one_and_detects_a_repeated_text_once(monkeypatc
 	assert sorted(calls) == sorted(["", ENGLISH, ENGLISH, "gut gemacht", "about the"])
 
 
+@pytest.mark.parametrize("detector", ["py3langid", "lingua"])
+def test_batch_of_another_detector_is_detect_language_one_by_one(monkeypatch, detector):
+	texts = [*[f"Heute Morgen habe ich {n} Kaffee getrunken." for n in range(25)], "sexy", "sexy"]
+	kwargs = {"allowed": LISTENED, "detector": detector}
+	one_by_one = [detect_language(t, **kwargs) for t in texts]
+	calls = []
+	real = language.detect_language
+	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
+	assert detect_languages(texts, **kwargs) == one_by_one
+	assert len(calls) == 26  # no prior; the repeated text once
+
+
 GERMAN_PAGE = [f"Heute Morgen habe ich im Laden an der Ecke {n} Kaffee getrunken." for n in range(20)]
 
 

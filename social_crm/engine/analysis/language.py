@@ -703,6 +703,20 @@ def detect_languages(
 		raise ValueError("hints must have the same length as texts")
 	detector = _checked_detector(detector)
 	allowed_set = _allowed_set(allowed)
+	known = _known_allowed(allowed_set)
+	if detector != DETECTOR_AUTO or len(known) < 2:  # no prior: each text alone, repeats once
+		allowed_list = list(allowed or ())
+		answers: dict[tuple[str, str], LanguageResult] = {}
+		results = []
+		for i, text in enumerate(texts):
+			key = (text or "", (hints[i] or "") if hints is not None else "")
+			result = answers.get(key)
+			if result is None:
+				result = answers[key] = detect_language(
+					key[0], key[1], allowed_list, min_confidence, min_letters, detector
+				)
+			results.append(result)
+		return results
 	seen: dict[tuple[str, str], _Scored] = {}
 	scored = []
 	for i, text in enumerate(texts):
@@ -713,8 +727,7 @@ def detect_languages(
 				key[0], key[1], allowed_set, min_confidence, min_letters, detector
 			)
 		scored.append(found)
-	known = _known_allowed(allowed_set)
-	prior = _batch_prior(scored, known) if detector == DETECTOR_AUTO else None
+	prior = _batch_prior(scored, known)
 	if prior is None:
 		return [item.result for item in scored]
 	reranked: dict[int, LanguageResult] = {}
