@@ -22,6 +22,7 @@ FRENCH = "Ce matin, j'ai goûté un nouveau café dans la boutique du coin et il
 
 
 LISTENED = ["en", "de", "fr", "es", "it", "nl", "pt"]
+BLEND = language.BLEND_WEIGHTS[("lingua", "words")]
 
 
 @pytest.mark.parametrize("detector", ["auto", "py3langid", "lingua", "langdetect"])
@@ -91,16 +92,90 @@ def test_short_texts_blend_what_is_installed(monkeypatch):
 	)
 
 
-def test_long_texts_py3langid_is_sure_of_skip_the_word_lists(monkeypatch):
-	looked_up = []
-	real = language._word_logs
-	monkeypatch.setattr(
-		language, "_word_logs", lambda tokens, codes: looked_up.append(codes) or real(tokens, codes)
+def test_long_texts_the_words_are_sure_of_skip_py3langid(monkeypatch):
+	asked = []
+	real = language._py3langid
+	monkeypatch.setattr(language, "_py3langid", lambda known: asked.append(known) or real(known))
+	result = detect_language(GERMAN, allowed=LISTENED)
+	assert result == LanguageResult("de", 1.0, "auto")
+	assert asked == []  # the words make German more than WORDS_SURE_GAP likelier: py3langid not asked
+	logs = language._word_logs(language._tokens(GERMAN), frozenset(LISTENED))
+	first, second = sorted(logs.values(), reverse=True)[:2]
+	assert first - second >= language.WORDS_SURE_GAP
+	# names are words of every language (a close call): py3langid is asked
+	detect_language("Lionel Messi Cristiano Ronaldo Neymar", allowed=LISTENED)
+	assert asked
+
+
+class RecordingLingua:
+	def __init__(self, real):
+		self.real, self.calls = real, []
+
+	def compute_language_confidence_values(self, text):
+		self.calls.append(text)
+		return self.real.compute_language_confidence_values(text)
+
+
+@pytest.mark.parametrize("text", ["das ist", "the house", "gracias amigos", "Geburtstagsfeier"])
+def test_short_texts_the_words_decide_alone_skip_lingua_with_the_same_answer(monkeypatch, text):
+	known = frozenset(LISTENED)
+	complete = language._detect_short(text, known, complete=True)
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	result, _, alone = language._detect_short(text, known)
+	assert alone and lingua.calls == [] and result.code == complete[0].code
+	# the words' lead is larger than lingua's whole weight could make up
+	probabilities = language._word_probabilities(text, known)
+	first, second = sorted(probabilities.values(), reverse=True)[:2]
+	assert BLEND["words"] * (first - second) > BLEND["lingua"]
+	assert result.confidence == round(first, 4)
+
+
+def test_short_texts_a_close_call_asks_lingua(monkeypatch):
+	known = frozenset(LISTENED)
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	assert language._detect_short("in Brand", known)[2] is False
+	assert lingua.calls == ["in Brand"]
+
+
+def test_a_short_text_its_words_decided_alone_is_blended_in_a_batch_when_the_prior_could_change_it(
+	monkeypatch,
+):
+	known = frozenset(LISTENED)
+	texts = [*GERMAN_PAGE, "the house", "danke"]
+	prior = language._batch_prior(
+		[language._detect_scored(t, "", known, 0.7, None, "auto") for t in texts], known
 	)
-	assert detect_language(GERMAN, allowed=LISTENED).code == "de"
-	assert looked_up == []  # py3langid alone is more than SURE_GAP ahead
-	detect_language("A la URL le falta la barra inicial y también el nombre del servidor.", allowed=LISTENED)
-	assert looked_up  # a close call: the words are looked up
+	full = {
+		text: language._best(
+			{c: v + prior[c] for c, v in language._detect_short(text, known, True)[1].items()}
+		)
+		for text in ("the house", "danke")
+	}
+	lingua = RecordingLingua(language._lingua_detector(known))
+	monkeypatch.setattr(language, "_lingua_detector", lambda k: lingua)
+	results = detect_languages(texts, allowed=LISTENED)
+	# "the house": English words, in a German batch the prior could outweigh their lead: lingua asked
+	assert results[-2] == full["the house"] and results[-2].code == "en"
+	# "danke": the prior favours the words' language already: lingua not asked
+	assert results[-1].code == full["danke"].code == "de"
+	assert lingua.calls == ["the house"]
+
+
+def test_word_lookups_are_remembered_per_token():
+	known = frozenset(LISTENED)
+	tokens = language._tokens("Das ist wirklich gut, danke euch")
+	first = language._word_logs(tokens, known)
+	cache = language._token_cache[tuple(sorted(known))]
+	assert "wirklich" in cache and len(cache["wirklich"]) == len(known)
+	assert language._word_logs(tokens, known) == first
+	# the same sums as looking every token up in every list
+	for code in known:
+		table = language._frequency_list(code)
+		expected = sum(language._word_log10(table, token) for token in tokens)
+		assert abs(first[code] - expected) < 1e-9
+	assert language._word_logs([], known) == dict.fromkeys(known, 0.0)
 
 
 def test_long_texts_add_word_evidence_to_py3langid():
@@ -264,10 +339,56 @@ def test_batch_answers_as_one_by_one_and_detects_a_repeated_text_once(monkeypatc
 	kwargs = {"allowed": LISTENED, "min_confidence": 0.7}
 	one_by_one = [detect_language(t, hint=h, **kwargs) for t, h in zip(texts, hints, strict=True)]
 	calls = []
-	real = language.detect_language
-	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
+	real = language._detect_scored
+	monkeypatch.setattr(language, "_detect_scored", lambda *a: calls.append(a[0]) or real(*a))
+	# fewer than BATCH_PRIOR_MIN longer texts: no prior, the same answers
 	assert detect_languages(texts, hints=hints, **kwargs) == one_by_one
 	assert sorted(calls) == sorted(["", ENGLISH, ENGLISH, "gut gemacht", "about the"])
+
+
+@pytest.mark.parametrize("detector", ["py3langid", "lingua"])
+def test_batch_of_another_detector_is_detect_language_one_by_one(monkeypatch, detector):
+	texts = [*[f"Heute Morgen habe ich {n} Kaffee getrunken." for n in range(25)], "sexy", "sexy"]
+	kwargs = {"allowed": LISTENED, "detector": detector}
+	one_by_one = [detect_language(t, **kwargs) for t in texts]
+	calls = []
+	real = language.detect_language
+	monkeypatch.setattr(language, "detect_language", lambda *a: calls.append(a[0]) or real(*a))
+	assert detect_languages(texts, **kwargs) == one_by_one
+	assert len(calls) == 26  # no prior; the repeated text once
+
+
+GERMAN_PAGE = [f"Heute Morgen habe ich im Laden an der Ecke {n} Kaffee getrunken." for n in range(20)]
+
+
+@pytest.mark.parametrize("text", ["sexy", "super", "mega", "oh man echt hart"])
+def test_a_batch_that_is_mostly_german_reads_an_ambiguous_text_as_german(text):
+	assert detect_language(text, allowed=LISTENED).code != "de"
+	assert detect_languages([*GERMAN_PAGE, text], allowed=LISTENED)[-1].code == "de"
+	# short of BATCH_PRIOR_MIN longer texts ("oh man echt hart" is one itself): no prior
+	assert detect_languages([*GERMAN_PAGE[2:], text], allowed=LISTENED)[-1].code != "de"
+	# only "auto" uses the batch
+	assert detect_languages([*GERMAN_PAGE, text], allowed=LISTENED, detector="lingua")[-1] == (
+		detect_language(text, allowed=LISTENED, detector="lingua")
+	)
+
+
+def test_the_batch_prior_keeps_clear_answers_and_does_not_depend_on_order():
+	texts = [*GERMAN_PAGE, "happy", ENGLISH, FRENCH, "gut gemacht", "sexy"]
+	results = detect_languages(texts, allowed=LISTENED)
+	assert [r.code for r in results[20:]] == ["en", "en", "fr", "de", "de"]
+	assert all(r.method == "auto" for r in results)
+	assert list(reversed(detect_languages(list(reversed(texts)), allowed=LISTENED))) == results
+	prior = language._batch_prior(
+		[language._detect_scored(t, "", frozenset(LISTENED), 0.7, None, "auto") for t in texts],
+		frozenset(LISTENED),
+	)
+	assert max(prior, key=prior.get) == "de" and prior["de"] > 0 > prior["nl"]
+	assert all(abs(v) <= language.BATCH_PRIOR_MAX_LOG10 < language.SURE_GAP for v in prior.values())
+	# hints still win inside a batch
+	assert detect_languages([*GERMAN_PAGE, "sexy"], hints=[""] * 20 + ["en"], allowed=LISTENED)[-1] == (
+		LanguageResult("en", 1.0, "hint")
+	)
 
 
 def test_chinese_variants_are_normalized():
