@@ -138,3 +138,18 @@ def test_repeated_and_eastern_emoticons():
 def test_german_elongated_words():
 	assert lexicon_polarity("suuuuper", "de") > 0 and lexicon_polarity("tolllll", "de") > 0
 	assert lexicon_polarity("sooo schlecht", "de") < 0
+
+
+def test_word_lookups_are_remembered_within_a_bound(monkeypatch):
+	from social_crm.engine.analysis import sentiment
+
+	config = lexicons.language("es")
+	monkeypatch.setattr(lexicons, "LOOKUP_CACHE_SIZE", 3)
+	config.seen.clear()
+	first = lexicons.polarity("qué bonito día, gracias", "es")
+	assert 0 < len(config.seen) <= 3
+	assert lexicons.polarity("qué bonito día, gracias", "es") == first  # the same answer from the cache
+	sentiment._SEEN.pop("de", None)
+	lexicon_polarity("Das ist wirklich super und toll, danke", "de")
+	assert 0 < len(sentiment._SEEN["de"]) <= 3
+	config.seen.clear()

@@ -42,7 +42,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -385,6 +385,8 @@ class WordListLanguage:
 	contrast: frozenset[str]
 	clause_words: frozenset[str]
 	fold_accents: bool = False  # look words up without accents (LeIA's list has none)
+	# word -> _lookup's answer (None too), filled as texts are scored; cleared when full
+	seen: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _fold(word: str) -> str:
@@ -540,7 +542,21 @@ def is_laughter(word: str) -> bool:
 _SHORT_LAUGHS = frozenset({"xd", "lol", "mdr", "rs", "kk"})
 
 
+LOOKUP_CACHE_SIZE = 50_000  # words per language whose lookup is remembered
+
+
 def _lookup(word: str, config: WordListLanguage) -> float | None:
+	"""A word's valence: the word, its squeezed form ("bellooo"), laughter, or its longest stem."""
+	seen = config.seen
+	if word in seen:
+		return seen[word]
+	if len(seen) >= LOOKUP_CACHE_SIZE:
+		seen.clear()
+	value = seen[word] = _lookup_uncached(word, config)
+	return value
+
+
+def _lookup_uncached(word: str, config: WordListLanguage) -> float | None:
 	value = config.words.get(word)
 	if value is not None:
 		return value

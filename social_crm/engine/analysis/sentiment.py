@@ -523,6 +523,7 @@ def lexicon_polarity(text: str, language: str) -> float:
 	negators: list[int] = []
 	negating: set[int] = set()
 	lone_negation = lexicons.negator_valence(language)
+	seen = _SEEN.setdefault(language, {})
 	for i, word in enumerate(lowered):
 		if word in config.contrast:
 			contrast_at = i
@@ -533,7 +534,7 @@ def lexicon_polarity(text: str, language: str) -> float:
 				continue
 			if word in config.boosters and _next_sentiment_word(lowered, i, lexicon, config):
 				continue
-			hit = _lexicon_lookup(word, lexicon)
+			hit = seen[word] if word in seen else _remember(seen, word, _lexicon_lookup(word, lexicon))
 			if hit is None:
 				if lexicons.is_laughter(word):
 					valences[i] = lexicons.LAUGH_VALENCE
@@ -559,6 +560,16 @@ def lexicon_polarity(text: str, language: str) -> float:
 	if total:
 		total += math.copysign(min(text.count("!"), 4) * EXCLAMATION_BOOST, total)
 	return total / math.sqrt(total * total + NORMALIZE_ALPHA) if total else 0.0
+
+
+_SEEN: dict[str, dict[str, tuple[float, bool] | None]] = {}  # language -> word -> lookup answer
+
+
+def _remember(seen: dict, word: str, hit):
+	if len(seen) >= lexicons.LOOKUP_CACHE_SIZE:
+		seen.clear()
+	seen[word] = hit
+	return hit
 
 
 _ELONGATED_RE = re.compile(r"(.)\1{2,}")
