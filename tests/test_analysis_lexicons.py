@@ -77,3 +77,79 @@ def test_calibrated_thresholds():
 	assert lexicons.label_thresholds("de", 0.05) == (-0.05, 0.05)
 	# an explicit threshold wins over the calibrated ones
 	assert DefaultAnalyzer(threshold=0.99).calibrated is False
+
+
+def test_french_reads_the_vader_fr_lexicon():
+	vader_fr = lexicons.vader_fr_lexicon()
+	assert len(vader_fr) > 8_000  # vaderSentiment-fr's fr_lexicon.txt, 9,097 lines
+	assert vader_fr["heureux"] > 0.5 and vader_fr["triste"] < -0.4
+	words = lexicons.language("fr").words
+	# only vaderSentiment-fr knows these forms; pattern's adjectives alone do not
+	assert "culpabilité" not in _pattern_french() and words["culpabilité"] < 0
+	assert "pas" not in words and "très" not in words  # negator, booster: not sentiment words
+	assert lexicons.polarity("Quelle culpabilité", "fr") < 0
+
+
+def _pattern_french():
+	from social_crm.engine.analysis.sentiment import LEXICON_LANGUAGES, _package_file, _read_pattern_lexicon
+
+	config = LEXICON_LANGUAGES["fr"]
+	return _read_pattern_lexicon(_package_file(config.package, config.file, "fr"), config.min_subjectivity)
+
+
+def test_objective_pattern_adjectives_are_left_out():
+	from social_crm.engine.analysis.sentiment import _lexicon
+
+	# "international" has polarity +0.35 at subjectivity 0 in pattern's French list
+	assert "international" not in _lexicon("fr") and "horrible" in _lexicon("fr")
+	assert lexicons.polarity("Le salon international de l'énergie", "fr") == 0
+	assert DefaultAnalyzer().analyze_one("Le salon international de l'énergie", "fr").label == "Neutral"
+
+
+def test_a_lone_negation_leans_negative():
+	# a negator that turns no sentiment word round: a complaint about something that does not work
+	assert lexicons.polarity("El móvil no me deja abrir los grupos", "es") < 0
+	assert lexicons.polarity("Il sito non funziona da ieri", "it") < 0
+	assert lexicon_polarity("Die App geht immer noch nicht", "de") < 0
+	assert lexicons.polarity("O app nao abre", "pt") < 0
+	# ... but a negated sentiment word is only turned round, not counted twice
+	assert lexicons.polarity("no es malo", "es") > 0
+	assert lexicon_polarity("nicht schlecht", "de") > 0
+	# "nicht nur ... sondern auch" is no negation
+	assert lexicon_polarity("nicht nur heute", "de") == 0
+	# French keeps no lone-negation valence (it lost on the French train tweets)
+	assert lexicons.negator_valence("fr") == 0 and lexicons.negator_valence("es") < 0
+	assert lexicons.polarity("Le colis ne vient pas", "fr") == 0
+
+
+def test_repeated_and_eastern_emoticons():
+	assert lexicons.emoticon_valence(":(((") == lexicons.emoticon_valence(":(") < 0
+	assert lexicons.emoticon_valence(":)))") > 0
+	assert lexicons.emoticon_valence("^^") > 0 and lexicons.emoticon_valence("^^^") > 0
+	assert lexicons.emoticon_valence("-.-") < 0 and lexicons.emoticon_valence("-_-") < 0
+	assert lexicons.emoticon_valence("hallo") is None
+	assert lexicon_polarity("Tolles Gefühl nur verletzt zu werden :(((", "de") < lexicon_polarity(
+		"Tolles Gefühl nur verletzt zu werden", "de"
+	)
+	assert lexicon_polarity("Montag -.-", "de") < 0 < lexicon_polarity("Montag ^^", "de")
+	assert lexicons.polarity("lunes -_-", "es") < 0 < lexicons.polarity("domani x)", "it")
+
+
+def test_german_elongated_words():
+	assert lexicon_polarity("suuuuper", "de") > 0 and lexicon_polarity("tolllll", "de") > 0
+	assert lexicon_polarity("sooo schlecht", "de") < 0
+
+
+def test_word_lookups_are_remembered_within_a_bound(monkeypatch):
+	from social_crm.engine.analysis import sentiment
+
+	config = lexicons.language("es")
+	monkeypatch.setattr(lexicons, "LOOKUP_CACHE_SIZE", 3)
+	config.seen.clear()
+	first = lexicons.polarity("qué bonito día, gracias", "es")
+	assert 0 < len(config.seen) <= 3
+	assert lexicons.polarity("qué bonito día, gracias", "es") == first  # the same answer from the cache
+	sentiment._SEEN.pop("de", None)
+	lexicon_polarity("Das ist wirklich super und toll, danke", "de")
+	assert 0 < len(sentiment._SEEN["de"]) <= 3
+	config.seen.clear()
