@@ -67,8 +67,6 @@ class TestResponseRollup(SocialCRMTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		make_rule("_rr Brand", "Brand", terms="respondco")
-		for agent in AGENTS:
-			make_user(agent, ["Social CRM User"])
 		cls.policies = {
 			action: frappe.get_doc(
 				{
@@ -91,6 +89,8 @@ class TestResponseRollup(SocialCRMTestCase):
 
 	def setUp(self):
 		frappe.set_user("Administrator")
+		for agent in AGENTS:  # here, not in setUpClass: each test's rollback removes them
+			make_user(agent, ["Social CRM User"])
 		rollup.rebuild()  # the site's own mentions as the starting point (rolled back after the test)
 		self.assertEqual(stored(), raw())
 
