@@ -63,6 +63,7 @@ from social_crm.engine.insight.rollup import (
 	sql_party_name,
 	sql_week,
 )
+from social_crm.insight import response_rollup
 from social_crm.permissions import ensure_system_manager, is_unrestricted
 
 DOCTYPE = "Social Mention Rollup"
@@ -105,7 +106,7 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 		chunk = names[start : start + CHUNK]
 		mentions = frappe.db.sql(
 			"""select name, posted_at, platform, sentiment, human_sentiment, language, rule_kind,
-			party_type, party, customer
+			party_type, party, customer, assigned_to, status, first_response_at, response_minutes
 			from `tabMention` where name in %(names)s""",
 			{"names": chunk},
 			as_dict=True,
@@ -121,8 +122,10 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 		):
 			matches[row.parent].append(row)
 		for mention in mentions:
-			out[mention.name] = mention_keys(mention, matches[mention.name], competitor_of) | party_keys(
-				mention
+			out[mention.name] = (
+				mention_keys(mention, matches[mention.name], competitor_of)
+				| party_keys(mention)
+				| response_rollup.keys(mention)
 			)
 	return out
 
@@ -146,9 +149,11 @@ def document_keys(doc) -> set[RollupKey | PartyKey]:
 	if doc is None:
 		return set()
 	row = doc.as_dict()
-	return mention_keys(
-		row, [m.as_dict() for m in doc.get("matched_rules") or []], competitors()
-	) | party_keys(row)
+	return (
+		mention_keys(row, [m.as_dict() for m in doc.get("matched_rules") or []], competitors())
+		| party_keys(row)
+		| response_rollup.keys(row)
+	)
 
 
 # --- writing deltas ------------------------------------------------------------------------------
@@ -162,8 +167,10 @@ def apply(before: Snapshot | None = None, after: Snapshot | None = None) -> int:
 def apply_sets(before, after) -> int:
 	"""Like :func:`apply` for lists of key sets: hourly keys to the rollup, party keys to its table."""
 	before, after = list(before), list(after)
-	return write(deltas(_of(before, RollupKey), _of(after, RollupKey))) + write_party(
-		deltas(_of(before, PartyKey), _of(after, PartyKey))
+	return (
+		write(deltas(_of(before, RollupKey), _of(after, RollupKey)))
+		+ write_party(deltas(_of(before, PartyKey), _of(after, PartyKey)))
+		+ response_rollup.apply_sets(before, after)
 	)
 
 
@@ -188,26 +195,31 @@ def write_party(change: dict[PartyKey, int]) -> int:
 	return _write_counts(PARTY_TABLE, PARTY_COLUMNS, change)
 
 
-def _write_counts(table: str, columns: tuple[str, ...], change: dict) -> int:
+def _write_counts(table: str, columns: tuple[str, ...], change: dict, sums: tuple[str, ...] = ()) -> int:
 	"""Add each key's delta to its row of ``table`` (key attributes = ``columns``), then remove
-	the rows a negative delta brought to 0 or below."""
+	the rows a negative delta brought to 0 or below. With ``sums`` (further summed columns) a
+	delta is a tuple (count, *sums)."""
 	if not change:
 		return 0
-	items = sorted(((key.name, key, count) for key, count in change.items()), key=lambda item: item[0])
-	if all(count < 0 for _, _, count in items):
-		return _lower_counts(table, [(name, count) for name, _, count in items])
-	items = [(key, count) for _, key, count in items]  # one lock order for all writers: by name
-	row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+	items = sorted(change.items(), key=lambda item: item[0].name)  # one lock order for all writers
+	if not sums and all(count < 0 for _, count in items):
+		return _lower_counts(table, [(key.name, count) for key, count in items])
+	row = "(" + ", ".join(["%s"] * (len(columns) + 1 + len(sums))) + ")"
+	added = ", ".join(f"{c} = {c} + values({c})" for c in ("mention_count", *sums))
 	for start in range(0, len(items), WRITE_CHUNK):
 		chunk = items[start : start + WRITE_CHUNK]
-		values = [v for key, count in chunk for v in (*(getattr(key, c) for c in columns), count)]
+		values = [
+			v
+			for key, delta in chunk
+			for v in (*(getattr(key, c) for c in columns), *(delta if sums else (delta,)))
+		]
 		frappe.db.sql(
-			f"""insert into {table} ({", ".join(columns)}, mention_count)
+			f"""insert into {table} ({", ".join((*columns, "mention_count", *sums))})
 			values {", ".join([row] * len(chunk))}
-			on duplicate key update mention_count = mention_count + values(mention_count)""",
+			on duplicate key update {added}""",
 			values,
 		)
-	lowered = [key.name for key, count in items if count < 0]
+	lowered = [key.name for key, delta in items if (delta[0] if sums else delta) < 0]
 	for start in range(0, len(lowered), CHUNK):
 		frappe.db.sql(
 			f"delete from {table} where name in %(names)s and mention_count <= 0",
@@ -369,12 +381,10 @@ def rebuild(since: str | None = None) -> dict:
 			),
 		)
 	_rebuild_parties()
+	response_rows = response_rollup.rebuild(start)  # response-time rows, from ``since`` on as well
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
-	return {
-		"mentions": int(mentions),
-		"rows": frappe.db.count(DOCTYPE),
-		"party_rows": frappe.db.count(PARTY_DOCTYPE),
-	}
+	counts = {"rows": frappe.db.count(DOCTYPE), "party_rows": frappe.db.count(PARTY_DOCTYPE)}
+	return {"mentions": int(mentions), **counts, "response_rows": response_rows}
 
 
 def _insert_rollup(dimension: str, grain: str, select: str) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, today
 
-from social_crm.insight import dashboard
+from social_crm.insight import dashboard, response_rollup
 from social_crm.social_crm.report.mentions_by_item import mentions_by_item
 from social_crm.social_crm.report.response_times import response_times
 from social_crm.social_crm.report.sentiment_trend import sentiment_trend
@@ -427,9 +427,11 @@ class TestInsightReports(SocialCRMTestCase):
 			for m in minutes
 		] + [{"posted_at": posted, "status": "Ignored"}, {"posted_at": posted, "status": "New"}]
 		names = insert_mentions(rows)
+		before = response_rollup.snapshot(names)  # a set-based writer tells the response rollup
 		frappe.db.sql(
 			"update `tabMention` set assigned_to = %(u)s where name in %(n)s", {"u": agent, "n": names}
 		)
+		response_rollup.changed(before)
 		_c, data, *_ = response_times.execute(
 			{"from_date": "2019-04-02", "to_date": "2019-04-02", "assigned_to": agent}
 		)

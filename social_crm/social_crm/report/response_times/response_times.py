@@ -1,11 +1,21 @@
 # Copyright (c) 2026, Social CRM Developers and contributors
 # For license information, please see license.txt
 
+"""Response Times: answered, ignored and waiting mentions, and first-response minutes.
+
+Unrestricted users read the response-time rollup (``insight.response_rollup``): counts, the
+mean and "within 1 hour" exact, median and 90th percentile from its buckets (error bound in
+``engine.insight.response``). Restricted users (row-level conditions) read their permitted
+mentions, with exact percentiles.
+"""
+
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_crm.engine.insight.response import WITHIN_MINUTES, Histogram
 from social_crm.engine.status import IGNORED
+from social_crm.insight import response_rollup, rollup
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
 	date_range,
@@ -15,7 +25,7 @@ from social_crm.insight.report_utils import (
 )
 
 GROUPINGS = ("Assignee", "Platform", "Week")
-WITHIN_MINUTES = 60
+ROLLUP_GROUPS = {"Assignee": "assigned_to", "Platform": "platform", "Week": "week"}
 
 
 def execute(filters=None):
@@ -25,21 +35,58 @@ def execute(filters=None):
 	group_by = filters.get("group_by") or GROUPINGS[0]
 	if group_by not in GROUPINGS:
 		frappe.throw(_("Group By must be one of {0}").format(", ".join(_(g) for g in GROUPINGS)))
+	data = (from_rollup if rollup.serves() else from_mentions)(filters, from_date, to_date, group_by)
+	return columns(group_by), data, None, chart(data[:-1] if len(data) > 1 else data)
 
+
+def group_label(group_by: str, value) -> str:
+	if group_by == "Assignee":
+		return value or _("Not Assigned")
+	if group_by == "Platform":
+		return value or _("Unknown")
+	return period_label(period_start(getdate(value), "Weekly"), "Weekly")
+
+
+def from_rollup(filters, from_date, to_date, group_by) -> list[dict]:
+	"""The rows from the response-time rollup (unrestricted users)."""
+	groups: dict[str, Histogram] = {}
+	for value, histogram in response_rollup.histograms(
+		getdate(from_date), getdate(add_days(to_date, 1)), ROLLUP_GROUPS[group_by], filters
+	).items():
+		groups.setdefault(group_label(group_by, value), Histogram()).merge(histogram)
+	data = [summarize_histogram(key, h) for key, h in sorted(groups.items())]
+	if len(data) > 1:
+		total = Histogram()
+		for h in groups.values():
+			total.merge(h)
+		data.append(summarize_histogram(_("Total"), total))
+	return data
+
+
+def summarize_histogram(key, h: Histogram) -> dict:
+	return {
+		"group": key,
+		"mentions": h.mentions,
+		"responded": h.responded,
+		"ignored": h.ignored,
+		"open": h.waiting,
+		"avg_minutes": round(h.minutes / h.responded, 1) if h.responded else 0.0,
+		"median_minutes": round(h.percentile(0.5), 1),
+		"p90_minutes": round(h.percentile(0.9), 1),
+		"within_hour": round(100.0 * h.within / h.responded, 1) if h.responded else 0.0,
+	}
+
+
+def from_mentions(filters, from_date, to_date, group_by) -> list[dict]:
+	"""The rows from the permitted mentions themselves (users with row-level restrictions)."""
 	groups: dict[str, list] = {}
 	for row in query(filters, from_date, to_date):
-		if group_by == "Assignee":
-			key = row.assigned_to or _("Not Assigned")
-		elif group_by == "Platform":
-			key = row.platform or _("Unknown")
-		else:
-			key = period_label(period_start(getdate(row.posted_at), "Weekly"), "Weekly")
-		groups.setdefault(key, []).append(row)
-
+		value = {"Assignee": row.assigned_to, "Platform": row.platform}.get(group_by, row.posted_at)
+		groups.setdefault(group_label(group_by, value), []).append(row)
 	data = [summarize(key, rows) for key, rows in sorted(groups.items())]
 	if len(data) > 1:
 		data.append(summarize(_("Total"), [row for rows in groups.values() for row in rows]))
-	return columns(group_by), data, None, chart(data[:-1] if len(data) > 1 else data)
+	return data
 
 
 def query(filters, from_date, to_date):
