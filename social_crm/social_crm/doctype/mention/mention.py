@@ -212,3 +212,5 @@ def on_doctype_update():
 	frappe.db.add_index("Mention", ["status", "posted_at"])
 	# hourly alert series and dashboard counts: range scan on posted_at, covering sentiment
 	frappe.db.add_index("Mention", ["posted_at", "sentiment"])
+	# Top Authors counts its candidates' mentions of the range: covering (count, negative, last, platform)
+	frappe.db.add_index("Mention", ["author", "posted_at", "sentiment", "platform"])
