@@ -182,3 +182,5 @@ def on_doctype_update():
 		"Social Profile", ["platform", "external_id"], constraint_name="unique_platform_external_id"
 	)
 	frappe.db.add_index("Social Profile", ["party_type", "party"])
+	# Top Authors walks the profiles by influence (descending, then name descending)
+	frappe.db.add_index("Social Profile", ["influence_score", "name"])
