@@ -228,6 +228,7 @@ def rebuild(frappe, rows: int) -> dict:
 
 	from social_crm.insight import rollup
 
+	ensure_items(frappe)  # the Item rows of the rollup count through the Product rules' Items
 	t0 = time.perf_counter()
 	result = rollup.rebuild(since=add_days(nowdate(), -SINCE_DAYS) if SINCE_DAYS else None)
 	frappe.db.commit()  # nosemgrep: rebuild result
