@@ -13,6 +13,7 @@ from social_crm.engine.insight.rollup import (
 	DAY,
 	HOUR,
 	ITEM,
+	ITEM_RULE,
 	KIND,
 	RULE,
 	SERIES,
@@ -111,18 +112,25 @@ def test_a_mention_counts_once_per_item_with_the_sentiment_towards_it():
 		{"listening_rule": "rice", "kind": "Product"},
 		{"listening_rule": "acme", "kind": "Brand", "sentiment": "Negative"},
 	]
-	keys = item_keys(mention(), matches, items)
+	both = item_keys(mention(), matches, items)
+	keys = {k for k in both if k.match_kind == ""}
 	# one daily row per Item (two rules of OAT-1 count once), keyed by day, platform, sentiment only
 	assert {(k.value, k.sentiment) for k in keys} == {("OAT-1", "Positive"), ("SOY-1", "Positive")}
-	assert {
-		(k.dimension, k.grain, k.bucket, k.platform, k.language, k.rule_kind, k.match_kind) for k in keys
-	} == {(ITEM, DAY, datetime(2026, 12, 1), "Mastodon", "", "", "")}
-	assert all(k.name.startswith("DI2026120100-") for k in keys)
+	assert {(k.dimension, k.grain, k.bucket, k.platform, k.language, k.rule_kind) for k in both} == {
+		(ITEM, DAY, datetime(2026, 12, 1), "Mastodon", "", "")
+	}
+	assert all(k.name.startswith("DI2026120100-") for k in both)
+	# and one per rule of an Item (no sentiment): which rules of an Item have mentions
+	assert {(k.value, k.sentiment) for k in both - keys} == {("oat", ""), ("oat-alias", ""), ("soy", "")}
+	assert {k.match_kind for k in both - keys} == {ITEM_RULE}
+
 	# rules of one Item that disagree: the post's sentiment; a person's label wins over all
+	def item_sentiments(record, rule_matches):
+		return {k.sentiment for k in item_keys(record, rule_matches, items) if not k.match_kind}
+
 	mixed = [{**matches[0], "sentiment": "Negative"}, matches[1]]
-	assert {k.sentiment for k in item_keys(mention(sentiment="Neutral"), mixed, items)} == {"Neutral"}
-	labelled = mention(human_sentiment="Positive", sentiment="Negative")
-	assert {k.sentiment for k in item_keys(labelled, mixed, items)} == {"Positive"}
+	assert item_sentiments(mention(sentiment="Neutral"), mixed) == {"Neutral"}
+	assert item_sentiments(mention(human_sentiment="Positive", sentiment="Negative"), mixed) == {"Positive"}
 	assert item_keys(mention(posted_at=None), matches, items) == set()
 	assert item_keys(mention(), matches, {}) == set()
 	assert not [k for k in mention_keys(mention(), matches) if k.dimension == ITEM]

@@ -49,6 +49,7 @@ from social_crm.engine.insight.rollup import (
 	DIMENSIONS,
 	HOUR,
 	ITEM,
+	ITEM_RULE,
 	KIND,
 	MAX_VALUE,
 	PARTY_OWN_TYPES,
@@ -314,12 +315,15 @@ def item_renamed(doc, method=None, old: str | None = None, new: str | None = Non
 
 
 def recount_items(item_codes) -> int:
-	"""Recompute every daily ``Item`` row of some Items from their mentions (set-based)."""
+	"""Recompute the daily ``Item`` rows of some Items from their mentions (set-based); their
+	per-rule rows are keyed by the rule and stay."""
 	codes = [c for c in dict.fromkeys(item_codes or []) if c]
 	if not codes:
 		return 0
 	listed = ", ".join(frappe.db.escape(c) for c in codes)
-	frappe.db.sql(f"delete from {TABLE} where dimension = '{ITEM}' and value in ({listed})")
+	frappe.db.sql(
+		f"delete from {TABLE} where dimension = '{ITEM}' and match_kind = '' and value in ({listed})"
+	)
 	_insert_rollup(ITEM, DAY, _item_select(f" and lr.item in ({listed})"))  # no parameters: plain %
 	return len(codes)
 
@@ -397,6 +401,7 @@ def rebuild(since: str | None = None) -> dict:
 			),
 		)
 	_insert_rollup(ITEM, DAY, _item_select(where))  # daily only, straight from the mentions
+	_insert_rollup(ITEM, DAY, _item_rule_select(where))
 	_rebuild_parties()
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
 	return {
@@ -444,6 +449,22 @@ def _item_select(where: str = "") -> str:
 		f" where m.posted_at is not null{where} and {_clean('rm.listening_rule')} != ''"
 		f" and lr.kind = '{PRODUCT_KIND}' and {item} != '' group by m.name, v"
 		") per_mention group by b, v, p, s, l, rk, mk"
+	)
+
+
+def _item_rule_select(where: str = "") -> str:
+	"""Grouped SELECT of the Item dimension's per-rule daily rows (``match_kind`` = ``Rule``):
+	mentions per Product rule that links an Item, per platform (engine ``item_keys``)."""
+	rule = _clean("rm.listening_rule")
+	return (
+		f"select date_format(m.posted_at, '%Y-%m-%d 00:00:00') as b, {rule} as v,"
+		f" {_clean('m.platform')} as p, '' as s, '' as l, '' as rk, '{ITEM_RULE}' as mk,"
+		" count(distinct m.name) as c"
+		" from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
+		" join `tabListening Rule` lr on lr.name = rm.listening_rule"
+		f" where m.posted_at is not null{where} and {rule} != ''"
+		f" and lr.kind = '{PRODUCT_KIND}' and {_clean('lr.item')} != ''"
+		" group by b, v, p, s, l, rk, mk"
 	)
 
 
@@ -602,6 +623,31 @@ def counts(
 			values,
 		)
 		if row[-1] is not None
+	]
+
+
+def item_counts(start: datetime, end: datetime, platform: str | None = None) -> list[tuple]:
+	"""(value, match kind, sentiment, mentions, last day) of the daily ``Item`` rows for the whole
+	UTC days in [start, end): per Item and sentiment (match kind ``""``) and per Product rule of
+	an Item (``Rule``), with the last day that has any. One stretch of the primary key."""
+	low, high = name_range(ITEM, start, end, DAY)
+	return [
+		(value, kind, sentiment, int(count), last)
+		for value, kind, sentiment, count, last in frappe.db.sql(
+			f"""select value, match_kind, sentiment, sum(mention_count), max(bucket) from {TABLE}
+			where name >= %(low)s and name < %(high)s and dimension = %(dimension)s and grain = %(grain)s
+			and bucket >= %(start)s and bucket < %(end)s{" and platform = %(platform)s" if platform else ""}
+			group by value, match_kind, sentiment""",
+			{
+				"low": low,
+				"high": high,
+				"dimension": ITEM,
+				"grain": DAY,
+				"start": start,
+				"end": end,
+				"platform": platform or "",
+			},
+		)
 	]
 
 

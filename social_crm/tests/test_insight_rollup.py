@@ -99,8 +99,15 @@ def raw() -> Counter:
 		join `tabListening Rule` lr on lr.name = rm.listening_rule
 		where lr.kind = 'Product' and ifnull(lr.item, '') != '' group by m.name, v
 	) t group by 1, 2, 3, 4, 5, 6, 7, 8"""
-	for row in frappe.db.sql(item_rows):
-		out[(get_datetime(row[0]), *row[1:-1], "Day")] += int(row[-1])
+	# and per Product rule of an Item (match kind "Rule", no sentiment)
+	rule_rows = """select date_format(m.posted_at, '%Y-%m-%d 00:00:00'), 'Item', rm.listening_rule,
+		ifnull(m.platform, ''), '', '', '', 'Rule', count(distinct m.name)
+		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+		join `tabListening Rule` lr on lr.name = rm.listening_rule
+		where lr.kind = 'Product' and ifnull(lr.item, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8"""
+	for query in (item_rows, rule_rows):
+		for row in frappe.db.sql(query):
+			out[(get_datetime(row[0]), *row[1:-1], "Day")] += int(row[-1])
 	return out
 
 
@@ -352,6 +359,16 @@ class TestMentionRollup(SocialCRMTestCase):
 	def test_mentions_by_item_reads_the_same_rows_from_the_rollup_as_from_the_mentions(self):
 		rng = random.Random(7)
 		day0 = datetime(2019, 7, 1)  # quiet past days
+		# the Product rules as setUpClass made them (tests of this class share one transaction)
+		for rule, item in (
+			(self.product, self.items[0]),
+			(self.product2, self.items[0]),
+			(self.product3, self.items[1]),
+		):
+			doc = frappe.get_doc("Listening Rule", rule)
+			doc.kind, doc.item = "Product", item
+			doc.save(ignore_permissions=True)
+		self.assertEqual(stored(), raw())
 		rules = [(self.product, "Product"), (self.product2, "Product"), (self.product3, "Product")]
 		rules += [(self.brand, "Brand"), (self.rival, "Competitor")]
 		names = insert_mentions(
@@ -409,6 +426,8 @@ class TestMentionRollup(SocialCRMTestCase):
 		from_rollup, from_mentions = item_report_paths(span)
 		self.assertEqual(from_rollup, from_mentions)
 		self.assertIn(renamed, [r.item for r in from_rollup])
+		frappe.rename_doc("Item", renamed, self.items[1], force=True)  # back, for the other tests
+		self.assertEqual(stored(), raw())
 
 	# ---------------------------------------------------------------- readers
 

@@ -17,8 +17,9 @@ The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in eac
   number follows hours x rules x sentiments, not how many platforms and languages the
   busy hours fill;
 * ``Item`` — value = each distinct Item of its matched Product rules (:func:`item_keys`), per
-  platform and sentiment towards that item only, and per UTC **day** only (no hourly rows):
-  the *Mentions by Item* report reads days x items x platforms x sentiments rows.
+  platform and sentiment towards that item only, and per UTC **day** only (no hourly rows);
+  beside them (``match_kind`` = ``Rule``) value = each of those Product rules, per platform:
+  the *Mentions by Item* report reads days x (items x sentiments + rules) x platforms rows.
 
 Because a mention is counted once per (dimension, value), "a mention matching two rules of
 one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
@@ -53,6 +54,7 @@ DIMENSIONS = (ALL, RULE, KIND, COMPETITOR, SERIES)
 ITEM = "Item"
 DAILY_DIMENSIONS = (ITEM,)  # rows per UTC day only (grain Day)
 PRODUCT_KIND = "Product"
+ITEM_RULE = "Rule"  # match_kind of the Item dimension's per-rule rows (value = the rule)
 HOUR = "Hour"
 DAY = "Day"
 GRAINS = (HOUR, DAY)
@@ -281,7 +283,9 @@ def item_keys(
 	``items`` maps a listening rule to its Item (:func:`rule_items`); a mention matching two
 	rules of one Item counts once for it, with the sentiment towards the Item: a person's
 	label, else that of its rules when they agree, else the post's (:func:`match_sentiment`,
-	:func:`group_sentiment`). Keyed by UTC day, Item, platform and that sentiment only.
+	:func:`group_sentiment`). Keyed by UTC day, Item, platform and that sentiment only; and
+	once per such rule (``match_kind`` :data:`ITEM_RULE`, value the rule, no sentiment): which
+	of an Item's rules have mentions in a range.
 	"""
 	if not mention.get("posted_at") or not items:
 		return set()
@@ -297,7 +301,7 @@ def item_keys(
 			groups.setdefault(item, []).append(match_sentiment(mention, match))
 	overall, platform = _text(mention.get("sentiment")), _text(mention.get("platform"))
 	day = day_bucket(mention["posted_at"])
-	return {
+	keys = {
 		RollupKey(
 			bucket=day,
 			dimension=ITEM,
@@ -311,6 +315,22 @@ def item_keys(
 		)
 		for item, sentiments in groups.items()
 	}
+	for rule in seen_rules:
+		if _text(items.get(rule)):
+			keys.add(
+				RollupKey(
+					bucket=day,
+					dimension=ITEM,
+					value=rule,
+					platform=platform,
+					sentiment="",
+					language="",
+					rule_kind="",
+					match_kind=ITEM_RULE,
+					grain=DAY,
+				)
+			)
+	return keys
 
 
 def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) -> dict[RollupKey, int]:

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime
 
-from social_crm.engine.insight.rollup import ITEM, PRODUCT_KIND, RULE, SERIES
+from social_crm.engine.insight.rollup import ITEM_RULE, PRODUCT_KIND
 from social_crm.insight import rollup
 from social_crm.insight.report_utils import (
 	check_mention_report_permission,
@@ -94,22 +94,28 @@ def query(filters, from_date, to_date):
 def rollup_query(filters, from_date, to_date):
 	"""The same rows from the rollup's daily ``Item`` rows (unrestricted users): a mention counts
 	once per Item there, with the sentiment towards it (engine ``item_keys``), so the work follows
-	days x items x platforms x sentiments, not the number of mentions.
+	days x (items x sentiments + rules) x platforms, not the number of mentions.
 
-	``rules`` are the Item's Product rules with mentions in the range (the rollup's daily
-	``Series`` rows, or ``Rule`` rows for a platform); ``last_mention`` is exact: the newest
-	mention of the Item's rules on the last day the rollup has for it (one indexed query per Item).
+	One read of the range's ``Item`` rows answers the counts, the last day of each Item and which
+	of its Product rules have mentions (the per-rule rows, ``match_kind`` = ``Rule``);
+	``last_mention`` is exact: the newest mention of the Item's rules on that last day (one
+	indexed query per Item, :func:`last_mention`).
 	"""
-	start, end = from_date, add_days(to_date, 1)
-	keys = {}
-	if filters.get("platform"):
-		keys["platform"] = filters.platform
-	if filters.get("item"):
-		keys["value"] = filters.item
+	end = add_days(to_date, 1)
+	rules_of: dict[str, list] = {}
+	for rule, item in rollup.items().items():
+		rules_of.setdefault(item.lower(), []).append(rule)
+	wanted = (filters.get("item") or "").lower()
 	totals: dict[str, frappe._dict] = {}
-	for item, day, sentiment, count in rollup.counts(ITEM, start, end, ["value", "day", "sentiment"], keys):
+	active = set()
+	for value, kind, sentiment, count, day in rollup.item_counts(from_date, end, filters.get("platform")):
+		if kind == ITEM_RULE:
+			active.add(value.lower())
+			continue
+		if wanted and value.lower() != wanted:
+			continue
 		row = totals.setdefault(
-			item, frappe._dict(item=item, mentions=0, positive=0, neutral=0, negative=0, last_day=day)
+			value, frappe._dict(mentions=0, positive=0, neutral=0, negative=0, last_day=day)
 		)
 		row.mentions += count
 		if sentiment in LABELS:
@@ -123,17 +129,6 @@ def rollup_query(filters, from_date, to_date):
 			"select name, item_name, item_group from `tabItem` where name in %(items)s",
 			{"items": list(totals)},
 			as_dict=True,
-		)
-	}
-	rules_of: dict[str, list] = {}
-	for rule, item in rollup.items().items():
-		rules_of.setdefault(item.lower(), []).append(rule)
-	active = {
-		rule.lower()
-		for (rule, _count) in (
-			rollup.counts(RULE, start, end, ["value"], {"platform": keys["platform"]})
-			if "platform" in keys
-			else rollup.counts(SERIES, start, end, ["value"])
 		)
 	}
 	data = []
