@@ -400,8 +400,7 @@ def rebuild(since: str | None = None) -> dict:
 				f"dimension = '{dimension}' and grain = '{HOUR}'{recent}",
 			),
 		)
-	_insert_rollup(ITEM, DAY, _item_select(where))  # daily only, straight from the mentions
-	_insert_rollup(ITEM, DAY, _item_rule_select(where))
+	_rebuild_items(where)
 	_rebuild_parties()
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
 	return {
@@ -429,6 +428,12 @@ def _from_rollup(b, v, p, s, lang, rk, mk, where: str) -> str:
 		f"select {b} as b, {v} as v, {p} as p, {s} as s, {lang} as l, {rk} as rk, {mk} as mk,"
 		f" sum(mention_count) as c from {TABLE} where {where} group by b, v, p, s, l, rk, mk"
 	)
+
+
+def _rebuild_items(where: str = "") -> None:
+	"""INSERT the daily ``Item`` rows (per Item and per Product rule) straight from the mentions."""
+	_insert_rollup(ITEM, DAY, _item_select(where))
+	_insert_rollup(ITEM, DAY, _item_rule_select(where))
 
 
 def _item_select(where: str = "") -> str:
