@@ -78,6 +78,8 @@ doc_events = {
 		"on_trash": "social_crm.ideas.events.on_idea_change",
 	},
 	"Mention": {"on_update": "social_crm.support.issues.mention_on_update"},
+	# the mention rollup's Item rows are keyed by the Item's name
+	"Item": {"after_rename": "social_crm.insight.rollup.item_renamed"},
 	"Issue": {"on_update": "social_crm.support.issues.issue_on_update"},
 	# Frappe's deletion request also erases the person's profiles with their mentions
 	"Personal Data Deletion Request": {"on_update": "social_crm.privacy.deletion_request.on_update"},

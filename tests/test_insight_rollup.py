@@ -12,6 +12,8 @@ from social_crm.engine.insight.rollup import (
 	COMPETITOR,
 	DAY,
 	HOUR,
+	ITEM,
+	ITEM_RULE,
 	KIND,
 	RULE,
 	SERIES,
@@ -19,8 +21,10 @@ from social_crm.engine.insight.rollup import (
 	deltas,
 	hour_bucket,
 	is_midnight,
+	item_keys,
 	mention_keys,
 	name_range,
+	rule_items,
 )
 from social_crm.engine.privacy.anonymize import Person, anonymize_mention_fields
 
@@ -87,6 +91,49 @@ def test_a_mention_counts_once_per_dimension_and_value():
 	assert (all_key.value, all_key.match_kind) == ("", "")
 	assert {k.bucket for k in keys} == {datetime(2026, 12, 1, 14)}
 	assert {k.match_kind for k in keys if k.dimension == RULE and k.value == "initech"} == {"Competitor"}
+
+
+def test_a_mention_counts_once_per_item_with_the_sentiment_towards_it():
+	items = rule_items(
+		[
+			{"name": "oat", "kind": "Product", "item": "OAT-1"},
+			{"name": "oat-alias", "kind": "Product", "item": " OAT-1 "},
+			{"name": "soy", "kind": "Product", "item": "SOY-1"},
+			{"name": "rice", "kind": "Product", "item": ""},  # no Item: counts for none
+			{"name": "acme", "kind": "Brand", "item": "OAT-1"},  # not a Product rule: counts for none
+		]
+	)
+	assert items == {"oat": "OAT-1", "oat-alias": "OAT-1", "soy": "SOY-1"}
+	matches = [
+		{"listening_rule": "oat", "kind": "Product", "sentiment": "Positive"},
+		{"listening_rule": "oat-alias", "kind": "Product", "sentiment": "Positive"},
+		{"listening_rule": "soy", "kind": "Product", "sentiment": "Positive"},
+		{"listening_rule": "soy", "kind": "Product", "sentiment": "Negative"},  # same rule again: once
+		{"listening_rule": "rice", "kind": "Product"},
+		{"listening_rule": "acme", "kind": "Brand", "sentiment": "Negative"},
+	]
+	both = item_keys(mention(), matches, items)
+	keys = {k for k in both if k.match_kind == ""}
+	# one daily row per Item (two rules of OAT-1 count once), keyed by day, platform, sentiment only
+	assert {(k.value, k.sentiment) for k in keys} == {("OAT-1", "Positive"), ("SOY-1", "Positive")}
+	assert {(k.dimension, k.grain, k.bucket, k.platform, k.language, k.rule_kind) for k in both} == {
+		(ITEM, DAY, datetime(2026, 12, 1), "Mastodon", "", "")
+	}
+	assert all(k.name.startswith("DI2026120100-") for k in both)
+	# and one per rule of an Item (no sentiment): which rules of an Item have mentions
+	assert {(k.value, k.sentiment) for k in both - keys} == {("oat", ""), ("oat-alias", ""), ("soy", "")}
+	assert {k.match_kind for k in both - keys} == {ITEM_RULE}
+
+	# rules of one Item that disagree: the post's sentiment; a person's label wins over all
+	def item_sentiments(record, rule_matches):
+		return {k.sentiment for k in item_keys(record, rule_matches, items) if not k.match_kind}
+
+	mixed = [{**matches[0], "sentiment": "Negative"}, matches[1]]
+	assert item_sentiments(mention(sentiment="Neutral"), mixed) == {"Neutral"}
+	assert item_sentiments(mention(human_sentiment="Positive", sentiment="Negative"), mixed) == {"Positive"}
+	assert item_keys(mention(posted_at=None), matches, items) == set()
+	assert item_keys(mention(), matches, {}) == set()
+	assert not [k for k in mention_keys(mention(), matches) if k.dimension == ITEM]
 
 
 def test_missing_values_are_empty_strings_and_no_posted_at_counts_nowhere():

@@ -77,7 +77,9 @@ def rule_sentiment(mention: str = "`tabMention`", match: str = "rm") -> str:
 def group_rule_sentiment(mention: str = "`tabMention`", match: str = "rm") -> str:
 	"""SQL aggregate of the engine's ``group_sentiment`` over one mention's matches in a group
 	(an item, a kind, a competitor voice): theirs when they agree, else the post's."""
-	towards = rule_sentiment(mention, match)
+	# an unanalysed match counts as a sentiment of its own ('', as the engine's ``_text``): a
+	# Neutral and an unanalysed match disagree, as they do in the rollup's keys
+	towards = f"ifnull({rule_sentiment(mention, match)}, '')"
 	return f"if(count(distinct {towards}) = 1, max({towards}), {mention}.sentiment)"
 
 

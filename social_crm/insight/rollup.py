@@ -17,7 +17,8 @@ Every writer of mentions calls one line of this module:
 * set-based updates (enrichment, *Correct Sentiment*, anonymization) —
   ``before = snapshot(names)`` then :func:`changed` ``(before)`` after the UPDATE;
 * set-based deletes (retention, erasure) — :func:`removing` before the DELETE;
-* a Listening Rule whose Competitor changes — :func:`rule_changed`;
+* a Listening Rule whose Competitor, or whose Item or kind (a Product rule's Item), changes —
+  :func:`rule_changed`; a renamed Item — :func:`item_renamed`;
 * set-based changes of a mention's party only (linking, unlinking, anonymization, withdrawal)
   — ``before = party_snapshot(names)`` then :func:`party_changed` ``(before)``; a renamed
   party — :func:`recount_parties`.
@@ -43,22 +44,28 @@ from social_crm.engine.insight.rollup import (
 	COMPETITOR,
 	COMPETITOR_KIND,
 	CUSTOMER,
+	DAILY_DIMENSIONS,
 	DAY,
 	DIMENSIONS,
 	HOUR,
+	ITEM,
+	ITEM_RULE,
 	KIND,
 	MAX_VALUE,
 	PARTY_OWN_TYPES,
+	PRODUCT_KIND,
 	RULE,
 	SERIES,
 	PartyKey,
 	RollupKey,
 	deltas,
 	is_midnight,
+	item_keys,
 	mention_keys,
 	name_range,
 	party_keys,
 	party_prefix,
+	rule_items,
 	sql_name,
 	sql_party_name,
 	sql_week,
@@ -95,12 +102,24 @@ def competitors() -> dict[str, str]:
 	)
 
 
-def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
-	"""{mention name: rollup keys (hourly and per party)} of the mentions as stored now (missing names are absent)."""
+def items() -> dict[str, str]:
+	"""{listening rule: its Item} for the Product rules that link one (engine ``rule_items``)."""
+	return rule_items(
+		frappe.db.sql(
+			"select name, kind, item from `tabListening Rule` where ifnull(item, '') != ''", as_dict=True
+		)
+	)
+
+
+def snapshot(
+	names, competitor_of: dict[str, str] | None = None, item_of: dict[str, str] | None = None
+) -> Snapshot:
+	"""{mention name: rollup keys (hourly, daily per Item, per party)} of the mentions as stored now (missing names are absent)."""
 	names = [n for n in dict.fromkeys(names or []) if n]
 	if not names:
 		return {}
 	competitor_of = competitors() if competitor_of is None else competitor_of
+	item_of = items() if item_of is None else item_of
 	out: Snapshot = {}
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
@@ -124,6 +143,7 @@ def snapshot(names, competitor_of: dict[str, str] | None = None) -> Snapshot:
 		for mention in mentions:
 			out[mention.name] = (
 				mention_keys(mention, matches[mention.name], competitor_of)
+				| item_keys(mention, matches[mention.name], item_of)
 				| party_keys(mention)
 				| response_rollup.keys(mention)
 			)
@@ -149,8 +169,10 @@ def document_keys(doc) -> set[RollupKey | PartyKey]:
 	if doc is None:
 		return set()
 	row = doc.as_dict()
+	matches = [m.as_dict() for m in doc.get("matched_rules") or []]
 	return (
-		mention_keys(row, [m.as_dict() for m in doc.get("matched_rules") or []], competitors())
+		mention_keys(row, matches, competitors())
+		| item_keys(row, matches, items())
 		| party_keys(row)
 		| response_rollup.keys(row)
 	)
@@ -299,20 +321,55 @@ def recount_parties(parties) -> int:
 
 
 def rule_changed(rule) -> int:
-	"""Listening Rule.on_update: a changed Competitor moves its mentions to another voice."""
+	"""Listening Rule.on_update: a changed Competitor moves its mentions to another voice, a
+	changed Item (or kind of a rule with an Item) to another Item's rows."""
 	previous = rule.get_doc_before_save()
-	if previous is None or (previous.get("competitor") or "") == (rule.get("competitor") or ""):
+	if previous is None:
+		return 0
+	voice_changed = (previous.get("competitor") or "") != (rule.get("competitor") or "")
+	item_was, item_now = _rule_item(previous), _rule_item(rule)
+	if not voice_changed and item_was == item_now:
 		return 0
 	now = competitors()
 	was = {**now, rule.name: previous.get("competitor") or ""}
+	items_now = items()
+	items_was = {k: v for k, v in items_now.items() if k != rule.name}
+	if item_was:
+		items_was[rule.name] = item_was
 	done = 0
 	for names in _batches(
 		"select distinct parent from `tabMention Rule Match` where listening_rule = %(rule)s"
 		" and parent > %(last)s order by parent limit %(limit)s",
 		{"rule": rule.name},
 	):
-		done += apply(before=snapshot(names, was), after=snapshot(names, now))
+		done += apply(before=snapshot(names, was, items_was), after=snapshot(names, now, items_now))
 	return done
+
+
+def item_renamed(doc, method=None, old: str | None = None, new: str | None = None, merge=False) -> int:
+	"""Item.after_rename: Frappe rewrote the rules' Item links; the Item rows of both names follow."""
+	return recount_items([old, new])
+
+
+def recount_items(item_codes) -> int:
+	"""Recompute the daily ``Item`` rows of some Items from their mentions (set-based); their
+	per-rule rows are keyed by the rule and stay."""
+	codes = [c for c in dict.fromkeys(item_codes or []) if c]
+	if not codes:
+		return 0
+	listed = ", ".join(frappe.db.escape(c) for c in codes)
+	frappe.db.sql(
+		f"delete from {TABLE} where dimension = '{ITEM}' and match_kind = '' and value in ({listed})"
+	)
+	_insert_rollup(ITEM, DAY, _item_select(f" and lr.item in ({listed})"))  # no parameters: plain %
+	return len(codes)
+
+
+def _rule_item(rule) -> str:
+	"""The Item a Listening Rule (document) counts its mentions for ('' when none)."""
+	return rule_items([{"name": rule.name, "kind": rule.get("kind"), "item": rule.get("item")}]).get(
+		rule.name, ""
+	)
 
 
 def _batches(query: str, values: dict, size: int = BATCH):
@@ -380,6 +437,7 @@ def rebuild(since: str | None = None) -> dict:
 				f"dimension = '{dimension}' and grain = '{HOUR}'{recent}",
 			),
 		)
+	_rebuild_items(where)
 	_rebuild_parties()
 	response_rows = response_rollup.rebuild(start)  # response-time rows, from ``since`` on as well
 	mentions = frappe.db.sql("select count(*) from `tabMention` where posted_at is not null")[0][0]
@@ -404,6 +462,49 @@ def _from_rollup(b, v, p, s, lang, rk, mk, where: str) -> str:
 	return (
 		f"select {b} as b, {v} as v, {p} as p, {s} as s, {lang} as l, {rk} as rk, {mk} as mk,"
 		f" sum(mention_count) as c from {TABLE} where {where} group by b, v, p, s, l, rk, mk"
+	)
+
+
+def _rebuild_items(where: str = "") -> None:
+	"""INSERT the daily ``Item`` rows (per Item and per Product rule) straight from the mentions."""
+	_insert_rollup(ITEM, DAY, _item_select(where))
+	_insert_rollup(ITEM, DAY, _item_rule_select(where))
+
+
+def _item_select(where: str = "") -> str:
+	"""Grouped SELECT (b, v, p, s, l, rk, mk, c) of the daily ``Item`` rows, as the engine's
+	``item_keys``: one row per mention and Item of its Product rules (``rule_items``), with the
+	sentiment towards the Item (its rules' when they agree, else the post's), then counted."""
+	towards = _clean(
+		"coalesce(nullif(trim(m.human_sentiment), ''), nullif(trim(rm.sentiment), ''), m.sentiment)"
+	)
+	agreed = f"if(count(distinct {towards}) = 1, max({towards}), {_clean('m.sentiment')})"
+	item = _clean("lr.item")
+	return (
+		"select b, v, p, s, l, rk, mk, count(*) as c from ("
+		f"select date_format(m.posted_at, '%Y-%m-%d 00:00:00') as b, {item} as v,"
+		f" {_clean('m.platform')} as p, {agreed} as s, '' as l, '' as rk, '' as mk"
+		" from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
+		" join `tabListening Rule` lr on lr.name = rm.listening_rule"
+		f" where m.posted_at is not null{where} and {_clean('rm.listening_rule')} != ''"
+		f" and lr.kind = '{PRODUCT_KIND}' and {item} != '' group by m.name, v"
+		") per_mention group by b, v, p, s, l, rk, mk"
+	)
+
+
+def _item_rule_select(where: str = "") -> str:
+	"""Grouped SELECT of the Item dimension's per-rule daily rows (``match_kind`` = ``Rule``):
+	mentions per Product rule that links an Item, per platform (engine ``item_keys``)."""
+	rule = _clean("rm.listening_rule")
+	return (
+		f"select date_format(m.posted_at, '%Y-%m-%d 00:00:00') as b, {rule} as v,"
+		f" {_clean('m.platform')} as p, '' as s, '' as l, '' as rk, '{ITEM_RULE}' as mk,"
+		" count(distinct m.name) as c"
+		" from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name"
+		" join `tabListening Rule` lr on lr.name = rm.listening_rule"
+		f" where m.posted_at is not null{where} and {rule} != ''"
+		f" and lr.kind = '{PRODUCT_KIND}' and {_clean('lr.item')} != ''"
+		" group by b, v, p, s, l, rk, mk"
 	)
 
 
@@ -528,11 +629,13 @@ def counts(
 
 	``group_by`` names from :data:`GROUPS`; ``filters`` {column: value} on the key columns.
 	Whole days without an hourly grouping read the daily rows (24 times fewer), else the
-	hourly ones. Read-only (a read replica can answer it).
+	hourly ones; ``Item`` has daily rows only (whole days). Read-only (a read replica can answer it).
 	"""
-	if dimension not in DIMENSIONS:
+	if dimension not in DIMENSIONS + DAILY_DIMENSIONS:
 		raise ValueError(f"unknown rollup dimension {dimension!r}")
 	grain = DAY if "hour" not in group_by and is_midnight(start) and is_midnight(end) else HOUR
+	if grain == HOUR and dimension in DAILY_DIMENSIONS:
+		raise ValueError(f"the rollup holds {dimension!r} per whole UTC day only")
 	low, high = name_range(dimension, start, end, grain)
 	conditions = [
 		"name >= %(low)s",
@@ -560,6 +663,31 @@ def counts(
 			values,
 		)
 		if row[-1] is not None
+	]
+
+
+def item_counts(start: datetime, end: datetime, platform: str | None = None) -> list[tuple]:
+	"""(value, match kind, sentiment, mentions, last day) of the daily ``Item`` rows for the whole
+	UTC days in [start, end): per Item and sentiment (match kind ``""``) and per Product rule of
+	an Item (``Rule``), with the last day that has any. One stretch of the primary key."""
+	low, high = name_range(ITEM, start, end, DAY)
+	return [
+		(value, kind, sentiment, int(count), last)
+		for value, kind, sentiment, count, last in frappe.db.sql(
+			f"""select value, match_kind, sentiment, sum(mention_count), max(bucket) from {TABLE}
+			where name >= %(low)s and name < %(high)s and dimension = %(dimension)s and grain = %(grain)s
+			and bucket >= %(start)s and bucket < %(end)s{" and platform = %(platform)s" if platform else ""}
+			group by value, match_kind, sentiment""",
+			{
+				"low": low,
+				"high": high,
+				"dimension": ITEM,
+				"grain": DAY,
+				"start": start,
+				"end": end,
+				"platform": platform or "",
+			},
+		)
 	]
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, today
 
-from social_crm.insight import dashboard, response_rollup
+from social_crm.insight import dashboard, response_rollup, rollup
 from social_crm.social_crm.report.mentions_by_item import mentions_by_item
 from social_crm.social_crm.report.response_times import response_times
 from social_crm.social_crm.report.sentiment_trend import sentiment_trend
@@ -292,6 +292,11 @@ class TestInsightReports(SocialCRMTestCase):
 	def test_mentions_by_item_uses_the_sentiment_towards_the_item(self):
 		def counts():
 			_c, data, *_ = mentions_by_item.execute(self.filters(item=self.item2))
+			only = frappe._dict(item=self.item2)
+			self.assertEqual(  # the rollup (Administrator reads it) and the raw query agree
+				mentions_by_item.rollup_query(only, FROM.date(), TO.date()),
+				mentions_by_item.query(only, FROM.date(), TO.date()),
+			)
 			return data[0].positive, data[0].negative
 
 		row, mention = frappe.db.sql(
@@ -301,11 +306,16 @@ class TestInsightReports(SocialCRMTestCase):
 			{"rule": self.product2, "f": FROM, "t": TO + timedelta(days=1)},
 		)[0]
 		positive, negative = counts()
+		# set-based writes tell the rollup, as enrichment and Correct Sentiment do
+		before = rollup.snapshot([mention])
 		frappe.db.set_value(
 			"Mention Rule Match", row, "sentiment", "Positive"
 		)  # aspect: praise for this item
+		rollup.changed(before)
 		self.assertEqual(counts(), (positive + 1, negative - 1))
+		before = rollup.snapshot([mention])
 		frappe.db.set_value("Mention", mention, "human_sentiment", "Negative")  # a person's label wins
+		rollup.changed(before)
 		self.assertEqual(counts(), (positive, negative))
 
 	# --- workspace numbers -----------------------------------------------------------------

@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import frappe
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from social_crm.api.social_history import get_social_summary
 from social_crm.engine.records import Post
@@ -17,11 +17,13 @@ from social_crm.listening.learning import correct_sentiment
 from social_crm.listening.pipeline import Ingestor
 from social_crm.privacy.erasure import erase
 from social_crm.privacy.retention import run_policy
+from social_crm.social_crm.report.mentions_by_item import mentions_by_item
 from social_crm.social_crm.report.sentiment_trend import sentiment_trend
 from social_crm.social_crm.report.share_of_voice import share_of_voice
 from social_crm.tests import SocialCRMTestCase
-from social_crm.tests.insight_data import make_rule
+from social_crm.tests.insight_data import insert_mentions, make_rule
 from social_crm.tests.utils import (
+	leaf,
 	make_contact,
 	make_customer,
 	make_lead,
@@ -89,7 +91,53 @@ def raw() -> Counter:
 		for query in queries:
 			for row in frappe.db.sql(query):
 				out[(get_datetime(row[0]), *row[1:-1], grain)] += int(row[-1])
+	# Item rows, per day only: a mention once per Item of its Product rules, sentiment towards it
+	item_rows = f"""select h, 'Item', v, p, s, '', '', '', count(*) from (
+		select date_format(m.posted_at, '%Y-%m-%d 00:00:00') as h, lr.item as v,
+			ifnull(m.platform, '') as p, {agreed} as s
+		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+		join `tabListening Rule` lr on lr.name = rm.listening_rule
+		where lr.kind = 'Product' and ifnull(lr.item, '') != '' group by m.name, v
+	) t group by 1, 2, 3, 4, 5, 6, 7, 8"""
+	# and per Product rule of an Item (match kind "Rule", no sentiment)
+	rule_rows = """select date_format(m.posted_at, '%Y-%m-%d 00:00:00'), 'Item', rm.listening_rule,
+		ifnull(m.platform, ''), '', '', '', 'Rule', count(distinct m.name)
+		from `tabMention` m join `tabMention Rule Match` rm on rm.parent = m.name
+		join `tabListening Rule` lr on lr.name = rm.listening_rule
+		where lr.kind = 'Product' and ifnull(lr.item, '') != '' group by 1, 2, 3, 4, 5, 6, 7, 8"""
+	for query in (item_rows, rule_rows):
+		for row in frappe.db.sql(query):
+			out[(get_datetime(row[0]), *row[1:-1], "Day")] += int(row[-1])
 	return out
+
+
+def make_item(code: str) -> str:
+	if frappe.db.exists("Item", code):
+		return code
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_name": code,
+				"item_group": leaf("Item Group", "All Item Groups"),
+				"stock_uom": frappe.db.get_value("UOM", {}, "name"),
+				"is_stock_item": 0,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def item_report_paths(filters: dict) -> tuple[list, list]:
+	"""Mentions by Item's rows from the rollup and from the raw query, for the same filters."""
+	filters = frappe._dict(filters)
+	from_date, to_date = getdate(filters.from_date), getdate(filters.to_date)
+	return (
+		mentions_by_item.rollup_query(filters, from_date, to_date),
+		mentions_by_item.query(filters, from_date, to_date),
+	)
 
 
 def party_stored() -> Counter:
@@ -136,6 +184,16 @@ class TestMentionRollup(SocialCRMTestCase):
 		cls.product = make_rule("_ru Gizmo", "Product", terms="rollgizmo").name
 		cls.rival = make_rule("_ru Rival", "Competitor", terms="rivalroll").name
 		cls.rival2 = make_rule("_ru Rival Typo", "Competitor", terms="rivallroll").name
+		# Items: two Product rules of one Item (a mention of both counts once), one of another
+		cls.items = [make_item("_ru Gizmo Item"), make_item("_ru Widget Item")]
+		cls.product2 = make_rule("_ru Gizmo Alias", "Product", terms="gizmoroll").name
+		cls.product3 = make_rule("_ru Widget", "Product", terms="rollwidget").name
+		for rule, item in (
+			(cls.product, cls.items[0]),
+			(cls.product2, cls.items[0]),
+			(cls.product3, cls.items[1]),
+		):
+			frappe.db.set_value("Listening Rule", rule, {"kind": "Product", "item": item})  # setUp rebuilds
 		cls.competitor = None
 		if frappe.db.exists("DocType", "Competitor"):
 			cls.competitor = (
@@ -188,7 +246,8 @@ class TestMentionRollup(SocialCRMTestCase):
 
 	def post(self, rng: random.Random, n: int) -> Post:
 		terms = rng.sample(
-			["rollupco", "rollupwerk", "rollgizmo", "rivalroll", "rivallroll"], rng.randint(1, 3)
+			["rollupco", "rollupwerk", "rollgizmo", "gizmoroll", "rollwidget", "rivalroll", "rivallroll"],
+			rng.randint(1, 3),
 		)
 		return Post.from_dict(
 			{
@@ -205,6 +264,7 @@ class TestMentionRollup(SocialCRMTestCase):
 		rng = random.Random(14)
 		done = Counter()
 		party_rows_seen = 0
+		item_rows_seen = 0
 		for step in range(70):
 			ours = frappe.get_all("Mention", filters={"external_id": ("like", "ru-%")}, pluck="name")
 			op = rng.choice(
@@ -218,6 +278,7 @@ class TestMentionRollup(SocialCRMTestCase):
 					"retention",
 					"erase",
 					"competitor",
+					"item",
 					"link",
 					"link",
 					"withdraw",
@@ -270,12 +331,24 @@ class TestMentionRollup(SocialCRMTestCase):
 				rule = frappe.get_doc("Listening Rule", rng.choice([self.rival, self.rival2]))
 				rule.competitor = None if rule.competitor else self.competitor
 				rule.save(ignore_permissions=True)
+			elif op == "item":  # a Product rule names another Item, none, or stops being a Product rule
+				rule = frappe.get_doc(
+					"Listening Rule", rng.choice([self.product, self.product2, self.product3])
+				)
+				if rng.random() < 0.3:
+					rule.kind = "Brand" if rule.kind == "Product" else "Product"
+				else:
+					rule.item = rng.choice([*self.items, None])
+				rule.save(ignore_permissions=True)
 			done[op] += 1
 			self.assertEqual(stored(), raw(), f"step {step}: {op}")
 			self.assertEqual(party_stored(), party_raw(), f"step {step}: {op} (per party)")
 			party_rows_seen = max(party_rows_seen, len(party_stored()))
+			item_rows_seen = max(item_rows_seen, len([k for k in stored() if k[1] == "Item"]))
 
-		self.assertGreaterEqual(len(done), 9, done)  # the mix really ran every kind of writer
+		self.assertGreaterEqual(len(done), 10, done)  # the mix really ran every kind of writer
+		self.assertTrue(done["item"], done)
+		self.assertTrue(item_rows_seen, "the mix counted mentions per Item at some step")
 		self.assertTrue(frappe.db.count("Mention", {"external_id": ("like", "ru-%")}))
 		self.assertTrue(party_rows_seen, "the mix linked mentions to parties at some step")
 		before, party_before = stored(), party_table()
@@ -284,6 +357,79 @@ class TestMentionRollup(SocialCRMTestCase):
 		self.assertEqual(result["rows"], len(before))
 		self.assertEqual(party_table(), party_before)  # names included: sql_party_name = PartyKey.name
 		self.assertEqual(result["party_rows"], len(party_before))
+
+	def test_mentions_by_item_reads_the_same_rows_from_the_rollup_as_from_the_mentions(self):
+		rng = random.Random(7)
+		day0 = datetime(2019, 7, 1)  # quiet past days
+		# the Product rules as setUpClass made them (tests of this class share one transaction)
+		for rule, item in (
+			(self.product, self.items[0]),
+			(self.product2, self.items[0]),
+			(self.product3, self.items[1]),
+		):
+			doc = frappe.get_doc("Listening Rule", rule)
+			doc.kind, doc.item = "Product", item
+			doc.save(ignore_permissions=True)
+		self.assertEqual(stored(), raw())
+		rules = [(self.product, "Product"), (self.product2, "Product"), (self.product3, "Product")]
+		rules += [(self.brand, "Brand"), (self.rival, "Competitor")]
+		names = insert_mentions(
+			[
+				{
+					"posted_at": day0 + timedelta(minutes=rng.randrange(60 * 24 * 10)),
+					"sentiment": rng.choice(SENTIMENTS),
+					"platform": rng.choice(PLATFORMS),
+					"rules": rng.sample(rules, rng.randint(0, 3)),
+				}
+				for _ in range(300)
+			]
+		)
+		before = rollup.snapshot(names)  # aspects and labels, told to the rollup as the writers do
+		for name in rng.sample(names, 60):
+			frappe.db.sql(
+				"update `tabMention Rule Match` set sentiment = %(s)s where parent = %(n)s and rand() < 0.6",
+				{"s": rng.choice(SENTIMENTS[:3]), "n": name},
+			)
+		for name in rng.sample(names, 30):
+			frappe.db.set_value("Mention", name, "human_sentiment", rng.choice(SENTIMENTS[:3]))
+		rollup.changed(before)
+		self.assertEqual(stored(), raw())
+		group = frappe.db.get_value("Item", self.items[0], "item_group")
+		checked = 0
+		for filters in (
+			{},
+			{"platform": "Reddit"},
+			{"item": self.items[0]},
+			{"item": self.items[1], "platform": "Mastodon"},
+			{"item_group": group},
+			{"item_group": "_ru no such group"},
+		):
+			for first, days in ((0, 10), (2, 3), (9, 1), (4, 0)):
+				span = {
+					"from_date": add_days(day0, first),
+					"to_date": add_days(day0, first + max(days - 1, 0)),
+				}
+				from_rollup, from_mentions = item_report_paths({**span, **filters})
+				self.assertEqual(from_rollup, from_mentions, (filters, span))
+				checked += bool(from_rollup)
+		self.assertGreater(checked, 10)
+		# the report itself: the rollup for Administrator, the same numbers as the raw query
+		result = mentions_by_item.execute({"from_date": "2019-07-01", "to_date": "2019-07-10"})[1]
+		self.assertEqual(
+			[r.item for r in result],
+			[r.item for r in item_report_paths({"from_date": "2019-07-01", "to_date": "2019-07-10"})[1]],
+		)
+		self.assertEqual({r.item for r in result}, set(self.items))
+		self.assertTrue(all(r.rules and r.last_mention for r in result))
+		# a renamed Item: Frappe rewrites the rules' links, the Item rows follow
+		renamed = frappe.rename_doc("Item", self.items[1], "_ru Widget Item Renamed", force=True)
+		self.assertEqual(stored(), raw())
+		span = {"from_date": "2019-07-01", "to_date": "2019-07-10"}
+		from_rollup, from_mentions = item_report_paths(span)
+		self.assertEqual(from_rollup, from_mentions)
+		self.assertIn(renamed, [r.item for r in from_rollup])
+		frappe.rename_doc("Item", renamed, self.items[1], force=True)  # back, for the other tests
+		self.assertEqual(stored(), raw())
 
 	# ---------------------------------------------------------------- readers
 

@@ -15,7 +15,11 @@ The rollup (doctype *Social Mention Rollup*) holds how many mentions fall in eac
 * ``Series`` — value = each distinct listening rule, per sentiment only (platform, language
   and kinds empty): the alert job's hourly series per rule reads these few rows, whose
   number follows hours x rules x sentiments, not how many platforms and languages the
-  busy hours fill.
+  busy hours fill;
+* ``Item`` — value = each distinct Item of its matched Product rules (:func:`item_keys`), per
+  platform and sentiment towards that item only, and per UTC **day** only (no hourly rows);
+  beside them (``match_kind`` = ``Rule``) value = each of those Product rules, per platform:
+  the *Mentions by Item* report reads days x (items x sentiments + rules) x platforms rows.
 
 Because a mention is counted once per (dimension, value), "a mention matching two rules of
 one group counts once" holds in the aggregate as it does in a ``count(distinct ...)``.
@@ -47,12 +51,16 @@ KIND = "Kind"
 COMPETITOR = "Competitor"
 SERIES = "Series"
 DIMENSIONS = (ALL, RULE, KIND, COMPETITOR, SERIES)
+ITEM = "Item"
+DAILY_DIMENSIONS = (ITEM,)  # rows per UTC day only (grain Day)
+PRODUCT_KIND = "Product"
+ITEM_RULE = "Rule"  # match_kind of the Item dimension's per-rule rows (value = the rule)
 HOUR = "Hour"
 DAY = "Day"
 GRAINS = (HOUR, DAY)
 # the start of a row's name: rows of one grain, dimension and hour are neighbours in the table
 # (daily names start with "D"; no hourly code is "D", and names compare case-insensitively)
-_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C", SERIES: "S"}
+_CODES = {ALL: "A", RULE: "R", KIND: "K", COMPETITOR: "C", SERIES: "S", ITEM: "I"}
 _GRAIN_PREFIX = {HOUR: "", DAY: "D"}
 COMPETITOR_KIND = "Competitor"
 MAX_VALUE = 140
@@ -251,6 +259,78 @@ def mention_keys(
 			keys.add(RollupKey(dimension=dimension, value=value, match_kind=kind, sentiment=group, **base))
 	day = base["bucket"].replace(hour=0)
 	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
+
+
+def rule_items(rules: Iterable[Mapping]) -> dict[str, str]:
+	"""{listening rule: its Item} of the rules a mention counts for an Item through.
+
+	``rules`` have ``name``, ``kind`` and ``item``; only rules of kind Product that link an
+	Item count (the *Mentions by Item* report's raw query applies the same condition).
+	"""
+	out = {}
+	for rule in rules:
+		name, item = _text(rule.get("name")), _text(rule.get("item"))
+		if name and item and _text(rule.get("kind")) == PRODUCT_KIND:
+			out[name] = item
+	return out
+
+
+def item_keys(
+	mention: Mapping, matches: Iterable[Mapping] = (), items: Mapping[str, str] | None = None
+) -> set[RollupKey]:
+	"""The daily ``Item`` rows one mention counts in: once per distinct Item of its matched rules.
+
+	``items`` maps a listening rule to its Item (:func:`rule_items`); a mention matching two
+	rules of one Item counts once for it, with the sentiment towards the Item: a person's
+	label, else that of its rules when they agree, else the post's (:func:`match_sentiment`,
+	:func:`group_sentiment`). Keyed by UTC day, Item, platform and that sentiment only; and
+	once per such rule (``match_kind`` :data:`ITEM_RULE`, value the rule, no sentiment): which
+	of an Item's rules have mentions in a range.
+	"""
+	if not mention.get("posted_at") or not items:
+		return set()
+	seen_rules: set[str] = set()
+	groups: dict[str, list[str]] = {}
+	for match in matches:
+		rule = _text(match.get("listening_rule"))
+		if not rule or rule in seen_rules:
+			continue
+		seen_rules.add(rule)
+		item = _text(items.get(rule))
+		if item:
+			groups.setdefault(item, []).append(match_sentiment(mention, match))
+	overall, platform = _text(mention.get("sentiment")), _text(mention.get("platform"))
+	day = day_bucket(mention["posted_at"])
+	keys = {
+		RollupKey(
+			bucket=day,
+			dimension=ITEM,
+			value=item,
+			platform=platform,
+			sentiment=group_sentiment(sentiments, overall),
+			language="",
+			rule_kind="",
+			match_kind="",
+			grain=DAY,
+		)
+		for item, sentiments in groups.items()
+	}
+	for rule in seen_rules:
+		if _text(items.get(rule)):
+			keys.add(
+				RollupKey(
+					bucket=day,
+					dimension=ITEM,
+					value=rule,
+					platform=platform,
+					sentiment="",
+					language="",
+					rule_kind="",
+					match_kind=ITEM_RULE,
+					grain=DAY,
+				)
+			)
+	return keys
 
 
 def deltas(before: Iterable[set[RollupKey]], after: Iterable[set[RollupKey]]) -> dict[RollupKey, int]:

@@ -15,7 +15,7 @@ class SocialMentionRollup(Document):
 		from frappe.types import DF
 
 		bucket: DF.Datetime
-		dimension: DF.Literal["All", "Rule", "Kind", "Competitor", "Series"]
+		dimension: DF.Literal["All", "Rule", "Kind", "Competitor", "Series", "Item"]
 		grain: DF.Literal["Hour", "Day"]
 		language: DF.Data | None
 		match_kind: DF.Data | None
