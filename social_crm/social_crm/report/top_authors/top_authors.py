@@ -92,23 +92,7 @@ def top_candidates(filters, from_date, to_date, limit: int, show_revenue: bool) 
 	revenue: dict[str, float] = {}
 	held: set[str] = set()  # profiles of customers with non-zero revenue: ranked by it
 	if show_revenue:
-		customers = frappe.db.sql_list(
-			"""select distinct customer from `tabSocial Profile`
-			where customer is not null and customer != ''"""
-		)
-		revenue = billed_revenue(customers, user=frappe.session.user)
-		valued = [customer for customer, amount in revenue.items() if amount]
-		if valued:
-			values = {"valued": tuple(valued)}
-			conditions = ["p.customer in %(valued)s", *profile_conditions(filters, values)]
-			valued_profiles = frappe.db.sql(
-				f"select {PROFILE_FIELDS} from `tabSocial Profile` p where {' and '.join(conditions)}",
-				values,
-				as_dict=True,
-			)
-			held = {profile.profile for profile in valued_profiles}
-			for row in counted(filters, from_date, to_date, valued_profiles):
-				rows[row.profile] = row
+		revenue, held = revenue_authors(filters, from_date, to_date, rows)
 	needed = limit - sum(1 for row in rows.values() if revenue.get(row.customer, 0) > 0)
 	if needed <= 0:
 		return list(rows.values()), revenue
@@ -142,6 +126,30 @@ def top_candidates(filters, from_date, to_date, limit: int, show_revenue: bool) 
 			merge(rows, query_authors(filters, from_date, to_date, *not_walked(after)))
 			break
 	return list(rows.values()), revenue
+
+
+def revenue_authors(filters, from_date, to_date, rows: dict) -> tuple[dict[str, float], set[str]]:
+	"""Step 1 of :func:`top_candidates`: count every profile of a customer with non-zero billed
+	revenue into ``rows``; returns (revenue per customer, those profiles)."""
+	held: set[str] = set()
+	customers = frappe.db.sql_list(
+		"""select distinct customer from `tabSocial Profile`
+		where customer is not null and customer != ''"""
+	)
+	revenue = billed_revenue(customers, user=frappe.session.user)
+	valued = [customer for customer, amount in revenue.items() if amount]
+	if valued:
+		values = {"valued": tuple(valued)}
+		conditions = ["p.customer in %(valued)s", *profile_conditions(filters, values)]
+		valued_profiles = frappe.db.sql(
+			f"select {PROFILE_FIELDS} from `tabSocial Profile` p where {' and '.join(conditions)}",
+			values,
+			as_dict=True,
+		)
+		held = {profile.profile for profile in valued_profiles}
+		for row in counted(filters, from_date, to_date, valued_profiles):
+			rows[row.profile] = row
+	return revenue, held
 
 
 def merge(rows: dict, more: list[dict]) -> None:
