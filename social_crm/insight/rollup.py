@@ -465,6 +465,12 @@ def _from_rollup(b, v, p, s, lang, rk, mk, where: str) -> str:
 	)
 
 
+def rebuild_items() -> None:
+	"""Replace every daily ``Item`` row (a site upgrading to them; the whole rebuild does it too)."""
+	frappe.db.sql(f"delete from {TABLE} where dimension = %s", ITEM)
+	_rebuild_items()
+
+
 def _rebuild_items(where: str = "") -> None:
 	"""INSERT the daily ``Item`` rows (per Item and per Product rule) straight from the mentions."""
 	_insert_rollup(ITEM, DAY, _item_select(where))
