@@ -706,27 +706,18 @@ def detect_languages(
 	known = _known_allowed(allowed_set)
 	if detector != DETECTOR_AUTO or len(known) < 2:  # no prior: each text alone, repeats once
 		allowed_list = list(allowed or ())
-		answers: dict[tuple[str, str], LanguageResult] = {}
-		results = []
-		for i, text in enumerate(texts):
-			key = (text or "", (hints[i] or "") if hints is not None else "")
-			result = answers.get(key)
-			if result is None:
-				result = answers[key] = detect_language(
-					key[0], key[1], allowed_list, min_confidence, min_letters, detector
-				)
-			results.append(result)
-		return results
-	seen: dict[tuple[str, str], _Scored] = {}
-	scored = []
-	for i, text in enumerate(texts):
-		key = (text or "", (hints[i] or "") if hints is not None else "")
-		found = seen.get(key)
-		if found is None:
-			found = seen[key] = _detect_scored(
-				key[0], key[1], allowed_set, min_confidence, min_letters, detector
-			)
-		scored.append(found)
+		return _once_per_text(
+			texts,
+			hints,
+			lambda text, hint: detect_language(
+				text, hint, allowed_list, min_confidence, min_letters, detector
+			),
+		)
+	scored = _once_per_text(
+		texts,
+		hints,
+		lambda text, hint: _detect_scored(text, hint, allowed_set, min_confidence, min_letters, detector),
+	)
 	prior = _batch_prior(scored, known)
 	if prior is None:
 		return [item.result for item in scored]
@@ -740,6 +731,18 @@ def detect_languages(
 				found = reranked[id(item)] = _with_prior(item, prior, known)
 			result = found
 		results.append(result)
+	return results
+
+
+def _once_per_text(texts, hints, detect) -> list:
+	"""``detect(text, hint)`` for each text of a page, a repeated (text, hint) once."""
+	answers: dict[tuple[str, str], object] = {}
+	results = []
+	for i, text in enumerate(texts):
+		key = (text or "", (hints[i] or "") if hints is not None else "")
+		if key not in answers:
+			answers[key] = detect(*key)
+		results.append(answers[key])
 	return results
 
 
