@@ -17,3 +17,22 @@ def connect(description: str) -> argparse.Namespace:
 	frappe.connect()
 	frappe.set_user("Administrator")
 	return args
+
+
+def tree_leaf(frappe, doctype: str, root: str) -> str:
+	"""A leaf of an ERPNext tree (Territory, Customer Group, Item Group) for bench records; on a
+	site whose setup wizard never ran (a bare benchmark site) the tree is empty, so its root is made."""
+	leaf = frappe.db.get_value(doctype, {"is_group": 0}, "name")
+	if leaf:
+		return leaf
+	if not frappe.db.exists(doctype, root):
+		field = frappe.scrub(doctype) + "_name"
+		frappe.get_doc({"doctype": doctype, field: root, "is_group": 1}).insert(ignore_permissions=True)
+	return root
+
+
+def ensure_uom(frappe, uom: str = "Nos") -> str:
+	"""The unit bench Items are stocked in (the setup wizard makes it on a real site)."""
+	if not frappe.db.exists("UOM", uom):
+		frappe.get_doc({"doctype": "UOM", "uom_name": uom}).insert(ignore_permissions=True)
+	return uom

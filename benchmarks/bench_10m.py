@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from _site import connect
+from _site import connect, ensure_uom, tree_leaf
 
 PREFIX = "b10m-"
 RULES = 20
@@ -83,8 +83,8 @@ def ensure_parties(frappe):
 			{
 				"doctype": "Customer",
 				"customer_name": CUSTOMER,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+				"customer_group": tree_leaf(frappe, "Customer Group", "All Customer Groups"),
+				"territory": tree_leaf(frappe, "Territory", "All Territories"),
 			}
 		).insert()
 	contact = frappe.db.get_value("Contact", {"first_name": "Bench10M"})
@@ -277,7 +277,7 @@ def timed(fn, runs=RUNS) -> dict:
 
 def ensure_items(frappe) -> None:
 	"""The Product rules name an Item each (the Mentions by Item report counts through them)."""
-	group = frappe.db.get_value("Item Group", {"is_group": 0}) or "All Item Groups"
+	group, uom = tree_leaf(frappe, "Item Group", "All Item Groups"), ensure_uom(frappe)
 	for i in range(1, RULES, 4):  # KINDS[i % 4] == "Product"
 		code = f"{PREFIX}item-{i}"
 		if not frappe.db.exists("Item", code):
@@ -287,7 +287,7 @@ def ensure_items(frappe) -> None:
 					"item_code": code,
 					"item_name": code,
 					"item_group": group,
-					"stock_uom": "Nos",
+					"stock_uom": uom,
 				}
 			).insert()
 		frappe.db.set_value("Listening Rule", f"{PREFIX}rule-{i}", "item", code, update_modified=False)

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from _site import connect
+from _site import connect, tree_leaf
 
 PREFIX = "bench-ph-"
 CUSTOMER_MENTIONS = 5_000
@@ -96,8 +96,8 @@ def ensure_customer(frappe, name="Bench History Customer"):
 			{
 				"doctype": "Customer",
 				"customer_name": name,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+				"customer_group": tree_leaf(frappe, "Customer Group", "All Customer Groups"),
+				"territory": tree_leaf(frappe, "Territory", "All Territories"),
 			}
 		).insert()
 	return name
