@@ -22,13 +22,13 @@ def connect(description: str) -> argparse.Namespace:
 def tree_leaf(frappe, doctype: str, root: str) -> str:
 	"""A leaf of an ERPNext tree (Territory, Customer Group, Item Group) for bench records; on a
 	site whose setup wizard never ran (a bare benchmark site) the tree is empty, so its root is made."""
-	leaf = frappe.db.get_value(doctype, {"is_group": 0}, "name")
-	if leaf:
-		return leaf
-	if not frappe.db.exists(doctype, root):
+	from social_crm.tests.utils import leaf
+
+	name = leaf(doctype, root)
+	if name == root and not frappe.db.exists(doctype, root):
 		field = frappe.scrub(doctype) + "_name"
 		frappe.get_doc({"doctype": doctype, field: root, "is_group": 1}).insert(ignore_permissions=True)
-	return root
+	return name
 
 
 def ensure_uom(frappe, uom: str = "Nos") -> str:
