@@ -16,7 +16,8 @@ Customer form measures the same work at 200k and at 10M); 20 % of the rest are l
 Phases: ``generate`` (empties the Mention tables first!), ``measure`` (each chart, report,
 the alert job and the Customer form: median of 10 runs), ``retention`` (Anonymize, then
 Delete the slice with ``run_policy(commit=True)``), ``size`` (information_schema data +
-index length per million mentions), ``reset`` (empties the generated rows). Run it only on
+index length per million mentions), ``reslice`` (puts the retention slice back as generated, to
+measure ``retention`` again), ``reset`` (empties the generated rows). Run it only on
 a site of its own: ``generate`` and ``reset`` TRUNCATE Mention and Mention Rule Match.
 """
 
@@ -122,9 +123,7 @@ def generate(frappe, rows: int) -> dict:
 	frappe.db.commit()  # nosemgrep: benchmark setup
 	now = now_datetime().replace(microsecond=0)
 	start = now - timedelta(days=SPAN_DAYS)
-	span = SPAN_DAYS * 86400
 	profiles = max(rows // 50, 100)
-	own_mod, contact_mod = max(rows // 5000, 2), max(rows // 1000, 4)
 	timings = {}
 	t0 = time.perf_counter()
 	for a in range(1, profiles + 1, CHUNK):
@@ -141,6 +140,25 @@ def generate(frappe, rows: int) -> dict:
 		)
 		frappe.db.commit()  # nosemgrep: bulk generation in committed chunks
 	timings["profiles"] = round(time.perf_counter() - t0, 1)
+	t0 = time.perf_counter()
+	values = {"now": now, "start": start, "customer": CUSTOMER, "contact": contact}
+	for a in range(1, rows + 1, CHUNK):
+		b = min(rows, a + CHUNK - 1)
+		insert_mentions(frappe, rows, a, b, values)
+		frappe.db.commit()  # nosemgrep: bulk generation in committed chunks
+		if (b // CHUNK) % 4 == 0 or b == rows:
+			print(f"  {b:,} mentions, {time.perf_counter() - t0:.0f} s", flush=True)
+	timings["mentions"] = round(time.perf_counter() - t0, 1)
+	return timings
+
+
+def insert_mentions(frappe, rows: int, a: int, b: int, values: dict, where: str = "") -> None:
+	"""INSERT the generated mentions seq ``a``..``b`` of ``rows`` and their rule matches (``where``:
+	a further condition on ``seq``; the matches go first, so a condition on the mention's absence
+	holds for both). ``values``: now, start (of the 120 days), customer, contact."""
+	span = SPAN_DAYS * 86400
+	profiles = max(rows // 50, 100)
+	own_mod, contact_mod = max(rows // 5000, 2), max(rows // 1000, 4)
 	kind = f"elt(1 + (seq % {RULES}) % 4, {', '.join(repr(k) for k in KINDS)})"
 	kind2 = f"elt(1 + ((seq * 7 + 3) % {RULES}) % 4, {', '.join(repr(k) for k in KINDS)})"
 	party_type = (
@@ -168,54 +186,40 @@ def generate(frappe, rows: int) -> dict:
 		f"case when {answered} then 'Responded' when seq % 40 = 4 then 'Ignored'"
 		f" when {party_type} is null then 'New' else 'Linked' end"
 	)
-	t0 = time.perf_counter()
-	for a in range(1, rows + 1, CHUNK):
-		b = min(rows, a + CHUNK - 1)
-		values = {"now": now, "start": start, "customer": CUSTOMER, "contact": contact}
+	where = f" where {where}" if where else ""
+	for idx, rule, rule_kind, condition in (
+		(1, f"seq % {RULES}", kind, ""),
+		(2, f"(seq * 7 + 3) % {RULES}", kind2, "seq % 3 = 0"),
+	):
+		conditions = " and ".join(c for c in (where.removeprefix(" where "), condition) if c)
 		run(
 			frappe,
-			f"""insert into `tabMention` (name, creation, modified, owner, modified_by, platform, external_id,
-				author, author_handle, author_name, posted_at, text, language, sentiment, sentiment_score,
-				enriched_on, rule_kind, party_type, party, customer, status, anonymized, likes,
-				assigned_to, first_response_at, response_minutes)
-			select concat('{PREFIX}', lpad(seq, 9, '0')), %(now)s, %(now)s, 'Administrator', 'Administrator',
-				elt(1 + seq % 5, 'Other', 'Mastodon', 'Bluesky', 'Reddit', 'Mastodon'), concat('{PREFIX}', seq),
-				concat('{PREFIX}p', 1 + seq % {profiles}), concat('user', 1 + seq % {profiles}, '@bench.social'),
-				concat('Bench Person ', 1 + seq % {profiles}),
-				%(start)s + interval floor((seq - 1) * {span} / {rows}) second,
-				concat('Bench post ', seq, ' about the brand and its products, see https://example.com/', seq),
-				elt(1 + (seq div 7) % 4, 'en', 'de', 'en', 'fr'),
-				elt(1 + (seq * 7 + seq div 11) % 5, 'Positive', 'Neutral', 'Negative', 'Positive', NULL),
-				0.5, %(now)s, {kind}, {party_type}, {party}, {customer},
-				{status}, 0, seq % 17, {assigned_to}, {first_response_at}, {response_minutes}
-			from seq_{a}_to_{b}""",
+			f"""insert into `tabMention Rule Match` (name, creation, modified, owner, modified_by, parent,
+				parenttype, parentfield, idx, listening_rule, kind, matched_terms)
+			select concat('{PREFIX}', lpad(seq, 9, '0'), '-{idx}'), %(now)s, %(now)s, 'Administrator',
+				'Administrator', concat('{PREFIX}', lpad(seq, 9, '0')), 'Mention', 'matched_rules', {idx},
+				concat('{PREFIX}rule-', {rule}), {rule_kind}, 'bench'
+			from seq_{a}_to_{b}{" where " + conditions if conditions else ""}""",
 			values,
 		)
-		run(
-			frappe,
-			f"""insert into `tabMention Rule Match` (name, creation, modified, owner, modified_by, parent,
-				parenttype, parentfield, idx, listening_rule, kind, matched_terms)
-			select concat('{PREFIX}', lpad(seq, 9, '0'), '-1'), %(now)s, %(now)s, 'Administrator',
-				'Administrator', concat('{PREFIX}', lpad(seq, 9, '0')), 'Mention', 'matched_rules', 1,
-				concat('{PREFIX}rule-', seq % {RULES}), {kind}, 'bench'
-			from seq_{a}_to_{b}""",
-			{"now": now},
-		)
-		run(
-			frappe,
-			f"""insert into `tabMention Rule Match` (name, creation, modified, owner, modified_by, parent,
-				parenttype, parentfield, idx, listening_rule, kind, matched_terms)
-			select concat('{PREFIX}', lpad(seq, 9, '0'), '-2'), %(now)s, %(now)s, 'Administrator',
-				'Administrator', concat('{PREFIX}', lpad(seq, 9, '0')), 'Mention', 'matched_rules', 2,
-				concat('{PREFIX}rule-', (seq * 7 + 3) % {RULES}), {kind2}, 'bench'
-			from seq_{a}_to_{b} where seq % 3 = 0""",
-			{"now": now},
-		)
-		frappe.db.commit()  # nosemgrep: bulk generation in committed chunks
-		if (b // CHUNK) % 4 == 0 or b == rows:
-			print(f"  {b:,} mentions, {time.perf_counter() - t0:.0f} s", flush=True)
-	timings["mentions"] = round(time.perf_counter() - t0, 1)
-	return timings
+	run(
+		frappe,
+		f"""insert into `tabMention` (name, creation, modified, owner, modified_by, platform, external_id,
+			author, author_handle, author_name, posted_at, text, language, sentiment, sentiment_score,
+			enriched_on, rule_kind, party_type, party, customer, status, anonymized, likes,
+			assigned_to, first_response_at, response_minutes)
+		select concat('{PREFIX}', lpad(seq, 9, '0')), %(now)s, %(now)s, 'Administrator', 'Administrator',
+			elt(1 + seq % 5, 'Other', 'Mastodon', 'Bluesky', 'Reddit', 'Mastodon'), concat('{PREFIX}', seq),
+			concat('{PREFIX}p', 1 + seq % {profiles}), concat('user', 1 + seq % {profiles}, '@bench.social'),
+			concat('Bench Person ', 1 + seq % {profiles}), {posted_at},
+			concat('Bench post ', seq, ' about the brand and its products, see https://example.com/', seq),
+			elt(1 + (seq div 7) % 4, 'en', 'de', 'en', 'fr'),
+			elt(1 + (seq * 7 + seq div 11) % 5, 'Positive', 'Neutral', 'Negative', 'Positive', NULL),
+			0.5, %(now)s, {kind}, {party_type}, {party}, {customer},
+			{status}, 0, seq % 17, {assigned_to}, {first_response_at}, {response_minutes}
+		from seq_{a}_to_{b}{where}""",
+		values,
+	)
 
 
 def rebuild(frappe, rows: int) -> dict:
@@ -237,6 +241,44 @@ def rebuild(frappe, rows: int) -> dict:
 		if frappe.db.table_exists(table):
 			frappe.db.sql(f"analyze table `tab{table}`")
 	return result
+
+
+def reslice(frappe, rows: int) -> dict:
+	"""Put the retention slice back as generated (the retention phase anonymizes, then deletes it),
+	so retention can be measured again without generating every row anew. Anonymized slice rows
+	left by an interrupted run are deleted first (``store.delete_mentions``); the rollups follow
+	through the writers' own path (``rollup.inserted``)."""
+	from social_crm.insight import rollup
+	from social_crm.privacy import store
+
+	first = frappe.db.get_value("Mention", f"{PREFIX}{1:09d}", "posted_at")  # seq 1: the generated start
+	values = {"start": first, "now": first + timedelta(days=SPAN_DAYS), "customer": CUSTOMER}
+	values["contact"] = ensure_parties(frappe)
+	last = rows * (SPAN_DAYS - 89) // SPAN_DAYS  # 31 days: the slice (> 90 days old) and a day more
+	top = f"{PREFIX}{last:09d}"
+	t0 = time.perf_counter()
+	left = frappe.db.sql_list(
+		"select name from `tabMention` where name like %s and name <= %s and platform = 'Other' and anonymized = 1",
+		(PREFIX + "%", top),
+	)
+	for start in range(0, len(left), 5000):
+		store.delete_mentions(left[start : start + 5000])
+		frappe.db.commit()  # nosemgrep: benchmark setup in chunks
+	present = set(
+		frappe.db.sql_list(
+			"select name from `tabMention` where name like %s and name <= %s and platform = 'Other'",
+			(PREFIX + "%", top),
+		)
+	)
+	missing = [n for n in (f"{PREFIX}{seq:09d}" for seq in range(5, last + 1, 5)) if n not in present]
+	absent = f"seq % 5 = 0 and not exists (select 1 from `tabMention` x where x.name = concat('{PREFIX}', lpad(seq, 9, '0')))"
+	for a in range(1, last + 1, CHUNK):
+		insert_mentions(frappe, rows, a, min(last, a + CHUNK - 1), values, where=absent)
+		frappe.db.commit()  # nosemgrep: bulk generation in committed chunks
+	for start in range(0, len(missing), 5000):
+		rollup.inserted(missing[start : start + 5000])
+		frappe.db.commit()  # nosemgrep: rollup of the re-inserted rows in chunks
+	return {"deleted": len(left), "inserted": len(missing), "seconds": round(time.perf_counter() - t0, 1)}
 
 
 def reset(frappe, rows: int = 0) -> dict:
@@ -438,6 +480,7 @@ PHASES = {
 	"rebuild": rebuild,
 	"measure": measure,
 	"retention": retention,
+	"reslice": reslice,
 	"size": size,
 	"reset": reset,
 }

@@ -36,6 +36,7 @@ from social_crm.engine.insight.response import (
 	response_keys,
 	sql_bucket,
 	sql_row_name,
+	week_key,
 )
 from social_crm.engine.status import IGNORED
 from social_crm.insight import rollup as mention_rollup
@@ -109,14 +110,7 @@ def rebuild(since: date | str | None = None) -> int:
 			else ""
 		)
 	)
-	where = f" and m.posted_at >= '{start}'" if start else ""
-	responded = "(m.first_response_at is not null)"
-	days = f"""select date(m.posted_at) as d, ifnull(m.assigned_to, '') as a, ifnull(m.platform, '') as p,
-		if({responded}, 1, 0) as r, if(m.status = '{IGNORED}', 1, 0) as i,
-		if({responded}, {sql_bucket("m.response_minutes")}, 0) as b, count(*) as c,
-		sum(if({responded}, ifnull(m.response_minutes, 0), 0)) as s
-		from `tabMention` m where m.posted_at is not null{where}
-		group by d, a, p, r, i, b"""
+	days = day_select(f" and m.posted_at >= '{start}'" if start else "")
 	weeks = f"""select date_sub(day, interval weekday(day) day) as d, assigned_to as a, platform as p,
 		responded as r, ignored as i, bucket as b, sum(mention_count) as c, sum(minutes) as s
 		from {TABLE} where grain = '{DAY}'{f" and day >= '{week}'" if week else ""}
@@ -129,6 +123,30 @@ def rebuild(since: date | str | None = None) -> int:
 			select {name}, '{grain}', t.d, t.a, t.p, t.r, t.i, t.b, t.c, t.s from ({select}) t"""
 		)
 	return frappe.db.count(DOCTYPE)
+
+
+def day_select(where: str = "") -> str:
+	"""Grouped SELECT (d, a, p, r, i, b, c, s) of the daily rows from the mentions, as the engine's
+	``response_key``; ``where`` (`` and ...`` on ``m``) narrows the mentions."""
+	responded = "(m.first_response_at is not null)"
+	return f"""select date(m.posted_at) as d, ifnull(m.assigned_to, '') as a, ifnull(m.platform, '') as p,
+		if({responded}, 1, 0) as r, if(m.status = '{IGNORED}', 1, 0) as i,
+		if({responded}, {sql_bucket("m.response_minutes")}, 0) as b, count(*) as c,
+		sum(if({responded}, ifnull(m.response_minutes, 0), 0)) as s
+		from `tabMention` m where m.posted_at is not null{where}
+		group by d, a, p, r, i, b"""
+
+
+def removal_change(where: str) -> dict[ResponseKey, tuple[int, float]]:
+	"""(count, minutes) to remove per daily and weekly row for the mentions ``where`` selects
+	(grouped on the server by :func:`day_select`, the rebuild's own)."""
+	change: dict[ResponseKey, tuple[int, float]] = {}
+	for d, a, p, r, i, b, c, s in frappe.db.sql(day_select(where)):
+		day = ResponseKey(day=d, assigned_to=a, platform=p, responded=int(r), ignored=int(i), bucket=int(b))
+		for key in (day, week_key(day)):
+			count, minutes = change.get(key, (0, 0.0))
+			change[key] = (count - int(c), round(minutes - float(s or 0), 6))
+	return change
 
 
 def histograms(start: date, end: date, group: str, filters: dict | None = None) -> dict:

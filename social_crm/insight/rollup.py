@@ -32,7 +32,7 @@ Row-level permission: the rollup has no party, so it serves unrestricted users o
 permission-filtered queries.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 import frappe
@@ -69,6 +69,7 @@ from social_crm.engine.insight.rollup import (
 	sql_name,
 	sql_party_name,
 	sql_week,
+	with_coarser,
 )
 from social_crm.insight import response_rollup
 from social_crm.permissions import ensure_system_manager, is_unrestricted
@@ -78,13 +79,16 @@ TABLE = "`tabSocial Mention Rollup`"
 PARTY_DOCTYPE = "Social Party Rollup"
 PARTY_TABLE = "`tabSocial Party Rollup`"
 CHUNK = 1000
+REMOVE_CHUNK = 5000  # mentions per grouped removal SELECT (their names inline)
 WRITE_CHUNK = 500
+HOUR_FORMAT = "%Y-%m-%d %H:00:00"  # a rebuild SELECT's hourly bucket
 BATCH = 5000
 REBUILD_JOB_TIMEOUT = 3 * 3600
 COLUMNS = ("platform", "sentiment", "language", "rule_kind", "match_kind", "value")
 
 Snapshot = dict[str, set[RollupKey | PartyKey]]
-PARTY_FIELDS = "name, posted_at, sentiment, party_type, party, customer"
+PARTY_FIELDS_LIST = ["name", "posted_at", "sentiment", "party_type", "party", "customer"]
+PARTY_FIELDS = ", ".join(PARTY_FIELDS_LIST)
 
 
 def serves(user: str | None = None) -> bool:
@@ -152,16 +156,25 @@ def snapshot(
 
 def party_snapshot(names) -> Snapshot:
 	"""{mention name: per-party keys} only: for writers that change a mention's party, nothing else."""
+	return party_keys_of(party_rows(names))
+
+
+def party_rows(names) -> list[dict]:
+	"""The stored fields (``PARTY_FIELDS``) of mentions that their per-party keys come from."""
 	names = [n for n in dict.fromkeys(names or []) if n]
-	out: Snapshot = {}
+	rows: list[dict] = []
 	for start in range(0, len(names), CHUNK):
-		for mention in frappe.db.sql(
+		rows += frappe.db.sql(
 			f"select {PARTY_FIELDS} from `tabMention` where name in %(names)s",
 			{"names": names[start : start + CHUNK]},
 			as_dict=True,
-		):
-			out[mention.name] = party_keys(mention)
-	return out
+		)
+	return rows
+
+
+def party_keys_of(rows) -> Snapshot:
+	"""{mention name: per-party keys} of mention rows with (at least) ``PARTY_FIELDS``."""
+	return {row["name"]: party_keys(row) for row in rows}
 
 
 def document_keys(doc) -> set[RollupKey | PartyKey]:
@@ -270,14 +283,52 @@ def _lower_counts(table: str, lowered: list[tuple[str, int]]) -> int:
 	return len(lowered)
 
 
+def _columns(select: str, columns: str = "b, v, p, s, l, rk, mk, c") -> str:
+	"""A rebuild SELECT's columns in this order (they are named, not ordered, for its INSERT)."""
+	return f"select {columns} from ({select}) t"
+
+
 def inserted(names) -> int:
 	"""Count newly stored mentions (bulk inserts that bypass the controller)."""
 	return apply(after=snapshot(names))
 
 
 def removing(names) -> int:
-	"""Uncount mentions about to be deleted (call before the DELETE, in the same transaction)."""
-	return apply(before=snapshot(names))
+	"""Uncount mentions about to be deleted (call before the DELETE, in the same transaction).
+
+	The counts to remove are grouped on the database server by the rebuild's own SELECTs
+	restricted to these mentions (:func:`removal_change`): only the distinct rows they count in
+	come back, never each mention's keys (retention and erasure delete many at once)."""
+	names = [n for n in dict.fromkeys(names or []) if n]
+	written = 0
+	for start in range(0, len(names), REMOVE_CHUNK):
+		where = " and m.name in ({})".format(
+			", ".join(frappe.db.escape(n, percent=False) for n in names[start : start + REMOVE_CHUNK])
+		)
+		rollup_change, party_change = removal_change(where)
+		written += write(rollup_change) + write_party(party_change)
+		written += response_rollup.write(response_rollup.removal_change(where))
+	return written
+
+
+def removal_change(where: str) -> tuple[dict[RollupKey, int], dict[PartyKey, int]]:
+	"""Negative count per rollup row and per party row of the mentions ``where`` selects (`` and
+	...`` on ``m``): the hourly rows from :func:`_rebuild_selects`, with the Series and daily rows
+	derived from them as the engine does (``with_coarser``), the Item and party rows from their
+	rebuild SELECTs."""
+	hourly: Counter = Counter()
+	for dimension, select in _rebuild_selects(HOUR_FORMAT, where):
+		for b, v, p, s, lang, rk, mk, c in frappe.db.sql(_columns(select)):
+			hourly[RollupKey(datetime.fromisoformat(b), dimension, v, p, s, lang, rk, mk)] -= int(c)
+	change = with_coarser(hourly)
+	for select in (_item_select(where), _item_rule_select(where)):
+		for b, v, p, s, lang, rk, mk, c in frappe.db.sql(_columns(select)):
+			change[RollupKey(datetime.fromisoformat(b), ITEM, v, p, s, lang, rk, mk, DAY)] -= int(c)
+	party: Counter = Counter()
+	for select in _party_selects(where.removeprefix(" and ")):
+		for pt, p, w, s, c in frappe.db.sql(_columns(select, "pt, p, w, s, c")):
+			party[PartyKey(pt, p, w, s)] -= int(c)
+	return {k: c for k, c in change.items() if c}, {k: c for k, c in party.items() if c}
 
 
 def changed(before: Snapshot) -> int:
@@ -409,7 +460,7 @@ def rebuild(since: str | None = None) -> dict:
 	# hourly Rule rows and every daily row from its hourly rows: a mention lies in exactly one
 	# hour, so summing its hours' counts is counting it per day (the test compares with the
 	# incremental rollup, which derives each daily key from its hourly one in the same way)
-	hourly = dict(_rebuild_selects("%Y-%m-%d %H:00:00", where))
+	hourly = dict(_rebuild_selects(HOUR_FORMAT, where))
 	hourly[SERIES] = _from_rollup(
 		"bucket",
 		"value",

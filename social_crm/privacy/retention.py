@@ -26,6 +26,7 @@ from social_crm.clock import site_to_utc
 from social_crm.contests.contest import anonymize_entries as anonymize_contest_entries
 from social_crm.engine.errors import InvalidRecord
 from social_crm.engine.privacy import retention as engine
+from social_crm.insight import rollup
 from social_crm.listening import learning
 from social_crm.privacy import registry, store
 from social_crm.privacy.audit import finish_log, write_log
@@ -113,33 +114,32 @@ def prepare_batch(plan: engine.RetentionPlan, rows: list[dict], persons: dict) -
 	return None
 
 
-def still_selected(plan: engine.RetentionPlan, names: list[str]) -> list[str]:
+def still_selected(plan: engine.RetentionPlan, names: list[str], fields: list[str] | None = None) -> list:
 	"""Re-check and lock the batch's rows: a row changed since it was read (e.g. linked meanwhile)
-	and no longer selected by the policy is left alone."""
+	and no longer selected by the policy is left alone. Names, or rows of ``fields`` (with name)."""
 	if not names:
 		return []
 	query = frappe.qb.get_query(
-		plan.doctype, filters=[*plan.filters, ("name", "in", names)], fields=["name"], for_update=True
+		plan.doctype,
+		filters=[*plan.filters, ("name", "in", names)],
+		fields=fields or ["name"],
+		for_update=True,
 	)
-	return query.run(pluck=True)
+	return query.run(as_dict=True) if fields else query.run(pluck=True)
 
 
 def apply_batch(
 	plan: engine.RetentionPlan, rows: list[dict], persons: dict | None = None, prepared: dict | None = None
 ) -> int:
 	"""Apply one batch of a plan; returns how many records it handled (``persons``: a cache of authors)."""
+	if plan.action == engine.ANONYMIZE and plan.doctype == "Mention" and not plan.clear_field:
+		return _anonymize_mentions(plan, rows, persons, prepared)
 	names = still_selected(plan, [r.name for r in rows])
 	if not names:
 		return 0
 	if plan.clear_field:
 		return store.clear_field(plan.doctype, names, plan.clear_field)
 	if plan.action == engine.ANONYMIZE:
-		if plan.doctype == "Mention":
-			if prepared is None:
-				prepared = prepare_batch(plan, rows, persons if persons is not None else {})
-			keep = set(names)
-			updates = {n: v for n, v in prepared["updates"].items() if n in keep}
-			return store.write_mention_anonymization(updates, prepared["cleared"])
 		if plan.doctype == "Social Profile":
 			return store.anonymize_profiles(names)
 		if plan.doctype == "Social Contest Entry":
@@ -147,6 +147,20 @@ def apply_batch(
 		raise InvalidRecord(f"{plan.doctype} records cannot be anonymized", "action")
 	# how each store deletes its rows is declared once, in the registry of personal-data stores
 	return registry.deleter(plan.doctype)(names)
+
+
+def _anonymize_mentions(
+	plan: engine.RetentionPlan, rows: list, persons: dict | None, prepared: dict | None
+) -> int:
+	"""The locked re-check reads the party fields the rollup needs, so they are not read again."""
+	locked = still_selected(plan, [r.name for r in rows], rollup.PARTY_FIELDS_LIST)
+	if not locked:
+		return 0
+	if prepared is None:
+		prepared = prepare_batch(plan, rows, persons if persons is not None else {})
+	keep = {r["name"] for r in locked}
+	updates = {n: v for n, v in prepared["updates"].items() if n in keep}
+	return store.write_mention_anonymization(updates, prepared["cleared"], locked)
 
 
 def run_policy(

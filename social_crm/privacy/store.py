@@ -175,19 +175,23 @@ def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None)
 	return updates, cleared
 
 
-def write_mention_anonymization(updates: dict, cleared: set) -> int:
+def write_mention_anonymization(updates: dict, cleared: set, rows: list[dict] | None = None) -> int:
+	"""Write prepared anonymized values; ``rows``: the mentions' stored party fields
+	(``rollup.PARTY_FIELDS``) when the caller has just read them under lock, else they are read."""
 	if not updates:
 		return 0
 	redact_issue_copies(list(updates))
-	# anonymization keeps a mention's hourly rollup rows (engine test) but clears its party
-	parties_before = rollup.party_snapshot(list(updates))
+	# anonymization keeps a mention's hourly rollup rows (engine test) but clears its party:
+	# the party rows after the UPDATE are the stored ones with the written values
+	rows = rollup.party_rows(list(updates)) if rows is None else [r for r in rows if r["name"] in updates]
+	constants = {**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()}
 	bulk_update(
-		"Mention",
-		updates,
-		constants={**{f: None for f in cleared}, "anonymized": 1, "modified": now_datetime()},
-		raw=["`status` = if(`status` = 'Linked', 'New', `status`)"],
+		"Mention", updates, constants=constants, raw=["`status` = if(`status` = 'Linked', 'New', `status`)"]
 	)
-	rollup.party_changed(parties_before)
+	rollup.apply(
+		rollup.party_keys_of(rows),
+		rollup.party_keys_of([{**row, **constants, **updates[row["name"]]} for row in rows]),
+	)
 	forget_history("Mention", list(updates))
 	return len(updates)
 

@@ -148,7 +148,12 @@ def response_keys(mention: Mapping) -> set[ResponseKey]:
 	key = response_key(mention)
 	if key is None:
 		return set()
-	return {key, replace(key, day=monday(key.day), grain=WEEK)}
+	return {key, week_key(key)}
+
+
+def week_key(key: ResponseKey) -> ResponseKey:
+	"""The weekly row (its Monday) a daily row's mentions count in too."""
+	return replace(key, day=monday(key.day), grain=WEEK)
 
 
 def response_key(mention: Mapping) -> ResponseKey | None:

@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 
 from ..errors import InvalidRecord
 
@@ -80,7 +81,7 @@ class RollupKey:
 	match_kind: str
 	grain: str = HOUR
 
-	@property
+	@cached_property  # a frozen dataclass's instance dict still takes it; writers sort and bind by name
 	def name(self) -> str:
 		"""Stable primary key of the row: dimension code and hour first (see :func:`name_range`)."""
 		raw = "\x1f".join(
@@ -234,20 +235,9 @@ def mention_keys(
 		seen_rules.add(rule)
 		kind = _text(match.get("kind"))
 		sentiment = match_sentiment(mention, match)
-		keys.add(RollupKey(dimension=RULE, value=rule, match_kind=kind, sentiment=sentiment, **base))
-		# the alert job's series: rule x sentiment towards it per hour (summed from the Rule rows)
-		keys.add(
-			RollupKey(
-				bucket=base["bucket"],
-				dimension=SERIES,
-				value=rule,
-				platform="",
-				sentiment=sentiment,
-				language="",
-				rule_kind="",
-				match_kind="",
-			)
-		)
+		rule_key = RollupKey(dimension=RULE, value=rule, match_kind=kind, sentiment=sentiment, **base)
+		keys.add(rule_key)
+		keys.add(series_key(rule_key))
 		if kind:
 			kinds.setdefault(kind, []).append(sentiment)
 		if kind == COMPETITOR_KIND:
@@ -257,8 +247,42 @@ def mention_keys(
 			group = group_sentiment(sentiments, overall)
 			kind = match_kind or value
 			keys.add(RollupKey(dimension=dimension, value=value, match_kind=kind, sentiment=group, **base))
-	day = base["bucket"].replace(hour=0)
-	return keys | {replace(key, bucket=day, grain=DAY) for key in keys}
+	return keys | {day_key(key) for key in keys}
+
+
+def series_key(rule_key: RollupKey) -> RollupKey:
+	"""The alert job's Series row of an hourly Rule row: rule x sentiment towards it per hour
+	(a mention counts in it once per rule, as in the Rule row)."""
+	return RollupKey(rule_key.bucket, SERIES, rule_key.value, "", rule_key.sentiment, "", "", "")
+
+
+def day_key(key: RollupKey) -> RollupKey:
+	"""The daily row of an hourly row (a mention lies in one hour, so it counts once in its day)."""
+	return RollupKey(
+		key.bucket.replace(hour=0),
+		key.dimension,
+		key.value,
+		key.platform,
+		key.sentiment,
+		key.language,
+		key.rule_kind,
+		key.match_kind,
+		DAY,
+	)
+
+
+def with_coarser(hourly: Mapping[RollupKey, int]) -> Counter:
+	"""Counts of hourly All / Rule / Kind / Competitor rows (grouped from some mentions, as the
+	rebuild does) with the rows :func:`mention_keys` derives from them: each Rule row's Series
+	row, and every hourly row's daily row."""
+	out: Counter = Counter()
+	for key, count in hourly.items():
+		out[key] += count
+		if key.dimension == RULE:
+			out[series_key(key)] += count
+	for key, count in list(out.items()):
+		out[day_key(key)] += count
+	return out
 
 
 def rule_items(rules: Iterable[Mapping]) -> dict[str, str]:
@@ -370,7 +394,7 @@ class PartyKey:
 	week: date
 	sentiment: str
 
-	@property
+	@cached_property
 	def name(self) -> str:
 		"""Party first, then week: a party's rows are one stretch of the primary key (:func:`party_prefix`)."""
 		digest = hashlib.md5(self.sentiment.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]

@@ -118,9 +118,13 @@ def redact(
 	text = str(text)
 	text = _redact_given_urls(text, urls)
 	text = _URL_ANY.sub(_url_placeholder, text)
-	for pattern in _handle_patterns(handles):
+	# a pattern is compiled and run only where its folded form occurs in the folded text: folding
+	# maps every pair of characters that re's IGNORECASE matches to the same characters, so the
+	# check never skips a match (most posts do not name their own author)
+	for pattern in _handle_patterns(handles, fold(text)):
 		text = pattern.sub(HANDLE, text)
-	for pattern in _email_patterns(tuple(_present(*emails))):
+	folded = fold(text)
+	for pattern in _email_patterns(tuple(e for e in _present(*emails) if fold(e) in folded)):
 		text = pattern.sub(EMAIL, text)
 	text = _EMAIL_ANY.sub(EMAIL, text)
 	return _redact_names(text, names, name_parts)
@@ -160,12 +164,19 @@ def _email_patterns(emails: tuple[str, ...]) -> list[re.Pattern]:
 	return [re.compile(re.escape(email), re.IGNORECASE) for email in emails]
 
 
-def _handle_patterns(handles: Iterable[str]) -> list[re.Pattern]:
-	return _compiled_handle_patterns(tuple(_present(*handles)))
+def _handle_patterns(handles: Iterable[str], folded: str | None = None) -> list[re.Pattern]:
+	"""The compiled patterns of ``handles``; with ``folded`` (the folded text) only those whose
+	folded form occurs in it."""
+	return [
+		_handle_pattern(value, at_only)
+		for value, at_only, needle in _handle_forms(tuple(_present(*handles)))
+		if folded is None or needle in folded
+	]
 
 
 @lru_cache(maxsize=_PATTERN_CACHE)
-def _compiled_handle_patterns(handles: tuple[str, ...]) -> list[re.Pattern]:
+def _handle_forms(handles: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+	"""(form, only with "@", folded needle) of each handle form, longest first."""
 	forms: set[str] = set()
 	local_forms: set[str] = set()
 	for handle in handles:
@@ -177,15 +188,17 @@ def _compiled_handle_patterns(handles: tuple[str, ...]) -> list[re.Pattern]:
 			local = value.split("@", 1)[0]
 			if local:
 				local_forms.add(local)
-	patterns = []
-	after = r"(?![\w@-]|\.\w)"
-	before = r"(?<![\w.@/-])"
-	for value in sorted(forms, key=len, reverse=True):
-		patterns.append(re.compile(before + r"(?:@|/?u/)?" + re.escape(value) + after, re.IGNORECASE))
-	for local in sorted(local_forms, key=len, reverse=True):
-		# Only with "@": the bare local part of a federated handle is too often a plain word.
-		patterns.append(re.compile(before + "@" + re.escape(local) + after, re.IGNORECASE))
-	return patterns
+	# Only with "@": the bare local part of a federated handle is too often a plain word.
+	return tuple(
+		[(v, False, fold(v)) for v in sorted(forms, key=len, reverse=True)]
+		+ [(v, True, fold("@" + v)) for v in sorted(local_forms, key=len, reverse=True)]
+	)
+
+
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _handle_pattern(value: str, at_only: bool) -> re.Pattern:
+	prefix = "@" if at_only else r"(?:@|/?u/)?"
+	return re.compile(r"(?<![\w.@/-])" + prefix + re.escape(value) + r"(?![\w@-]|\.\w)", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -229,21 +242,26 @@ def _name_variants(names: Iterable[str], name_parts: bool) -> list[list[str]]:
 
 
 @lru_cache(maxsize=_PATTERN_CACHE)
-def _name_patterns(names: tuple[str, ...], name_parts: bool) -> list[re.Pattern]:
-	return [
-		re.compile(r"(?<!\w)" + r"[\s.'’-]+".join(re.escape(t) for t in tokens) + r"(?!\w)")
-		for tokens in _name_variants(names, name_parts)
-	]
+def _name_token_variants(names: tuple[str, ...], name_parts: bool) -> tuple[tuple[str, ...], ...]:
+	return tuple(tuple(v) for v in _name_variants(names, name_parts))
+
+
+@lru_cache(maxsize=_PATTERN_CACHE)
+def _name_pattern(tokens: tuple[str, ...]) -> re.Pattern:
+	return re.compile(r"(?<!\w)" + r"[\s.'’-]+".join(re.escape(t) for t in tokens) + r"(?!\w)")
 
 
 def _redact_names(text: str, names: Iterable[str], name_parts: bool) -> str:
-	patterns = _name_patterns(tuple(_present(*names)), name_parts)
-	if not patterns:
+	variants = _name_token_variants(tuple(_present(*names)), name_parts)
+	if not variants:
 		return text
 	folded, index = _fold_with_map(text)
 	spans: list[tuple[int, int]] = []
-	for pattern in patterns:
-		for match in pattern.finditer(folded):
+	# the patterns run on the folded text: one can match only where each of its tokens occurs
+	for tokens in variants:
+		if not all(t in folded for t in tokens):
+			continue
+		for match in _name_pattern(tokens).finditer(folded):
 			start, end = index[match.start()], index[match.end() - 1] + 1
 			if not _inside_placeholder(text, start, end):
 				spans.append((start, end))
