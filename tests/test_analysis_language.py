@@ -75,6 +75,32 @@ def test_word_frequencies_alone_are_a_unigram_model():
 	assert language._word_probabilities("!!!", known) is None
 
 
+@pytest.mark.parametrize(
+	("text", "code"),
+	[("dubbelzinnig of", "nl"), ("ter verificatie", "nl"), ("duplicati qui", "it")],
+)
+def test_the_ending_of_a_word_no_list_has_is_evidence(monkeypatch, text, code):
+	# "dubbelzinnig", "verificatie", "duplicati" are in no list: their endings (-nig, -tie, -ati)
+	# are typical of Dutch / Italian words; without that evidence "of" / "ter" / "qui" decided
+	assert detect_language(text, allowed=LISTENED).code == code
+	monkeypatch.setattr(language, "ENDING_WEIGHT", 0.0)
+	monkeypatch.setattr(language, "_token_cache", {})
+	monkeypatch.setattr(language, "_word_tables", {})
+	assert detect_language(text, allowed=LISTENED).code != code
+
+
+def test_only_lower_case_unknown_words_get_ending_evidence():
+	known = frozenset(LISTENED)
+	logs = language._word_logs(["dubbelzinnig"], known)
+	assert max(logs, key=logs.get) == "nl" and logs["nl"] > language.WORD_FLOOR_LOG10 > logs["es"]
+	assert abs(sum(logs.values()) / len(logs) - language.WORD_FLOOR_LOG10) < 1e-9  # centred on the floor
+	# capitalised (a name, "Mader"; a sentence's first word): no evidence, the floor everywhere
+	assert set(language._word_logs(["Dubbelzinnig"], known).values()) == {language.WORD_FLOOR_LOG10}
+	# a listed word is its frequency, in every case
+	assert language._word_logs(["Haus"], known)["de"] == language._word_logs(["haus"], known)["de"]
+	assert language._word_logs(["haus"], known)["de"] == language._frequency_list("de")["haus"]
+
+
 def test_short_texts_blend_what_is_installed(monkeypatch):
 	assert detect_language("go to", allowed=LISTENED).code == "en"
 	monkeypatch.setattr(language, "lingua_available", lambda: False)
@@ -173,7 +199,13 @@ def test_word_lookups_are_remembered_per_token():
 	# the same sums as looking every token up in every list
 	for code in known:
 		table = language._frequency_list(code)
-		expected = sum(language._word_log10(table, token) for token in tokens)
+		expected = sum(language._word_log10(table, token) for token in tokens if token.casefold() in table)
+		expected += language.WORD_FLOOR_LOG10 * sum(token.casefold() not in table for token in tokens)
+		expected += sum(  # lower-case words missing from the list: their ending's evidence
+			language._ending_evidence(token, tuple(sorted(known)))[sorted(known).index(code)]
+			for token in tokens
+			if token.casefold() not in table and token[:1].islower()
+		)
 		assert abs(first[code] - expected) < 1e-9
 	assert language._word_logs([], known) == dict.fromkeys(known, 0.0)
 
