@@ -153,3 +153,23 @@ def test_word_lookups_are_remembered_within_a_bound(monkeypatch):
 	lexicon_polarity("Das ist wirklich super und toll, danke", "de")
 	assert 0 < len(sentiment._SEEN["de"]) <= 3
 	config.seen.clear()
+
+
+def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
+	analyzer = DefaultAnalyzer()
+	headline = "Transfer angeblich perfekt: Real zahlt 99 Millionen für Bale https://t.co/abc"
+	assert lexicons.plain_link_post(headline)
+	assert lexicon_polarity(headline, "de") > 0.05  # its words alone say Positive ...
+	assert analyzer.analyze_one(headline, "de").label == "Neutral"  # ... a news link is Neutral
+	assert analyzer.analyze_one(headline.replace(" https://t.co/abc", ""), "de").label == "Positive"
+	# emotion shown: an emoji, an emoticon, a heart or "!" keeps the words' label
+	for marked in (headline + " 😍", headline + " :)", headline + " <3", headline.replace(":", "!")):
+		assert not lexicons.plain_link_post(marked)
+		assert analyzer.analyze_one(marked, "de").label == "Positive"
+	assert lexicons.plain_link_post("Neuer Artikel http") and not lexicons.plain_link_post("ohne Link :/")
+	# very strong words still decide; other languages keep their labels
+	strong = "Super, großartig, genial und wunderbar: unser Fest http"
+	assert lexicon_polarity(strong, "de") >= lexicons.PLAIN_LINK_NEUTRAL_BELOW["de"]
+	assert analyzer.analyze_one(strong, "de").label == "Positive"
+	assert analyzer.analyze_one("Un film magnifique https://t.co/abc", "fr").label == "Positive"
+	assert DefaultAnalyzer(calibrated=False).analyze_one(headline, "de").label == "Positive"

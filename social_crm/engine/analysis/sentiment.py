@@ -701,6 +701,8 @@ class DefaultAnalyzer(SentimentAnalyzer):
 		if self.calibrated:
 			negative_below, positive_from = lexicons.label_thresholds(language, self.threshold)
 			label = POSITIVE if score >= positive_from else NEGATIVE if score < negative_below else NEUTRAL
+			if label != NEUTRAL and abs(score) < lexicons.neutral_below(language, text):
+				label = NEUTRAL  # a German news link: see lexicons.PLAIN_LINK_NEUTRAL_BELOW
 		else:
 			label = label_for(score, self.threshold)
 		return SentimentResult(label, score, method)
