@@ -157,7 +157,7 @@ def test_word_lookups_are_remembered_within_a_bound(monkeypatch):
 
 def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
 	analyzer = DefaultAnalyzer()
-	headline = "Transfer angeblich perfekt: Real zahlt 99 Millionen für Bale https://t.co/abc"
+	headline = "Transfer perfekt: Real zahlt 99 Millionen für Bale https://t.co/abc"
 	assert lexicons.plain_link_post(headline)
 	assert lexicon_polarity(headline, "de") > 0.05  # its words alone say Positive ...
 	assert analyzer.analyze_one(headline, "de").label == "Neutral"  # ... a news link is Neutral
@@ -168,7 +168,7 @@ def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
 		assert analyzer.analyze_one(marked, "de").label == "Positive"
 	assert lexicons.plain_link_post("Neuer Artikel http") and not lexicons.plain_link_post("ohne Link :/")
 	# very strong words still decide; other languages keep their labels
-	strong = "Super, großartig, genial und wunderbar: unser Fest http"
+	strong = "Großartig, genial, großartig und lecker: unser Fest http"
 	assert lexicon_polarity(strong, "de") >= lexicons.PLAIN_LINK_NEUTRAL_BELOW["de"]
 	assert analyzer.analyze_one(strong, "de").label == "Positive"
 	assert analyzer.analyze_one("Un film magnifique https://t.co/abc", "fr").label == "Positive"
