@@ -173,3 +173,16 @@ def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
 	assert analyzer.analyze_one(strong, "de").label == "Positive"
 	assert analyzer.analyze_one("Un film magnifique https://t.co/abc", "fr").label == "Positive"
 	assert DefaultAnalyzer(calibrated=False).analyze_one(headline, "de").label == "Positive"
+
+
+def test_winking_and_tearful_emoticons_and_german_interjections():
+	for sad in (";(", ";-(", "=(", "=/"):
+		assert lexicons.emoticon_valence(sad) < 0
+	assert lexicons.emoticon_valence(":'d") > 0 and lexicons.emoticon_valence(";p") > 0
+	assert lexicon_polarity("Kann erst später schreiben ;(", "de") < 0
+	assert lexicon_polarity("Der Film gestern :'D", "de") > 0
+	assert lexicons.polarity("mañana otra vez =(", "es") < 0
+	# tweet words the German lists lacked
+	assert lexicon_polarity("So ein Quatsch", "de") < 0 and lexicon_polarity("Pfui. Bäh.", "de") < 0
+	assert lexicon_polarity("hdl, bussi", "de") > 0
+	assert DefaultAnalyzer().analyze_one("Evernote wird mir unsympathisch", "de").label == "Negative"

@@ -332,6 +332,10 @@ mongo:-0.7 mongos:-0.7 opfer:-0.5 hunger:-0.2 müde:-0.5 kotz:-0.8 kotzen:-0.8
 scheißwetter:-0.8 verdammt:-0.6 fuck:-0.7 shit:-0.7 wtf:-0.5 omg:0.1 nein:-0.2 seufz:-0.5 heul:-0.5
 heulen:-0.5 weinen:-0.6 verpasst:-0.4 verspätung:-0.5 streik:-0.4 stau:-0.5 peinlich:-0.7 traurig:-0.8
 enttäuscht:-0.8 enttäuschung:-0.8 angst:-0.6 stress:-0.5 krank:-0.5 erkältet:-0.5 montag:-0.2 hass:-0.9
+quatsch:-0.5 unsympathisch:-0.7 anstrengend:-0.5 überflüssig:-0.6 niederlage:-0.6 aua:-0.6 autsch:-0.6
+argh:-0.6 grr:-0.5 hmpf:-0.4 mimimi:-0.5 menno:-0.5 bäh:-0.6 pfui:-0.7 igitt:-0.7 uff:-0.3 puh:-0.2
+fail:-0.6 sucks:-0.7 knuddel:0.7 drück:0.5 umarm:0.6 kuss:0.6 küsse:0.6 bussi:0.6 hdl:0.8 hdgdl:0.8
+ily:0.8 xoxo:0.7 yummy:0.7
 """
 FRENCH_EXTRA = """
 bien:0.4 bonheur:0.8 heureuse:0.7 contente:0.7 hâte:0.5 vivement:0.4 félicitations:0.8
@@ -660,6 +664,18 @@ _EMOTICONS = {
 	"x(": -0.4,
 	"-.-": -0.4,
 	"-_-": -0.4,
+	# winking / tearful / "=" variants
+	";(": -0.5,
+	";-(": -0.5,
+	"=(": -0.5,
+	"=-(": -0.5,
+	"=/": -0.3,
+	":'d": 0.6,
+	"=d": 0.6,
+	";d": 0.5,
+	";-d": 0.5,
+	";p": 0.3,
+	";-p": 0.3,
 }
 
 
