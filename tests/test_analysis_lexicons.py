@@ -186,3 +186,18 @@ def test_winking_and_tearful_emoticons_and_german_interjections():
 	assert lexicon_polarity("So ein Quatsch", "de") < 0 and lexicon_polarity("Pfui. Bäh.", "de") < 0
 	assert lexicon_polarity("hdl, bussi", "de") > 0
 	assert DefaultAnalyzer().analyze_one("Evernote wird mir unsympathisch", "de").label == "Negative"
+
+
+def test_a_link_is_no_emoticon():
+	# "https://" once read as the emoticon ":/" and made every post with a link Negative
+	analyzer = DefaultAnalyzer()
+	for text, language in (
+		("Neuer Artikel https://t.co/abc", "de"),
+		("Nuevo artículo https://t.co/abc", "es"),
+		("Nuovo articolo http://example.com/x", "it"),
+		("Novo artigo https://example.com", "pt"),
+	):
+		assert analyzer.analyze_one(text, language) == analyzer.analyze_one(text.split(" http")[0], language)
+		assert analyzer.analyze_one(text, language).label == "Neutral"
+	assert lexicons.without_links("Neu: https://t.co/a?b=1 und www.example.com/x :/") == "Neu:   und   :/"
+	assert lexicon_polarity("Neu: www.example.com :/", "de") < 0  # an emoticon beside a link still counts

@@ -218,3 +218,19 @@ def test_german_lexicon_positive_entries_weigh_less():
 	assert lexicon_polarity("Das Essen war gut und das Wetter schlecht", "de") < 0
 	# Dutch reads its list unweighted
 	assert LEXICON_LANGUAGES["nl"].positive_weight == 1.0
+
+
+def test_german_emoji_and_emoticons_set_the_tone():
+	from social_crm.engine.analysis.sentiment import GERMAN_MARKS_DECIDE, _emoji_valences
+
+	analyzer = DefaultAnalyzer()
+	# the words say Negative, the emoticon says the writer is joking
+	assert lexicon_polarity("große Katastrophe", "de") < 0 < lexicon_polarity("große Katastrophe :P", "de")
+	assert analyzer.analyze_one("Ich lach mir den Arsch weg :'D", "de").label == "Positive"
+	assert analyzer.analyze_one("Schön, wieder Stau 😒", "de").label == "Negative"
+	# marks of the same sign as the words only add; a faint one does not decide
+	assert lexicon_polarity("Super Tag :)", "de") > lexicon_polarity("Super Tag", "de") > 0
+	assert abs(_emoji_valences()["😳"]) < GERMAN_MARKS_DECIDE
+	assert lexicon_polarity("Das ist toll 😳", "de") > 0  # 😳 is nearly neutral in the ranking
+	# Dutch keeps the sum of words and marks
+	assert lexicon_polarity("grote ramp, slecht :P", "nl") < 0
