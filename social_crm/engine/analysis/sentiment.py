@@ -15,7 +15,11 @@ nothing is downloaded at run time:
   API is broken with textblob >= 0.18) and add a short hand-written list of common
   social-media words, German negation (before the word, and after a verb: "gefällt mir
   nicht"), a lone negation leaning negative ("geht nicht"), intensifiers/dampeners,
-  contrast ("aber"), elongated words ("suuuper") and emoji/emoticons.
+  contrast ("aber"), elongated words ("suuuper") and emoji/emoticons. Chosen on German tweets'
+  train split: particles the list scores ("einfach", "wohl", "bitte") are no sentiment words,
+  the list's positive entries weigh ``GERMAN_POSITIVE_WEIGHT``, emoji/emoticons that sum to
+  ``GERMAN_MARKS_DECIDE`` set the sign, and a link post without emotion marks is Neutral
+  unless strongly scored (``lexicons.PLAIN_LINK_NEUTRAL_BELOW``).
 - French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (which
   also supplies the emoji valences, the German/French additions and the per-language
   label thresholds chosen on labelled tweets); French also reads vaderSentiment-fr's lexicon.
