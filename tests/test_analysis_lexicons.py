@@ -167,6 +167,11 @@ def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
 		assert not lexicons.plain_link_post(marked)
 		assert analyzer.analyze_one(marked, "de").label == "Positive"
 	assert lexicons.plain_link_post("Neuer Artikel http") and not lexicons.plain_link_post("ohne Link :/")
+	# a reply is a conversation, not a headline: its words decide
+	reply = "@shop Lieferung kaputt, sehr schlecht https://t.co/foto"
+	assert not lexicons.plain_link_post(reply)
+	assert analyzer.analyze_one(reply, "de").label == "Negative"
+	assert analyzer.analyze_one(reply.removeprefix("@shop "), "de").label == "Neutral"
 	# very strong words still decide; other languages keep their labels
 	strong = "Großartig, genial, großartig und lecker: unser Fest http"
 	assert lexicon_polarity(strong, "de") >= lexicons.PLAIN_LINK_NEUTRAL_BELOW["de"]
