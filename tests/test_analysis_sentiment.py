@@ -190,3 +190,47 @@ def test_contrast_and_not_only_per_language():
 	assert lexicon_polarity("Lekker, maar erg slecht.", "nl") < 0
 	assert lexicon_polarity("Het is niet alleen mooi, maar ook goed.", "nl") > 0
 	assert lexicon_polarity("l'excellent café", "fr") > 0  # elision
+
+
+def test_german_particles_are_not_sentiment_words():
+	from social_crm.engine.analysis.sentiment import GERMAN_PARTICLES, _lexicon
+
+	# the lexicon scores them ("einfach" easy, "klar" clear; "bitte" is found as "bitten") ...
+	assert _lexicon("de")["einfach"][0] > 0 and _lexicon("de")["klar"][0] > 0
+	assert {"einfach", "wohl", "klar", "bitte"} <= GERMAN_PARTICLES
+	# ... but in posts they are particles: no sentiment of their own
+	assert lexicon_polarity("Komm einfach vorbei, war wohl klar", "de") == 0
+	assert lexicon_polarity("Bitte melden", "de") == 0
+	assert DefaultAnalyzer().analyze_one("Das ist natürlich so", "de").label == "Neutral"
+	# a negation they stand in still leans negative, and real sentiment words still count
+	assert lexicon_polarity("Das geht einfach nicht", "de") < 0
+	assert lexicon_polarity("Das ist einfach toll", "de") > 0
+
+
+def test_german_lexicon_positive_entries_weigh_less():
+	from social_crm.engine.analysis.sentiment import GERMAN_POSITIVE_WEIGHT, _lexicon
+
+	lexicon = _lexicon("de")
+	assert lexicon["interessant"] == (GERMAN_POSITIVE_WEIGHT, False)  # +1.0 in the package's list
+	assert lexicon["schlecht"] == (-1.0, False)  # negative entries keep their valence
+	assert lexicon["großartig"] == (1.0, False)  # and so do our own words
+	# one positive and one negative word of the list: the negative one decides
+	assert lexicon_polarity("Das Essen war gut und das Wetter schlecht", "de") < 0
+	# Dutch reads its list unweighted
+	assert LEXICON_LANGUAGES["nl"].positive_weight == 1.0
+
+
+def test_german_emoji_and_emoticons_set_the_tone():
+	from social_crm.engine.analysis.sentiment import GERMAN_MARKS_DECIDE, _emoji_valences
+
+	analyzer = DefaultAnalyzer()
+	# the words say Negative, the emoticon says the writer is joking
+	assert lexicon_polarity("große Katastrophe", "de") < 0 < lexicon_polarity("große Katastrophe :P", "de")
+	assert analyzer.analyze_one("Ich lach mir den Arsch weg :'D", "de").label == "Positive"
+	assert analyzer.analyze_one("Schön, wieder Stau 😒", "de").label == "Negative"
+	# marks of the same sign as the words only add; a faint one does not decide
+	assert lexicon_polarity("Super Tag :)", "de") > lexicon_polarity("Super Tag", "de") > 0
+	assert abs(_emoji_valences()["😳"]) < GERMAN_MARKS_DECIDE
+	assert lexicon_polarity("Das ist toll 😳", "de") > 0  # 😳 is nearly neutral in the ranking
+	# Dutch keeps the sum of words and marks
+	assert lexicon_polarity("grote ramp, slecht :P", "nl") < 0
