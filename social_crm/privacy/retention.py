@@ -17,8 +17,11 @@ to the hour, behind the walk's position, so it is never read again.
 
 import time
 
+from pypika.terms import PseudoColumn
+
 import frappe
 from frappe import _
+from frappe.query_builder.terms import NamedParameterWrapper
 from frappe.utils import cint, get_datetime, now_datetime
 
 from social_crm import errors, settings
@@ -120,12 +123,14 @@ def still_selected(plan: engine.RetentionPlan, names: list[str], fields: list[st
 	if not names:
 		return []
 	query = frappe.qb.get_query(
-		plan.doctype,
-		filters=[*plan.filters, ("name", "in", names)],
-		fields=fields or ["name"],
-		for_update=True,
+		plan.doctype, filters=plan.filters, fields=fields or ["name"], for_update=True
 	)
-	return query.run(as_dict=True) if fields else query.run(pluck=True)
+	# the batch's names bound as one parameter (the query builder renders a term per name)
+	query = query.where(PseudoColumn("`name` in %(batch_names)s"))
+	collected = NamedParameterWrapper()
+	sql = query.get_sql(param_wrapper=collected)
+	rows = frappe.db.sql(sql, {**collected.get_parameters(), "batch_names": names}, as_dict=bool(fields))
+	return rows if fields else [row[0] for row in rows]
 
 
 def apply_batch(

@@ -62,21 +62,30 @@ def bulk_update(
 		return
 	constants = constants or {}
 	fields = sorted({f for row in updates.values() for f in row} - set(constants))
-	parts = [f"t.`{f}` = if(v.`has_{f}`, v.`{f}`, t.`{f}`)" for f in fields]
+	# a field every row sets needs no "has" flag (half the values to bind for it)
+	everywhere = {f for f in fields if all(f in row for row in updates.values())}
+	flagged = [f for f in fields if f not in everywhere]
+	parts = [
+		f"t.`{f}` = v.`{f}`" if f in everywhere else f"t.`{f}` = if(v.`has_{f}`, v.`{f}`, t.`{f}`)"
+		for f in fields
+	]
 	params: list = []
 	for fieldname, value in constants.items():
 		parts.append(f"t.`{fieldname}` = %s")
 		params.append(value)
 	parts += [part.replace("`status`", "t.`status`") for part in raw or []]
 	if fields:
-		columns = ", ".join(["%s as `name`"] + [f"%s as `{f}`, %s as `has_{f}`" for f in fields])
-		row_sql = ", ".join(["%s"] * (1 + 2 * len(fields)))
+		columns = ", ".join(
+			["%s as `name`", *(f"%s as `{f}`" for f in fields), *(f"%s as `has_{f}`" for f in flagged)]
+		)
+		row_sql = ", ".join(["%s"] * (1 + len(fields) + len(flagged)))
 		selects, values = [], []
 		for i, name in enumerate(names):
 			selects.append(f"select {columns}" if i == 0 else f"select {row_sql}")
+			row = updates[name]
 			values.append(name)
-			for f in fields:
-				values += [updates[name].get(f), 1 if f in updates[name] else 0]
+			values += [row.get(f) for f in fields]
+			values += [1 if f in row else 0 for f in flagged]
 		join = f"join ({' union all '.join(selects)}) v on v.`name` = t.`name`"
 		frappe.db.sql(f"update `tab{doctype}` t {join} set {', '.join(parts)}", values + params)
 	else:
@@ -143,8 +152,12 @@ def persons_of(profile_names, cache: dict | None = None) -> dict[str, engine.Per
 	if len(cache) > 50_000:
 		cache.clear()  # bounded memory on runs over very many authors
 	missing = [n for n in set(profile_names) if n and n not in cache]
-	if missing:
-		for row in frappe.get_all("Social Profile", filters={"name": ("in", missing)}, fields=PERSON_FIELDS):
+	for start in range(0, len(missing), 5000):  # the names bound as one parameter: no query builder per name
+		for row in frappe.db.sql(
+			f"select {', '.join(PERSON_FIELDS)} from `tabSocial Profile` where name in %(names)s",
+			{"names": missing[start : start + 5000]},
+			as_dict=True,
+		):
 			cache[row.name] = engine.Person.from_profile(row)
 	return cache
 
@@ -170,8 +183,10 @@ def prepare_mention_anonymization(rows: list[dict], persons: dict | None = None)
 		record = {**MENTION_CLEAR_ONLY, **row}
 		changes = engine.anonymize_mention_fields(record, persons.get(row.get("author")), secret)
 		cleared.update(k for k, v in changes.items() if v is None)
-		# only values that change: fewer columns and index entries to write
-		updates[row["name"]] = {k: v for k, v in changes.items() if v is not None and v != row.get(k)}
+		# only values that change: fewer columns and index entries to write (an empty text stays as it is)
+		updates[row["name"]] = {
+			k: v for k, v in changes.items() if v is not None and v != row.get(k) and (v or row.get(k))
+		}
 	return updates, cleared
 
 
