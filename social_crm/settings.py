@@ -35,7 +35,7 @@ DEFAULTS: dict[str, object] = {
 	"linked_mention_retention_days": 730,
 	"error_log_retention_days": 30,
 	"on_listening_withdrawal": "Anonymize",
-	"retention_batch_size": 1000,
+	"retention_batch_size": 5000,
 	"keep_raw_payloads": False,
 	"allow_guest_idea_view": False,
 	"weight_votes_by_customer_value": False,

@@ -259,12 +259,14 @@ def redact_copies(mentions: list[str]) -> int:
 	"""
 	if not mentions:
 		return 0
-	keys = [f"mention:{m}" for m in mentions]
-	rows = frappe.get_all(
-		"Communication",
-		filters={"reference_doctype": "Issue", "message_id": ("in", keys)},
-		fields=["name", "reference_name", "message_id"],
-	)
+	rows = []
+	for start in range(0, len(mentions), 5000):  # keys bound as one parameter: batches are large
+		rows += frappe.db.sql(
+			"""select name, reference_name, message_id from `tabCommunication`
+			where reference_doctype = 'Issue' and message_id in %(keys)s""",
+			{"keys": [f"mention:{m}" for m in mentions[start : start + 5000]]},
+			as_dict=True,
+		)
 	if not rows:
 		return 0
 	redacted = "<p>{}</p>".format(escape_html(_("Social post removed for data protection")))

@@ -1,6 +1,7 @@
 import frappe
 
 from social_crm import settings
+from social_crm.patches.v1_0 import raise_retention_batch_size
 from social_crm.tests import SocialCRMTestCase
 
 
@@ -28,7 +29,7 @@ class TestSettingsModule(SocialCRMTestCase):
 			self.set(fieldname, None)
 		self.set("on_listening_withdrawal", None)
 		self.assertEqual(settings.timeline_limit(), 50)
-		self.assertEqual(settings.retention_batch_size(), 1000)
+		self.assertEqual(settings.retention_batch_size(), 5000)
 		self.assertEqual(settings.link_thresholds(), (0.9, 0.6))
 		self.assertEqual(settings.listening_withdrawal_action(), "Anonymize")
 
@@ -63,3 +64,19 @@ class TestSettingsModule(SocialCRMTestCase):
 		self.assertIs(settings.allow_guest_idea_view(), True)
 		self.assertIs(settings.weight_votes_by_customer_value(), False)
 		self.assertIs(settings.keep_raw_payloads(), True)
+
+
+class TestRetentionBatchSizePatch(SocialCRMTestCase):
+	"""The patch that raised the default largest retention batch keeps a size an admin chose."""
+
+	def run_patch_with(self, value):
+		frappe.db.set_single_value(settings.DOCTYPE, "retention_batch_size", value)
+		raise_retention_batch_size.execute()
+		return frappe.db.get_single_value(settings.DOCTYPE, "retention_batch_size")
+
+	def test_the_old_default_becomes_the_new_one(self):
+		self.assertEqual(self.run_patch_with(1000), raise_retention_batch_size.NEW_DEFAULT)
+
+	def test_a_chosen_size_stays(self):
+		self.assertEqual(self.run_patch_with(2500), 2500)
+		self.assertEqual(self.run_patch_with(300), 300)
