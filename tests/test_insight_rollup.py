@@ -25,6 +25,7 @@ from social_crm.engine.insight.rollup import (
 	mention_keys,
 	name_range,
 	rule_items,
+	with_coarser,
 )
 from social_crm.engine.privacy.anonymize import Person, anonymize_mention_fields
 
@@ -195,6 +196,31 @@ def test_deltas_add_up_to_the_recount():
 	recount = Counter(key for keys in keys_of(rows) for key in keys)
 	assert +rollup == recount
 	assert all(n >= 0 for n in rollup.values())
+
+
+def test_coarser_rows_summed_from_hourly_counts_equal_each_mentions_own_keys():
+	"""What removals grouped on the database server rely on: the Series and daily counts derived
+	from the hourly All / Rule / Kind / Competitor counts equal those of every mention's keys."""
+	rng = random.Random(11)
+	rules = [("brand", "Brand"), ("prod", "Product"), ("comp", "Competitor"), ("comp2", "Competitor")]
+	per_mention = Counter()
+	hourly_only = Counter()
+	for _ in range(300):
+		row = mention(
+			posted_at=POSTED + timedelta(minutes=rng.randrange(-900, 900)),
+			sentiment=rng.choice(["Positive", "Neutral", "Negative", None]),
+			platform=rng.choice(["Mastodon", "Reddit"]),
+		)
+		matches = [
+			{"listening_rule": r, "kind": k, "sentiment": rng.choice(["", "Positive", "Negative"])}
+			for r, k in rng.sample(rules, rng.randrange(0, 4))
+		]
+		keys = mention_keys(row, matches, {"comp": "Comp Inc"})
+		per_mention.update(keys)
+		hourly_only.update(k for k in keys if k.grain == HOUR and k.dimension != SERIES)
+	derived = with_coarser(hourly_only)
+	assert derived == per_mention
+	assert {k.dimension for k in derived if k.grain == DAY} == {ALL, RULE, KIND, COMPETITOR, SERIES}
 
 
 def test_an_unchanged_row_gives_no_delta():
