@@ -163,6 +163,16 @@ def retention_batch_size() -> int:
 	return _int("retention_batch_size")
 
 
+def raise_retention_batch_size(old_default: int) -> bool:
+	"""Give the current default largest retention batch to a site that kept ``old_default`` (or
+	none); a size an admin chose stays. True when it changed."""
+	stored = cint(frappe.db.get_single_value(DOCTYPE, "retention_batch_size"))
+	if stored not in (0, old_default):
+		return False
+	frappe.db.set_single_value(DOCTYPE, "retention_batch_size", DEFAULTS["retention_batch_size"])
+	return True
+
+
 def unlinked_mention_retention_days() -> int:
 	return _int("unlinked_mention_retention_days")
 

@@ -75,7 +75,7 @@ class TestRetentionBatchSizePatch(SocialCRMTestCase):
 		return frappe.db.get_single_value(settings.DOCTYPE, "retention_batch_size")
 
 	def test_the_old_default_becomes_the_new_one(self):
-		self.assertEqual(self.run_patch_with(1000), raise_retention_batch_size.NEW_DEFAULT)
+		self.assertEqual(self.run_patch_with(1000), settings.DEFAULTS["retention_batch_size"])
 
 	def test_a_chosen_size_stays(self):
 		self.assertEqual(self.run_patch_with(2500), 2500)

@@ -2,13 +2,10 @@
 10 million mentions). Sites that kept the old default get the new one; a size an admin chose
 stays. Batches still shrink while a write transaction would take over half a second."""
 
-import frappe
+from social_crm import settings
 
 OLD_DEFAULT = 1000
-NEW_DEFAULT = 5000
 
 
 def execute():
-	current = frappe.db.get_single_value("Social CRM Settings", "retention_batch_size")
-	if current in (None, 0, OLD_DEFAULT):
-		frappe.db.set_single_value("Social CRM Settings", "retention_batch_size", NEW_DEFAULT)
+	settings.raise_retention_batch_size(OLD_DEFAULT)
