@@ -8,7 +8,8 @@ model's confidence signed by its label).
 ``DefaultAnalyzer`` works out of the box with data that installed PyPI packages ship,
 nothing is downloaded at run time:
 
-- English ("en"): VADER (vaderSentiment, MIT), compound score.
+- English ("en"): VADER (vaderSentiment, MIT), compound score; a capitalised word inside a
+  sentence is read as a name and not scored ("the Grateful Dead", ``NAMES_UNSCORED``).
 - German ("de"): a VADER-style scorer over the German Polarity Lexicon (Klenner et al.,
   ~8,000 words, Apache-2.0) that the ``textblob-de`` package ships as
   ``textblob_de/data/de-sentiment.xml``; we read that file directly (textblob-de's own
