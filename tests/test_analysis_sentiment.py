@@ -256,6 +256,10 @@ def test_english_names_made_of_sentiment_words_are_not_scored():
 		assert without_names(text) == text
 	assert analyzer.analyze_one("@user Great game yesterday", "en").label == "Positive"
 	assert analyzer.analyze_one("Sad news. Dead tired", "en").label == "Negative"
+	# a token without letters ("**", "-") neither starts nor ends a sentence
+	assert without_names('"** Good! Because it sells') == '"** Good! Because it sells'
+	assert without_names("Tonight - Grateful Dead") == "Tonight - Name Name"
+	assert without_names("Done ... Great") == "Done ... Great"
 	assert without_names("I love the Grateful Dead") == "I love the Name Name"  # lower-case words decide
 	assert analyzer.analyze_one("I love the Grateful Dead", "en").label == "Positive"
 	# English only: a fallback (unknown language) text keeps VADER's plain score

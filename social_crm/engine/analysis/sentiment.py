@@ -139,7 +139,9 @@ def without_names(text: str) -> str:
 		word = token.strip(_NAME_PUNCTUATION)
 		if not starts and _capitalised(word) and word.lower() in lexicon:
 			tokens[i] = token.replace(word, NAME_PLACEHOLDER)
-		if token and not (starts and token[0] in "@#"):
+		if not any(ch.isalnum() for ch in token):  # "**", "-", "...": a sentence ends only at . ! ? …
+			starts = starts or token.endswith(_SENTENCE_END)
+		elif not (starts and token[0] in "@#"):
 			starts = token.endswith(_SENTENCE_END)
 	return " ".join(tokens)
 
