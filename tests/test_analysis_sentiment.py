@@ -2,6 +2,7 @@
 
 import pytest
 
+from social_crm.engine.analysis import lexicons
 from social_crm.engine.analysis.sentiment import (
 	LABELS,
 	LEXICON_LANGUAGES,
@@ -264,3 +265,14 @@ def test_english_names_made_of_sentiment_words_are_not_scored():
 	assert analyzer.analyze_one("I love the Grateful Dead", "en").label == "Positive"
 	# English only: a fallback (unknown language) text keeps VADER's plain score
 	assert analyzer.analyze_one("The Super Bowl is on Sunday", "").label == "Positive"
+
+
+def test_french_names_made_of_sentiment_words_are_not_scored():
+	analyzer = DefaultAnalyzer()
+	shop = "Rendez-vous au Bon Marché demain à 10h"
+	assert lexicons.polarity(shop, "fr") > 0.4  # "bon": the words alone say Positive ...
+	assert without_names(shop, "fr") == "Rendez-vous au Name Marché demain à 10h"
+	assert analyzer.analyze_one(shop, "fr").label == "Neutral"  # ... a shop's name is Neutral
+	assert analyzer.analyze_one("Bon film, bon moment", "fr").label == "Positive"  # first word: scored
+	# Spanish, Italian and Portuguese keep their words' scores (no gain on their train splits)
+	assert analyzer.analyze_one("Vamos al Bar Bonito mañana", "es").label == "Positive"
