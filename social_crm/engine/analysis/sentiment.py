@@ -21,7 +21,8 @@ nothing is downloaded at run time:
   the list's positive entries weigh ``GERMAN_POSITIVE_WEIGHT``, emoji/emoticons that sum to
   ``GERMAN_MARKS_DECIDE`` set the sign, and a link post without emotion marks is Neutral
   unless strongly scored (``lexicons.PLAIN_LINK_NEUTRAL_BELOW``).
-- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (which
+- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (French: names
+  not scored either, as English) (which
   also supplies the emoji valences, the German/French additions and the per-language
   label thresholds chosen on labelled tweets); French also reads vaderSentiment-fr's lexicon.
   Dutch: pattern's lexicon (without its objective entries), as German.
@@ -120,7 +121,7 @@ def vader_polarity(text: str) -> float:
 # "Walk of Fame", "Boko Haram"'s "Islamist militant group". In the languages listed here a word
 # written capitalised (first letter only) inside a sentence -- not a sentence's first word, not after
 # . ! ? … : or a quote, @mentions and hashtags at the start skipped -- is read as (part of) a name
-# and VADER does not score it. Chosen on the XLM-T English **train** split: 58.7 -> 59.8 %
+# and not scored. Chosen on the XLM-T English **train** split: 58.7 -> 59.9 %
 # (validation 63.3 -> 62.0 %, read afterwards; any capitalised word, even after a leading @mention:
 # 59.9 %; only next to another capitalised word: 59.8 %; title-case headlines left out: 59.1 %).
 # French too (its word list: pattern's adjectives + vaderSentiment-fr; "au Bon Marché", "le Grand
