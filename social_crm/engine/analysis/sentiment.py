@@ -21,10 +21,10 @@ nothing is downloaded at run time:
   the list's positive entries weigh ``GERMAN_POSITIVE_WEIGHT``, emoji/emoticons that sum to
   ``GERMAN_MARKS_DECIDE`` set the sign, and a link post without emotion marks is Neutral
   unless strongly scored (``lexicons.PLAIN_LINK_NEUTRAL_BELOW``).
-- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (French: names
-  not scored either, as English) (which
+- French, Spanish, Italian, Portuguese: the word-list scorer of :mod:`.lexicons` (which
   also supplies the emoji valences, the German/French additions and the per-language
-  label thresholds chosen on labelled tweets); French also reads vaderSentiment-fr's lexicon.
+  label thresholds chosen on labelled tweets); French also reads vaderSentiment-fr's lexicon
+  and, as English, does not score names.
   Dutch: pattern's lexicon (without its objective entries), as German.
 - Any other language, or "unknown": text written mostly in Latin script gets VADER
   (it still scores emoji, emoticons and English loanwords, and most words in other
