@@ -2,6 +2,7 @@
 
 import pytest
 
+from social_crm.engine.analysis import lexicons
 from social_crm.engine.analysis.sentiment import (
 	LABELS,
 	LEXICON_LANGUAGES,
@@ -11,6 +12,8 @@ from social_crm.engine.analysis.sentiment import (
 	get_analyzer,
 	label_for,
 	lexicon_polarity,
+	vader_polarity,
+	without_names,
 )
 
 ENGLISH = [
@@ -234,3 +237,42 @@ def test_german_emoji_and_emoticons_set_the_tone():
 	assert lexicon_polarity("Das ist toll 😳", "de") > 0  # 😳 is nearly neutral in the ranking
 	# Dutch keeps the sum of words and marks
 	assert lexicon_polarity("grote ramp, slecht :P", "nl") < 0
+
+
+def test_english_names_made_of_sentiment_words_are_not_scored():
+	analyzer = DefaultAnalyzer()
+	event = "EVENT TOMORROW @user Bluegrass Brunch with The Dead String Band, playing the music of the Grateful Dead"
+	assert vader_polarity(event) < 0  # VADER alone: "Dead" makes the announcement Negative
+	assert without_names(event).endswith("the music of the Name Name")
+	assert analyzer.analyze_one(event, "en").label == "Neutral"
+	assert vader_polarity("The Super Bowl is on Sunday") > 0.4  # "super": Positive ...
+	assert analyzer.analyze_one("The Super Bowl is on Sunday", "en").label == "Neutral"  # ... now a name
+	# a sentence's first word, after @mentions/hashtags or . ! ? :, is scored as before
+	for text in (
+		"Great game yesterday",
+		"@user Great game yesterday",
+		"#Nats Great game",
+		"Sad news. Dead tired",
+	):
+		assert without_names(text) == text
+	assert analyzer.analyze_one("@user Great game yesterday", "en").label == "Positive"
+	assert analyzer.analyze_one("Sad news. Dead tired", "en").label == "Negative"
+	# a token without letters ("**", "-") neither starts nor ends a sentence
+	assert without_names('"** Good! Because it sells') == '"** Good! Because it sells'
+	assert without_names("Tonight - Grateful Dead") == "Tonight - Name Name"
+	assert without_names("Done ... Great") == "Done ... Great"
+	assert without_names("I love the Grateful Dead") == "I love the Name Name"  # lower-case words decide
+	assert analyzer.analyze_one("I love the Grateful Dead", "en").label == "Positive"
+	# English only: a fallback (unknown language) text keeps VADER's plain score
+	assert analyzer.analyze_one("The Super Bowl is on Sunday", "").label == "Positive"
+
+
+def test_french_names_made_of_sentiment_words_are_not_scored():
+	analyzer = DefaultAnalyzer()
+	shop = "Rendez-vous au Bon Marché demain à 10h"
+	assert lexicons.polarity(shop, "fr") > 0.4  # "bon": the words alone say Positive ...
+	assert without_names(shop, "fr") == "Rendez-vous au Name Marché demain à 10h"
+	assert analyzer.analyze_one(shop, "fr").label == "Neutral"  # ... a shop's name is Neutral
+	assert analyzer.analyze_one("Bon film, bon moment", "fr").label == "Positive"  # first word: scored
+	# Spanish, Italian and Portuguese keep their words' scores (no gain on their train splits)
+	assert analyzer.analyze_one("Vamos al Bar Bonito mañana", "es").label == "Positive"
