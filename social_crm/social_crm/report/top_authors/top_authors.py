@@ -27,7 +27,7 @@ from social_crm.revenue import billed_revenue
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-# the walk over Social Profile in influence order (see top_candidates)
+# the walk over Social Profile in influence order (see walk_candidates)
 WALK_BATCH = 500  # profiles whose mentions one query counts
 WALK_MAX_PROFILES = 20_000  # profiles probed before the rest is counted by the grouped query
 TIE_MAX_PROFILES = 5_000  # a larger tie at the cut is counted by the grouped query for that level
@@ -103,9 +103,15 @@ def unrestricted_authors(filters, from_date, to_date, limit: int, show_revenue: 
 	if show_revenue:
 		revenue, held = revenue_authors(filters, from_date, to_date, rows)
 	needed = limit - sum(1 for row in rows.values() if revenue.get(row.customer, 0) > 0)
-	if needed <= 0:
-		pass
-	elif chosen == GROUPED:
+	if needed > 0:
+		add_candidates(chosen, filters, from_date, to_date, needed, held, rows)
+	return list(rows.values()), revenue
+
+
+def add_candidates(chosen: str, filters, from_date, to_date, needed: int, held: set[str], rows: dict) -> None:
+	"""Step 2 of :func:`unrestricted_authors`: count into ``rows`` a superset of the first
+	``needed`` authors that are not ``held``, the ``chosen`` way."""
+	if chosen == GROUPED:
 		# the first ``needed`` of the others are among the first ``needed`` + held of all
 		merge(rows, top_grouped(filters, from_date, to_date, needed + len(held)))
 	elif chosen == PROFILES:
@@ -113,7 +119,6 @@ def unrestricted_authors(filters, from_date, to_date, limit: int, show_revenue: 
 		merge(rows, counted(filters, from_date, to_date, names))
 	else:
 		walk_candidates(filters, from_date, to_date, needed, held, rows)
-	return list(rows.values()), revenue
 
 
 def choose(filters, from_date, to_date, limit: int) -> str:
@@ -170,10 +175,8 @@ def profile_estimate() -> int:
 def matching_profiles(filters) -> list[str]:
 	"""The names of the profiles that pass the author filters (few: ``PROFILES``)."""
 	values = {}
-	conditions = profile_conditions(filters, values)
-	return frappe.db.sql_list(
-		f"select p.name from `tabSocial Profile` p where {' and '.join(conditions)}", values
-	)
+	where = " and ".join(profile_conditions(filters, values)) or "1 = 1"
+	return frappe.db.sql_list(f"select p.name from `tabSocial Profile` p where {where}", values)
 
 
 def walk_candidates(filters, from_date, to_date, needed: int, held: set[str], rows: dict) -> None:
