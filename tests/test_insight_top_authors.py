@@ -25,6 +25,7 @@ def test_nothing_to_show_needs_no_query():
 	assert plan(100, 0, PROFILES_1M, matching=5) == EMPTY
 	assert plan(100, 5_000, PROFILES_1M, matching=0) == EMPTY  # nobody passes the filters
 	assert plan(1000, MENTIONS_COUNTED + 1, PROFILES_1M, matching=0) == EMPTY
+	assert mentions_to_count(100, PROFILES_1M, matching=0) == 1  # one entry tells "none" from "some"
 
 
 def test_posted_share_is_the_poisson_share():

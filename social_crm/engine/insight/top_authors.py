@@ -81,6 +81,8 @@ def mentions_to_count(needed: int, profiles: int, matching: int | None = None) -
 	them can still be the cheapest way (grouping grows with them, the walk gets cheaper), at
 	most ``MENTIONS_COUNTED`` and at least 1 (no mention at all: nobody to show). Beyond it
 	the count stops: more mentions than that never choose GROUPED."""
+	if matching == 0 or needed <= 0:
+		return 1  # nobody to show whatever the mentions
 	if _grouped_wins(needed, MENTIONS_COUNTED, profiles, matching):
 		return MENTIONS_COUNTED
 	low, high = 1, MENTIONS_COUNTED  # grouping wins at `low` (or low is 1), loses at `high`
