@@ -1,12 +1,15 @@
-"""Top Authors: the walk over the profiles in influence order gives exactly the grouped query's rows.
+"""Top Authors: every way the report counts its authors gives exactly the grouped query's rows.
 
 The reference is the report as it was before the walk (still the path of users with a row
 condition on Mention): one grouped query over every mention of the range, billed revenue of
 its authors' customers, sorted in Python. Random profiles and mentions with ties of influence,
 revenue and mention counts, a block of zero-influence authors, revenue customers (a tie of
-revenue, a credit note netting out, a net credit), every filter, small and large limits, and
-walk bounds small enough to take each path (walk, tie counted by the grouped query, walk cut
-short), as a user who may read Sales Invoices and one who may not.
+revenue, a credit note netting out, a net credit), two authors whose names the database and
+Python order differently, every filter, small and large limits, ranges and filters nobody
+matches, as a user who may read Sales Invoices and one who may not. Each way is taken for
+every case: the one the counts choose, the top of the grouped query, every matching profile
+and the walk, with walk bounds small enough to take each of its paths (walk, tie counted by
+the grouped query, walk cut short).
 """
 
 import random
@@ -17,6 +20,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, today
 
 from social_crm.display import display_html
+from social_crm.engine.insight.top_authors import EMPTY, GROUPED, PROFILES, WALK
 from social_crm.insight.report_utils import date_range
 from social_crm.revenue import billed_revenue
 from social_crm.social_crm.report.top_authors import top_authors
@@ -36,6 +40,8 @@ HIGH_LEVELS = [150, 150, 150, 140.5, 130, 130, 120, 110, 100.25, 100.25]
 READER = "p3w-reader@example.com"  # Social CRM User + Accounts User: sees revenue
 NO_INVOICES = "p3w-social@example.com"  # Social CRM User: no Sales Invoices, no revenue
 RESTRICTED = "p3w-sales@example.com"  # Sales User: a row condition on Mention
+TIE_NAMES = ["p3w-tie-B", "p3w-tie-a"]
+TIE_LEVEL = 145  # no other profile has it
 
 CASES = [
 	{},
@@ -55,7 +61,17 @@ CASES = [
 	{"min_influence": 0.5, "limit": 12, "platform": "Mastodon"},
 	{"days": (3, 3), "limit": 10},
 	{"days": (0, 0), "limit": 1000, "party_type": "Lead"},
+	{"days": (2, 2), "platform": "Reddit", "limit": 3},
+	{"days": (1, 4), "linked": "Linked", "platform": "Mastodon", "limit": 1000},
+	{"days": (4, 4), "min_influence": 100, "linked": "Not Linked"},
+	# nobody: a platform without mentions, a day without mentions, no profile passes
+	{"platform": "Hacker News"},
+	{"days": (-5, -5), "limit": 1000},
+	{"min_influence": 1000, "limit": 10},
 ]
+NOBODY = CASES[-3:]
+# the ways to count (None: the one the counts choose); EMPTY is only right when nobody matches
+STRATEGIES = [None, GROUPED, PROFILES, WALK]
 # (WALK_BATCH, WALK_MAX_PROFILES, TIE_MAX_PROFILES): the defaults; tiny bounds that cut the
 # walk short and count ties with the grouped query; a tiny batch that walks every tie
 BOUNDS = [
@@ -164,6 +180,13 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 		for _ in range(25):  # unlinked authors without reach
 			i += 1
 			profile(i, 0)
+		# a tie of influence and mentions between two names that Python orders "B" < "a" and
+		# the database (case-insensitive) the other way round
+		for name in TIE_NAMES:
+			profiles.append(
+				(name, now, now, "Administrator", "Administrator", "Mastodon", name, f"{name}@p3w.example",
+				 name, 10, TIE_LEVEL, None, None, None, None)
+			)  # fmt: skip
 		frappe.db.bulk_insert(
 			"Social Profile",
 			["name", "creation", "modified", "owner", "modified_by", "platform", "external_id", "handle",
@@ -187,6 +210,8 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 				rows.append({"posted_at": FROM + timedelta(days=DAYS), "author": name})
 			if rng.random() < 0.1:  # the first instant of the range counts
 				rows.append({"posted_at": FROM, "author": name, "sentiment": "Negative"})
+		for name in TIE_NAMES:
+			rows += [{"posted_at": FROM + timedelta(days=day, hours=5), "author": name} for day in (1, 6)]
 		insert_mentions(rows)
 		cls.customers = customers
 
@@ -199,11 +224,19 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 				patch.object(top_authors, "TIE_MAX_PROFILES", bounds[2]),
 			):
 				for case in CASES:
-					filters = report_filters(case)
-					with self.subTest(user=user, bounds=bounds, case=case):
-						_columns, data, *_ = top_authors.execute(filters)
-						expected = reference(filters)
-						self.assertEqual([dict(row) for row in data], [dict(row) for row in expected])
+					for strategy in STRATEGIES if bounds == BOUNDS[0] else [WALK]:
+						with self.subTest(user=user, bounds=bounds, case=case, strategy=strategy):
+							self.compare(case, strategy)
+
+	def compare(self, case: dict, strategy: str | None = None) -> None:
+		"""The report's rows for ``case`` counted the ``strategy`` way (None: as chosen) are
+		the reference's."""
+		filters = report_filters(case)
+		choose = top_authors.choose if strategy is None else (lambda *args: strategy)
+		with patch.object(top_authors, "choose", side_effect=choose):
+			_columns, data, *_ = top_authors.execute(filters)
+		expected = reference(filters)
+		self.assertEqual([dict(row) for row in data], [dict(row) for row in expected])
 
 	def test_walk_equals_the_grouped_query_for_an_invoice_reader(self):
 		self.compare_all("Administrator")
@@ -226,7 +259,9 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 
 	def test_restricted_users_keep_the_grouped_query_with_their_row_condition(self):
 		frappe.set_user(RESTRICTED)
-		with patch.object(top_authors, "top_candidates", wraps=top_authors.top_candidates) as walk:
+		with patch.object(
+			top_authors, "unrestricted_authors", wraps=top_authors.unrestricted_authors
+		) as walk:
 			_c, data, *_ = top_authors.execute(report_filters({}))
 		walk.assert_not_called()
 		self.assertEqual([dict(row) for row in data], [dict(row) for row in reference(report_filters({}))])
@@ -241,12 +276,13 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 				patch.object(top_authors, "WALK_BATCH", bounds[0]),
 				patch.object(top_authors, "WALK_MAX_PROFILES", bounds[1]),
 				patch.object(top_authors, "TIE_MAX_PROFILES", bounds[2]),
+				patch.object(top_authors, "choose", return_value=WALK),
 				patch.object(top_authors, "counted", wraps=top_authors.counted) as counted,
-				patch.object(top_authors, "query_authors", wraps=top_authors.query_authors) as grouped,
+				patch.object(top_authors, "top_grouped", wraps=top_authors.top_grouped) as grouped,
 			):
 				top_authors.execute(report_filters(case))
 			return counted.call_count, [
-				call.args[3] if len(call.args) > 3 else "" for call in grouped.call_args_list
+				call.args[4] if len(call.args) > 4 else "" for call in grouped.call_args_list
 			]
 
 		# the top 5 are at 150 (and more at 150 than fit): only the candidates' mentions are read
@@ -260,3 +296,50 @@ class TestTopAuthorsWalk(SocialCRMTestCase):
 		_counted, grouped = queries({"limit": 1000}, (3, 30, 10**6))
 		self.assertEqual(len(grouped), 1)
 		self.assertTrue(grouped[0].startswith("(p.influence_score < %(walk_level)s or"), grouped)
+
+	def test_nobody_is_known_from_the_counts_alone(self):
+		frappe.set_user("Administrator")
+		for case in NOBODY:
+			with self.subTest(case=case):
+				filters = frappe._dict(report_filters(case))
+				self.assertEqual(top_authors.choose(filters, *date_range(filters), 100), EMPTY)
+				with (
+					patch.object(top_authors, "counted") as counted,
+					patch.object(top_authors, "walk") as walk,
+				):
+					_c, data, *_ = top_authors.execute(filters)
+				self.assertEqual(data, [])
+				counted.assert_not_called()
+				walk.assert_not_called()
+				self.assertEqual(reference(filters), [])
+
+	def test_the_counts_that_choose(self):
+		frappe.set_user("Administrator")
+		filters = frappe._dict(report_filters({"platform": "Reddit"}))
+		from_date, to_date = date_range(filters)
+		in_range = frappe.db.count(
+			"Mention",
+			{"platform": "Reddit", "posted_at": ["between", [FROM, FROM + timedelta(days=DAYS, seconds=-1)]]},
+		)
+		self.assertGreater(in_range, 10)
+		self.assertEqual(top_authors.range_mentions(filters, from_date, to_date, 10**6), in_range)
+		self.assertEqual(top_authors.range_mentions(filters, from_date, to_date, 10), 10)  # bounded
+		linked = frappe.db.sql("select count(*) from `tabSocial Profile` where ifnull(party, '') != ''")[0][0]
+		self.assertEqual(len(top_authors.matching_profiles(frappe._dict(linked="Linked"))), linked)
+		# a few hundred mentions in the range: the top of the grouped query (the table's
+		# statistics may lag behind the profiles this test inserted: count them)
+		profiles = frappe.db.count("Social Profile")
+		with patch.object(top_authors, "profile_estimate", return_value=profiles):
+			self.assertEqual(top_authors.choose(filters, from_date, to_date, 100), GROUPED)
+
+	def test_the_database_and_python_order_of_names_agree_at_the_cut(self):
+		frappe.set_user(NO_INVOICES)
+		_c, everyone, *_ = top_authors.execute(report_filters({"limit": 1000}))
+		names = [row.profile for row in everyone]
+		first = names.index(TIE_NAMES[0])
+		self.assertEqual(names[first + 1], TIE_NAMES[1])  # "B" before "a", as Python sorts
+		_c, data, *_ = top_authors.execute(report_filters({"limit": first + 1}))
+		self.assertEqual(data[-1].profile, TIE_NAMES[0])
+		for strategy in STRATEGIES:
+			with self.subTest(strategy=strategy):
+				self.compare({"limit": first + 1}, strategy)
