@@ -2,6 +2,7 @@
 
 import math
 import random
+from collections import Counter
 from datetime import date, datetime
 
 from social_crm.engine.insight.response import (
@@ -150,19 +151,38 @@ def test_response_key_and_deltas():
 	assert week["Day"] == key and response_keys({**mention, "posted_at": None}) == set()
 
 
-def test_day_ranges_cover_each_day_once_with_whole_weeks_from_the_weekly_rows():
+def test_day_ranges_count_each_day_once_with_whole_weeks_from_the_weekly_rows():
 	start = date(2026, 10, 1)
-	for offset in range(0, 15):
-		for length in range(0, 40):
-			first = date.fromordinal(start.toordinal() + offset)
-			end = date.fromordinal(first.toordinal() + length)
-			covered = []
-			for grain, low, high in day_ranges(first, end):
-				assert low < high
-				days = [date.fromordinal(d) for d in range(low.toordinal(), high.toordinal())]
-				if grain == "Week":
-					assert low.weekday() == 0 and high.weekday() == 0
-				covered += days
-			assert covered == [date.fromordinal(d) for d in range(first.toordinal(), end.toordinal())]
-	pieces = day_ranges(date(2026, 11, 3), date(2026, 12, 3))  # 30 days: 3 whole weeks
-	assert [p[0] for p in pieces] == ["Day", "Week", "Day"]
+	for today in (None, date(2026, 10, 20), date(2026, 11, 30)):
+		for offset in range(0, 15):
+			for length in range(0, 40):
+				first = date.fromordinal(start.toordinal() + offset)
+				end = date.fromordinal(first.toordinal() + length)
+				counted = Counter()
+				for grain, low, high, sign in day_ranges(first, end, today):
+					assert low < high and sign in (1, -1)
+					if grain == "Week":
+						assert low.weekday() == 0 and high.weekday() == 0 and sign == 1
+					for d in range(low.toordinal(), high.toordinal()):
+						counted[date.fromordinal(d)] += sign
+				assert +counted == Counter(
+					date.fromordinal(d) for d in range(first.toordinal(), end.toordinal())
+				)
+				assert all(n >= 0 for n in counted.values())
+
+
+def test_a_cut_week_is_read_as_its_week_minus_the_fewer_days_outside():
+	# 30 days ending today (Wednesday 2 Dec): Tue 3 Nov .. Wed 2 Dec
+	pieces = day_ranges(date(2026, 11, 3), date(2026, 12, 3), today=date(2026, 12, 2))
+	assert sorted(pieces) == sorted(
+		[
+			("Week", date(2026, 11, 2), date(2026, 11, 9), 1),
+			("Day", date(2026, 11, 2), date(2026, 11, 3), -1),  # one day outside instead of six inside
+			("Week", date(2026, 11, 9), date(2026, 11, 30), 1),
+			("Week", date(2026, 11, 30), date(2026, 12, 7), 1),
+			("Day", date(2026, 12, 3), date(2026, 12, 7), -1),  # days after today: nothing posted yet
+		]
+	)
+	# in the past, three days inside a week are fewer than its four outside
+	pieces = day_ranges(date(2026, 11, 3), date(2026, 11, 12), today=date(2026, 12, 2))
+	assert ("Day", date(2026, 11, 9), date(2026, 11, 12), 1) in pieces

@@ -24,6 +24,7 @@ from datetime import date
 import frappe
 from frappe.utils import getdate
 
+from social_crm.clock import utc_now
 from social_crm.engine.insight.response import (
 	DAY,
 	WEEK,
@@ -153,35 +154,51 @@ def histograms(start: date, end: date, group: str, filters: dict | None = None) 
 	"""{group value: :class:`Histogram`} of the mentions posted on the UTC days in [start, end).
 
 	``group`` is ``assigned_to``, ``platform`` or ``week`` (the Monday); ``filters`` {platform,
-	assigned_to: value} as the raw query's. Reads at most three stretches of the primary key
-	(the whole weeks' rows, the days before and after them): at most (weeks + days at the ends)
-	x assignees x platforms x states x buckets rows, however many mentions they count.
+	assigned_to: value} as the raw query's. Reads a few stretches of the primary key
+	(``day_ranges``: the weekly rows, the days added or subtracted at the ends): at most
+	(weeks + days at the ends) x assignees x platforms x states x buckets rows, however many
+	mentions they count.
 	"""
 	if group not in GROUPS:
 		raise ValueError(f"unknown response rollup group {group!r}")
-	ranges, values = [], {}
-	for i, (grain, first, last) in enumerate(day_ranges(start, end)):
+	out: dict = {}
+	for value, responded, ignored, bucket, count, minutes in _grouped(
+		day_ranges(start, end, utc_now().date()), group, filters
+	):
+		out.setdefault(value, Histogram()).add(responded, ignored, bucket, count, minutes)
+	# a week minus its days outside the range can leave a group with nothing in the range
+	return {value: histogram for value, histogram in out.items() if histogram.mentions}
+
+
+def _grouped(pieces: list[tuple[str, date, date, int]], group: str, filters: dict | None) -> list[tuple]:
+	"""(group value, responded, ignored, bucket, count, minutes) summed over the rows of the
+	``pieces`` (stretches of the primary key; a row lies in one piece, whose sign it takes), with
+	the report's filters. The signs are applied in the sums on the server: exact decimals."""
+	if not pieces:
+		return []
+	ranges, negative, values = [], [], {}
+	for i, (grain, first, last, sign) in enumerate(pieces):
+		low, high = name_range(grain, first, last)
 		values.update(
-			{f"low{i}": name_range(grain, first, last)[0], f"high{i}": name_range(grain, first, last)[1]}
+			{f"low{i}": low, f"high{i}": high, f"grain{i}": grain, f"first{i}": first, f"last{i}": last}
 		)
-		values.update({f"grain{i}": grain, f"first{i}": first, f"last{i}": last})
-		ranges.append(
+		condition = (
 			f"(name >= %(low{i})s and name < %(high{i})s and grain = %(grain{i})s"
-			f" and day >= %(first{i})s and day < %(last{i})s)"  # stretches of the primary key
+			f" and day >= %(first{i})s and day < %(last{i})s)"
 		)
-	if not ranges:
-		return {}
+		ranges.append(condition)
+		if sign < 0:
+			negative.append(condition)
 	conditions = ["(" + " or ".join(ranges) + ")"]
 	for column in FILTERS:
 		if (filters or {}).get(column):
 			conditions.append(f"{column} = %({column})s")
 			values[column] = filters[column]
-	out: dict = {}
-	for value, responded, ignored, bucket, count, minutes in frappe.db.sql(
-		f"""select {GROUPS[group]} as g, responded, ignored, bucket, sum(mention_count), sum(minutes)
+	sign = f"(case when {' or '.join(negative)} then -1 else 1 end)" if negative else "1"
+	return frappe.db.sql(
+		f"""select {GROUPS[group]} as g, responded, ignored, bucket, sum({sign} * mention_count),
+			sum({sign} * minutes)
 		from {TABLE} where {" and ".join(conditions)}
 		group by g, responded, ignored, bucket""",
 		values,
-	):
-		out.setdefault(value, Histogram()).add(responded, ignored, bucket, count, minutes)
-	return out
+	)
