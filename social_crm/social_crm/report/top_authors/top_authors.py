@@ -320,15 +320,10 @@ def counted(filters, from_date, to_date, names: list[str]) -> list[dict]:
 	out = []
 	for start in range(0, len(names), WALK_BATCH):
 		values = {"authors": tuple(names[start : start + WALK_BATCH])}
+		where = f"author in %(authors)s and {mention_range(filters, from_date, to_date, values)}"
 		out += frappe.db.sql(
 			f"""select {PROFILE_FIELDS}, c.mentions, c.negative, c.last_mention
-			from (
-				select author, count(*) as mentions,
-					cast({sentiment_count("Negative")} as signed) as negative, max(posted_at) as last_mention
-				from `tabMention` force index ({AUTHOR_INDEX})
-				where author in %(authors)s and {mention_range(filters, from_date, to_date, values)}
-				group by author
-			) c
+			from ({author_counts(where, AUTHOR_INDEX)}) c
 			join `tabSocial Profile` p on p.name = c.author""",
 			values,
 			as_dict=True,
@@ -359,6 +354,15 @@ def query_authors(filters, from_date, to_date):
 	)
 
 
+def author_counts(where: str, index: str = "") -> str:
+	"""SELECT of (author, mentions, negative, last_mention) per author of the mentions ``where``
+	selects (``index``: the Mention index to force)."""
+	forced = f" force index ({index})" if index else ""
+	return f"""select author, count(*) as mentions,
+			cast({sentiment_count("Negative")} as signed) as negative, max(posted_at) as last_mention
+		from `tabMention`{forced} where {where} group by author"""
+
+
 def top_grouped(filters, from_date, to_date, top: int, extra: str = "", extra_values: dict | None = None):
 	"""The first ``top`` rows of :func:`query_authors` (users without a row condition) in the
 	report's order after revenue: influence, mentions, then the name as Python compares it
@@ -373,13 +377,7 @@ def top_grouped(filters, from_date, to_date, top: int, extra: str = "", extra_va
 		f"""select {PROFILE_FIELDS}, t.mentions, t.negative, t.last_mention
 		from (
 			select p.name, c.mentions, c.negative, c.last_mention
-			from (
-				select author, count(*) as mentions,
-					cast({sentiment_count("Negative")} as signed) as negative, max(posted_at) as last_mention
-				from `tabMention`
-				where {mentions} and author is not null
-				group by author
-			) c
+			from ({author_counts(f"{mentions} and author is not null")}) c
 			join `tabSocial Profile` p on p.name = c.author
 			{where}
 			order by p.influence_score desc, c.mentions desc, p.name collate utf8mb4_nopad_bin
