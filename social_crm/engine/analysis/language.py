@@ -591,8 +591,14 @@ def _listed_log10(words: dict[str, float], word: str) -> float | None:
 
 
 def _word_log10(words: dict[str, float], token: str) -> float:
-	value = _listed_log10(words, token.casefold())
-	return WORD_FLOOR_LOG10 if value is None else value
+	"""A token's log10 frequency in one list, ``WORD_FLOOR_LOG10`` when it is not there."""
+	return _floored(_listed_log10(words, token.casefold()))
+
+
+def _floored(value: float | None, evidence: float = 0.0) -> float:
+	"""A listed word's log10 frequency; a missing one counts ``WORD_FLOOR_LOG10`` moved by
+	``evidence`` (its ending's, see :func:`_ending_evidence`)."""
+	return WORD_FLOOR_LOG10 + evidence if value is None else value
 
 
 def _ending_logs(code: str) -> dict[str, float]:
@@ -631,10 +637,7 @@ def _token_log10s(token: str, order: tuple[str, ...], lists: list[dict[str, floa
 	if None not in found:
 		return tuple(found)
 	evidence = _ending_evidence(word, order) if token[:1].islower() else None
-	return tuple(
-		value if value is not None else WORD_FLOOR_LOG10 + (evidence[i] if evidence is not None else 0.0)
-		for i, value in enumerate(found)
-	)
+	return tuple(_floored(value, evidence[i] if evidence else 0.0) for i, value in enumerate(found))
 
 
 def _tokens(text: str) -> list[str]:
