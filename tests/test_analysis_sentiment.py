@@ -1,6 +1,7 @@
 """Default offline sentiment: English (VADER), German (lexicon + negation/intensifiers), fallbacks."""
 
 import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from social_crm.engine.analysis import lexicons
 from social_crm.engine.analysis.sentiment import (
@@ -276,3 +277,23 @@ def test_french_names_made_of_sentiment_words_are_not_scored():
 	assert analyzer.analyze_one("Bon film, bon moment", "fr").label == "Positive"  # first word: scored
 	# Spanish, Italian and Portuguese keep their words' scores (no gain on their train splits)
 	assert analyzer.analyze_one("Vamos al Bar Bonito mañana", "es").label == "Positive"
+
+
+def test_english_words_and_forms_vader_lacks():
+	plain = SentimentIntensityAnalyzer()  # VADER as shipped
+	for text in ("Those idiots kept me on hold", "The senator is corrupt", "Two outages in a week"):
+		assert plain.polarity_scores(text)["compound"] >= 0  # VADER alone: Neutral or Positive
+		assert DefaultAnalyzer().analyze_one(text, "en").label == "Negative"
+	assert DefaultAnalyzer().analyze_one("What a victory for the team", "en").label == "Positive"
+	assert lexicons.english_forms("delay") == ["delays", "delayed"]
+	assert lexicons.english_forms("party") == ["parties", "partied"]
+	assert lexicons.english_forms("smash") == ["smashes", "smashed"]
+	assert lexicons.english_forms("love") == ["loves", "loved"]
+	assert lexicons.english_forms("blessed") == ["blesseds"]
+	additions = lexicons.english_additions({"delay": -1.3, "great": 3.1, "greats": 1.0, "sad": -2.1})
+	assert additions["delays"] == additions["delayed"] == -1.3  # a word of 5 letters: its plural and past
+	assert "greats" not in additions  # VADER's own entry wins
+	assert "sads" not in additions  # shorter words keep VADER's forms only ("kinds" is not "kind")
+	assert additions["corrupt"] == pytest.approx(-2.4)  # ENGLISH_EXTRA, on VADER's scale
+	assert additions["outages"] == additions["outage"]  # and the forms of ENGLISH_EXTRA's words
+	assert not additions.keys() & {"delay", "great", "sad"}

@@ -8,8 +8,10 @@ model's confidence signed by its label).
 ``DefaultAnalyzer`` works out of the box with data that installed PyPI packages ship,
 nothing is downloaded at run time:
 
-- English ("en"): VADER (vaderSentiment, MIT), compound score; a capitalised word inside a
-  sentence is read as a name and not scored ("the Grateful Dead", ``NAMES_UNSCORED``).
+- English ("en"): VADER (vaderSentiment, MIT), compound score, its lexicon completed with the
+  plural / past of its words and words of public life and complaints it lacks
+  (``lexicons.english_additions``); a capitalised word inside a sentence is read as a name and
+  not scored ("the Grateful Dead", ``NAMES_UNSCORED``).
 - German ("de"): a VADER-style scorer over the German Polarity Lexicon (Klenner et al.,
   ~8,000 words, Apache-2.0) that the ``textblob-de`` package ships as
   ``textblob_de/data/de-sentiment.xml``; we read that file directly (textblob-de's own
@@ -109,7 +111,9 @@ def _languages_for(texts: Sequence[str], languages: Sequence[str] | None) -> lis
 def _vader():
 	from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-	return SentimentIntensityAnalyzer()
+	analyzer = SentimentIntensityAnalyzer()
+	analyzer.lexicon.update(lexicons.english_additions(analyzer.lexicon))  # words and forms VADER lacks
+	return analyzer
 
 
 def vader_polarity(text: str) -> float:
