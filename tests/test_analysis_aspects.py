@@ -1,6 +1,6 @@
 """Aspect sentiment: each matched rule gets the sentiment of the clauses that name it."""
 
-from social_crm.engine.analysis.aspects import aspect_sentiments, clauses
+from social_crm.engine.analysis.aspects import aspect_sentiments, clauses, without_terms
 from social_crm.engine.analysis.sentiment import DefaultAnalyzer
 
 ANALYZER = DefaultAnalyzer()
@@ -40,3 +40,21 @@ def test_rule_not_found_in_text_falls_back_to_overall():
 def test_clauses():
 	assert clauses("Gut. Aber teuer!\nNa ja") == ["Gut", "teuer", "Na ja"]
 	assert clauses("") == []
+
+
+def test_listened_for_terms_are_names_not_sentiment_words():
+	assert (
+		without_terms("Glad bags ripped again. #glad @Glad", ["glad"]) == "Name bags ripped again. Name Name"
+	)
+	assert without_terms("Best Buy is the best", ["best buy", "#bestbuy"]) == "Name is the best"
+	assert without_terms("Gladly, Amazon", ["glad", "", "#"]) == "Gladly, Amazon"  # whole words only
+	post = "Glad bags ripped again, useless"
+	assert ANALYZER.analyze_one(post, "en").label == "Neutral"  # "glad": the brand's name lifts it
+	assert aspect_sentiments(post, "en", {"Glad": ["glad"]}, ANALYZER)["Glad"].label == "Negative"
+	assert ANALYZER.analyze_one("Glad bags ripped again", "en").label == "Positive"
+	assert (
+		aspect_sentiments("Glad bags ripped again", "en", {"G": ["glad"]}, ANALYZER)["G"].label == "Neutral"
+	)
+	two = "Dove soap dried my skin, awful. Joy soap works"
+	assert ANALYZER.analyze_one("Joy soap works", "en").label == "Positive"  # "joy" scored
+	assert labels(two, "en", {"Dove": ["dove"], "Joy": ["joy"]}) == {"Dove": "Negative", "Joy": "Neutral"}

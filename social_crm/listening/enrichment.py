@@ -8,7 +8,8 @@ the text has no language signal. Sentiment: the analyzer chosen in the settings
 (:mod:`social_crm.listening.analyzers`: Default, or a Flair model, falling back to the
 default when it cannot be loaded), analysed a page at a time; the site's learned model
 (``learning``) replaces it for the languages where it beat it. Per matched rule, the
-sentiment towards that rule (``engine.analysis.aspects``). A human label
+sentiment towards that rule (``engine.analysis.aspects``). Sentiment reads the matched
+listening terms as names (:mod:`social_crm.listening.texts`). A human label
 (``human_sentiment``) always wins: it is written back as the sentiment of the post and of
 each of its rules.
 """
@@ -29,6 +30,7 @@ from social_crm.listening.analyzers import (  # re-exported: callers and tests u
 	get_configured_analyzer,
 )
 from social_crm.listening.learning import human_score, learned_analyzer
+from social_crm.listening.texts import analysis_text, matched_terms, rule_matches, sentiment_texts
 
 CHUNK = 500
 
@@ -97,10 +99,11 @@ def _enrich_page(rows: list, analyzer) -> int:
 	"""Language, sentiment and per-rule sentiment of one page of mentions, written set-based."""
 	skip = _consent_refused(rows)
 	work = [r for r in rows if r.name not in skip]
-	texts = [_analysis_text(r) for r in work]
+	texts = [analysis_text(r) for r in work]
 	languages = _languages(work, texts)
-	sentiments = analyzer.analyze(texts, languages) if work else []
-	rule_updates, rule_parents = _aspect_updates(work, texts, languages, sentiments, analyzer)
+	matches = rule_matches([r.name for r in work])
+	sentiments = analyzer.analyze(sentiment_texts(work, matches), languages) if work else []
+	rule_updates, rule_parents = _aspect_updates(work, texts, languages, sentiments, analyzer, matches)
 	claimed = {r.name for r in _claim(rows)}
 	if not claimed:
 		return 0
@@ -183,10 +186,6 @@ def _consent_shortcut(consent_allows, authors: set[str]) -> dict[str, bool]:
 	return {author: default and author not in anonymized for author in authors}
 
 
-def _analysis_text(row) -> str:
-	return f"{row.title}\n{row.text or ''}" if row.title else (row.text or "")
-
-
 def _hint(row) -> str:
 	"""The platform's language tag, stored on the Mention by the pipeline."""
 	if row.language and row.language != "unknown":
@@ -194,19 +193,10 @@ def _hint(row) -> str:
 	return ""
 
 
-def _aspect_updates(work, texts, languages, sentiments, analyzer) -> tuple[dict, dict]:
+def _aspect_updates(work, texts, languages, sentiments, analyzer, by_parent: dict) -> tuple[dict, dict]:
 	"""Sentiment per matched rule row (``engine.analysis.aspects``); the overall one for single-rule
-	posts. Returns the updates and each rule row's mention."""
-	if not work:
-		return {}, {}
-	rows = frappe.get_all(
-		"Mention Rule Match",
-		filters={"parent": ("in", [r.name for r in work]), "parenttype": "Mention"},
-		fields=["name", "parent", "listening_rule", "matched_terms"],
-	)
-	by_parent: dict[str, list] = {}
-	for row in rows:
-		by_parent.setdefault(row.parent, []).append(row)
+	posts. ``by_parent``: ``texts.rule_matches`` of the page. Returns the updates and each rule
+	row's mention."""
 	updates = {}
 	for mention, text, language, overall in zip(work, texts, languages, sentiments, strict=True):
 		matches = by_parent.get(mention.name) or []
@@ -214,9 +204,7 @@ def _aspect_updates(work, texts, languages, sentiments, analyzer) -> tuple[dict,
 			label = mention.human_sentiment or overall.label
 			updates.update({m.name: {"sentiment": label} for m in matches})
 			continue
-		terms = {
-			m.name: [t.strip() for t in (m.matched_terms or "").split(",") if t.strip()] for m in matches
-		}
+		terms = {m.name: matched_terms(m) for m in matches}
 		aspects = aspect_sentiments(text, language, terms, analyzer, overall=overall)
 		updates.update({name: {"sentiment": result.label} for name, result in aspects.items()})
-	return updates, {row.name: row.parent for row in rows}
+	return updates, {m.name: m.parent for matches in by_parent.values() for m in matches}

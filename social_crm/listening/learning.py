@@ -8,7 +8,8 @@
   them (:func:`labels_removed`).
 - ``train_sentiment_model`` (background job, ``long`` queue, one per site by job id and
   dedupe) fits the engine's per-language model (``engine.analysis.learned``) on the newest
-  ``MAX_LABELS_PER_LANGUAGE`` human labels of each language. Incremental: a language whose
+  ``MAX_LABELS_PER_LANGUAGE`` human labels of each language, on the texts enrichment scores
+  (``texts.sentiment_texts``: the matched listening terms read as names). Incremental: a language whose
   labels did not change since the last run (same fingerprint of names, labels and
   modification times) keeps its model and report; only changed languages are fitted
   again, each on its bounded window, so a run costs at most one fit per changed language.
@@ -35,6 +36,7 @@ from social_crm.engine.analysis.learned import LearnedAnalyzer, LearnedModels, l
 from social_crm.engine.analysis.sentiment import LABELS, NEGATIVE, POSITIVE
 from social_crm.insight import rollup
 from social_crm.listening.analyzers import get_configured_analyzer
+from social_crm.listening.texts import sentiment_texts
 
 MAX_BULK = 500
 MODEL_FILE = "social_crm_sentiment_model.npz"
@@ -136,10 +138,6 @@ def labelled_rows() -> dict[str, list]:
 	return out
 
 
-def _text(row) -> str:
-	return f"{row.title}\n{row.text or ''}" if row.title else (row.text or "")
-
-
 def _fingerprint(rows: list) -> str:
 	digest = hashlib.sha256()
 	for row in rows:
@@ -163,7 +161,7 @@ def train_sentiment_model() -> dict:
 			continue
 		refitted.append(language)
 		learned = train(
-			[_text(r) for r in rows],
+			sentiment_texts(rows),
 			[r.human_sentiment for r in rows],
 			[language] * len(rows),
 			default=baseline,
@@ -224,7 +222,9 @@ def _calibrate_flair(by_language: dict[str, list]) -> dict | None:
 		key=lambda item: (item[1].modified, item[1].name),
 	)[-MAX_CALIBRATION_LABELS:]
 	result = analyzer.calibrate(
-		[_text(r) for _, r in rows], [r.human_sentiment for _, r in rows], [lang for lang, _ in rows]
+		sentiment_texts([r for _, r in rows]),
+		[r.human_sentiment for _, r in rows],
+		[lang for lang, _ in rows],
 	)
 	if result is None:
 		return None

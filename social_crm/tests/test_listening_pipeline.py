@@ -6,7 +6,7 @@ from unittest import mock
 import frappe
 
 from social_crm.engine.records import Post
-from social_crm.listening import enrichment
+from social_crm.listening import enrichment, texts
 from social_crm.listening.enrichment import enrich_mentions
 from social_crm.listening.pipeline import Ingestor
 from social_crm.tests import SocialCRMTestCase
@@ -359,6 +359,39 @@ class TestEnrichment(SocialCRMTestCase):
 		self.assertTrue(all(r.enriched_on for r in rows.values()))
 		# idempotent: enriched rows are skipped
 		self.assertEqual(enrich_mentions(names), 0)
+
+	def test_the_listened_for_terms_are_names_not_sentiment_words(self):
+		# a brand called "Glad": VADER reads "glad" as joy and lifts every complaint about it
+		frappe.get_doc(
+			{"doctype": "Listening Rule", "rule_name": "_le Glad", "kind": "Brand", "terms": "glad"}
+		).insert()
+		frappe.get_doc(
+			{"doctype": "Listening Rule", "rule_name": "_le Joy", "kind": "Competitor", "terms": "joy"}
+		).insert()
+		names = self.ingest(
+			post("le-glad", "Glad bags ripped again, useless", language="en"),
+			post("le-two", "Glad bags ripped again, useless. Joy bags work", language="en"),
+		)
+		rows = frappe.get_all(
+			"Mention", {"name": ("in", names)}, ["name", "title", "text"], order_by="external_id"
+		)
+		self.assertEqual(
+			texts.sentiment_texts(rows),
+			["Name bags ripped again, useless", "Name bags ripped again, useless. Name bags work"],
+		)
+		self.assertEqual(enrich_mentions(names), 2)
+		mention = {n: frappe.db.get_value("Mention", n, "external_id") for n in names}
+		for name in names:
+			self.assertEqual(frappe.db.get_value("Mention", name, "sentiment"), "Negative", mention[name])
+		by_rule = {
+			r.listening_rule: r.sentiment
+			for r in frappe.get_all(
+				"Mention Rule Match",
+				{"parent": next(n for n in names if mention[n] == "le-two")},
+				["listening_rule", "sentiment"],
+			)
+		}
+		self.assertEqual(by_rule, {"_le Glad": "Negative", "_le Joy": "Neutral"})  # "joy" is a name too
 
 	def test_a_second_job_on_the_same_mention_does_not_enrich_it_again(self):
 		# two enrichment jobs with different ids hold the same mention: the later one read it

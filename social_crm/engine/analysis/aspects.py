@@ -6,14 +6,20 @@ text into clauses (sentence ends, ``;``, line breaks and contrast words such as 
 "aber", "mais", "maar", "pero", "ma") and scores, per rule, only the clauses that name
 one of its matched terms. A rule whose terms are not found in any clause, or a post where
 every clause names the same rules, gets the post's overall sentiment.
+
+The listened-for terms themselves are names, not opinions: a brand called "Glad", "Dove",
+"Amazon" or "Best Buy" would otherwise lend its post the sentiment of its name.
+``without_terms`` replaces them by a word no list scores before a post (and each rule's
+clauses) is scored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
-from .sentiment import SentimentAnalyzer, SentimentResult
+from .sentiment import NAME_PLACEHOLDER, SentimentAnalyzer, SentimentResult
 
 CONTRAST_WORDS = (
 	"but",
@@ -45,9 +51,23 @@ def clauses(text: str) -> list[str]:
 	return [part.strip() for part in _SPLIT_RE.split(text or "") if part and part.strip()]
 
 
+@lru_cache(maxsize=4096)
 def _term_pattern(term: str) -> re.Pattern:
 	bare = term.strip().lstrip("#@").lower()
 	return re.compile(r"(?<!\w)[#@]?" + re.escape(bare) + r"(?!\w)", re.IGNORECASE)
+
+
+def _terms(terms: Iterable[str]) -> list[str]:
+	return [t for t in terms if t and t.strip().lstrip("#@")]
+
+
+def without_terms(text: str, terms: Iterable[str]) -> str:
+	"""``text`` with every occurrence of the matched listening terms (as a word, ``#term`` or
+	``@term``, any case) replaced by ``NAME_PLACEHOLDER``: "Glad bags ripped again" -> "Name bags
+	ripped again". Longer terms first, so "Best Buy" is replaced whole before "Buy"."""
+	for term in sorted(set(_terms(terms)), key=len, reverse=True):
+		text = _term_pattern(term).sub(NAME_PLACEHOLDER, text)
+	return text
 
 
 def aspect_sentiments(
@@ -57,23 +77,25 @@ def aspect_sentiments(
 	analyzer: SentimentAnalyzer,
 	overall: SentimentResult | None = None,
 ) -> dict[str, SentimentResult]:
-	"""Per rule (``rule_terms``: rule -> its matched terms), the sentiment of the clauses naming it."""
+	"""Per rule (``rule_terms``: rule -> its matched terms), the sentiment of the clauses naming it,
+	scored with every rule's terms read as names (``without_terms``). ``overall``: the post's
+	sentiment, scored the same way (computed when not given)."""
+	every_term = [t for terms in rule_terms.values() for t in terms]
 	if overall is None:
-		overall = analyzer.analyze_one(text, language)
+		overall = analyzer.analyze_one(without_terms(text, every_term), language)
 	if len(rule_terms) < 2:
 		return {rule: overall for rule in rule_terms}
 	parts = clauses(text)
-	patterns = {
-		rule: [_term_pattern(t) for t in terms if t and t.strip().lstrip("#@")]
-		for rule, terms in rule_terms.items()
-	}
+	patterns = {rule: [_term_pattern(t) for t in _terms(terms)] for rule, terms in rule_terms.items()}
 	found: dict[str, list[int]] = {
 		rule: [i for i, part in enumerate(parts) if any(p.search(part) for p in pats)]
 		for rule, pats in patterns.items()
 	}
 	if len({tuple(v) for v in found.values()}) == 1:  # every rule in the same clauses: no way to tell apart
 		return {rule: overall for rule in rule_terms}
-	own = {rule: " ".join(parts[i] for i in idx) for rule, idx in found.items() if idx}
+	own = {
+		rule: without_terms(" ".join(parts[i] for i in idx), every_term) for rule, idx in found.items() if idx
+	}
 	keys = list(own)
 	scored = dict(zip(keys, analyzer.analyze([own[k] for k in keys], [language] * len(keys)), strict=True))
 	return {rule: scored.get(rule, overall) for rule in rule_terms}
