@@ -51,7 +51,7 @@ OFF_TOPIC = [
 EXTRAS = ["", " #coffee", " https://example.com/p/123", " 😀", "!!", " @friend"]
 
 
-def make_posts(count: int, authors: int, seed: int = 11, first_id: int = 0):
+def make_posts(count: int, authors: int, seed: int = 11, first_id: int = 0, hints: float = 0.5):
 	from social_crm.engine.records import Post
 
 	rng = random.Random(seed)
@@ -75,8 +75,8 @@ def make_posts(count: int, authors: int, seed: int = 11, first_id: int = 0):
 					"url": f"https://bench.example/@a{author}/{i}",
 					"text": text,
 					"posted_at": start + timedelta(seconds=37 * i),
-					# half the posts carry the platform's language tag, as Mastodon's do
-					"language": lang if rng.random() < 0.5 else "",
+					# by default half the posts carry the platform's language tag, as Mastodon's do
+					"language": lang if rng.random() < hints else "",
 					"author": {
 						"handle": f"{PREFIX}a{author}@bench.example",
 						"display_name": f"Bench Author {author}",
@@ -208,10 +208,46 @@ def run_bulk_baseline(frappe, posts):
 	return elapsed, len(rows)
 
 
+def time_enrichment_parts() -> dict[str, float]:
+	"""Wall seconds enrichment spends detecting languages and scoring sentiment, summed as it runs."""
+	from social_crm.listening import enrichment
+
+	parts = {"language": 0.0, "sentiment": 0.0}
+	detect, learned = enrichment._languages, enrichment.learned_analyzer
+
+	def languages(*args):
+		t0 = time.perf_counter()
+		try:
+			return detect(*args)
+		finally:
+			parts["language"] += time.perf_counter() - t0
+
+	class Timed:
+		def __init__(self, analyzer):
+			self.analyzer = analyzer
+
+		def analyze(self, texts, languages=None):
+			t0 = time.perf_counter()
+			try:
+				return self.analyzer.analyze(texts, languages)
+			finally:
+				parts["sentiment"] += time.perf_counter() - t0
+
+		def analyze_one(self, text, language=""):
+			return self.analyze([text], [language])[0]
+
+	enrichment._languages = languages
+	enrichment.learned_analyzer = lambda base: Timed(learned(base))
+	return parts
+
+
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--count", type=int, default=5000)
 	parser.add_argument("--authors", type=int, default=1000)
+	parser.add_argument(
+		"--hints", type=float, default=0.5, help="share of posts with the platform's language tag (0: none)"
+	)
 	own, _ = parser.parse_known_args()
 	args = connect(__doc__)
 	import frappe
@@ -222,7 +258,8 @@ def main():
 	frappe.db.set_single_value("Social CRM Settings", "enable_auto_linking", 0)
 	frappe.db.commit()  # nosemgrep
 	try:
-		posts = make_posts(own.count, own.authors)
+		posts = make_posts(own.count, own.authors, hints=own.hints)
+		parts = time_enrichment_parts()
 		# warm up: langdetect profiles, lexicons, rule cache (not measured)
 		from social_crm.engine.analysis.language import detect_language
 		from social_crm.listening.enrichment import get_configured_analyzer
@@ -233,7 +270,8 @@ def main():
 		ingest_s, enrich_s, stored, stats = run_pipeline(frappe, posts)
 		total = ingest_s + enrich_s
 		# the same authors post again: profiles exist (the steady state of a running site)
-		warm_posts = make_posts(own.count, own.authors, seed=12, first_id=own.count)
+		cold_parts = dict(parts)
+		warm_posts = make_posts(own.count, own.authors, seed=12, first_id=own.count, hints=own.hints)
 		w_ingest_s, w_enrich_s, w_stored, w_stats = run_pipeline(frappe, warm_posts)
 		w_total = w_ingest_s + w_enrich_s
 		t0 = time.perf_counter()
@@ -250,10 +288,15 @@ def main():
 		print(f"  ingest (rules, dedupe, suppression, profiles, mentions): {ingest_s:.2f} s")
 		print(f"  enrichment (consent, language, sentiment):               {enrich_s:.2f} s")
 		print(
+			f"    of which language detection {cold_parts['language']:.2f} s, sentiment {cold_parts['sentiment']:.2f} s"
+		)
+		print(
 			f"  end to end: {total:.2f} s = {stored / total:.0f} mentions/s ({len(posts) / total:.0f} posts/s)"
 		)
 		print(f"warm: {len(warm_posts)} new posts from the same (known) authors; outcome: {w_stats}")
 		print(f"  ingest: {w_ingest_s:.2f} s, enrichment: {w_enrich_s:.2f} s")
+		language_s, sentiment_s = (parts[k] - cold_parts[k] for k in ("language", "sentiment"))
+		print(f"    of which language detection {language_s:.2f} s, sentiment {sentiment_s:.2f} s")
 		print(
 			f"  end to end: {w_total:.2f} s = {w_stored / w_total:.0f} mentions/s "
 			f"({len(warm_posts) / w_total:.0f} posts/s)"

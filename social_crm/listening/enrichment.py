@@ -146,44 +146,15 @@ def _languages(work: list, texts: list[str]) -> list[str]:
 
 
 def _consent_refused(rows: list) -> set[str]:
-	"""Mentions whose author's consent does not allow "Listening" (or could not be checked)."""
-	skip: set[str] = set()
-	consent_allows = privacy.consent_allows  # looked up at call time, so it can be patched
-	allowed_by_author = _consent_shortcut(consent_allows, {r.author for r in rows if r.author})
-	for row in rows:
-		try:
-			if row.author and row.author not in allowed_by_author:
-				allowed_by_author[row.author] = bool(consent_allows(row.author, "Listening"))
-			if row.author and not allowed_by_author[row.author]:
-				skip.add(row.name)
-		except Exception:
-			frappe.log_error(
-				title="Social CRM: consent check failed",
-				reference_doctype="Mention",
-				reference_name=row.name,
-			)
-			skip.add(row.name)
-	return skip
-
-
-def _consent_shortcut(consent_allows, authors: set[str]) -> dict[str, bool]:
-	"""Consent decisions known without asking per author.
-
-	While the site has no consent log entries at all, every profile's state is the default
-	basis (``consent_allows`` documents this for a profile without entries), so one call
-	decides for all authors that are not anonymized. Otherwise each author is asked.
-	"""
-	if not authors or not frappe.db.table_exists("Social Consent Entry"):
-		return {}
-	if frappe.get_all("Social Consent Entry", limit=1, pluck="name"):
-		return {}
-	default = bool(consent_allows("", "Listening"))
-	anonymized = set(
-		frappe.get_all(
-			"Social Profile", filters={"name": ("in", list(authors)), "anonymized": 1}, pluck="name"
-		)
-	)
-	return {author: default and author not in anonymized for author in authors}
+	"""Mentions whose author's consent does not allow "Listening" (or could not be checked): one
+	batch check for the page's authors (``privacy.consent_allows_many``)."""
+	authors = {r.author for r in rows if r.author}
+	try:
+		allowed = privacy.consent_allows_many(authors, "Listening") if authors else {}
+	except Exception:
+		frappe.log_error(title="Social CRM: consent check failed", reference_doctype="Mention")
+		return {r.name for r in rows if r.author}  # nothing analysed that could not be checked
+	return {r.name for r in rows if r.author and not allowed.get(r.author)}
 
 
 def _hint(row) -> str:

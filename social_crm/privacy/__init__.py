@@ -3,13 +3,14 @@
 Other parts of the app call the two functions below before they process a person:
 
 - ``consent_allows(profile_name, purpose)`` — may this profile be processed for "Listening",
-  "Linking" or "Marketing" now? (the consent log, its expiry and the default basis decide)
+  "Linking" or "Marketing" now? (the consent log, its expiry and the default basis decide);
+  ``consent_allows_many`` answers it for a page of authors at once
 - ``is_suppressed(post)`` — was this post, its author or the author's handle erased or
   anonymized? Ingest drops such posts so erased people are never re-created.
 """
 
 from social_crm.engine.records import Post
-from social_crm.privacy.consent import allows
+from social_crm.privacy.consent import allows, allows_many
 from social_crm.privacy.suppression import is_post_suppressed, suppressed_indexes
 
 
@@ -23,6 +24,11 @@ def consent_allows(profile_name: str, purpose: str) -> bool:
 	return allows(profile_name, purpose)
 
 
+def consent_allows_many(profile_names, purpose: str) -> dict[str, bool]:
+	"""``consent_allows`` for many profiles in a few queries: {profile name: allowed}."""
+	return allows_many(profile_names, purpose)
+
+
 def is_suppressed(post: Post) -> bool:
 	"""True when ``post`` (an engine Post) must not be stored: erased or anonymized before."""
 	return is_post_suppressed(post)
@@ -33,4 +39,4 @@ def suppressed_posts(posts: list[Post]) -> set[int]:
 	return suppressed_indexes(posts)
 
 
-__all__ = ["consent_allows", "is_suppressed", "suppressed_posts"]
+__all__ = ["consent_allows", "consent_allows_many", "is_suppressed", "suppressed_posts"]

@@ -78,10 +78,9 @@ def derive(rows: list[dict], now=None) -> engine.ConsentState:
 	)
 
 
-def allows(profile_name: str | None, purpose: str) -> bool:
-	"""True when processing ``profile_name`` for ``purpose`` may go on now (see privacy.consent_allows)."""
+def _purpose(purpose: str) -> str:
 	try:
-		purpose = engine.normalize_purpose(purpose)
+		return engine.normalize_purpose(purpose)
 	except InvalidRecord:
 		frappe.throw(
 			_("Unknown consent purpose {0}; expected one of {1}").format(
@@ -89,9 +88,62 @@ def allows(profile_name: str | None, purpose: str) -> bool:
 			),
 			title=_("Invalid Purpose"),
 		)
+
+
+def allows(profile_name: str | None, purpose: str) -> bool:
+	"""True when processing ``profile_name`` for ``purpose`` may go on now (see privacy.consent_allows)."""
+	purpose = _purpose(purpose)
 	if profile_name and cint(frappe.db.get_value("Social Profile", profile_name, "anonymized")):
 		return False  # an erased or anonymized person is not processed again
 	return state_for_profile(profile_name).allows(purpose)
+
+
+def allows_many(profile_names, purpose: str) -> dict[str, bool]:
+	"""``allows`` for many profiles at once (an enrichment page's authors), in two queries:
+	{profile name: may it be processed for ``purpose`` now}. An unknown name has the default basis."""
+	purpose = _purpose(purpose)
+	names = sorted({name for name in profile_names if name})
+	if not names:
+		return {}
+	rows = frappe.get_all(
+		"Social Profile",
+		filters={"name": ("in", names)},
+		fields=["name", "party_type", "party", "anonymized"],
+	)
+	anonymized = {row.name for row in rows if cint(row.anonymized)}
+	entries = _entries_by_profile([row for row in rows if row.name not in anonymized], purpose)
+	now = now_datetime()
+	return {
+		name: name not in anonymized and derive(entries.get(name, []), now).allows(purpose) for name in names
+	}
+
+
+def _entries_by_profile(profiles: list, purpose: str) -> dict[str, list]:
+	"""{profile name: its consent log rows for ``purpose``, its own and those of the party it is
+	linked to (entries recorded for the party, not for one of its profiles)}, in one query.
+	``profiles``: rows with name, party_type and party."""
+	if not profiles:
+		return {}
+	parties = sorted({row.party for row in profiles if row.party})
+	or_filters = [["social_profile", "in", [row.name for row in profiles]]]
+	if parties:
+		or_filters.append(["party", "in", parties])
+	own: dict[str, list] = defaultdict(list)
+	of_party: dict[tuple[str, str], list] = defaultdict(list)
+	for entry in frappe.get_all(
+		"Social Consent Entry",
+		filters={"purpose": purpose},
+		or_filters=or_filters,
+		fields=[*ENTRY_FIELDS, "social_profile", "party_type", "party"],
+	):
+		if entry.social_profile:
+			own[entry.social_profile].append(entry)
+		elif entry.party:
+			of_party[(entry.party_type, entry.party)].append(entry)
+	return {
+		row.name: own.get(row.name, []) + (of_party.get((row.party_type, row.party), []) if row.party else [])
+		for row in profiles
+	}
 
 
 def load_author_profiles(authors, fields) -> dict[tuple[str, str], frappe._dict]:
@@ -154,26 +206,10 @@ def withheld_authors(authors, profiles: dict | None = None) -> dict[tuple[str, s
 			live[key] = row
 	if not live:
 		return out
-	names = [row.name for row in live.values()]
-	parties = sorted({row.party for row in live.values() if row.party})
-	or_filters = [["social_profile", "in", names]]
-	if parties:
-		or_filters.append(["party", "in", parties])
-	own: dict[str, list] = defaultdict(list)
-	of_party: dict[tuple[str, str], list] = defaultdict(list)
-	for entry in frappe.get_all(
-		"Social Consent Entry",
-		filters={"purpose": engine.LISTENING},
-		or_filters=or_filters,
-		fields=[*ENTRY_FIELDS, "social_profile", "party_type", "party"],
-	):
-		if entry.social_profile:
-			own[entry.social_profile].append(entry)
-		elif entry.party:
-			of_party[(entry.party_type, entry.party)].append(entry)
+	entries = _entries_by_profile(list(live.values()), engine.LISTENING)
 	now = now_datetime()
 	for key, row in live.items():
-		rows = own.get(row.name, []) + (of_party.get((row.party_type, row.party), []) if row.party else [])
+		rows = entries.get(row.name)
 		if rows and engine.stops_ingest([to_engine(r) for r in rows], now):
 			out[key] = LISTENING_STOPPED
 	return out

@@ -443,16 +443,39 @@ class TestEnrichment(SocialCRMTestCase):
 			enrichment._analyzers.clear()
 
 	def test_no_listening_consent_means_no_analysis(self):
+		names = self.ingest(
+			post("le-consent", "quillbrand is terrible", author="private@example.social"),
+			post("le-granted", "quillbrand is terrible", author="granted@example.social"),
+			*(post(f"le-many-{i}", "quillbrand", author=f"many{i}@example.social") for i in range(30)),
+		)
+		granted = frappe.db.get_value("Mention", names[1], "author")
+		frappe.get_doc(
+			{
+				"doctype": "Social Consent Entry",
+				"social_profile": granted,
+				"purpose": "Listening",
+				"status": "Granted",
+				"lawful_basis": "Consent",
+				"source": "Web form",
+			}
+		).insert(ignore_permissions=True)
+		basis = frappe.db.get_single_value("Social CRM Settings", "default_lawful_basis")
+		frappe.db.set_single_value("Social CRM Settings", "default_lawful_basis", "")  # none for public posts
+		frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
 		try:
-			import social_crm.privacy
-		except ImportError:
-			self.skipTest("privacy module not installed")
-		names = self.ingest(post("le-consent", "quillbrand is terrible", author="private@example.social"))
-		with mock.patch("social_crm.privacy.consent_allows", return_value=False):
-			enrich_mentions(names)
-		row = frappe.db.get_value("Mention", names[0], ["sentiment", "enriched_on"], as_dict=True)
-		self.assertFalse(row.sentiment)
-		self.assertTrue(row.enriched_on)
+			with self.assertQueryCount(40):  # one batch consent check for the page, not queries per author
+				self.assertEqual(enrich_mentions(names), 1)  # the refused are marked, not counted
+		finally:
+			frappe.db.set_single_value("Social CRM Settings", "default_lawful_basis", basis)
+			frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+		refused = frappe.db.get_value("Mention", names[0], ["sentiment", "enriched_on"], as_dict=True)
+		self.assertFalse(refused.sentiment)  # no basis and no consent: not analysed
+		self.assertTrue(refused.enriched_on)
+		self.assertEqual(frappe.db.get_value("Mention", names[1], "sentiment"), "Negative")  # consent given
+		with mock.patch("social_crm.privacy.consent_allows_many", side_effect=RuntimeError("db down")):
+			self.assertEqual(enrich_mentions(names[:2], force=True), 0)  # nothing analysed unchecked
+		self.assertTrue(frappe.db.exists("Error Log", {"method": "Social CRM: consent check failed"}))
+		self.assertEqual(frappe.db.get_value("Mention", names[1], "sentiment"), "Negative")  # left as it was
 
 
 class TestMentionThroughREST(SocialCRMTestCase):
