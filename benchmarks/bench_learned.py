@@ -7,6 +7,13 @@ labels (the train splits of all six languages, first 10,000 in a seeded shuffle)
 5-fold cross-validation, as the background job does it. Data read at run time from
 ``--xlmt`` / ``$SOCIAL_CRM_XLMT_DIR``, never copied; the model is not kept.
 
+``--partial-fit``: per language, the train split arriving in batches (seeded order) as a
+site's corrections; the shipped refit from scratch (``learned.train``) against an
+``SGDClassifier(loss="log_loss")`` updated with ``partial_fit`` batch by batch on the same
+features (learned.py's ``_features``, ``dense_features``, ``_stack``; TF-IDF with the
+document frequencies seen so far). SGD's settings are chosen on the train split only (the
+first of learned.py's stratified folds held out); both are scored on validation.
+
 Run: ``python benchmarks/bench_learned.py``.
 """
 
@@ -27,7 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_accuracy import XLMT_LABELS, XLMT_LANGUAGES
 
-from social_crm.engine.analysis.learned import LearnedAnalyzer, dumps, train
+from social_crm.engine.analysis.learned import (
+	LearnedAnalyzer,
+	_features,
+	_stack,
+	dense_features,
+	dumps,
+	train,
+)
 from social_crm.engine.analysis.sentiment import LABELS, DefaultAnalyzer
 
 
@@ -69,11 +83,21 @@ def main(argv=None) -> None:
 		action="store_true",
 		help="only the cost of one refit at the job's window (5,000 labels of one language)",
 	)
+	parser.add_argument(
+		"--partial-fit",
+		action="store_true",
+		help="refit from scratch vs SGD partial_fit batch by batch, per language",
+	)
+	parser.add_argument("--batch", type=int, default=200, help="labels per batch (--partial-fit)")
+	parser.add_argument("--seed", type=int, default=23, help="seed of the arrival order (--partial-fit)")
 	args = parser.parse_args(argv)
 	warnings.filterwarnings("ignore")
 	xlmt = Path(args.xlmt)
 	if args.window:
 		window_cost(xlmt)
+		return
+	if args.partial_fit:
+		partial_fit_comparison(xlmt, args.batch, args.seed)
 		return
 	default = DefaultAnalyzer()
 	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)\n")
@@ -154,6 +178,142 @@ def window_cost(xlmt: Path, size: int = 5_000) -> None:
 		f"scored on them): {seconds:.1f} s, peak Python memory {peak:.0f} MB, stored model "
 		f"{len(dumps(models)) / 2**20:.1f} MB; load average {os.getloadavg()[0]:.2f} (2 cores)"
 	)
+
+
+SGD_ALPHAS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3)
+SGD_GRID = [
+	{"alpha": alpha, "average": average, "epochs": epochs, "balanced": balanced}
+	for alpha in SGD_ALPHAS
+	for average in (False, True)
+	for epochs in (1, 5)  # passes over each batch when it arrives
+	for balanced in (False, True)  # sample weights from the class counts seen so far
+]
+
+
+def _batches(texts: list[str], labels: list[str], lang: str, size: int):
+	"""The stream as (design matrix, labels, tfidf) per batch, as an incremental job would see it.
+
+	The n-gram and dense columns are learned.py's own (``_features``, ``dense_features``,
+	``_stack``); the TF-IDF weights use the document frequencies of the labels seen so far
+	(kept as one count per hashed column), ``TfidfTransformer``'s smoothed idf with them."""
+	import numpy as np
+	from sklearn.feature_extraction.text import TfidfTransformer
+
+	df, seen = None, 0
+	for start in range(0, len(texts), size):
+		chunk = texts[start : start + size]
+		ngrams = _features(chunk)
+		counts = ngrams.getnnz(axis=0)
+		df = counts if df is None else df + counts
+		seen += len(chunk)
+		tfidf = TfidfTransformer(sublinear_tf=True)
+		tfidf.idf_ = np.log((1 + seen) / (1 + df)) + 1
+		x = _stack(tfidf.transform(ngrams), dense_features(chunk, [lang] * len(chunk)))
+		yield x, np.array(labels[start : start + size]), tfidf
+
+
+def _design(texts: list[str], lang: str, tfidf):
+	return _stack(tfidf.transform(_features(texts)), dense_features(texts, [lang] * len(texts)))
+
+
+def _sgd_stream(batches, classes, config, prequential: list | None = None):
+	"""An SGD model updated batch by batch; ``prequential`` collects (predicted, gold) of each
+	batch before it is learned (the accuracy a job could report without cross-validation)."""
+	from collections import Counter
+
+	import numpy as np
+	from sklearn.linear_model import SGDClassifier
+
+	model = SGDClassifier(loss="log_loss", alpha=config["alpha"], average=config["average"], random_state=0)
+	counts: Counter = Counter()
+	tfidf = None
+	for i, batch in enumerate(batches):
+		x, y, tfidf = batch
+		if prequential is not None and i:
+			prequential += zip(model.predict(x), y, strict=True)
+		counts.update(y.tolist())
+		weight = None
+		if config["balanced"]:
+			total = sum(counts.values())
+			weight = np.array([total / (len(counts) * counts[label]) for label in y])
+		for _ in range(config["epochs"]):
+			model.partial_fit(x, y, classes=classes, sample_weight=weight)
+	return model, tfidf
+
+
+def partial_fit_comparison(xlmt: Path, size: int = 200, seed: int = 23) -> None:
+	"""Refit from scratch vs SGD ``partial_fit`` per language (see the module docstring)."""
+	import numpy as np
+	from sklearn.model_selection import StratifiedKFold
+
+	default = DefaultAnalyzer()
+	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)")
+	streams = {}
+	for lang in XLMT_LANGUAGES:
+		rows = split(xlmt, lang, "train")
+		random.Random(seed).shuffle(rows)  # the order the corrections arrive in
+		streams[lang] = rows
+	# SGD's settings, on the train split only: learned.py's first stratified fold held out,
+	# the other four fifths streamed in arrival order; one setting for all languages (an
+	# incremental model cannot change them later without a refit)
+	held_out: dict[str, list[float]] = {}
+	for lang, rows in streams.items():
+		y = np.array([label for _, label in rows])
+		fit_rows, test_rows = next(
+			iter(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(y, y))
+		)
+		fit_rows = sorted(fit_rows)
+		texts = [rows[i][0] for i in fit_rows]
+		batches = list(_batches(texts, [rows[i][1] for i in fit_rows], lang, size))
+		test_x = _design([rows[i][0] for i in test_rows], lang, batches[-1][2])
+		classes = np.array(sorted(set(y.tolist())))
+		for k, config in enumerate(SGD_GRID):
+			model, _ = _sgd_stream(batches, classes, config)
+			held_out.setdefault(k, []).append(float(np.mean(model.predict(test_x) == y[test_rows])))
+	ranked = sorted(held_out, key=lambda k: -sum(held_out[k]))
+	config = SGD_GRID[ranked[0]]
+	print("\nSGD settings by mean accuracy on the held-out fold of train (6 languages), best 5:")
+	for k in ranked[:5]:
+		per = " ".join(f"{lang} {100 * a:.1f}" for lang, a in zip(XLMT_LANGUAGES, held_out[k], strict=True))
+		print(f"  {SGD_GRID[k]}: mean {100 * np.mean(held_out[k]):.1f} % ({per})")
+	print(f"chosen: {config}; batches of {size}, arrival order seeded ({seed})\n")
+	print(
+		"| lang | train (n) | batches | refit acc. / macro-F1 (C) | SGD acc. / macro-F1 | SGD prequential acc. "
+		"| refit CPU (one) | SGD CPU (all updates) | refit peak MB | SGD peak MB |"
+	)
+	print("|---|---|---|---|---|---|---|---|---|---|")
+	for lang, rows in streams.items():
+		texts, labels = [t for t, _ in rows], [y for _, y in rows]
+		val = split(xlmt, lang, "val")
+		val_texts, gold = [t for t, _ in val], [y for _, y in val]
+		started = time.process_time()
+		models = train(texts, labels, [lang] * len(texts), default=default)
+		refit_cpu = time.process_time() - started
+		report = models.reports[lang]
+		used, report.used = report.used, True  # the model's own numbers even where it is not used
+		refit = scores([r.label for r in models.predict(val_texts, [lang] * len(val))], gold)
+		report.used = used
+		classes = np.array(sorted(set(labels)))
+		prequential: list = []
+		started = time.process_time()
+		model, tfidf = _sgd_stream(_batches(texts, labels, lang, size), classes, config, prequential)
+		sgd_cpu = time.process_time() - started
+		sgd = scores([str(p) for p in model.predict(_design(val_texts, lang, tfidf))], gold)
+		preq = sum(p == g for p, g in prequential) / len(prequential)
+		tracemalloc.start()
+		train(texts, labels, [lang] * len(texts), default=default)
+		refit_peak = tracemalloc.get_traced_memory()[1] / 2**20
+		tracemalloc.stop()
+		tracemalloc.start()
+		_sgd_stream(_batches(texts, labels, lang, size), classes, config, [])
+		sgd_peak = tracemalloc.get_traced_memory()[1] / 2**20
+		tracemalloc.stop()
+		print(
+			f"| {lang} | {len(rows)} | {-(-len(rows) // size)} | {100 * refit[0]:.1f} % / {100 * refit[1]:.1f} "
+			f"({models.models[lang].C:g}) | {100 * sgd[0]:.1f} % / {100 * sgd[1]:.1f} | {100 * preq:.1f} % "
+			f"| {refit_cpu:.1f} s | {sgd_cpu:.1f} s | {refit_peak:.0f} | {sgd_peak:.0f} |"
+		)
+	print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 
 if __name__ == "__main__":
