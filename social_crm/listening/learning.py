@@ -9,8 +9,8 @@
 - ``train_sentiment_model`` (background job, ``long`` queue, one per site by job id and
   dedupe) fits the engine's per-language model (``engine.analysis.learned``) on the newest
   ``MAX_LABELS_PER_LANGUAGE`` human labels of each language, on the texts enrichment scores
-  (``texts.sentiment_texts``: the matched listening terms read as names). Incremental: a language whose
-  labels did not change since the last run (same fingerprint of names, labels and
+  (``texts.sentiment_texts``: the matched listening terms read as names). Incremental: a
+  language whose labels did not change since the last run (same fingerprint of names, labels and
   modification times) keeps its model and report; only changed languages are fitted
   again, each on its bounded window, so a run costs at most one fit per changed language.
   The model goes to the site's private folder (``.npz`` of plain arrays, written only by

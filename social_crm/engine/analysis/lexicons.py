@@ -391,9 +391,8 @@ glitches:-0.35 buggy:-0.45 laggy:-0.4 unusable:-0.6 rip-off:-0.62 ripoff:-0.62 o
 unhelpful:-0.45 incorrect:-0.25 unreliable:-0.47 idiots:-0.57 clowns:-0.38 trash:-0.45 garbage:-0.45
 yikes:-0.25 cringe:-0.4 cringey:-0.4 gutted:-0.55 condolences:-0.25 rip:-0.3
 """
-ENGLISH_FORMS_MIN_LENGTH = (
-	5  # VADER entries this long also score their plural and past ("idiots", "cancelled")
-)
+# VADER entries this long also score their plural and past ("idiots", "cancelled")
+ENGLISH_FORMS_MIN_LENGTH = 5
 
 
 def english_forms(word: str) -> list[str]:
@@ -414,10 +413,11 @@ def english_forms(word: str) -> list[str]:
 
 
 def english_additions(vader_lexicon: dict[str, float]) -> dict[str, float]:
-	"""Entries (VADER's [-4, 4] scale) for English words VADER's lexicon lacks: ``ENGLISH_EXTRA``, then
-	the plural and past of those and of its own words of ``ENGLISH_FORMS_MIN_LENGTH`` or more letters (VADER looks
-	words up as written: it knows "idiot" and "cancel", not "idiots" and "cancelled"). Chosen on the
-	XLM-T English train split (forms of words of 3 / 4 / 5 letters: 59.6 / 60.0 / 60.1 %, from 59.9)."""
+	"""Entries (VADER's [-4, 4] scale) for English words VADER's lexicon lacks: ``ENGLISH_EXTRA``,
+	then the plural and past of those and of its own words of ``ENGLISH_FORMS_MIN_LENGTH`` or more
+	letters (VADER looks words up as written: it knows "idiot" and "cancel", not "idiots" and
+	"cancelled"). The length was chosen on the XLM-T English train split (forms of words of 3 / 4 /
+	5 letters: 59.6 / 60.0 / 60.1 %, from 59.9)."""
 	words, _ = _parse(ENGLISH_EXTRA)
 	added = {word: value * 4 for word, value in words.items() if word not in vader_lexicon}
 	for word, value in [*vader_lexicon.items(), *added.items()]:
