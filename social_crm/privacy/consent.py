@@ -92,15 +92,15 @@ def _purpose(purpose: str) -> str:
 
 def allows(profile_name: str | None, purpose: str) -> bool:
 	"""True when processing ``profile_name`` for ``purpose`` may go on now (see privacy.consent_allows)."""
-	purpose = _purpose(purpose)
-	if profile_name and cint(frappe.db.get_value("Social Profile", profile_name, "anonymized")):
-		return False  # an erased or anonymized person is not processed again
-	return state_for_profile(profile_name).allows(purpose)
+	if not profile_name:
+		return derive([]).allows(_purpose(purpose))  # no log entries: the default basis decides
+	return allows_many([profile_name], purpose)[profile_name]
 
 
 def allows_many(profile_names, purpose: str) -> dict[str, bool]:
 	"""``allows`` for many profiles at once (an enrichment page's authors), in two queries:
-	{profile name: may it be processed for ``purpose`` now}. An unknown name has the default basis."""
+	{profile name: may it be processed for ``purpose`` now}. An erased or anonymized person is not
+	processed again; an unknown name has only the default basis."""
 	purpose = _purpose(purpose)
 	names = sorted({name for name in profile_names if name})
 	if not names:
