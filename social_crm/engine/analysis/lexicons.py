@@ -390,6 +390,10 @@ bankruptcy:-0.6 refund:-0.25 overcharged:-0.55 outage:-0.45 unresponsive:-0.45 g
 glitches:-0.35 buggy:-0.45 laggy:-0.4 unusable:-0.6 rip-off:-0.62 ripoff:-0.62 overpriced:-0.45
 unhelpful:-0.45 incorrect:-0.25 unreliable:-0.47 idiots:-0.57 clowns:-0.38 trash:-0.45 garbage:-0.45
 yikes:-0.25 cringe:-0.4 cringey:-0.4 gutted:-0.55 condolences:-0.25 rip:-0.3
+unfit:-0.45 deplorable:-0.6 deplorables:-0.5 divisive:-0.45 fearmongering:-0.5 censorship:-0.45
+tyranny:-0.65 fascism:-0.65 authoritarian:-0.45 crook:-0.55 crooks:-0.55 thug:-0.55 thugs:-0.55
+invasion:-0.45 shooter:-0.5 gunman:-0.5 hostage:-0.5 hostages:-0.5 rioters:-0.45 looting:-0.5
+collusion:-0.45 obstruction:-0.35 unconstitutional:-0.45 absurd:-0.45 unity:0.4
 """
 # VADER entries this long also score their plural and past ("idiots", "cancelled")
 ENGLISH_FORMS_MIN_LENGTH = 5
