@@ -405,6 +405,28 @@ def test_a_batch_that_is_mostly_german_reads_an_ambiguous_text_as_german(text):
 	)
 
 
+@pytest.mark.parametrize("text", ["super", "mega", "oh man echt hart"])
+def test_the_sites_recent_languages_give_a_page_of_one_post_the_prior(text):
+	alone = detect_language(text, allowed=LISTENED).code
+	assert alone != "de"
+	german_site = {"de": 900, "en": 80, "fr": 20, "unknown": 500, "xx": 7}  # unlisted codes are ignored
+	assert detect_languages([text], allowed=LISTENED, background=german_site)[0].code == "de"
+	assert detect_languages([text], allowed=LISTENED, background={"en": 1000})[0].code in (alone, "en")
+	# no background, or an empty one: the text alone, as before
+	assert detect_languages([text], allowed=LISTENED, background={})[0].code == alone
+	assert detect_languages([text], allowed=LISTENED, background={"de": 0})[0].code == alone
+	# the background weighs as BACKGROUND_TEXTS longer texts: in a page of 300 French posts French leads
+	scored = [language._detect_scored(FRENCH, "", frozenset(LISTENED), 0.7, None, "auto")] * 300
+	prior = language._batch_prior(scored, frozenset(LISTENED), german_site)
+	assert max(prior, key=prior.get) == "fr" and prior["de"] > prior["en"] > prior["nl"]
+	assert language._batch_prior(scored[:1], frozenset(LISTENED), german_site)["de"] == max(
+		language._batch_prior(scored[:1], frozenset(LISTENED), german_site).values()
+	)
+	# clear answers stay
+	assert detect_languages([ENGLISH, FRENCH], allowed=LISTENED, background=german_site)[0].code == "en"
+	assert detect_languages([ENGLISH, FRENCH], allowed=LISTENED, background=german_site)[1].code == "fr"
+
+
 def test_the_batch_prior_keeps_clear_answers_and_does_not_depend_on_order():
 	texts = [*GERMAN_PAGE, "happy", ENGLISH, FRENCH, "gut gemacht", "sexy"]
 	results = detect_languages(texts, allowed=LISTENED)

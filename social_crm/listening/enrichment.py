@@ -16,12 +16,15 @@ each of its rules.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime
 
 from social_crm import privacy, settings
 from social_crm.engine.analysis.aspects import aspect_sentiments
 from social_crm.engine.analysis.language import detect_languages
+from social_crm.engine.insight.rollup import ALL
 from social_crm.insight import rollup
 from social_crm.listening.analyzers import (  # re-exported: callers and tests use them from here
 	_analyzers,
@@ -33,6 +36,8 @@ from social_crm.listening.learning import human_score, learned_analyzer
 from social_crm.listening.texts import analysis_text, matched_terms, rule_matches, sentiment_texts
 
 CHUNK = 500
+RECENT_LANGUAGE_DAYS = 30
+RECENT_LANGUAGES_KEY = "social_crm:recent_languages"
 
 
 def enrich_mentions(names: list[str] | None = None, force: bool = False) -> int:
@@ -137,12 +142,35 @@ def _enrich_page(rows: list, analyzer) -> int:
 
 
 def _languages(work: list, texts: list[str]) -> list[str]:
-	"""Each mention's language: the platform's hint when it has one, else the configured detector."""
+	"""Each mention's language: the platform's hint when it has one, else the configured detector,
+	with the site's recent languages (:func:`recent_languages`) in the page's prior."""
 	allowed = settings.language_codes()
 	min_confidence = settings.language_min_confidence()
 	detector = settings.language_detector()
 	hints = [_hint(r) for r in work]
-	return [r.code for r in detect_languages(texts, hints, allowed, min_confidence, detector=detector)]
+	results = detect_languages(
+		texts, hints, allowed, min_confidence, detector=detector, background=recent_languages()
+	)
+	return [r.code for r in results]
+
+
+def recent_languages() -> dict[str, int]:
+	"""{language: mentions} of the last ``RECENT_LANGUAGE_DAYS`` whole UTC days, from the rollup's
+	daily rows, cached for an hour: the languages this site hears, so that a page of one post
+	(a REST insert, a small webhook delivery) is read with the same prior as a page of 500."""
+	cached = frappe.cache.get_value(RECENT_LANGUAGES_KEY)
+	if cached is not None:
+		return cached
+	today = datetime.combine(getdate(), time.min)
+	found = {
+		language: count
+		for language, count in rollup.counts(
+			ALL, today - timedelta(days=RECENT_LANGUAGE_DAYS), today, ["language"]
+		)
+		if language and language != "unknown" and count > 0
+	}
+	frappe.cache.set_value(RECENT_LANGUAGES_KEY, found, expires_in_sec=3600)
+	return found
 
 
 def _consent_refused(rows: list) -> set[str]:

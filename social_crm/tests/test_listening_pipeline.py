@@ -1,9 +1,11 @@
 """Ingest pipeline and enrichment on a real site: dedupe, edits, drops, profiles, errors, language, sentiment."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 from unittest import mock
 
 import frappe
+from frappe.utils import now_datetime
 
 from social_crm.engine.records import Post
 from social_crm.listening import enrichment, texts
@@ -392,6 +394,38 @@ class TestEnrichment(SocialCRMTestCase):
 			)
 		}
 		self.assertEqual(by_rule, {"_le Glad": "Negative", "_le Joy": "Neutral"})  # "joy" is a name too
+
+	def test_a_lone_post_is_read_with_the_languages_the_site_hears(self):
+		# "super" alone, among seven listened-for languages, reads as French; on a site that hears
+		# German it is German, as it would be in a page of German posts
+		languages = frappe.db.get_single_value("Social CRM Settings", "languages")
+		frappe.db.set_single_value("Social CRM Settings", "languages", "en,de,fr,es,it,nl,pt")
+		frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+		frappe.cache.set_value(enrichment.RECENT_LANGUAGES_KEY, {})  # a site that has heard nothing yet
+		try:
+			lone = self.ingest(post("le-lone-1", "#quillbrand super"))
+			enrich_mentions(lone)
+			self.assertEqual(frappe.db.get_value("Mention", lone[0], "language"), "fr")
+			days_ago = (now_datetime() - timedelta(days=3)).isoformat()
+			german = [
+				post(
+					f"le-de-{i}",
+					f"Das neue quillbrand Handy ist heute angekommen und läuft gut {i}",
+					posted_at=days_ago,
+				)
+				for i in range(25)
+			]
+			enrich_mentions(self.ingest(*german))
+			self.assertEqual(enrichment.recent_languages(), {})  # cached for an hour
+			frappe.cache.delete_value(enrichment.RECENT_LANGUAGES_KEY)
+			self.assertGreaterEqual(enrichment.recent_languages().get("de", 0), 25)  # from the rollup
+			again = self.ingest(post("le-lone-2", "#quillbrand super"))
+			enrich_mentions(again)
+			self.assertEqual(frappe.db.get_value("Mention", again[0], "language"), "de")
+		finally:
+			frappe.db.set_single_value("Social CRM Settings", "languages", languages)
+			frappe.clear_document_cache("Social CRM Settings", "Social CRM Settings")
+			frappe.cache.delete_value(enrichment.RECENT_LANGUAGES_KEY)
 
 	def test_a_second_job_on_the_same_mention_does_not_enrich_it_again(self):
 		# two enrichment jobs with different ids hold the same mention: the later one read it

@@ -18,7 +18,8 @@ Detectors (``detector``):
   decide alone when they are sure enough (short texts: a lead over the next language that the
   other detectors' weight cannot make up, the same answer; longer texts: ``WORDS_SURE_GAP``),
   which spares lingua / py3langid on most posts. ``detect_languages`` (a page of posts)
-  also uses the page's own languages as a prior (``BATCH_PRIOR_POWER``). lingua's models (the allowed
+  also uses the page's own languages as a prior (``BATCH_PRIOR_POWER``), with the site's recent
+  languages when the caller passes them (``background``, ``BACKGROUND_TEXTS``). lingua's models (the allowed
   languages only) and wordfreq's lists (~30-40k words a language) load lazily, once per
   process. Without lingua or wordfreq installed the blend uses what is there; without
   ``allowed`` (all 75+ languages: lingua > 1 GB), py3langid alone. Accuracy, speed and
@@ -41,7 +42,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text import EMAIL_RE, HASHTAG_RE, MENTION_RE, URL_RE
@@ -79,6 +80,10 @@ MAX_WORDS = 20  # longer texts: the words of their start are enough beside py3la
 BATCH_PRIOR_POWER = 0.2
 BATCH_PRIOR_MIN = 20
 BATCH_PRIOR_MAX_LOG10 = 1.0  # each factor kept within 10^+-1, below SURE_GAP: a sure answer stays
+# The site's recent languages (``detect_languages``'s ``background``) count as this many longer texts
+# of the batch: a page of one post (a REST insert, a webhook delivery) gets the site's prior, a page
+# of hundreds of longer posts is mostly its own.
+BACKGROUND_TEXTS = 100
 WORDLIST = "small"  # wordfreq's list: words seen at least once per million (~30-40k per language)
 
 DETECTOR_AUTO = "auto"
@@ -746,9 +751,12 @@ def detect_languages(
 	min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 	min_letters: int | None = None,
 	detector: str = DEFAULT_DETECTOR,
+	background: Mapping[str, float] | None = None,
 ) -> list[LanguageResult]:
 	"""Detect many texts (what enrichment calls, a page of mentions at a time), with a text repeated
 	in the batch (retweets, copies) detected once. ``hints`` (same length as ``texts``) may be omitted.
+	``background``: {language: count} of the site's recent mentions, which join the batch's own
+	languages in the prior below as ``BACKGROUND_TEXTS`` texts in those shares.
 
 	The answers are ``detect_language``'s one by one, except that "auto" (with two or more site
 	languages) also uses the batch's own languages as a prior: a site that hears mostly German
@@ -775,7 +783,7 @@ def detect_languages(
 		hints,
 		lambda text, hint: _detect_scored(text, hint, allowed_set, min_confidence, min_letters, detector),
 	)
-	prior = _batch_prior(scored, known)
+	prior = _batch_prior(scored, known, background)
 	if prior is None:
 		return [item.result for item in scored]
 	reranked: dict[int, LanguageResult] = {}
@@ -820,11 +828,19 @@ def _with_prior(item: _Scored, prior: dict[str, float], known: frozenset[str]) -
 	return _best({code: value + prior.get(code, 0.0) for code, value in logs.items()})
 
 
-def _batch_prior(scored: list, known: frozenset[str]) -> dict[str, float] | None:
-	"""{language: log10 factor} from the batch's longer texts (see ``detect_languages``); None
-	with fewer than ``BATCH_PRIOR_MIN`` of them."""
-	counts = dict.fromkeys(known, 0)
-	total = 0
+def _batch_prior(
+	scored: list, known: frozenset[str], background: Mapping[str, float] | None = None
+) -> dict[str, float] | None:
+	"""{language: log10 factor} from the batch's longer texts and the ``background`` (see
+	``detect_languages``); None with fewer than ``BATCH_PRIOR_MIN`` of them."""
+	counts = dict.fromkeys(known, 0.0)
+	total = 0.0
+	seen = {code: max(0.0, float(n)) for code, n in (background or {}).items() if code in counts}
+	if sum(seen.values()) > 0:
+		scale = BACKGROUND_TEXTS / sum(seen.values())
+		for code, n in seen.items():
+			counts[code] += n * scale
+		total += BACKGROUND_TEXTS
 	for item in scored:
 		if item.logs and item.words > SHORT_TEXT_WORDS and item.result.code in counts:
 			counts[item.result.code] += 1
