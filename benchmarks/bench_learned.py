@@ -14,6 +14,10 @@ features (learned.py's ``_features``, ``dense_features``, ``_stack``; TF-IDF wit
 document frequencies seen so far). SGD's settings are chosen on the train split only (the
 first of learned.py's stratified folds held out); both are scored on validation.
 
+``--nested [--c-choice cv]``: the training procedure itself judged on the train split
+only (outer 3-fold, ``learned.train`` with its C choice on two thirds, scored on the
+third), so that variants of it can be chosen without reading validation.
+
 Run: ``python benchmarks/bench_learned.py``.
 """
 
@@ -63,6 +67,45 @@ def scores(predicted: list[str], gold: list[str]) -> tuple[float, float]:
 	return accuracy, sum(f1s) / len(f1s)
 
 
+def nested(directory: Path, c_choice: str, outer: int = 3) -> None:
+	"""Each language's train split in ``outer`` stratified folds: ``learned.train`` (C choice
+	and all) on the other folds, scored on the held-out one. Validation is not read, so
+	a variant of the training procedure can be chosen here."""
+	import numpy as np
+	from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+	from social_crm.engine.analysis import learned
+
+	if c_choice == "cv":  # a full 5-fold CV per candidate C instead of one fold
+
+		def choose_c(x, y, n_ngram_columns, fold):
+			cv = StratifiedKFold(n_splits=learned.CV_FOLDS, shuffle=True, random_state=0)
+			means = [
+				float(cross_val_score(learned._Model(n_ngram_columns, c), x, y, cv=cv).mean())
+				for c in learned.C_CANDIDATES
+			]
+			return learned.C_CANDIDATES[int(np.argmax(means))]
+
+		learned._choose_c = choose_c
+	print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; C choice: {c_choice}\n")
+	print("| lang | outer folds: accuracy on the held-out third | mean | CPU |")
+	print("|---|---|---|---|")
+	means = []
+	for lang in XLMT_LANGUAGES:
+		rows = split(directory, lang, "train")
+		texts = np.array([t for t, _ in rows], dtype=object)
+		gold = np.array([y for _, y in rows])
+		started, accuracies = time.process_time(), []
+		for fit_rows, test_rows in StratifiedKFold(outer, shuffle=True, random_state=11).split(texts, gold):
+			models = train(list(texts[fit_rows]), list(gold[fit_rows]), [lang] * len(fit_rows))
+			predicted = [r.label for r in models.predict(list(texts[test_rows]), [lang] * len(test_rows))]
+			accuracies.append(float(np.mean(np.array(predicted) == gold[test_rows])))
+		means.append(sum(accuracies) / len(accuracies))
+		folds = " / ".join(f"{100 * a:.1f}" for a in accuracies)
+		print(f"| {lang} | {folds} % | {100 * means[-1]:.2f} % | {time.process_time() - started:.0f} s |")
+	print(f"\nmean over the languages: {100 * sum(means) / len(means):.2f} %")
+
+
 def main(argv=None) -> None:
 	parser = argparse.ArgumentParser(
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -88,6 +131,17 @@ def main(argv=None) -> None:
 		action="store_true",
 		help="refit from scratch vs SGD partial_fit batch by batch, per language",
 	)
+	parser.add_argument(
+		"--nested",
+		action="store_true",
+		help="the whole training procedure judged on the train split only (outer 3-fold)",
+	)
+	parser.add_argument(
+		"--c-choice",
+		choices=("fold", "cv"),
+		default="fold",
+		help="with --nested: C chosen on one fold (shipped) or by a 5-fold CV per C",
+	)
 	parser.add_argument("--batch", type=int, default=200, help="labels per batch (--partial-fit)")
 	parser.add_argument("--seed", type=int, default=23, help="seed of the arrival order (--partial-fit)")
 	args = parser.parse_args(argv)
@@ -95,6 +149,9 @@ def main(argv=None) -> None:
 	xlmt = Path(args.xlmt)
 	if args.window:
 		window_cost(xlmt)
+		return
+	if args.nested:
+		nested(xlmt, args.c_choice)
 		return
 	if args.partial_fit:
 		partial_fit_comparison(xlmt, args.batch, args.seed)

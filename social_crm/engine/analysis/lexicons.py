@@ -243,6 +243,14 @@ infam*:-0.8 marcio:-0.6 marci:-0.6 fetent*:-0.7 angosci*:-0.7 disperat*:-0.6 dis
 tortur*:-0.8 terroris*:-0.7 attentat*:-0.7 fascis*:-0.7 nazis*:-0.6 razzis*:-0.7 odiare:-0.9 insult*:-0.7
 offes*:-0.6 offend*:-0.6 umili*:-0.6 disprezz*:-0.7 tristemente:-0.6 sfortunatamente:-0.6 inaccettabil*:-0.8
 intollerabil*:-0.8 vergognoso:-0.8 schifato:-0.8 deluso:-0.8 delusa:-0.8 minchi*:-0.5 sfiga:-0.6 sfigat*:-0.6
+fatica:-0.3 faticos*:-0.4 lacrime:-0.5 sconcert*:-0.6 sbigott*:-0.5 critic*:-0.3 egoist*:-0.7 impazz*:-0.4
+decadent*:-0.6 decadenza:-0.6 imbarazz*:-0.5 orrend*:-0.9 insofferen*:-0.6 demagog*:-0.6 illusion*:-0.4
+ciofeca:-0.8 terrorizz*:-0.7 lamentel*:-0.5 lament*:-0.4 protest*:-0.3 sciopero:-0.3 scioperi:-0.3 incubo:-0.7
+inferno:-0.6 spreco:-0.6 sprech*:-0.6 sperper*:-0.6 caos:-0.5 caotic*:-0.5 delinquent*:-0.8 criminal*:-0.7
+crimin*:-0.6 condann*:-0.4 accus*:-0.3 schiav*:-0.6 sfrutt*:-0.6 ricatt*:-0.7 incoeren*:-0.6 inefficien*:-0.6
+ritard*:-0.4 guasto:-0.5 guasti:-0.5 rotto:-0.4 rotta:-0.4 farsa:-0.7 degrado:-0.7 degrad*:-0.6 sporc*:-0.6
+puzz*:-0.6 mediocr*:-0.6 scarso:-0.5 scarsa:-0.5 scarsi:-0.5 scarse:-0.5 insufficien*:-0.5 inadeguat*:-0.6
+disonest*:-0.8 impreparat*:-0.6 ingrat*:-0.6 stufo:-0.6 stufi:-0.6 dispiac*:-0.5 rimpiant*:-0.5 lutto:-0.7
 """
 ITALIAN_NEGATORS = frozenset(
 	"non mai né ne niente nulla nessuno nessuna nessun senza neanche nemmeno neppure".split()
