@@ -248,7 +248,7 @@ decadent*:-0.6 decadenza:-0.6 imbarazz*:-0.5 orrend*:-0.9 insofferen*:-0.6 demag
 ciofeca:-0.8 terrorizz*:-0.7 lamentel*:-0.5 lament*:-0.4 protest*:-0.3 sciopero:-0.3 scioperi:-0.3 incubo:-0.7
 inferno:-0.6 spreco:-0.6 sprech*:-0.6 sperper*:-0.6 caos:-0.5 caotic*:-0.5 delinquent*:-0.8 criminal*:-0.7
 crimin*:-0.6 condann*:-0.4 accus*:-0.3 schiav*:-0.6 sfrutt*:-0.6 ricatt*:-0.7 incoeren*:-0.6 inefficien*:-0.6
-ritard*:-0.4 guasto:-0.5 guasti:-0.5 rotto:-0.4 rotta:-0.4 farsa:-0.7 degrado:-0.7 degrad*:-0.6 sporc*:-0.6
+ritard*:-0.4 guasto:-0.5 guasti:-0.5 rotto:-0.4 farsa:-0.7 degrado:-0.7 degrad*:-0.6 sporc*:-0.6
 puzz*:-0.6 mediocr*:-0.6 scarso:-0.5 scarsa:-0.5 scarsi:-0.5 scarse:-0.5 insufficien*:-0.5 inadeguat*:-0.6
 disonest*:-0.8 impreparat*:-0.6 ingrat*:-0.6 stufo:-0.6 stufi:-0.6 dispiac*:-0.5 rimpiant*:-0.5 lutto:-0.7
 """
