@@ -46,6 +46,9 @@ MAX_BULK = 500
 MODEL_FILE = "social_crm_sentiment_model.npz"
 STATE_FILE = "social_crm_sentiment_model.state.json"  # per-language fingerprints of the last run
 JOB_TIMEOUT = 30 * 60
+# with sentence embeddings a refit embeds its labels (~40/s on 2 cores) and fits 393 more columns:
+# about 2 to 5 minutes per changed language at the window instead of about one
+EMBEDDINGS_JOB_TIMEOUT = 90 * 60
 MAX_LABELS_PER_LANGUAGE = 5_000  # the newest; older labels age out of the window
 MAX_CALIBRATION_LABELS = 2_000  # flair predicts these once per run
 
@@ -106,7 +109,7 @@ def enqueue_training() -> None:
 	frappe.enqueue(
 		"social_crm.listening.learning.train_sentiment_model",
 		queue="long",
-		timeout=JOB_TIMEOUT,
+		timeout=EMBEDDINGS_JOB_TIMEOUT if _embeddings_wanted() else JOB_TIMEOUT,
 		job_id=f"social_crm:train_sentiment:{frappe.local.site}",
 		deduplicate=True,
 		enqueue_after_commit=True,

@@ -200,6 +200,9 @@ class TestLearning(Labels, SocialCRMTestCase):
 		self.assertEqual(learning.load(learning.model_path()).models["de"].embedding, "")
 
 		self._set_embeddings(1)  # the switch refits every language, now with embeddings
+		with mock.patch.object(frappe, "enqueue") as enqueue:
+			learning.enqueue_training()  # a refit that embeds its labels gets the longer timeout
+		self.assertEqual(enqueue.call_args.kwargs["timeout"], learning.EMBEDDINGS_JOB_TIMEOUT)
 		self.assertEqual(learning.train_sentiment_model()["refitted"], ["de"])
 		model = learning.load(learning.model_path())
 		self.assertEqual(model.models["de"].embedding, embeddings.NAME)
