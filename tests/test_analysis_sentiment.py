@@ -10,6 +10,7 @@ from social_crm.engine.analysis.sentiment import (
 	AnalyzerUnavailable,
 	DefaultAnalyzer,
 	SentimentResult,
+	english_marks,
 	get_analyzer,
 	label_for,
 	lexicon_polarity,
@@ -266,6 +267,26 @@ def test_english_names_made_of_sentiment_words_are_not_scored():
 	assert analyzer.analyze_one("I love the Grateful Dead", "en").label == "Positive"
 	# English only: a fallback (unknown language) text keeps VADER's plain score
 	assert analyzer.analyze_one("The Super Bowl is on Sunday", "").label == "Positive"
+
+
+def test_english_glued_and_repeated_emoticons_are_read():
+	analyzer = DefaultAnalyzer()
+	plain = SentimentIntensityAnalyzer()
+	for text, label in (
+		("I have to endure this on monday:(", "Negative"),
+		("so im going in tomorrow:/", "Negative"),
+		("at the airport again :(((", "Negative"),
+		("see you all at the launch tomorrow:)", "Positive"),
+		("new phone arrived ^^", "Positive"),
+	):
+		assert plain.polarity_scores(text)["compound"] == 0  # VADER alone reads no mark there
+		assert analyzer.analyze_one(text, "en").label == label, text
+	assert english_marks("on monday:( #killmenow") == "on monday :( #killmenow"
+	assert english_marks("so sad:(((.") == "so sad :(."
+	# times, ratios, links and words after a colon are no emoticons
+	for text in ("at 10:30 today", "ratio 1:1", "see http://t.co/x", "Note:Dan said", "Re:Post"):
+		assert english_marks(text) == text
+	assert analyzer.analyze_one("fine :) ok", "en").label == "Positive"  # VADER's own marks stay
 
 
 def test_french_names_made_of_sentiment_words_are_not_scored():
