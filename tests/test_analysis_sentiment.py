@@ -287,6 +287,10 @@ def test_english_glued_and_repeated_emoticons_are_read():
 	for text in ("at 10:30 today", "ratio 1:1", "see http://t.co/x", "Note:Dan said", "Re:Post"):
 		assert english_marks(text) == text
 	assert analyzer.analyze_one("fine :) ok", "en").label == "Positive"  # VADER's own marks stay
+	# X's API sends HTML-escaped text; a link's characters are no emoticon
+	assert plain.polarity_scores("see you there &lt;3")["compound"] == 0
+	assert analyzer.analyze_one("see you there &lt;3", "en").label == "Positive"
+	assert analyzer.analyze_one("new post at https://example.com/a:( tonight", "en").label == "Neutral"
 
 
 def test_french_names_made_of_sentiment_words_are_not_scored():

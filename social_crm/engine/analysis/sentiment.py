@@ -117,7 +117,10 @@ def _vader():
 
 
 def vader_polarity(text: str) -> float:
-	"""VADER's compound score in [-1, 1] (emoticons read as the other languages read them first)."""
+	"""VADER's compound score in [-1, 1]. As for the other languages, HTML-escaped text (X's API
+	sends "&lt;3") is unescaped, links are blanked ("https://t.co/a:(" is no emoticon) and
+	emoticons are read first (``english_marks``)."""
+	text = lexicons.without_links(lexicons.unescape(text))
 	return float(_vader().polarity_scores(english_marks(text))["compound"])
 
 
