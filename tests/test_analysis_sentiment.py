@@ -284,7 +284,14 @@ def test_english_glued_and_repeated_emoticons_are_read():
 	assert english_marks("on monday:( #killmenow") == "on monday :( #killmenow"
 	assert english_marks("so sad:(((.") == "so sad :(."
 	# times, ratios, links and words after a colon are no emoticons
-	for text in ("at 10:30 today", "ratio 1:1", "see http://t.co/x", "Note:Dan said", "Re:Post"):
+	for text in (
+		"at 10:30 today",
+		"ratio 1:3",
+		"(born 1998)",
+		"see http://t.co/x",
+		"Note:Dan said",
+		"Re:Post",
+	):
 		assert english_marks(text) == text
 	assert analyzer.analyze_one("fine :) ok", "en").label == "Positive"  # VADER's own marks stay
 	# X's API sends HTML-escaped text; a link's characters are no emoticon

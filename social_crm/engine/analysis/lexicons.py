@@ -68,10 +68,15 @@ MAX_CHARS = 5_000
 
 # emoticons that start like a word or are not caught below: ^^ ^_^ -.- -_- x) X(
 EMOTICON_PATTERN = r"\^_*\^+|-[._]+-|[xX][)(]+(?!\w)|"
+# eyes, nose, mouth: :) ;-( :D =/ :'( ; after a word ("monday:(") not "8)" ("1998)") or ":3"
+GLUED_EMOTICON = r"[:;=][-o^']?[)(\]\[dDpP/\\|*]+"
+EMOTICON = r"[:;=8][-o^']?[)(\]\[dDpP/\\|*3]+"
 _TOKEN_RE = re.compile(
-	EMOTICON_PATTERN + r"[^\W\d_]+(?:['’][^\W\d_]+)*"  # words
-	r"|[:;=8][-o^']?[)(\]\[dDpP/\\|*3]+"  # emoticons :) ;-( :D
-	r"|</?3"  # hearts
+	EMOTICON_PATTERN
+	+ r"[^\W\d_]+(?:['’][^\W\d_]+)*"  # words
+	+ "|"
+	+ EMOTICON  # emoticons :) ;-( :D
+	+ r"|</?3"  # hearts
 	r"|[.,;:!?…()–-]"  # clause punctuation
 	r"|[^\w\s]",  # anything else one char at a time (emoji)
 	re.UNICODE,

@@ -128,8 +128,8 @@ def vader_polarity(text: str) -> float:
 # ":(((", "^^", "-.-" score nothing. An emoticon glued to a word's end is split off, and one VADER
 # does not know is written as the plain ":)" / ":(" of its sign (``lexicons.emoticon_valence``, the
 # other languages' reading). Not tuned: 5 of the 1,839 English train tweets have such a mark.
-_MARK_RE = re.compile(r"[:;=][-o^']?[)(\]\[dDpP/\\|*]|" + lexicons.EMOTICON_PATTERN.rstrip("|"))
-_GLUED_EMOTICON_RE = re.compile(r"^(.*[^\W_])([:;=][-o^']?[)(\]\[dDpP/\\|*]+)([.,!?]*)$")
+_MARK_RE = re.compile(lexicons.EMOTICON_PATTERN + lexicons.EMOTICON)
+_GLUED_EMOTICON_RE = re.compile(r"^(.*[^\W\d_])(" + lexicons.GLUED_EMOTICON + r")([.,!?]*)$")
 
 
 def english_marks(text: str) -> str:
