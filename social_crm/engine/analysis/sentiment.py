@@ -328,9 +328,11 @@ EXCLAMATION_BOOST = 0.07
 NORMALIZE_ALPHA = 15 / 16  # VADER's alpha=15 on its [-4, 4] scale, moved to [-1, 1]
 
 _TOKEN_RE = re.compile(
-	lexicons.EMOTICON_PATTERN + r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words (letters, inner hyphens/apostrophes)
-	r"|[:;=8][-o^']?[)(\]\[dDpP/\\|*3]+"  # emoticons :) ;-( :D
-	r"|</?3"  # hearts
+	lexicons.EMOTICON_PATTERN
+	+ r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words (letters, inner hyphens/apostrophes)
+	+ "|"
+	+ lexicons.EMOTICON  # emoticons :) ;-( :D
+	+ r"|</?3"  # hearts
 	r"|[.,;:!?…()–-]"  # clause punctuation
 	r"|[^\w\s]",  # anything else one char at a time (emoji)
 	re.UNICODE,
